@@ -1,0 +1,1 @@
+"""AIGuardian: a multi-tenant AI-safety gateway (Django project package)."""
