@@ -14,6 +14,9 @@ urlpatterns = [
     path("health/ready", health.ready, name="health-ready"),
     path("", include("django_prometheus.urls")),  # /metrics
     path("admin/", admin.site.urls),
+    path("api/v1/", include("accounts.urls")),
+    path("api/v1/", include("billing.urls")),
+    path("api/v1/", include("guards.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("docs/redoc", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
