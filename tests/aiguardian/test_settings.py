@@ -1,0 +1,91 @@
+"""Start-up configuration: URL normalisation and production refusals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from aiguardian import config
+from tests.support.processes import ROOT
+
+STRONG_KEY = "x8#Lq2!vR5$wT9&yU3*zA7^bC1@dE4%fG6(hJ0)kM2-nP5+qS8=tV1"
+PEPPER = "pepper-" + STRONG_KEY
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql+asyncpg://u:p@db:5432/gw", "postgresql://u:p@db:5432/gw"),
+        ("postgres://u:p@db/gw", "postgresql://u:p@db/gw"),
+        ("postgresql://u:p@db/gw", "postgresql://u:p@db/gw"),
+        ("", ""),
+    ],
+)
+def test_it_normalises_the_seeds_database_urls(given, expected):
+    assert config.normalise_database_url(given) == expected
+
+
+def test_it_refuses_a_database_url_it_cannot_use():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        config.normalise_database_url("mysql://u:p@db/gw")
+
+
+def boot(**env: str) -> subprocess.CompletedProcess:
+    """Import settings in a fresh process with exactly these overrides."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ENV", "API_KEY_PEPPERS",
+                          "AWS_SECRETS_ENABLED"}}
+    clean.update(DJANGO_SETTINGS_MODULE="aiguardian.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+PRODUCTION = {"DJANGO_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "gw.example.com",
+              "API_KEY_PEPPERS": PEPPER}
+
+
+def test_production_starts_with_safe_settings():
+    result = boot(**PRODUCTION)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "started"
+
+
+@pytest.mark.parametrize(
+    ("override", "setting"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),  # falls back to the development default
+        ({"SECRET_KEY": "short-but-not-default"}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "true"}, "DEBUG"),
+    ],
+)
+def test_production_refuses_unsafe_settings_in_one_line(override, setting):
+    env = {**PRODUCTION, **override}
+    if override.get("SECRET_KEY") == "":
+        env.pop("SECRET_KEY")
+    result = boot(**env)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("aiguardian: configuration error:")]
+    assert len(lines) == 1, result.stderr[-2000:]
+    assert f"configuration error: {setting}:" in lines[0]
+    assert STRONG_KEY not in result.stderr
+
+
+def test_development_defaults_need_nothing_installed():
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django; django.setup(); from django.conf import settings; "
+         "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'], settings.DEBUG)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ENV"}}
+        | {"DJANGO_SETTINGS_MODULE": "aiguardian.settings"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [
+        "django_prometheus.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache", "False"]
