@@ -216,3 +216,49 @@ PROMETHEUS_METRIC_NAMESPACE = "aiguardian"
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if IS_PRODUCTION else "text")
 LOGGING = config.logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# --- Guards -----------------------------------------------------------------------------------
+GUARD_MAX_REQUEST_BYTES = env.int("GUARD_MAX_REQUEST_BYTES", default=1024 * 1024)  # 413 above this
+# Shared secret the gateway sends to guard services (header X-Guard-Service-Token); a guard
+# service refuses to start without it.
+GUARD_SERVICE_TOKEN = env.str("GUARD_SERVICE_TOKEN", default="")
+GUARD_BREAKER_FAILURES = env.int("GUARD_BREAKER_FAILURES", default=5)  # failures in the window -> open
+GUARD_BREAKER_WINDOW_SECONDS = env.int("GUARD_BREAKER_WINDOW_SECONDS", default=30)
+GUARD_BREAKER_COOLDOWN_SECONDS = env.float("GUARD_BREAKER_COOLDOWN_SECONDS", default=15.0)  # open -> half-open
+GUARD_CONFIG_CACHE_SECONDS = env.int("GUARD_CONFIG_CACHE_SECONDS", default=300)
+GUARD_HEALTH_CACHE_SECONDS = env.int("GUARD_HEALTH_CACHE_SECONDS", default=10)
+GUARD_SCAN_MAX_WORKERS = env.int("GUARD_SCAN_MAX_WORKERS", default=6)
+GUARD_AUDIT_ASYNC = env.bool("GUARD_AUDIT_ASYNC", default=True)  # write audit rows off the request path
+GUARD_AUDIT_QUEUE_SIZE = env.int("GUARD_AUDIT_QUEUE_SIZE", default=10000)
+GUARD_AUDIT_RETENTION_DAYS = env.int("GUARD_AUDIT_RETENTION_DAYS", default=90)
+
+# --- Billing ------------------------------------------------------------------------------------
+BILLING_DEFAULT_PLAN = env.str("BILLING_DEFAULT_PLAN", default="free")
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds; older events are replays
+
+# --- Accounts ------------------------------------------------------------------------------------
+# HMAC peppers for API keys (comma-separated; the first hashes new keys, the others still
+# verify during a rotation). Kept apart from SECRET_KEY and never in the database.
+_DEV_API_KEY_PEPPER = "aiguardian-development-api-key-pepper-not-for-production"
+API_KEY_PEPPERS = [p.strip() for p in env.list("API_KEY_PEPPERS", default=[]) if p.strip()]
+if IS_PRODUCTION and (not API_KEY_PEPPERS or any(len(p) < 32 or p == _DEV_API_KEY_PEPPER for p in API_KEY_PEPPERS)):
+    config.fail("API_KEY_PEPPERS: required in production (comma-separated random values, each at least 32 characters)")
+API_KEY_PEPPERS = API_KEY_PEPPERS or [_DEV_API_KEY_PEPPER]
+API_KEY_CACHE_TTL = env.int("API_KEY_CACHE_TTL", default=300)  # seconds; writes invalidate at once
+API_KEY_NEGATIVE_CACHE_TTL = env.int("API_KEY_NEGATIVE_CACHE_TTL", default=60)  # unknown prefixes
+API_KEY_LAST_USED_INTERVAL = env.int("API_KEY_LAST_USED_INTERVAL", default=60)  # at most one write a minute
+CLERK_WEBHOOK_SECRET = env.str("CLERK_WEBHOOK_SECRET", default="")  # whsec_…; empty: webhooks answer 503
+CLERK_JWKS_URL = env.str("CLERK_JWKS_URL", default="")  # empty: Clerk sign-in is off
+CLERK_ISSUER = env.str("CLERK_ISSUER", default="")
+CLERK_AUTHORIZED_PARTIES = env.list("CLERK_AUTHORIZED_PARTIES", default=[])
+CLERK_JWKS_CACHE_SECONDS = env.int("CLERK_JWKS_CACHE_SECONDS", default=300)
+CLERK_JWKS_TIMEOUT = env.float("CLERK_JWKS_TIMEOUT", default=5.0)
+CLERK_JWT_LEEWAY = env.int("CLERK_JWT_LEEWAY", default=5)  # seconds of clock skew
+if IS_PRODUCTION and CLERK_JWKS_URL and not CLERK_ISSUER:
+    config.fail("CLERK_ISSUER: required in production when CLERK_JWKS_URL is set")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.APIKeyAuthentication",
+    "accounts.authentication.ClerkJWTAuthentication",
+]

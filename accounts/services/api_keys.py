@@ -1,0 +1,147 @@
+"""API keys: issue (the raw key leaves here once), update, revoke, last-used tracking."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import apikeys
+from accounts.models import APIKey, Tenant, User
+
+logger = logging.getLogger(__name__)
+
+_SCOPE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+MAX_SCOPES = 32
+
+
+class _Unset:
+    """Marks an argument that was not given (``None`` is a meaningful value)."""
+
+
+UNSET = _Unset()
+
+
+def api_key_scopes_clean(scopes: Iterable[str]) -> list[str]:
+    """Validated, de-duplicated, sorted guard names (empty = every guard).
+
+    Accounts does not know the guard catalogue (it imports nothing from guards), so it
+    checks the shape only; the gateway answers 403 for a guard outside the scopes.
+    """
+    cleaned = sorted({s.strip().lower() for s in scopes if s and s.strip()})
+    bad = [s for s in cleaned if not _SCOPE_RE.match(s)]
+    if bad:
+        raise ValidationError({"scopes": f"not a guard name: {', '.join(bad)}"})
+    if len(cleaned) > MAX_SCOPES:
+        raise ValidationError({"scopes": f"at most {MAX_SCOPES} scopes"})
+    return cleaned
+
+
+def api_key_cache_invalidate(*, prefixes: Iterable[str]) -> None:
+    """Drop cached key records now and again after commit.
+
+    The second delete closes the window where a request reads the old row between
+    the first delete and the commit and caches it again.
+    """
+    names = [apikeys.cache_key(p) for p in prefixes]
+    if not names:
+        return
+
+    def delete() -> None:
+        try:
+            cache.delete_many(names)
+        except Exception:  # the TTL bounds staleness if Redis is down
+            logger.warning("could not invalidate %d cached api keys", len(names), exc_info=True)
+
+    delete()
+    transaction.on_commit(delete)
+
+
+def api_key_issue(
+    *,
+    tenant: Tenant,
+    name: str,
+    scopes: Iterable[str] = (),
+    expires_at: datetime | None = None,
+    created_by: User | None = None,
+) -> tuple[APIKey, str]:
+    """Create a key and return it with the raw secret: the only time the secret exists.
+
+    Only the HMAC of the key is stored.
+    """
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "must be in the future"})
+    clean_scopes = api_key_scopes_clean(scopes)
+    for _ in range(5):  # 48-bit prefixes: a collision is astronomically rare, but cheap to retry
+        generated = apikeys.generate()
+        key = APIKey(
+            tenant=tenant, name=name.strip(), prefix=generated.prefix, key_hash=apikeys.hash_key(generated.raw),
+            scopes=clean_scopes, expires_at=expires_at, created_by=created_by,
+        )
+        key.full_clean(exclude=["prefix", "key_hash"])
+        try:
+            with transaction.atomic():
+                key.save()
+        except IntegrityError:
+            continue
+        # (the post_save receiver drops a cached "missing" for this prefix)
+        return key, generated.raw
+    raise RuntimeError("could not allocate a unique API key prefix")
+
+
+def api_key_update(
+    *, key: APIKey, name: str | None = None, scopes: Iterable[str] | None = None,
+    expires_at: datetime | _Unset | None = UNSET,
+) -> APIKey:
+    """Change a key's name, scopes or expiry (``expires_at=None`` clears it)."""
+    fields = []
+    if name is not None:
+        key.name = name.strip()
+        fields.append("name")
+    if scopes is not None:
+        key.scopes = api_key_scopes_clean(scopes)
+        fields.append("scopes")
+    if not isinstance(expires_at, _Unset):
+        key.expires_at = expires_at
+        fields.append("expires_at")
+    if fields:
+        key.full_clean(exclude=["prefix", "key_hash"])
+        key.save(update_fields=fields)  # the post_save receiver drops the cached record
+    return key
+
+
+def api_key_revoke(*, key: APIKey) -> APIKey:
+    """Revoke at once (idempotent: the first revocation time is kept)."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])  # the post_save receiver drops the cached record
+    return key
+
+
+def api_key_rehash(*, key_id: int, prefix: str, raw: str) -> None:
+    """Store the hash under the current pepper after a match with an older one."""
+    APIKey.objects.filter(pk=key_id).update(key_hash=apikeys.hash_key(raw))
+    api_key_cache_invalidate(prefixes=[prefix])
+
+
+def api_key_touch(*, key_id: int) -> bool:
+    """Record use at most once per interval per key; ``True`` when it wrote.
+
+    ``cache.add`` is atomic in Redis, so across all workers only one request per
+    interval reaches the database.
+    """
+    interval = settings.API_KEY_LAST_USED_INTERVAL
+    try:
+        first = cache.add(apikeys.last_used_gate_key(key_id), 1, interval)
+    except Exception:  # noqa: BLE001 - without the gate, skip rather than write every time
+        return False
+    if first:
+        APIKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
+    return bool(first)
