@@ -1,6 +1,10 @@
-"""URL routes of the billing app (mounted under /api/v1/ by aiguardian/urls.py)."""
+"""Billing routes (mounted under /api/v1/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from billing import views
 
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("webhooks/stripe", views.stripe_webhook, name="stripe-webhook"),
+]
