@@ -1,0 +1,105 @@
+"""Topic-shift detection quality and latency of contextguard on TIAGE.
+
+    .venv/bin/python bench/contextguard_quality.py /work/shared/data/topic_drift [--json OUT]
+
+Every dialogue is sent message by message through ``ContextGuard.analyze`` with a
+process-local session memory (JSON round trip per message, as with Redis), so the
+figures include memory handling. The threshold is tuned on TIAGE's train split (the
+data the model was fitted on) and precision/recall/F1/FPR are reported on the dev
+split; the peer (1 - cosine to the previous turn, threshold tuned on train) is
+computed from the same embeddings. Latency is per message, one thread, model loaded
+once; the lexical-only mode (``use_embeddings: false``) is reported beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("EMBEDDING_THREADS", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from contextguard_data import best_threshold, load_dialogues, prf, split_paths  # noqa: E402
+
+from guards.analyzers.base import AnalyzerContext  # noqa: E402
+from guards.analyzers.contextguard import ContextGuard  # noqa: E402
+from guards.analyzers.contextguard.memory import LocalSessionMemory  # noqa: E402
+
+
+def run(guard: ContextGuard, dialogues: list[list[tuple[str, int]]], settings: dict) -> dict:
+    """Scores, previous-turn cosines and per-message latency for every labelled turn."""
+    memory = LocalSessionMemory()
+    out: dict[str, list] = {"score": [], "cos_prev": [], "gold": [], "ms": []}
+    for n, dialogue in enumerate(dialogues):
+        context = AnalyzerContext(tenant_key="bench", session_id=f"dialogue-{n}", memory=memory)
+        for i, (text, label) in enumerate(dialogue):
+            payload = {"text": text, "role": "user" if i % 2 == 0 else "assistant"}
+            started = time.perf_counter()
+            result = guard.analyze(payload, settings, context)
+            out["ms"].append((time.perf_counter() - started) * 1000.0)
+            if label in (0, 1):
+                out["score"].append(result.data["drift_score"])
+                out["cos_prev"].append(result.data["similarity"].get("previous_turn", 0.0))
+                out["gold"].append(label == 1)
+    return out
+
+
+def latency(ms: list[float]) -> dict[str, float]:
+    ordered = sorted(ms)
+    return {"p50_ms": statistics.median(ordered), "p99_ms": ordered[int(0.99 * (len(ordered) - 1))]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path, help="folder holding tiage_anno_{train,dev}.json")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--no-tune", action="store_true",
+                        help="skip the train pass; report dev at the shipped default threshold only")
+    args = parser.parse_args()
+
+    guard = ContextGuard()
+    guard.warm_up()
+    defaults = ContextGuard.settings_schema.defaults()
+    tune_path, report_path = split_paths(args.data_dir)
+    dev = run(guard, load_dialogues(report_path), defaults)
+    dev_lexical = run(guard, load_dialogues(report_path), {**defaults, "use_embeddings": False})
+
+    rows: dict[str, dict] = {}
+    rows["contextguard (default threshold)"] = {
+        "threshold": defaults["drift_threshold"],
+        **prf([s >= defaults["drift_threshold"] for s in dev["score"]], dev["gold"]), **latency(dev["ms"])}
+    rows["contextguard lexical only"] = {
+        "threshold": defaults["drift_threshold"],
+        **prf([s >= defaults["drift_threshold"] for s in dev_lexical["score"]], dev_lexical["gold"]),
+        **latency(dev_lexical["ms"])}
+    if not args.no_tune:
+        tune = run(guard, load_dialogues(tune_path), defaults)
+        threshold, _ = best_threshold(tune["score"], tune["gold"])
+        rows["contextguard (threshold re-tuned on train)"] = {
+            "threshold": threshold, **prf([s >= threshold for s in dev["score"]], dev["gold"])}
+        peer_threshold, _ = best_threshold([1 - c for c in tune["cos_prev"]], tune["gold"])
+        rows["peer: 1 - cos(previous turn)"] = {
+            "threshold": peer_threshold,
+            **prf([1 - c >= peer_threshold for c in dev["cos_prev"]], dev["gold"])}
+    rows["all turns flagged"] = prf([True] * len(dev["gold"]), dev["gold"])
+
+    print(f"reported on {report_path.name}: {len(dev['gold'])} scored turns, {sum(dev['gold'])} shifts;"
+          f" threshold tuned on {tune_path.name}")
+    print(f"{'detector':45} {'thr':>6} {'P':>6} {'R':>6} {'F1':>6} {'FPR':>6} {'p50 ms':>7} {'p99 ms':>7}")
+    for name, r in rows.items():
+        lat = (f"{r['p50_ms']:7.2f} {r['p99_ms']:7.2f}" if "p50_ms" in r else f"{'':7} {'':7}")
+        print(f"{name:45} {r.get('threshold', 0):6.3f} {r['precision']:6.3f} {r['recall']:6.3f} "
+              f"{r['f1']:6.3f} {r['fpr']:6.3f} {lat}")
+    if args.json:
+        args.json.write_text(json.dumps({"reported_on": report_path.name, "tuned_on": tune_path.name,
+                                         "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Fit contextguard's topic-shift models on TIAGE's train split.
+
+    .venv/bin/python bench/train_contextguard_drift.py /work/shared/data/topic_drift
+
+Replays every training dialogue through the analyzer's own session state (float16
+vectors, trimmed texts, the EMA summary) and feature functions, fits one logistic
+model on the embedding features and one on the lexical features, picks each model's
+F1-best threshold on train and folds it into the intercept (so 0.5 is the decision
+point), then writes ``guards/analyzers/contextguard/data/drift_model.json``.
+The dev split is never read here: ``bench/contextguard_quality.py`` reports on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from contextguard_data import best_threshold, load_dialogues, prf, split_paths  # noqa: E402
+
+from guards.analyzers.contextguard import ContextGuard, lexical  # noqa: E402
+from guards.analyzers.contextguard.features import (  # noqa: E402
+    LEXICAL_FEATURES,
+    MODEL_PATH,
+    SEMANTIC_FEATURES,
+    LogisticModel,
+    Recipe,
+    lexical_features,
+    semantic_features,
+)
+from guards.analyzers.contextguard.state import SessionState, Turn  # noqa: E402
+from guards.analyzers.embeddings import get_embedder  # noqa: E402
+
+SOURCE = "TIAGE personachat anno train (HuiyuanXie/tiage@08f98df data/personachat/anno/)"
+
+
+def replay(dialogues: list[list[tuple[str, int]]], vectors: np.ndarray, recipe: Recipe) -> dict:
+    """Feature rows exactly as the analyzer computes them, one per scored turn."""
+    defaults = ContextGuard.settings_schema.defaults()
+    rows: dict = {"semantic": ([], []), "lexical": ([], []), "route": [], "gold": []}
+    pos = 0
+    for dialogue in dialogues:
+        state = SessionState.new(0.0)
+        for i, (text, label) in enumerate(dialogue):
+            vec = vectors[pos]
+            pos += 1
+            if i > 0 and label in (0, 1):
+                lex = lexical_features(text, state.turns, recipe)
+                rows["lexical"][0].append(lex)
+                rows["lexical"][1].append(label)
+                tiny = len(lexical.words(text)) < recipe.min_words
+                if not tiny and state.turns[-1].vec is not None:
+                    rows["semantic"][0].append(semantic_features(text, vec, state.turns, state.summary, recipe))
+                    rows["semantic"][1].append(label)
+                    rows["route"].append(("semantic", len(rows["semantic"][0]) - 1))
+                else:
+                    rows["route"].append(("lexical", len(rows["lexical"][0]) - 1))
+                rows["gold"].append(label == 1)
+            turn = Turn(index=i, role="user" if i % 2 == 0 else "assistant",
+                        text=text[: defaults["max_turn_chars"]], tokens=lexical.estimate_tokens(text),
+                        at=float(i), vec=vec)
+            state.add_turn(turn, max_turns=defaults["max_turns"], summary_decay=recipe.summary_decay)
+    return rows
+
+
+def fit(x: list[list[float]], y: list[int], names: tuple[str, ...], c: float) -> tuple[LogisticModel, float]:
+    """A standardised logistic model whose F1-best train threshold is moved to 0.5."""
+    xa = np.asarray(x, dtype=np.float64)
+    mean = xa.mean(axis=0)
+    scale = np.where(xa.std(axis=0) > 1e-9, xa.std(axis=0), 1.0)
+    clf = LogisticRegression(C=c, max_iter=5000).fit((xa - mean) / scale, y)
+    raw = LogisticModel(names, mean, scale, clf.coef_[0], float(clf.intercept_[0]))
+    threshold, f1 = best_threshold([raw.probability(r) for r in x], [v == 1 for v in y])
+    logit = math.log(threshold / (1.0 - threshold))
+    return LogisticModel(names, mean, scale, clf.coef_[0], raw.intercept - logit), f1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path, help="folder holding tiage_anno_train.json")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
+    args = parser.parse_args()
+
+    recipe = Recipe()
+    train_path, _ = split_paths(args.data_dir)
+    dialogues = load_dialogues(train_path)
+    texts = [t[: recipe.embed_chars] for d in dialogues for t, _ in d]
+    print(f"embedding {len(texts)} turns ...", file=sys.stderr)
+    vectors = get_embedder().embed(texts, batch_size=64)
+    rows = replay(dialogues, vectors, recipe)
+
+    semantic, sem_f1 = fit(*rows["semantic"], SEMANTIC_FEATURES, args.c)
+    lexical_model, lex_f1 = fit(*rows["lexical"], LEXICAL_FEATURES, args.c)
+    models = {"semantic": semantic, "lexical": lexical_model}
+    pred = [models[kind].probability(rows[kind][0][i]) >= 0.5 for kind, i in rows["route"]]
+    combined = prf(pred, rows["gold"])
+    lexical_only = prf([lexical_model.probability(r) >= 0.5 for r in rows["lexical"][0]], rows["gold"])
+
+    meta = {"trained_on": SOURCE, "turns": len(rows["gold"]), "shifts": sum(rows["gold"]), "C": args.c,
+            "train_f1": round(combined["f1"], 4), "train_f1_lexical_only": round(lexical_only["f1"], 4)}
+    out = {"recipe": {"recent": recipe.recent, "summary_decay": recipe.summary_decay,
+                      "min_words": recipe.min_words, "embed_chars": recipe.embed_chars},
+           "semantic": semantic.to_dict(), "lexical": lexical_model.to_dict(), "meta": meta}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=1) + "\n")
+    print(f"semantic rows {len(rows['semantic'][0])} F1 {sem_f1:.3f}; lexical rows "
+          f"{len(rows['lexical'][0])} F1 {lex_f1:.3f}; routed train F1 {combined['f1']:.3f}")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""How far a new message moves from the session's context.
+
+The score is the drift model's probability that a new topic starts with this message
+(see :mod:`.features`); beside it come the similarity of the message to every stored
+turn (the closest one is reported, the window planner uses all of them) and where the
+current topic began.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from guards.analyzers.contextguard import lexical
+from guards.analyzers.contextguard.features import DriftModel, lexical_features, semantic_features
+from guards.analyzers.contextguard.state import SessionState
+
+
+@dataclass(slots=True)
+class DriftAssessment:
+    score: float
+    detected: bool
+    method: str  # "embedding", "lexical" or "none" (nothing to compare with)
+    topic_shift_point: int
+    closest: dict[str, Any] | None
+    similarities: dict[int, float] = field(default_factory=dict)  # turn index -> similarity
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+def turn_similarities(text: str, vec: np.ndarray | None, state: SessionState) -> dict[int, float]:
+    """Cosine to each stored turn that has a vector, content-word Jaccard to the rest."""
+    mine = lexical.content_words(text)
+    out: dict[int, float] = {}
+    for turn in state.turns:
+        if vec is not None and turn.vec is not None:
+            out[turn.index] = float(vec.astype(np.float32) @ turn.vec.astype(np.float32))
+        else:
+            out[turn.index] = lexical.jaccard(mine, lexical.content_words(turn.text))
+    return out
+
+
+def assess(
+    text: str,
+    vec: np.ndarray | None,
+    state: SessionState,
+    model: DriftModel,
+    *,
+    threshold: float,
+    index: int,
+) -> DriftAssessment:
+    """Score ``text`` (turn number ``index``) against ``state`` before it is added."""
+    history = state.turns
+    if not history:
+        return DriftAssessment(0.0, False, "none", state.topic_start if state.count else index, None)
+
+    recipe = model.recipe
+    tiny = len(lexical.words(text)) < recipe.min_words
+    signals: dict[str, float] = {}
+    if vec is not None and not tiny and history[-1].vec is not None:
+        x = semantic_features(text, vec, history, state.summary, recipe)
+        score = model.semantic.probability(x)
+        method = "embedding"
+        signals = {"previous_turn": x[0], "recent_max": x[2], "summary": x[4]}
+    else:
+        x = lexical_features(text, history, recipe)
+        score = model.lexical.probability(x)
+        method = "lexical"
+        signals = {"previous_turn": x[1], "recent_coverage": x[2]}
+
+    sims = turn_similarities(text, vec, state)
+    best = max(sims, key=lambda i: sims[i])
+    closest_turn = next(t for t in history if t.index == best)
+    detected = score >= threshold
+    return DriftAssessment(
+        score=score,
+        detected=detected,
+        method=method,
+        topic_shift_point=index if detected else state.topic_start,
+        closest={"index": best, "similarity": round(sims[best], 4), "role": closest_turn.role},
+        similarities=sims,
+        signals={k: round(v, 4) for k, v in signals.items()},
+    )

@@ -1,0 +1,131 @@
+"""Topic-shift features of a new message against the session's memory, and the model.
+
+Two logistic models share one feature recipe: ``semantic`` (MiniLM similarities to the
+previous turns and to the rolling summary, plus the lexical cues) and ``lexical`` (cues
+only) for when the embedder is unavailable, switched off, or the text is too short to
+embed meaningfully. ``bench/train_contextguard_drift.py`` fits both on TIAGE's train
+split with exactly these functions and writes ``data/drift_model.json``; each model's
+intercept is shifted so that the threshold tuned for F1 on train sits at 0.5, which
+makes one tenant threshold mean the same for either.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from guards.analyzers.contextguard import lexical
+from guards.analyzers.contextguard.state import Turn
+
+MODEL_PATH = Path(__file__).parent / "data" / "drift_model.json"
+
+LEXICAL_FEATURES = (
+    "topic_cue", "overlap_prev", "coverage_recent", "question", "prev_question",
+    "new_question", "log_words", "log_prev_words", "position", "content_words",
+)
+SEMANTIC_FEATURES = (
+    "cos_prev", "cos_prev2", "cos_recent_max", "cos_recent_mean", "cos_summary", *LEXICAL_FEATURES,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """Constants the model was trained with; they live in the weights file."""
+
+    recent: int = 4  # how many earlier turns count as "recent"
+    summary_decay: float = 0.7  # EMA weight of the old summary
+    min_words: int = 2  # below this a message is scored lexically
+    embed_chars: int = 512  # only the head is embedded: keeps long messages inside the latency goal
+
+
+def lexical_features(text: str, history: Sequence[Turn], recipe: Recipe) -> list[float]:
+    prev = history[-1].text
+    recent = history[-recipe.recent :]
+    mine = lexical.content_words(text)
+    recent_words = frozenset().union(*(lexical.content_words(t.text) for t in recent))
+    question = 1.0 if "?" in text else 0.0
+    prev_question = 1.0 if "?" in prev else 0.0
+    return [
+        1.0 if lexical.has_topic_cue(text) else 0.0,
+        lexical.jaccard(mine, lexical.content_words(prev)),
+        lexical.coverage(mine, recent_words),
+        question,
+        prev_question,
+        question * (1.0 - prev_question),
+        math.log1p(len(lexical.words(text))),
+        math.log1p(len(lexical.words(prev))),
+        min(history[-1].index + 1, 15) / 15.0,
+        len(mine) / 10.0,
+    ]
+
+
+def semantic_features(
+    text: str, vec: np.ndarray, history: Sequence[Turn], summary: np.ndarray | None, recipe: Recipe
+) -> list[float]:
+    """Needs the previous turn's vector; other missing vectors fall back to it."""
+    cur = vec.astype(np.float32)
+    prev_vec = history[-1].vec
+    assert prev_vec is not None
+    cos_prev = float(cur @ prev_vec.astype(np.float32))
+    prev2 = history[-2].vec if len(history) > 1 else None
+    cos_prev2 = float(cur @ prev2.astype(np.float32)) if prev2 is not None else cos_prev
+    recent = [t.vec for t in history[-recipe.recent :] if t.vec is not None]
+    sims = np.stack(recent).astype(np.float32) @ cur
+    if summary is not None:
+        s = summary.astype(np.float32)
+        cos_summary = float(cur @ s / max(float(np.linalg.norm(s)), 1e-9))
+    else:
+        cos_summary = cos_prev
+    return [cos_prev, cos_prev2, float(sims.max()), float(sims.mean()), cos_summary,
+            *lexical_features(text, history, recipe)]
+
+
+@dataclass(frozen=True, slots=True)
+class LogisticModel:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = float(((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.coef) + self.intercept
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+    @classmethod
+    def from_dict(cls, data: dict, expected: tuple[str, ...]) -> LogisticModel:
+        if tuple(data["features"]) != expected:
+            raise ValueError("drift model features do not match this code; retrain it")
+        return cls(tuple(data["features"]), np.asarray(data["mean"]), np.asarray(data["scale"]),
+                   np.asarray(data["coef"]), float(data["intercept"]))
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+                "coef": self.coef.tolist(), "intercept": self.intercept}
+
+
+@dataclass(frozen=True, slots=True)
+class DriftModel:
+    recipe: Recipe
+    semantic: LogisticModel
+    lexical: LogisticModel
+    meta: dict
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DriftModel:
+        return cls(Recipe(**data["recipe"]),
+                   LogisticModel.from_dict(data["semantic"], SEMANTIC_FEATURES),
+                   LogisticModel.from_dict(data["lexical"], LEXICAL_FEATURES),
+                   data.get("meta", {}))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str = str(MODEL_PATH)) -> DriftModel:
+    """The trained drift model (read once per process)."""
+    return DriftModel.from_dict(json.loads(Path(path).read_text()))

@@ -1,0 +1,69 @@
+"""Word-level helpers: content words, overlap, topic-opening cues and a token estimate.
+
+They feed the drift model (both its embedding and its lexical-only variant) and the
+window planner; they are deliberately cheap so the lexical fallback stays well under a
+millisecond per message.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+_PIECE = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]", re.UNICODE)
+
+# Function words carry no topic; dropping them makes overlap measure shared subject matter.
+STOPWORDS = frozenset(
+    """a about after again all also am an and any are as at be been being but by can could
+    did do does doing don't for from get got had has have having he her here hers him his how
+    i i'm if in into is it it's its just like me more much my no nor not now of oh ok okay on
+    one only or our out over really she should so some such than that that's the their them
+    then there they this those to too up us very was we well were what when where which who
+    why will with would yeah yes you you're your lol haha""".split()
+)
+
+# Phrases people use to open a new subject ("what do you do for a living?", "by the way").
+TOPIC_CUE = re.compile(
+    r"\b(what(?:'s| is| are| do| kind| sort)|do you|have you|are you|how about|what about|"
+    r"favorite|favourite|anyway|by the way|hobbies|for a living)\b",
+    re.IGNORECASE,
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and digits, inner apostrophes kept)."""
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset[str]:
+    """The topical words of ``text``: no stopwords, no one- or two-letter words."""
+    return frozenset(w for w in words(text) if len(w) > 2 and w not in STOPWORDS)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
+
+
+def coverage(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of ``a``'s content words that also occur in ``b`` (0 when ``a`` has none)."""
+    return len(a & b) / len(a) if a else 0.0
+
+
+def has_topic_cue(text: str) -> bool:
+    return TOPIC_CUE.search(text) is not None
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free estimate of LLM tokens (cl100k-like; tokenguard gives exact counts).
+
+    Short ASCII words are one token, long ones one per ~8 letters; every other
+    non-space character (punctuation, CJK, emoji) counts as one, which errs high
+    for CJK text, the safe side for a budget.
+    """
+    total = 0
+    for piece in _PIECE.findall(text):
+        total += 1 + (len(piece) - 1) // 8 if piece.isascii() and piece.isalnum() else 1
+    return total
