@@ -1,0 +1,122 @@
+"""Operators manage guard backends and tenants' guard configs, and read the audit trail.
+
+Saves and deletes go through the config services, so every worker's cached
+resolution is invalidated; the settings form shows the schema's per-key errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from guards.analyzers.schema import SettingsError
+from guards.models import GuardBackend, GuardRequest, TenantGuardConfig
+from guards.services.backends import BackendSpec
+from guards.services.config import (
+    guard_backend_save,
+    guard_config_delete,
+    guard_config_save,
+    guard_settings_validate,
+)
+from guards.services.health import backend_health_check
+
+
+class GuardBackendForm(forms.ModelForm):
+    base_url = forms.URLField(required=False, assume_scheme="http", help_text=GuardBackend._meta.get_field("base_url").help_text)
+
+    class Meta:
+        model = GuardBackend
+        fields = ("name", "kind", "base_url", "timeout", "auth_header", "auth_secret_name", "max_retries", "active")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == GuardBackend.Kind.HTTP and not data.get("base_url"):
+            self.add_error("base_url", "An HTTP backend needs a base URL.")
+        if data.get("auth_header") and not data.get("auth_secret_name"):
+            self.add_error("auth_secret_name", "Name the secret that holds the header's value.")
+        return data
+
+
+@admin.register(GuardBackend)
+class GuardBackendAdmin(admin.ModelAdmin):
+    form = GuardBackendForm
+    list_display = ("name", "kind", "base_url", "timeout", "max_retries", "active", "updated_at")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "base_url")
+    actions = ("check_health_now",)
+
+    def save_model(self, request: HttpRequest, obj: GuardBackend, form: Any, change: bool) -> None:
+        guard_backend_save(backend=obj)
+
+    @admin.action(description="Check health now")
+    def check_health_now(self, request: HttpRequest, queryset: QuerySet[GuardBackend]) -> None:
+        for backend in queryset:
+            result = backend_health_check(spec=BackendSpec.from_model(backend), use_cache=False)
+            level = messages.SUCCESS if result["status"] == "healthy" else messages.WARNING
+            detail = f" ({result['detail']}, {result['latency_ms']} ms)" if result.get("latency_ms") is not None else ""
+            self.message_user(request, f"{backend.name}: {result['status']}, breaker {result['breaker_state']}{detail}",
+                              level)
+
+
+class TenantGuardConfigForm(forms.ModelForm):
+    class Meta:
+        model = TenantGuardConfig
+        fields = ("tenant", "guard", "enabled", "backend", "settings", "fallback_allowed", "store_raw_text")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        guard, values = data.get("guard"), data.get("settings")
+        if guard and "settings" not in self.errors:
+            try:
+                data["settings"] = guard_settings_validate(guard=guard, values=values or {})
+            except SettingsError as exc:
+                self.add_error("settings", [f"{key}: {msg}" for key, msg in exc.errors.items()])
+        return data
+
+
+@admin.register(TenantGuardConfig)
+class TenantGuardConfigAdmin(admin.ModelAdmin):
+    form = TenantGuardConfigForm
+    list_display = ("tenant", "guard", "enabled", "backend", "fallback_allowed", "store_raw_text", "updated_at")
+    list_filter = ("guard", "enabled", "backend", "fallback_allowed", "store_raw_text")
+    list_select_related = ("tenant", "backend")
+    search_fields = ("tenant__slug", "tenant__name")
+    raw_id_fields = ("tenant",)
+
+    def save_model(self, request: HttpRequest, obj: TenantGuardConfig, form: Any, change: bool) -> None:
+        guard_config_save(config=obj)
+
+    def delete_model(self, request: HttpRequest, obj: TenantGuardConfig) -> None:
+        guard_config_delete(config=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TenantGuardConfig]) -> None:
+        for config in queryset:
+            guard_config_delete(config=config)
+
+
+@admin.register(GuardRequest)
+class GuardRequestAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "tenant", "guard", "outcome", "decision", "score", "latency_ms", "service_used",
+                    "error_code", "key_prefix")
+    list_filter = ("outcome", "guard", "decision", "backend", "client_type")
+    list_select_related = ("tenant",)
+    search_fields = ("request_id", "tenant__slug", "key_prefix", "text_sha256")
+    date_hierarchy = "created_at"
+    show_full_result_count = False  # COUNT(*) over a large audit table is slow
+
+    def get_readonly_fields(self, request: HttpRequest, obj: GuardRequest | None = None) -> list[str]:
+        return [f.name for f in GuardRequest._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: GuardRequest | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: GuardRequest | None = None) -> bool:
+        return request.user.is_superuser  # retention is the prune command's job; superusers may erase
+

@@ -1,0 +1,76 @@
+"""The gateway's guard errors: each an :class:`~aiguardian.api.APIError` with a stable code.
+
+Services raise them and the API's exception handler renders the shared error shape,
+so a view, the scan pool and the standalone guard service all answer alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import status
+
+from aiguardian.api import APIError
+
+
+class UnknownGuardError(APIError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "unknown_guard"
+    default_detail = "No guard by that name."
+
+
+class GuardNotEnabled(APIError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "guard_not_enabled"
+    default_detail = "This guard is not enabled for your tenant."
+
+
+class GuardNotInKeyScope(APIError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "guard_not_in_key_scope"
+    default_detail = "This API key may not use this guard."
+
+
+class InvalidPayload(APIError):
+    """The analyzer refused the payload (:class:`~guards.analyzers.base.PayloadError`)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_request"
+    default_detail = "Invalid request: see fields."
+
+    @classmethod
+    def for_field(cls, field: str, message: str) -> InvalidPayload:
+        return cls(fields={"payload": {field: [message]}})
+
+
+class GuardFailure(APIError):
+    """A backend failure; fallback to the in-process analyzer may answer instead."""
+
+    #: whether the failure says something about the backend's health (breaker)
+    counts_against_backend = True
+
+
+class GuardBackendError(GuardFailure):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "guard_backend_error"
+    default_detail = "The guard backend failed."
+
+
+class GuardUnavailable(GuardFailure):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "guard_unavailable"
+    default_detail = "The guard is unavailable."
+
+
+class GuardTimeout(GuardFailure):
+    status_code = status.HTTP_504_GATEWAY_TIMEOUT
+    default_code = "guard_timeout"
+    default_detail = "The guard did not answer in time."
+
+
+def error_payload(exc: APIError) -> dict[str, Any]:
+    """The ``error`` object of the seed contract for a failed guard run (used by scan)."""
+    out: dict[str, Any] = {"code": exc.code, "message": str(exc.detail)}
+    if exc.fields:
+        out["fields"] = exc.fields
+    return out

@@ -1,0 +1,154 @@
+"""Input and output shapes of the guard API (the seeds' contract), validated strictly.
+
+Unknown top-level fields are errors rather than silently ignored: a typo in
+``fallback_enabled`` must not quietly change what the gateway does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rest_framework import serializers
+
+CLIENT_TYPES = ("web", "vscode", "chrome", "api")
+CONTENT_TYPES = ("text", "code", "document")
+_SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_TEXT_FIELDS = ("text", "output_text")
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses keys it does not declare."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return attrs
+
+
+def validate_payload_object(value: Any) -> dict[str, Any]:
+    """The payload is a JSON object whose text fields are strings and content type is known."""
+    if not isinstance(value, dict):
+        raise serializers.ValidationError("Must be a JSON object.")
+    errors: dict[str, list[str]] = {}
+    for key in _TEXT_FIELDS:
+        if key in value and not isinstance(value[key], str):
+            errors[key] = ["Must be a string."]
+    content_type = value.get("content_type", "text")
+    if content_type not in CONTENT_TYPES:
+        errors["content_type"] = [f"Must be one of: {', '.join(CONTENT_TYPES)}."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return {**value, "content_type": content_type}
+
+
+def validate_session_id(value: str | None) -> str | None:
+    if value is not None and not _SESSION_ID.match(value):
+        raise serializers.ValidationError("1-128 characters from A-Z a-z 0-9 . _ : -")
+    return value
+
+
+class _CallOptions(StrictSerializer):
+    user_id = serializers.CharField(max_length=128, required=False, allow_null=True, default=None)
+    session_id = serializers.CharField(max_length=128, required=False, allow_null=True, default=None,
+                                       validators=[validate_session_id])
+    priority = serializers.IntegerField(min_value=1, max_value=10, default=1)
+    timeout = serializers.FloatField(min_value=0.1, max_value=300, default=30.0,
+                                     help_text="Seconds; capped by the backend's own timeout.")
+    fallback_enabled = serializers.BooleanField(default=True,
+                                                help_text="Let the in-process analyzer answer if the backend fails.")
+    client_type = serializers.ChoiceField(choices=CLIENT_TYPES, default="api")
+
+
+class ProcessRequestSerializer(_CallOptions):
+    service_type = serializers.CharField(max_length=64, help_text="tokenguard, trustguard, contextguard, "
+                                         "biasguard, securityguard or healthguard")
+    payload = serializers.JSONField(help_text='{"text": "...", "content_type": "text|code|document", ...}')
+
+    def validate_payload(self, value: Any) -> dict[str, Any]:
+        return validate_payload_object(value)
+
+
+class GuardErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(required=False)
+
+
+class ProcessResponseSerializer(serializers.Serializer):
+    request_id = serializers.CharField()
+    service_type = serializers.CharField()
+    success = serializers.BooleanField()
+    data = serializers.DictField(allow_null=True, help_text="decision, score, findings, analyzer_version and "
+                                 "the guard's own fields")
+    error = GuardErrorSerializer(allow_null=True)
+    processing_time = serializers.FloatField(help_text="Seconds spent running the guard.")
+    service_used = serializers.CharField(help_text='The guard name, or "<guard> (in-process fallback)".')
+
+
+class ScanRequestSerializer(_CallOptions):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    content_type = serializers.ChoiceField(choices=CONTENT_TYPES, default="text")
+    guards = serializers.ListField(child=serializers.CharField(max_length=64), required=False, allow_empty=False,
+                                   max_length=6, help_text="Default: every guard enabled for the tenant and key.")
+    payload = serializers.JSONField(required=False, default=dict,
+                                    help_text="Extra guard-specific payload fields (e.g. output_text).")
+
+    def validate_payload(self, value: Any) -> dict[str, Any]:
+        return validate_payload_object(value)
+
+
+class ScanItemSerializer(serializers.Serializer):
+    service_type = serializers.CharField()
+    success = serializers.BooleanField()
+    data = serializers.DictField(allow_null=True)
+    error = GuardErrorSerializer(allow_null=True)
+    processing_time = serializers.FloatField()
+    service_used = serializers.CharField()
+
+
+class ScanResponseSerializer(serializers.Serializer):
+    request_id = serializers.CharField()
+    success = serializers.BooleanField(help_text="True when every guard answered.")
+    decision = serializers.ChoiceField(choices=("allow", "flag", "block"),
+                                       help_text="Most severe verdict; a failed guard counts as flag.")
+    results = ScanItemSerializer(many=True)
+    processing_time = serializers.FloatField()
+
+
+class ServiceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField()
+    version = serializers.CharField(allow_null=True)
+    port = serializers.IntegerField()
+    enabled = serializers.BooleanField()
+    in_key_scope = serializers.BooleanField()
+    backend = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    settings_schema = serializers.DictField()
+
+
+class ServicesResponseSerializer(serializers.Serializer):
+    services = ServiceSerializer(many=True)
+
+
+class GuardHealthSerializer(serializers.Serializer):
+    service = serializers.CharField()
+    status = serializers.ChoiceField(choices=("healthy", "degraded", "unhealthy", "not_enabled"))
+    enabled = serializers.BooleanField()
+    backend = serializers.CharField(required=False)
+    kind = serializers.CharField(required=False)
+    breaker_state = serializers.CharField(required=False)
+    version = serializers.CharField(required=False, allow_null=True)
+
+
+class HealthResponseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=("healthy", "degraded", "unhealthy"))
+    services = serializers.DictField(child=GuardHealthSerializer())
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    success = serializers.BooleanField(default=False)
+    error = GuardErrorSerializer()
+    request_id = serializers.CharField(allow_null=True)

@@ -1,0 +1,19 @@
+"""WSGI entry point of a guard service: ``gunicorn guards.service.wsgi:application``.
+
+The settings module is forced (not defaulted): a service started from a shell where
+the gateway's ``DJANGO_SETTINGS_MODULE`` is exported must still be a guard service.
+The guard's models load here, once per worker, before the first request.
+"""
+
+import os
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "guards.service.settings"
+
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+
+application = get_wsgi_application()
+
+from guards.services.backends.inprocess import load_analyzer  # noqa: E402
+
+load_analyzer(settings.GUARD_SERVICE_NAME).warm_up()

@@ -1,0 +1,53 @@
+"""Run a guard's analyzer in this process (the gateway's default, every fallback, and the guard service)."""
+
+from __future__ import annotations
+
+import logging
+
+from guards.analyzers.base import Analyzer, PayloadError
+from guards.analyzers.registry import analyzer_class, get_analyzer
+from guards.analyzers.schema import SettingsError
+from guards.errors import GuardBackendError, GuardUnavailable, InvalidPayload
+from guards.services.backends.types import GuardAnswer, GuardCall
+
+logger = logging.getLogger(__name__)
+
+
+# A guard package that is absent, or present without its exported class, is not installed.
+_NOT_INSTALLED = (ImportError, AttributeError)
+
+
+def installed_analyzer_class(guard: str) -> type[Analyzer] | None:
+    """The analyzer class of ``guard``, or None when its package is not installed here."""
+    try:
+        return analyzer_class(guard)
+    except _NOT_INSTALLED:
+        return None
+
+
+def load_analyzer(guard: str) -> Analyzer:
+    """The process's analyzer for ``guard``; a guard whose package is not installed is unavailable."""
+    try:
+        return get_analyzer(guard)
+    except _NOT_INSTALLED:
+        logger.warning("analyzer for %s cannot be imported", guard)
+        raise GuardUnavailable(f"The {guard} analyzer is not available on this server.") from None
+
+
+def run_inprocess(call: GuardCall) -> GuardAnswer:
+    """Analyse ``call.payload`` here; analyzer crashes become a 502, never a 500."""
+    analyzer = load_analyzer(call.guard)
+    try:
+        effective = analyzer.settings_schema.effective(call.settings)
+    except SettingsError as exc:
+        # Validated when saved; a schema change since then must not be silently ignored.
+        logger.error("stored settings of %s no longer validate: %s", call.guard, sorted(exc.errors))
+        raise GuardBackendError(f"The tenant's {call.guard} settings are invalid: {exc}") from None
+    try:
+        result = analyzer.analyze(call.payload, effective, call.context)
+    except PayloadError as exc:
+        raise InvalidPayload.for_field(exc.field, exc.message) from None
+    except Exception:
+        logger.exception("analyzer %s failed", call.guard)
+        raise GuardBackendError(f"The {call.guard} analyzer failed.") from None
+    return GuardAnswer(result.to_dict())

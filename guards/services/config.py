@@ -1,0 +1,157 @@
+"""Per-tenant guard configuration: validate and save it, and resolve it (cached) per request.
+
+Resolution reads all of a tenant's guard configs in one query and caches them under a
+versioned key (``guards:cfg:<tenant>:<version>``); saving a config or a backend bumps
+the version of every tenant concerned once the transaction commits, so a reader that
+raced the write can only have filled a key nobody reads any more. A tenant with no
+configs is cached too (as an empty map). Nothing is cached when the database fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import transaction
+
+from guards.analyzers.registry import GUARD_NAMES
+from guards.analyzers.schema import SettingsError
+from guards.models import GuardBackend, TenantGuardConfig
+from guards.services.backends import IN_PROCESS, BackendSpec
+from guards.services.backends.inprocess import installed_analyzer_class
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedGuard:
+    """What the runner needs to know about one guard for one tenant."""
+
+    guard: str
+    enabled: bool
+    backend: BackendSpec = IN_PROCESS
+    settings: dict[str, Any] = field(default_factory=dict)
+    fallback_allowed: bool = True
+    store_raw_text: bool = False
+
+
+def guard_settings_validate(*, guard: str, values: Any) -> dict[str, Any]:
+    """Validate a tenant's overrides against the guard's schema; raises ``SettingsError``.
+
+    When the guard's analyzer is not installed here the overrides cannot be checked,
+    which is an error too: an operator must not save settings nobody validated.
+    """
+    cls = installed_analyzer_class(guard)
+    if cls is None:
+        raise SettingsError({"settings": f"The {guard} analyzer is not installed; settings cannot be validated."})
+    return cls.settings_schema.validate(values)
+
+
+def _effective(guard: str, stored: dict[str, Any]) -> dict[str, Any]:
+    cls = installed_analyzer_class(guard)
+    if cls is None:
+        return dict(stored)  # a remote service with the analyzer merges its own defaults
+    schema = cls.settings_schema
+    try:
+        return schema.effective(stored)
+    except SettingsError as exc:
+        # The schema changed since the config was saved: keep the valid overrides only.
+        logger.warning("ignoring invalid stored %s settings: %s", guard, sorted(exc.errors))
+        return schema.effective({k: v for k, v in stored.items() if k not in exc.errors})
+
+
+def _version_key(tenant_id: int) -> str:
+    return f"guards:cfgver:{tenant_id}"
+
+
+def _tenant_version(tenant_id: int) -> str:
+    version = cache.get(_version_key(tenant_id))
+    if version is None:
+        version = uuid.uuid4().hex[:12]
+        if not cache.add(_version_key(tenant_id), version, timeout=None):
+            version = cache.get(_version_key(tenant_id)) or version
+    return str(version)
+
+
+def config_cache_invalidate(*, tenant_ids: list[int] | set[int]) -> None:
+    """Make every worker re-read these tenants' configs.
+
+    Bumped now and again after the transaction commits: a reader between the two
+    may have cached the pre-commit rows under the first new version.
+    """
+    ids = sorted(set(tenant_ids))
+
+    def bump() -> None:
+        cache.set_many({_version_key(t): uuid.uuid4().hex[:12] for t in ids}, timeout=None)
+
+    if ids:
+        bump()
+        transaction.on_commit(bump)
+
+
+def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
+    """All configured guards of a tenant, from the cache or one query."""
+    key = f"guards:cfg:{tenant_id}:{_tenant_version(tenant_id)}"
+    resolved = cache.get(key)
+    if resolved is not None:
+        return resolved
+    rows = TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
+    resolved = {
+        row.guard: ResolvedGuard(
+            guard=row.guard, enabled=row.enabled,
+            backend=BackendSpec.from_model(row.backend) if row.backend_id else IN_PROCESS,
+            settings=_effective(row.guard, row.settings or {}), fallback_allowed=row.fallback_allowed,
+            store_raw_text=row.store_raw_text,
+        )
+        for row in rows
+    }
+    cache.set(key, resolved, timeout=django_settings.GUARD_CONFIG_CACHE_SECONDS)
+    return resolved
+
+
+def guard_config_resolve(*, tenant_id: int, guard: str) -> ResolvedGuard | None:
+    """The tenant's config of ``guard``, or None when it has none (treated as not enabled)."""
+    return tenant_guards_resolve(tenant_id=tenant_id).get(guard)
+
+
+def tenant_backends(*, tenant_id: int) -> list[BackendSpec]:
+    """The distinct backends of the tenant's enabled guards (remote ones first, by name)."""
+    specs = {r.backend for r in tenant_guards_resolve(tenant_id=tenant_id).values() if r.enabled}
+    return sorted(specs, key=lambda s: (not s.is_remote, s.name))
+
+
+def guard_config_save(*, config: TenantGuardConfig) -> TenantGuardConfig:
+    """Validate the settings against the guard's schema, save, invalidate the tenant's cache."""
+    config.settings = guard_settings_validate(guard=config.guard, values=config.settings)
+    with transaction.atomic():
+        config.save()
+        config_cache_invalidate(tenant_ids=[config.tenant_id])
+    return config
+
+
+def guard_config_delete(*, config: TenantGuardConfig) -> None:
+    with transaction.atomic():
+        config.delete()
+        config_cache_invalidate(tenant_ids=[config.tenant_id])
+
+
+def guard_backend_save(*, backend: GuardBackend) -> GuardBackend:
+    """Save a backend and invalidate every tenant that routes a guard through it."""
+    with transaction.atomic():
+        backend.save()
+        tenant_ids = set(backend.tenant_configs.values_list("tenant_id", flat=True))
+        config_cache_invalidate(tenant_ids=tenant_ids)
+    return backend
+
+
+def tenant_guard_configs_create(*, tenant: Any) -> int:
+    """Give a new tenant every guard, enabled, in-process, with the default settings."""
+    created = TenantGuardConfig.objects.bulk_create(
+        [TenantGuardConfig(tenant=tenant, guard=name) for name in GUARD_NAMES], ignore_conflicts=True
+    )
+    config_cache_invalidate(tenant_ids=[tenant.pk])
+    return len(created)

@@ -1,0 +1,79 @@
+"""The request-scoped :class:`AnalyzerContext` and the tenant's backend-health view.
+
+Stores come from ``guards.stores`` (Redis, scoped to the tenant key) when that module
+is installed; analyzers treat a missing store as "no memory/budget available".
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from guards.analyzers.base import AnalyzerContext
+from guards.services.backends import BackendSpec
+from guards.services.backends.breaker import CircuitBreaker
+
+
+def tenant_key_for(tenant_id: int) -> str:
+    """The opaque per-tenant namespace analyzers and stores see (never a secret)."""
+    return f"t{tenant_id}"
+
+
+class TenantBackendHealth:
+    """``BackendHealthProvider`` over the tenant's backends: breaker state and recent latency.
+
+    The backend list is resolved in the request thread; Redis is read only when an
+    analyzer asks (healthguard), so building one is free.
+    """
+
+    def __init__(self, backends: list[BackendSpec]) -> None:
+        self.backends = backends
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        out = []
+        for spec in self.backends:
+            entry: dict[str, Any] = {"backend": spec.name, "kind": spec.kind, "active": spec.active}
+            if spec.is_remote:
+                breaker = CircuitBreaker(spec.id, spec.name)
+                latencies = breaker.recent_latencies_ms()
+                entry.update(
+                    breaker_state=breaker.state(), recent_calls=len(latencies),
+                    latency_ms_p50=round(statistics.median(latencies), 2) if latencies else None,
+                    latency_ms_max=round(max(latencies), 2) if latencies else None,
+                )
+            else:
+                entry.update(breaker_state="closed", recent_calls=None, latency_ms_p50=None, latency_ms_max=None)
+            out.append(entry)
+        return out
+
+
+class StaticBackendHealth:
+    """A snapshot taken by the gateway and shipped to a remote guard service with the call."""
+
+    def __init__(self, snapshot: list[dict[str, Any]]) -> None:
+        self._snapshot = snapshot
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        return list(self._snapshot)
+
+
+def _stores() -> Any | None:
+    try:
+        from guards import stores
+    except ImportError:
+        return None
+    return stores
+
+
+def analyzer_context(
+    *, request_id: str, tenant_key: str, session_id: str | None, backend_health: Any = None,
+    extra: dict[str, Any] | None = None,
+) -> AnalyzerContext:
+    """A context with the tenant's session memory and budget store."""
+    stores = _stores()
+    return AnalyzerContext(
+        request_id=request_id, tenant_key=tenant_key, session_id=session_id,
+        memory=stores.RedisSessionMemory(tenant_key) if stores else None,
+        budgets=stores.RedisBudgetStore(tenant_key) if stores else None,
+        backend_health=backend_health, extra=extra or {},
+    )

@@ -1,0 +1,98 @@
+"""Health of a tenant's guards and of guard backends, and the discovery catalogue.
+
+A remote backend's ``/health`` is probed at most every ``GUARD_HEALTH_CACHE_SECONDS``
+per backend (the answer is cached), so discovery traffic cannot hammer the services;
+the admin's "check health now" bypasses the cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from guards.analyzers.registry import GUARDS
+from guards.errors import GuardUnavailable
+from guards.services.backends import BackendSpec
+from guards.services.backends.breaker import CircuitBreaker
+from guards.services.backends.http import check_http_health
+from guards.services.backends.inprocess import installed_analyzer_class, load_analyzer
+from guards.services.config import ResolvedGuard, tenant_guards_resolve
+from guards.services.runner import Caller
+
+_RANK = {"healthy": 0, "degraded": 1, "unhealthy": 2}
+
+
+def analyzer_info(guard: str) -> dict[str, Any]:
+    """Version and schema of the local analyzer, or ``available: False`` when not installed."""
+    cls = installed_analyzer_class(guard)
+    if cls is None:
+        return {"available": False, "version": None, "description": GUARDS[guard].summary, "settings_schema": {}}
+    return {"available": True, "version": cls.version, "description": cls.description or GUARDS[guard].summary,
+            "settings_schema": cls.settings_schema.describe()}
+
+
+def backend_health_check(*, spec: BackendSpec, use_cache: bool = True) -> dict[str, Any]:
+    """Probe one backend: breaker state plus the service's ``/health`` (remote) or analyzer load."""
+    if not spec.is_remote:
+        return {"backend": spec.name, "kind": spec.kind, "status": "healthy", "breaker_state": "closed"}
+    key = f"guards:health:{spec.id}"
+    probe = cache.get(key) if use_cache else None
+    if probe is None:
+        probe = check_http_health(spec) if spec.active else {"status": "unhealthy", "detail": "disabled"}
+        cache.set(key, probe, timeout=settings.GUARD_HEALTH_CACHE_SECONDS)
+    breaker = CircuitBreaker(spec.id, spec.name).state()
+    status = probe["status"]
+    if status == "healthy" and breaker != "closed":
+        status = "degraded"
+    return {"backend": spec.name, "kind": spec.kind, "status": status, "breaker_state": breaker,
+            "detail": probe.get("detail"), "latency_ms": probe.get("latency_ms")}
+
+
+def _guard_status(guard: str, resolved: ResolvedGuard | None) -> dict[str, Any]:
+    if resolved is None or not resolved.enabled:
+        return {"service": guard, "status": "not_enabled", "enabled": False}
+    try:
+        local: dict[str, Any] = {"status": "healthy", "version": load_analyzer(guard).version}
+    except GuardUnavailable:
+        local = {"status": "unhealthy", "version": None}
+    if not resolved.backend.is_remote:
+        return {"service": guard, "enabled": True, "backend": "inprocess", "kind": "inprocess",
+                "breaker_state": "closed", **local}
+    remote = backend_health_check(spec=resolved.backend)
+    status = remote["status"]
+    fallback = resolved.fallback_allowed and local["status"] == "healthy"
+    if status == "unhealthy" and fallback:
+        status = "degraded"  # requests that allow fallback are still answered
+    return {"service": guard, "enabled": True, **remote, "status": status, "fallback_available": fallback,
+            "version": local["version"]}
+
+
+def guard_health(*, caller: Caller, guard: str) -> dict[str, Any]:
+    return _guard_status(guard, tenant_guards_resolve(tenant_id=caller.tenant_id).get(guard))
+
+
+def guards_health(*, caller: Caller) -> dict[str, Any]:
+    """Every guard's status for the tenant; overall = worst of the enabled ones."""
+    resolved = tenant_guards_resolve(tenant_id=caller.tenant_id)
+    services = {g: _guard_status(g, resolved.get(g)) for g in GUARDS}
+    ranks = [_RANK.get(s["status"], 2) for s in services.values() if s["status"] != "not_enabled"]
+    overall = ("healthy", "degraded", "unhealthy")[max(ranks)] if ranks else "unhealthy"
+    return {"status": overall, "services": services}
+
+
+def guards_catalogue(*, caller: Caller) -> list[dict[str, Any]]:
+    """Discovery: each guard with its analyzer, the tenant's routing and current health."""
+    resolved = tenant_guards_resolve(tenant_id=caller.tenant_id)
+    out = []
+    for name, spec in GUARDS.items():
+        status = _guard_status(name, resolved.get(name))
+        info = analyzer_info(name)
+        out.append({
+            "name": name, "description": info["description"], "version": info["version"], "port": spec.port,
+            "enabled": status["enabled"], "in_key_scope": caller.allows(name),
+            "backend": status.get("backend"), "status": status["status"],
+            "settings_schema": info["settings_schema"],
+        })
+    return out

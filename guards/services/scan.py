@@ -1,0 +1,121 @@
+"""Run several guards on one text concurrently and combine their verdicts.
+
+The guards run on a small per-process thread pool (analyzers release the GIL in
+ONNX/numpy/regex-heavy code and remote calls wait on sockets). The overall decision
+is the most severe one; a guard that failed counts as ``flag`` because its verdict
+is unknown, and ``complete`` says whether every guard answered.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from guards.analyzers.registry import GUARD_NAMES
+from guards.errors import GuardNotEnabled, GuardNotInKeyScope, GuardTimeout
+from guards.models import GuardRequest
+from guards.services.config import tenant_guards_resolve
+from guards.services.runner import (
+    Caller,
+    RunOptions,
+    RunResult,
+    guard_authorize,
+    guard_call_build,
+    guard_denial_record,
+    guard_execute,
+    guard_finish,
+)
+
+# Each guard's vocabulary mapped onto one severity scale: allow < flag < block.
+SEVERITY = {"allow": 0, "keep": 0, "pass": 0, "flag": 1, "trim": 1, "warn": 1, "review": 1,
+            "block": 2, "reject": 2}
+OVERALL = ("allow", "flag", "block")
+UNKNOWN_SEVERITY = 1
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=settings.GUARD_SCAN_MAX_WORKERS, thread_name_prefix="guard-scan")
+    return _pool
+
+
+@dataclass(slots=True)
+class ScanResult:
+    decision: str
+    complete: bool
+    results: list[RunResult]
+    processing_time: float
+
+
+def overall_decision(results: list[RunResult]) -> str:
+    """The most severe verdict; a failed guard counts as ``flag``."""
+    worst = 0
+    for result in results:
+        if result.data is None:
+            level = UNKNOWN_SEVERITY
+        else:
+            level = SEVERITY.get(str(result.data.get("decision", "")).lower(), UNKNOWN_SEVERITY)
+        worst = max(worst, level)
+    return OVERALL[worst]
+
+
+def _selected(caller: Caller, guards: list[str] | None, request_id: str, client_type: str) -> list[Any]:
+    if guards:
+        chosen = []
+        for guard in dict.fromkeys(guards):
+            try:
+                chosen.append(guard_authorize(caller=caller, guard=guard))
+            except (GuardNotEnabled, GuardNotInKeyScope) as exc:
+                guard_denial_record(caller=caller, guard=guard, error=exc, request_id=request_id,
+                                    client_type=client_type)
+                raise
+        return chosen
+    configured = tenant_guards_resolve(tenant_id=caller.tenant_id)
+    chosen = [configured[g] for g in GUARD_NAMES if g in configured and configured[g].enabled and caller.allows(g)]
+    if not chosen:
+        raise GuardNotEnabled("No guard is enabled for your tenant and this API key.")
+    return chosen
+
+
+def guards_scan(
+    *, caller: Caller, guards: list[str] | None, payload: dict[str, Any], options: RunOptions, request_id: str
+) -> ScanResult:
+    """Run the listed guards (or all the tenant has enabled and the key may use) on ``payload``."""
+    started = time.perf_counter()
+    chosen = _selected(caller, guards, request_id, options.client_type)
+    calls = [
+        (resolved, guard_call_build(caller=caller, resolved=resolved, payload=dict(payload), options=options,
+                                    request_id=request_id))
+        for resolved in chosen
+    ]
+    futures = [
+        (call, _executor().submit(guard_execute, caller=caller, resolved=resolved, call=call, options=options,
+                                  request_id=request_id))
+        for resolved, call in calls
+    ]
+    deadline = started + options.timeout + 1.0
+    results: list[RunResult] = []
+    for call, future in futures:
+        try:
+            result = future.result(timeout=max(0.0, deadline - time.perf_counter()))
+        except FutureTimeout:
+            # In-process analyzers cannot be interrupted; the answer is dropped when it comes.
+            result = RunResult(guard=call.guard, service_used=call.guard, processing_time=options.timeout,
+                               outcome=GuardRequest.Outcome.TIMEOUT, backend="-",
+                               error=GuardTimeout(f"{call.guard} did not answer within {options.timeout:g}s."))
+        guard_finish(result=result, caller=caller)
+        results.append(result)
+    return ScanResult(decision=overall_decision(results), complete=all(r.success for r in results),
+                      results=results, processing_time=round(time.perf_counter() - started, 6))

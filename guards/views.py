@@ -1,0 +1,115 @@
+"""The guard API: process, scan, discovery and health. Thin: validation here, logic in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.authentication import APIKeyAuthentication
+from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
+from guards import serializers as s
+from guards.analyzers.registry import GUARDS
+from guards.errors import UnknownGuardError, error_payload
+from guards.limits import SizeLimitedMixin
+from guards.services.health import guard_health, guards_catalogue, guards_health
+from guards.services.runner import Caller, RunOptions, RunResult, guard_process
+from guards.services.scan import guards_scan
+
+_ERRORS = {code: OpenApiResponse(s.ErrorResponseSerializer, description=text) for code, text in {
+    400: "invalid_request (field errors) / malformed_json",
+    401: "not_authenticated / invalid_api_key",
+    403: "guard_not_enabled / guard_not_in_key_scope",
+    404: "unknown_guard",
+    413: "payload_too_large",
+    429: "rate_limited / quota_exceeded (Retry-After)",
+    502: "guard_backend_error",
+    503: "guard_unavailable",
+    504: "guard_timeout",
+}.items()}
+
+
+class GuardAPIView(APIView):
+    """API-key authenticated; the tenant comes from the key."""
+
+    authentication_classes = [APIKeyAuthentication]
+
+    def caller(self, request: Request) -> Caller:
+        return Caller.from_identity(request.auth)
+
+
+class MeteredGuardView(SizeLimitedMixin, GuardAPIView):
+    """Views that run guards: size limit first, then auth, plan rate limit and monthly quota."""
+
+    throttle_classes = [PlanRateThrottle, MonthlyQuotaThrottle]
+
+    @staticmethod
+    def options_of(data: dict[str, Any]) -> RunOptions:
+        return RunOptions(timeout=data["timeout"], fallback_enabled=data["fallback_enabled"],
+                          user_id=data["user_id"], session_id=data["session_id"], priority=data["priority"],
+                          client_type=data["client_type"])
+
+
+def _item(result: RunResult) -> dict[str, Any]:
+    error = error_payload(result.error) if result.error is not None else None
+    return {"service_type": result.guard, "success": result.success, "data": result.data, "error": error,
+            "processing_time": result.processing_time, "service_used": result.service_used}
+
+
+class ProcessView(MeteredGuardView):
+    @extend_schema(
+        operation_id="guards_process", request=s.ProcessRequestSerializer,
+        responses={200: s.ProcessResponseSerializer, **_ERRORS},
+        summary="Run one guard on a payload (the seeds' contract).",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.ProcessRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = guard_process(caller=self.caller(request), guard=data["service_type"], payload=data["payload"],
+                               options=self.options_of(data), request_id=request.request_id)
+        return Response({"request_id": request.request_id, **_item(result)})
+
+
+class ScanView(MeteredGuardView):
+    @extend_schema(
+        operation_id="guards_scan", request=s.ScanRequestSerializer,
+        responses={200: s.ScanResponseSerializer, **_ERRORS},
+        summary="Run several guards concurrently on one text; overall decision = most severe.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.ScanRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        payload = {**data["payload"], "text": data["text"], "content_type": data["content_type"]}
+        scan = guards_scan(caller=self.caller(request), guards=data.get("guards"), payload=payload,
+                           options=self.options_of(data), request_id=request.request_id)
+        return Response({"request_id": request.request_id, "success": scan.complete, "decision": scan.decision,
+                         "results": [_item(r) for r in scan.results], "processing_time": scan.processing_time})
+
+
+class ServicesView(GuardAPIView):
+    @extend_schema(operation_id="guards_services", responses={200: s.ServicesResponseSerializer, 401: _ERRORS[401]},
+                   summary="Discovery: the guards, their analyzers, the tenant's routing and health.")
+    def get(self, request: Request) -> Response:
+        return Response({"services": guards_catalogue(caller=self.caller(request))})
+
+
+class HealthView(GuardAPIView):
+    @extend_schema(operation_id="guards_health", responses={200: s.HealthResponseSerializer, 401: _ERRORS[401]},
+                   summary="Health of every guard for the tenant.")
+    def get(self, request: Request) -> Response:
+        return Response(guards_health(caller=self.caller(request)))
+
+
+class ServiceHealthView(GuardAPIView):
+    @extend_schema(operation_id="guards_service_health",
+                   responses={200: s.GuardHealthSerializer, 401: _ERRORS[401], 404: _ERRORS[404]},
+                   summary="Health of one guard for the tenant.")
+    def get(self, request: Request, service: str) -> Response:
+        if service not in GUARDS:
+            raise UnknownGuardError(f"Unknown guard {service!r}.")
+        return Response(guard_health(caller=self.caller(request), guard=service))

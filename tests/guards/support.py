@@ -1,0 +1,43 @@
+"""A small test-only analyzer: registered by the ``shoutguard`` fixture, never in production.
+
+It really analyses its text (share of upper-case letters), so tests can steer its
+decision with the input instead of faking results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guards.analyzers.base import Analyzer, AnalyzerContext, Finding, GuardResult, decide, require_text
+from guards.analyzers.schema import Setting, SettingsSchema
+
+
+class ShoutGuard(Analyzer):
+    name = "shoutguard"
+    version = "0.1.0"
+    description = "Share of upper-case letters (test-only)."
+    settings_schema = SettingsSchema((
+        Setting("flag_threshold", "float", 0.5, min=0.0, max=1.0),
+        Setting("block_threshold", "float", 0.9, min=0.0, max=1.0),
+    ))
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        text = require_text(payload)
+        letters = [c for c in text if c.isalpha()]
+        score = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+        findings = [Finding("shouting", "style", "low", score, 0, len(text), text[:4], "Upper case")] if score else []
+        return GuardResult(decision=decide(score, flag_at=settings["flag_threshold"],
+                                           block_at=settings["block_threshold"]),
+                           score=score, findings=findings, version=self.version,
+                           data={"letters": len(letters), "tenant_key": context.tenant_key})
+
+
+class BrokenGuard(Analyzer):
+    """Crashes on every call, like a buggy analyzer would."""
+
+    name = "brokenguard"
+    version = "0.0.1"
+    settings_schema = SettingsSchema(())
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        raise RuntimeError("boom with a secret sk-live-123")
