@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401 - connects the cache invalidation receivers
+        from accounts import (
+            receivers,  # noqa: F401 - connects the cache invalidation receivers
+            schema,  # noqa: F401 - registers the OpenAPI security schemes
+        )
