@@ -1,0 +1,211 @@
+"""BiasGuard: biased and offensive language by category, with spans and alternatives.
+
+Five detectors, each in its own module, run over the same text and sentence split:
+the term lexicon and slur list (:mod:`lexicon`), default gendered pronouns
+(:mod:`pronouns`), generalisation patterns (:mod:`generalisations`), stereotype
+similarity by embedding (:mod:`stereotypes`) and offensive language (:mod:`offensive`).
+Claims are discounted when negated, quoted or reported (:mod:`context`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from guards.analyzers.base import (
+    Analyzer,
+    AnalyzerContext,
+    Finding,
+    GuardResult,
+    decide,
+    require_text,
+)
+from guards.analyzers.biasguard import context as frames
+from guards.analyzers.biasguard import lexicon, offensive, pronouns, stereotypes
+from guards.analyzers.biasguard.categories import (
+    BIAS_CATEGORIES,
+    CATEGORIES,
+    GENDER,
+    OFFENSIVE,
+    payload_categories,
+)
+from guards.analyzers.biasguard.generalisations import Generalisation, GeneralisationPatterns
+from guards.analyzers.biasguard.groups import get_groups
+from guards.analyzers.biasguard.rewrite import neutral_text
+from guards.analyzers.biasguard.scoring import overall, severity_for
+from guards.analyzers.biasguard.text import Span, excerpt, redact, sentences
+from guards.analyzers.schema import Setting, SettingsSchema
+
+DETECTORS = ("lexicon", "pronouns", "generalisations", "stereotypes", "offensive")
+MIN_WORDS_TO_EMBED = 4
+
+
+class BiasGuard(Analyzer):
+    name: ClassVar[str] = "biasguard"
+    version: ClassVar[str] = "1.0.0"
+    description: ClassVar[str] = (
+        "Biased or offensive language by category (gender, race/ethnicity, religion, age, disability, "
+        "sexual orientation, nationality, socioeconomic), with spans, explanations and neutral alternatives."
+    )
+    settings_schema: ClassVar[SettingsSchema] = SettingsSchema((
+        Setting("flag_threshold", "float", 0.3, "Score at which the decision becomes flag.", min=0.0, max=1.0),
+        Setting("block_threshold", "float", 0.8, "Score at which the decision becomes block.", min=0.0, max=1.0),
+        Setting("categories", "list", list(CATEGORIES), "Categories checked for this tenant.",
+                choices=CATEGORIES, item_type="str"),
+        Setting("detectors", "list", list(DETECTORS), "Detectors that run.", choices=DETECTORS, item_type="str"),
+        Setting("offensive_threshold", "float", 0.5,
+                "Offensive-language probability that makes a finding (0.5 = tuned on Davidson).",
+                min=0.0, max=1.0),
+        Setting("stereotype_threshold", "float", 0.5,
+                "Stereotype-model probability that makes a finding (0.5 = tuned on CrowS-Pairs).",
+                min=0.0, max=1.0),
+        Setting("max_embedded_sentences", "int", 3,
+                "Sentences per request the stereotype model reads (about 5 ms each).", min=0, max=64),
+    ))
+
+    def __init__(self) -> None:
+        self._patterns = GeneralisationPatterns(get_groups())
+
+    def warm_up(self) -> None:
+        lexicon.get_lexicon()
+        offensive.get_model()
+        stereotypes.get_model().warm_up()
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        text = require_text(payload, "text")
+        categories = set(settings["categories"])
+        requested = payload_categories(payload)
+        if requested is not None:
+            categories &= requested
+        detectors = set(settings["detectors"])
+        timings: dict[str, float] = {}
+        findings: list[Finding] = []
+        data: dict[str, Any] = {"checked_categories": [c for c in CATEGORIES if c in categories]}
+        if not text.strip():
+            return self._result(text, findings, settings, data, timings)
+
+        split = sentences(text)
+        quotes = frames.quoted_ranges(text)
+
+        started = time.perf_counter()
+        all_terms = lexicon.get_lexicon().scan(text, set(BIAS_CATEGORIES))
+        slur_spans = [(f.start or 0, f.end or 0) for f in all_terms if f.type == "slur"]
+        if "lexicon" in detectors:
+            findings += [f for f in all_terms if f.category in categories]
+        if "pronouns" in detectors and GENDER in categories:
+            findings += pronouns.scan(text)
+        timings["lexicon"] = _ms(started)
+
+        started = time.perf_counter()
+        claims: dict[int, list[Generalisation]] = {}
+        if "generalisations" in detectors:
+            for index, sentence in enumerate(split):
+                claims[index] = self._patterns.scan(text, sentence, quotes)
+                findings += [_claim_finding(text, g, slur_spans) for g in claims[index]
+                             if g.category in categories]
+        timings["generalisations"] = _ms(started)
+
+        if "stereotypes" in detectors and categories & set(BIAS_CATEGORIES):
+            started = time.perf_counter()
+            stereotype_findings, embedded = self._stereotypes(text, split, claims, quotes, slur_spans, settings)
+            findings += [f for f in stereotype_findings if f.category in categories]
+            data["embedded_sentences"] = embedded
+            timings["stereotypes"] = _ms(started)
+
+        if "offensive" in detectors and OFFENSIVE in categories:
+            started = time.perf_counter()
+            probability, offensive_findings = offensive.scan(
+                offensive.get_model(), text, split, slur_spans, settings["offensive_threshold"])
+            findings += offensive_findings
+            data["offensive_score"] = round(probability, 4)
+            timings["offensive"] = _ms(started)
+
+        return self._result(text, findings, settings, data, timings)
+
+    def _stereotypes(self, text: str, split: list[Span], claims: dict[int, list[Generalisation]],
+                     quotes: list[tuple[int, int]], slur_spans: list[tuple[int, int]],
+                     settings: dict[str, Any]) -> tuple[list[Finding], int]:
+        groups = get_groups()
+        candidates: list[tuple[Span, int]] = []  # (sentence, where its group/identity word starts)
+        for index, sentence in enumerate(split):
+            if claims.get(index) or len(sentence.value.split()) < MIN_WORDS_TO_EMBED:
+                continue  # the pattern already reported this sentence's claim
+            identity = groups.first_identity(sentence.value)
+            if identity is not None:
+                candidates.append((sentence, sentence.start + identity.start()))
+        candidates = candidates[: settings["max_embedded_sentences"]]
+        if not candidates:
+            return [], 0
+        scores = stereotypes.get_model().score([s.value for s, _ in candidates])
+        out = []
+        for (sentence, anchor), result in zip(candidates, scores, strict=True):
+            if result.probability < settings["stereotype_threshold"]:
+                continue
+            frame = frames.frame_of(text, anchor, sentence.end, sentence_start=sentence.start,
+                                    sentence_end=sentence.end, quotes=quotes)
+            mentions = groups.mentions(sentence.value)
+            category = mentions[0].category if mentions else result.category
+            score = result.probability * frame.factor
+            out.append(Finding(
+                type="stereotype", category=category, severity=severity_for(score), score=score,
+                start=sentence.start, end=sentence.end,
+                evidence=_evidence(text, sentence.start, sentence.end, slur_spans),
+                message=_frame_message("Reads like a stereotype about a group", frame),
+                detail={"detector": "stereotypes", "probability": round(result.probability, 4),
+                        "context": frame.kind, "context_cue": frame.cue,
+                        "nearest_category": result.category, "similarity": round(result.similarity, 4)},
+            ))
+        return out, len(candidates)
+
+    def _result(self, text: str, findings: list[Finding], settings: dict[str, Any], data: dict[str, Any],
+                timings: dict[str, float]) -> GuardResult:
+        findings.sort(key=lambda f: (f.start if f.start is not None else -1, -f.score))
+        score = overall(findings)
+        by_category: dict[str, dict[str, Any]] = {}
+        for finding in findings:
+            entry = by_category.setdefault(finding.category, {"findings": 0, "score": 0.0})
+            entry["findings"] += 1
+            entry["score"] = round(max(entry["score"], finding.score), 4)
+        data["categories"] = by_category
+        rewritten = neutral_text(text, findings)
+        if rewritten is not None:
+            data["neutral_text"] = rewritten
+        return GuardResult(
+            decision=decide(score, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"]),
+            score=score, findings=findings, data=data, version=self.version, timings_ms=timings,
+        )
+
+
+def _claim_finding(text: str, claim: Generalisation, slur_spans: list[tuple[int, int]]) -> Finding:
+    score = claim.score
+    return Finding(
+        type="generalisation", category=claim.category, severity=severity_for(score), score=score,
+        start=claim.start, end=claim.end, evidence=_evidence(text, claim.start, claim.end, slur_spans),
+        message=_frame_message(f"Sweeping claim about {claim.group.lower()} as a group", claim.frame),
+        detail={"detector": "generalisations", "pattern": claim.reason, "group": claim.group,
+                "context": claim.frame.kind, "context_cue": claim.frame.cue,
+                "alternative": "Describe the specific people or evidence instead of the whole group."},
+    )
+
+
+def _frame_message(base: str, frame: frames.Frame) -> str:
+    if frame.kind == frames.NEGATED:
+        return f"{base}, but the sentence rejects it (\u201c{frame.cue.strip()}\u201d); scored low."
+    if frame.kind == frames.QUOTED:
+        return f"{base}, quoted rather than asserted; scored lower."
+    if frame.kind == frames.REPORTED:
+        return f"{base}, attributed to someone else (\u201c{frame.cue.strip()}\u201d); scored lower."
+    return f"{base}."
+
+
+def _evidence(text: str, start: int, end: int, slur_spans: list[tuple[int, int]]) -> str:
+    """The span as evidence, with any slur inside it masked."""
+    chars = list(text[start:end])
+    for s_start, s_end in slur_spans:
+        if start <= s_start and s_end <= end:
+            chars[s_start - start:s_end - start] = redact(text[s_start:s_end])
+    return excerpt("".join(chars), 0, len(chars))
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
