@@ -52,26 +52,28 @@ def test_readiness_fails_when_postgres_goes_down():
             assert body["checks"]["cache"]["status"] == "ok"
 
 
-LIVE_COUNTER = re.compile(
+READY_COUNTER = re.compile(
     r'^aiguardian_django_http_requests_total_by_view_transport_method_total'
-    r'\{[^}]*view="health-live"[^}]*\} (\S+)$',
+    r'\{[^}]*view="health-ready"[^}]*\} (\S+)$',
     re.MULTILINE,
 )
 
 
-def live_requests_counted(gateway: Gunicorn) -> float:
+def ready_requests_counted(gateway: Gunicorn) -> float:
     text = requests.get(f"{gateway.url}/metrics", timeout=5).text
-    return sum(float(v) for v in LIVE_COUNTER.findall(text))
+    return sum(float(v) for v in READY_COUNTER.findall(text))
 
 
 def test_metrics_count_requests_served_by_every_worker():
     with running(PostgresServer()) as pg:
         env = {"DATABASE_URL": pg.url, "REDIS_URL": LOCAL_REDIS}
         with running(Gunicorn(env, workers=2)) as gateway:
-            before = live_requests_counted(gateway)
+            # /health/ready, not /health/live: Gunicorn.start() polls live, and a poll
+            # that timed out while a worker booted may still be counted later.
+            before = ready_requests_counted(gateway)
             for _ in range(20):
                 # A new connection each time so both workers take requests.
-                requests.get(f"{gateway.url}/health/live", timeout=5, headers={"Connection": "close"})
-            after = live_requests_counted(gateway)
+                requests.get(f"{gateway.url}/health/ready", timeout=10, headers={"Connection": "close"})
+            after = ready_requests_counted(gateway)
     # Whichever worker answers /metrics, it reports the samples of both.
     assert after - before == 20
