@@ -1,0 +1,220 @@
+"""trustguard quality and latency on HaluEval QA (and optionally TruthfulQA).
+
+Usage (from the repository root):
+    .venv/bin/python bench/trustguard_quality.py /work/shared/data/hallucination/halueval_qa_dev.jsonl \
+        [--truthfulqa /work/shared/data/hallucination/TruthfulQA.csv] [--json OUT]
+
+HaluEval: each row gives knowledge, question, a right and a hallucinated answer. trustguard
+gets ``text`` = question, ``sources`` = [knowledge], ``output_text`` = answer. Reported on the
+half not tuned on (``trustguard_data.split``; the grounding model was trained on the other):
+- pairwise accuracy: trust(right) > trust(hallucinated) (a tie counts as a miss);
+- per-answer accuracy, precision/recall/F1/FPR for "hallucinated" (trust below a threshold
+  chosen on the tuning half);
+- the peer baseline from QUALITY-GOALS.md (content-word overlap with the knowledge) beside it;
+- latency p50/p99 per call on one thread, and per KB on ~1 KB outputs built from several rows.
+
+TruthfulQA (optional, not tuned on): ``sources`` = the reference's correct answers except
+the best one; ``output_text`` = the best answer vs the best incorrect answer; pairwise accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("EMBEDDING_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from trustguard_data import load_halueval, split  # noqa: E402
+
+from guards.analyzers.base import AnalyzerContext  # noqa: E402
+from guards.analyzers.trustguard import TrustGuard  # noqa: E402
+from guards.analyzers.trustguard.grounding import VECTOR_CACHE  # noqa: E402
+from guards.analyzers.trustguard.text import content_stems  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Runner:
+    def __init__(self, **overrides) -> None:
+        self.guard = TrustGuard()
+        self.guard.warm_up()
+        self.settings = self.guard.settings_schema.effective(overrides)
+        self.latencies: list[float] = []
+        self.cpu: list[float] = []
+        self.ms_per_kb: list[float] = []
+
+    def run(self, payload: dict) -> tuple[dict, float, float]:
+        """Analyse with a cold embedding cache (requests rarely repeat); wall and CPU ms."""
+        VECTOR_CACHE.clear()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = self.guard.analyze(payload, self.settings, AnalyzerContext())
+        return result.data, (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
+
+    def trust(self, question: str, answer: str, sources: list[str]) -> float:
+        payload = {"text": question, "output_text": answer, "sources": sources}
+        data, wall, cpu = self.run(payload)
+        self.latencies.append(wall)
+        self.cpu.append(cpu)
+        self.ms_per_kb.append(wall / (len(json.dumps(payload).encode()) / 1024))
+        return data["trust_score"]
+
+
+def overlap_baseline(question: str, answer: str, sources: list[str]) -> float:
+    """The peer: share of the answer's content words found in the knowledge."""
+    words = content_stems(answer)
+    return len(words & content_stems(" ".join(sources))) / len(words) if words else 1.0
+
+
+def score_pairs(rows, score) -> list[tuple[float, float]]:
+    return [
+        (score(r["question"], r["right_answer"], [r["knowledge"]]),
+         score(r["question"], r["hallucinated_answer"], [r["knowledge"]]))
+        for r in rows
+    ]
+
+
+def pairwise(pairs) -> dict[str, float]:
+    wins = sum(a > b for a, b in pairs)
+    ties = sum(a == b for a, b in pairs)
+    return {"pairwise_accuracy": wins / len(pairs), "ties": ties, "pairs": len(pairs)}
+
+
+def best_threshold(pairs) -> float:
+    """Trust threshold maximising per-answer accuracy (hallucinated = trust below it)."""
+    values = sorted({v for p in pairs for v in p})
+    cuts = [(a + b) / 2 for a, b in itertools.pairwise(values)] or values
+    return max(cuts, key=lambda t: (sum(a >= t for a, _ in pairs) + sum(b < t for _, b in pairs), -abs(t - 0.5)))
+
+
+def classify(pairs, threshold: float) -> dict[str, float]:
+    tp = sum(b < threshold for _, b in pairs)  # hallucinated caught
+    fn = len(pairs) - tp
+    fp = sum(a < threshold for a, _ in pairs)  # right answer flagged
+    tn = len(pairs) - fp
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"threshold": round(threshold, 4), "accuracy": (tp + tn) / (2 * len(pairs)), "precision": precision,
+            "recall": recall, "f1": f1, "fpr": fp / (fp + tn) if fp + tn else 0.0}
+
+
+def one_kb_latency(rows, runner: Runner, *, right_only: bool) -> dict[str, float]:
+    """Outputs of ~1 KB: consecutive rows' answers joined, their knowledge as the sources.
+
+    With ``right_only`` every claim is grounded, so the embedding step runs on (nearly) every
+    output: the worst case for latency.
+    """
+    timings, cpu_timings, request_timings = [], [], []
+    i = 0
+    while i < len(rows):
+        answers, sources = [], []
+        while i < len(rows) and len(" ".join(answers).encode()) < 1024:
+            if not right_only:
+                answers.append(rows[i]["hallucinated_answer"].strip())
+            answers.append(rows[i]["right_answer"].strip() + ".")
+            sources.append(rows[i]["knowledge"])
+            i += 1
+        output = " ".join(answers)[:1024]
+        payload = {"text": "Answer the questions.", "output_text": output, "sources": sources}
+        _data, wall, cpu = runner.run(payload)
+        kb = len(output.encode()) / 1024
+        timings.append(wall / kb)
+        cpu_timings.append(cpu / kb)
+        request_timings.append(cpu / (len(json.dumps(payload).encode()) / 1024))
+    return {"outputs": len(timings), "p50_ms_per_kb_output": percentile(timings, 0.5),
+            "p99_ms_per_kb_output": percentile(timings, 0.99),
+            "p50_cpu_ms_per_kb_output": percentile(cpu_timings, 0.5),
+            "p99_cpu_ms_per_kb_output": percentile(cpu_timings, 0.99),
+            "p50_cpu_ms_per_kb_request": percentile(request_timings, 0.5)}
+
+
+def truthfulqa(path: str, runner: Runner) -> dict[str, float]:
+    pairs = []
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            best, wrong = row["Best Answer"].strip(), row["Best Incorrect Answer"].strip()
+            correct = [c.strip() for c in row["Correct Answers"].split(";") if c.strip() and c.strip() != best]
+            if not (best and wrong and correct):
+                continue
+            pairs.append((runner.trust(row["Question"], best, correct), runner.trust(row["Question"], wrong, correct)))
+    return pairwise(pairs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", help="halueval_qa_dev.jsonl")
+    parser.add_argument("--truthfulqa", help="TruthfulQA.csv (optional)")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+
+    tune, report = split(load_halueval(args.data))
+    out: dict[str, dict] = {}
+    for label, overrides in (("trustguard", {}), ("trustguard_lexical_only", {"use_embeddings": False})):
+        runner = Runner(**overrides)
+        tune_pairs = score_pairs(tune, runner.trust)
+        runner.latencies.clear()
+        runner.cpu.clear()
+        runner.ms_per_kb.clear()
+        report_pairs = score_pairs(report, runner.trust)
+        threshold = best_threshold(tune_pairs)
+        out[label] = {
+            "tune": pairwise(tune_pairs),
+            "report": {**pairwise(report_pairs), **classify(report_pairs, threshold)},
+            "latency": {"p50_ms": percentile(runner.latencies, 0.5), "p99_ms": percentile(runner.latencies, 0.99),
+                        "p50_cpu_ms": percentile(runner.cpu, 0.5), "p99_cpu_ms": percentile(runner.cpu, 0.99),
+                        "p50_ms_per_kb_request": percentile(runner.ms_per_kb, 0.5),
+                        "p99_ms_per_kb_request": percentile(runner.ms_per_kb, 0.99)},
+        }
+        if label == "trustguard":
+            # Latency is not tuned, so every row serves to build the ~1 KB outputs.
+            out[label]["latency_1kb_mixed"] = one_kb_latency(tune + report, runner, right_only=False)
+            out[label]["latency_1kb_grounded"] = one_kb_latency(tune + report, runner, right_only=True)
+            if args.truthfulqa:
+                out[label]["truthfulqa"] = truthfulqa(args.truthfulqa, runner)
+    base_tune, base_report = score_pairs(tune, overlap_baseline), score_pairs(report, overlap_baseline)
+    out["peer_word_overlap"] = {"tune": pairwise(base_tune),
+                                "report": {**pairwise(base_report), **classify(base_report, best_threshold(base_tune))}}
+
+    print(f"HaluEval QA, reported half ({len(report)} pairs; tuned on the other {len(tune)})")
+    print(f"{'method':<26}{'pairwise':>9}{'ties':>6}{'acc@t':>7}{'P':>6}{'R':>6}{'F1':>6}{'FPR':>6}{'t':>7}")
+    for label, figures in out.items():
+        r = figures["report"]
+        print(f"{label:<26}{r['pairwise_accuracy']:>9.3f}{r['ties']:>6}{r['accuracy']:>7.3f}{r['precision']:>6.2f}"
+              f"{r['recall']:>6.2f}{r['f1']:>6.2f}{r['fpr']:>6.2f}{r['threshold']:>7.3f}")
+    for label in ("trustguard", "trustguard_lexical_only"):
+        lat = out[label]["latency"]
+        line = (f"{label}: per call p50 {lat['p50_ms']:.2f} / p99 {lat['p99_ms']:.2f} ms wall, "
+                f"p50 {lat['p50_cpu_ms']:.2f} / p99 {lat['p99_cpu_ms']:.2f} ms CPU; "
+                f"p50 {lat['p50_ms_per_kb_request']:.2f} ms wall per KB of request")
+        print(line)
+    for key, what in (("latency_1kb_mixed", "right + hallucinated answers"),
+                      ("latency_1kb_grounded", "right answers only (embedding runs)")):
+        lat = out["trustguard"][key]
+        print(f"  ~1 KB outputs, {what} ({lat['outputs']}): per KB p50 {lat['p50_ms_per_kb_output']:.2f} / "
+              f"p99 {lat['p99_ms_per_kb_output']:.2f} ms wall, p50 {lat['p50_cpu_ms_per_kb_output']:.2f} / "
+              f"p99 {lat['p99_cpu_ms_per_kb_output']:.2f} ms CPU; p50 {lat['p50_cpu_ms_per_kb_request']:.2f} ms CPU "
+              "per KB of request (output + sources)")
+    if "truthfulqa" in out["trustguard"]:
+        t = out["trustguard"]["truthfulqa"]
+        print(f"TruthfulQA (not tuned on, {t['pairs']} pairs): pairwise accuracy {t['pairwise_accuracy']:.3f}, "
+              f"ties {t['ties']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

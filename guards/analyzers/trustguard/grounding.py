@@ -1,0 +1,337 @@
+"""Grounding: is each claim of the output supported by the sources (or by the prompt)?
+
+Three kinds of evidence are combined by a small logistic model trained on HaluEval's
+tuning split (``bench/train_trustguard_grounding.py``):
+
+- lexical: which content words (stemmed) of the claim occur in the evidence, counting
+  separately the words the claim adds beyond the question — restating the question
+  proves nothing, the added words are what the answer asserts;
+- entities and numbers: a name, number or date in the claim found nowhere in the
+  evidence is the strongest single sign of an invented answer;
+- meaning: MiniLM cosine between the claim and its best evidence sentences, computed only
+  for claims the lexical view cannot settle (paraphrases), to stay within the latency
+  budget; evidence sentences are embedded once per request and cached per process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from guards.analyzers.trustguard.text import (
+    Span,
+    capitalised_words,
+    names,
+    number_values,
+    numbers,
+    sentences,
+    tokens,
+)
+
+Embed = Callable[[list[str]], np.ndarray]
+WEIGHTS_PATH = Path(__file__).parent / "data" / "grounding_weights.json"
+
+LEXICAL_FEATURES = (
+    "coverage",  # share of the claim's content stems found in the evidence
+    "novel_coverage",  # same, over the stems the claim adds beyond the prompt
+    "unsupported_words",  # log1p(count of added stems missing from the evidence)
+    "unsupported_names",  # share of the claim's names with a word missing from the evidence
+    "unsupported_numbers",  # share of the claim's numbers missing from the evidence
+    "sentence_coverage",  # coverage by the single best evidence sentence (locality)
+)
+# + MiniLM cosine to the best evidence sentence minus cosine to the best prompt sentence:
+# an answer that merely echoes the question is close to the sources too; what counts is
+# being closer to the sources than to the question.
+FEATURES = (*LEXICAL_FEATURES, "similarity_gain")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSentence:
+    passage: int  # index into ``sources``; -1 for the prompt
+    span: Span
+    stems: frozenset[str]
+
+
+@dataclass(slots=True)
+class Evidence:
+    """The reference material of one request, indexed once."""
+
+    sentences: list[EvidenceSentence]
+    stems: frozenset[str]
+    numbers: frozenset[str]
+    prompt_stems: frozenset[str]
+    prompt_sentences: list[EvidenceSentence]  # empty when the prompt is itself the reference
+    known_names: frozenset[str]  # words the reference writes capitalised mid-sentence
+    from_prompt: bool  # no sources were given: the prompt is the reference
+    by_stem: dict[str, list[int]] = field(default_factory=dict)  # stem -> sentences holding it
+
+    def __post_init__(self) -> None:
+        for i, item in enumerate(self.sentences):
+            for s in item.stems:
+                self.by_stem.setdefault(s, []).append(i)
+
+
+def build_evidence(prompt: str, sources: list[str]) -> Evidence:
+    """Index the sources (or the prompt when there are none) sentence by sentence."""
+    from_prompt = not any(s.strip() for s in sources)
+    passages = [(-1, prompt)] if from_prompt else list(enumerate(sources))
+    items: list[EvidenceSentence] = []
+    all_numbers: set[str] = set()
+    for index, passage in passages:
+        all_numbers |= number_values(passage)
+        items.extend(_index_sentences(index, passage))
+    all_stems = frozenset().union(*(item.stems for item in items))
+    prompt_stems = frozenset(t.stem for t in tokens(prompt) if t.is_content)
+    prompt_items = [] if from_prompt else _index_sentences(-1, prompt)
+    known = capitalised_words("\n".join([prompt, *sources]))
+    return Evidence(items, all_stems, frozenset(all_numbers), prompt_stems, prompt_items, known, from_prompt)
+
+
+def _index_sentences(index: int, passage: str) -> list[EvidenceSentence]:
+    return [
+        EvidenceSentence(
+            index, sentence, frozenset(t.stem for t in tokens(sentence.text) if t.is_content or t.lower.isdigit())
+        )
+        for sentence in sentences(passage)
+    ]
+
+
+@dataclass(slots=True)
+class ClaimSupport:
+    """How well one claim is supported, with the passage that supports it best."""
+
+    claim: Span
+    score: float
+    features: dict[str, float]
+    passage: int | None = None
+    evidence: Span | None = None
+    missing_names: list[Span] = field(default_factory=list)
+    missing_numbers: list[Span] = field(default_factory=list)
+    missing_words: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Logistic:
+    names: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+
+    def __call__(self, features: dict[str, float]) -> float:
+        x = np.array([features[name] for name in self.names], dtype=np.float64)
+        return 1.0 / (1.0 + math.exp(-(float(x @ self.weights) + self.bias)))
+
+
+@dataclass(frozen=True, slots=True)
+class GroundingModel:
+    """Two logistic models: lexical-only, and lexical + meaning for the claims it leaves open."""
+
+    lexical: _Logistic
+    full: _Logistic
+    ambiguous: tuple[float, float]  # lexical score band where the embedding is consulted
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> GroundingModel:
+        lexical, full = raw["lexical"], raw["full"]
+        if tuple(lexical["features"]) != LEXICAL_FEATURES or tuple(full["features"]) != FEATURES:
+            raise ValueError("grounding weights were trained on other features; rerun the training script")
+        return cls(
+            _Logistic(LEXICAL_FEATURES, np.array(lexical["weights"], dtype=np.float64), float(lexical["bias"])),
+            _Logistic(FEATURES, np.array(full["weights"], dtype=np.float64), float(full["bias"])),
+            (float(raw["ambiguous"][0]), float(raw["ambiguous"][1])),
+        )
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_PATH) -> GroundingModel:
+        return cls.from_dict(json.loads(path.read_text()))
+
+
+def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], ClaimSupport]:
+    """Lexical, entity and number features of one claim, and where its best evidence is."""
+    claim_tokens = [t for t in tokens(claim.text, claim.start) if t.is_content]
+    stems = {t.stem for t in claim_tokens}
+    prompt = frozenset() if evidence.from_prompt else evidence.prompt_stems
+    novel = stems - prompt
+    found = stems & evidence.stems
+    missing = sorted(novel - evidence.stems)
+    coverage = len(found) / len(stems) if stems else 1.0
+    novel_coverage = len(novel & evidence.stems) / len(novel) if novel else coverage
+
+    claim_names = names(claim.text, claim.start, known=evidence.known_names)
+    missing_names = [
+        n for n in claim_names
+        if any(t.stem not in evidence.stems for t in tokens(n.text) if t.is_content)
+    ]
+    claim_numbers = numbers(claim.text, claim.start)
+    missing_numbers = [span for value, span in claim_numbers if value not in evidence.numbers]
+
+    best, best_cov = None, 0.0
+    weight = {s: (2.0 if s in novel else 1.0) for s in stems}
+    total = sum(weight.values()) or 1.0
+    scores: dict[int, float] = {}
+    for s, w in weight.items():
+        for i in evidence.by_stem.get(s, ()):
+            scores[i] = scores.get(i, 0.0) + w
+    if scores:
+        index = max(scores, key=lambda i: (scores[i], -i))
+        best, best_cov = evidence.sentences[index], scores[index] / total
+
+    features = {
+        "coverage": coverage,
+        "novel_coverage": novel_coverage,
+        "unsupported_words": math.log1p(len(missing)),
+        "unsupported_names": len(missing_names) / len(claim_names) if claim_names else 0.0,
+        "unsupported_numbers": len(missing_numbers) / len(claim_numbers) if claim_numbers else 0.0,
+        "sentence_coverage": best_cov,
+    }
+    support = ClaimSupport(
+        claim=claim,
+        score=0.0,
+        features=features,
+        passage=best.passage if best else None,
+        evidence=best.span if best else None,
+        missing_names=missing_names,
+        missing_numbers=missing_numbers,
+        missing_words=missing,
+    )
+    return features, support
+
+
+class _VectorCache:
+    """Process-wide LRU of sentence vectors: the same reference passages recur across requests."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def get_many(self, texts: list[str], embed: Embed) -> np.ndarray:
+        with self._lock:
+            hits = {t: self._items[t] for t in texts if t in self._items}
+            for t in hits:
+                self._items.move_to_end(t)
+        todo = [t for t in dict.fromkeys(texts) if t not in hits]
+        if todo:
+            vectors = embed(todo)
+            with self._lock:
+                for text, vec in zip(todo, vectors, strict=True):
+                    hits[text] = vec
+                    self._items[text] = vec
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return np.vstack([hits[t] for t in texts])
+
+
+VECTOR_CACHE = _VectorCache()
+# Embedding costs ~0.25 ms of CPU per word piece here, so a claim is compared by meaning with
+# its single best lexical candidate, cut to a window around the words they share.
+_EMBED_CHARS = 160
+_WINDOW_LEAD = 40
+
+
+def ground_claims(
+    claims: list[Span],
+    evidence: Evidence,
+    model: GroundingModel,
+    *,
+    embed: Embed | None = None,
+    max_embedded_claims: int = 1,
+) -> list[ClaimSupport]:
+    """Score every claim; embeddings are used only for the claims lexical evidence leaves open.
+
+    When a claim is already clearly unsupported, the output's verdict is settled and the
+    open claims are left lexical: meaning could only move the score a little, at the cost
+    of most of the request's CPU time.
+    """
+    results: list[ClaimSupport] = []
+    for claim in claims:
+        features, support = claim_features(claim, evidence)
+        support.score = model.lexical(features)
+        results.append(support)
+    if embed is None:
+        return results
+    open_claims = claims_to_embed(results, model, max_embedded_claims)
+    add_similarity(open_claims, evidence, embed)
+    for r in open_claims:
+        r.score = model.full(r.features)
+    return results
+
+
+def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: int) -> list[ClaimSupport]:
+    """The lexically undecided claims worth comparing by meaning, most undecided first."""
+    low, high = model.ambiguous
+    if limit <= 0 or not supports or min(s.score for s in supports) < low:
+        return []
+    # A missing name or number is already decisive; meaning cannot excuse it.
+    candidates = [s for s in supports if s.score <= high and not s.missing_names and not s.missing_numbers]
+    return sorted(candidates, key=lambda s: abs(s.score - 0.5))[:limit]
+
+
+def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embed) -> None:
+    """Set each claim's ``similarity_gain`` feature from MiniLM cosines.
+
+    The gain is the cosine to the claim's best evidence sentence minus the cosine to its
+    best prompt sentence. Texts go through a process-wide cache, so an evidence sentence
+    is embedded at most once per request (and rarely again).
+    """
+    if not supports:
+        return
+    plans = []
+    texts: list[str] = []
+    for r in supports:
+        stems = {t.stem for t in tokens(r.claim.text) if t.is_content}
+        best = _best_sentence(stems, evidence.sentences)
+        echo = _best_sentence(stems, evidence.prompt_sentences)
+        parts = [r.claim.text[:_EMBED_CHARS]]
+        parts += [] if best is None else [_window(evidence.sentences[best].span.text, stems)]
+        parts += [] if echo is None else [_window(evidence.prompt_sentences[echo].span.text, stems)]
+        plans.append((best, echo is not None, len(texts)))
+        texts.extend(parts)
+    vectors = VECTOR_CACHE.get_many(texts, embed)
+    for r, (best, has_echo, at) in zip(supports, plans, strict=True):
+        claim_vec = vectors[at]
+        sim = 0.0 if best is None else float(claim_vec @ vectors[at + 1])
+        echo = float(claim_vec @ vectors[at + 1 + (best is not None)]) if has_echo else 0.0
+        r.features["similarity_gain"] = sim - echo
+        if best is not None and r.features["sentence_coverage"] < 1.0:
+            r.passage = evidence.sentences[best].passage
+            r.evidence = evidence.sentences[best].span
+
+
+def _best_sentence(stems: set[str], items: list[EvidenceSentence]) -> int | None:
+    if not items:
+        return None
+    return max(range(len(items)), key=lambda i: len(stems & items[i].stems))
+
+
+def _window(text: str, stems: set[str]) -> str:
+    """At most ``_EMBED_CHARS`` of ``text``, starting a little before the first shared word."""
+    if len(text) <= _EMBED_CHARS:
+        return text
+    first = next((t.start for t in tokens(text) if t.stem in stems), 0)
+    start = max(0, first - _WINDOW_LEAD)
+    return text[start : start + _EMBED_CHARS]
+
+
+def grounding_score(supports: list[ClaimSupport]) -> float | None:
+    """One figure for the whole output: half the weakest claim, half the length-weighted mean.
+
+    The weakest claim matters most (one invented name spoils an answer), the mean keeps
+    a long, mostly grounded answer from scoring like a wholly invented one. ``None`` when
+    the output makes no checkable claim.
+    """
+    if not supports:
+        return None
+    weights = [max(1, len(s.claim.text)) for s in supports]
+    mean = sum(w * s.score for w, s in zip(weights, supports, strict=True)) / sum(weights)
+    return 0.5 * min(s.score for s in supports) + 0.5 * mean

@@ -1,0 +1,139 @@
+"""Wording that says how sure the output claims to be, and whether it declines to answer.
+
+- overconfidence: absolute certainty ("definitely", "without a doubt", "it is a proven
+  fact") — harmless on a grounded claim, a warning sign on an unsupported one;
+- hedging: expressed uncertainty ("might", "I think", "it is unclear");
+- refusal: the model declines ("I can't help with that", "As an AI language model...").
+
+Negation and quotation change the meaning: "not definitely" and "I am not sure" hedge,
+"there is no doubt" is overconfident, "I can't stress enough" is no refusal, and a marker
+inside quotes is mentioned, not used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NEGATORS = re.compile(
+    r"\b(?:not|never|no|hardly|n't|cannot|can't|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|without)\b",
+    re.IGNORECASE,
+)
+
+_OVERCONFIDENT = (
+    r"definitely", r"certainly", r"undoubtedly", r"unquestionably", r"indisputabl[ey]", r"undeniabl[ey]",
+    r"absolutely", r"without (?:a|any) doubt", r"beyond (?:any|all|a) doubt", r"100\s?%", r"guaranteed?",
+    r"always", r"never fails", r"(?:it is|it's) (?:a )?(?:proven|known|established) fact",
+    r"(?:it is|it's) (?:a )?fact that", r"everyone knows", r"everybody knows", r"no one (?:can|could) deny",
+    r"(?:i am|i'm) (?:completely |absolutely |totally |100% )?(?:certain|sure|positive|confident)",
+    r"(?:there is|there's) no (?:doubt|question)", r"clearly", r"obviously", r"of course", r"proves? that",
+    r"(?:it is|it's) (?:impossible|certain) that",
+)
+_HEDGES = (
+    r"might", r"may", r"could be", r"perhaps", r"possibly", r"probably", r"likely", r"unlikely",
+    r"i think", r"i believe", r"i guess", r"i suppose", r"(?:it )?seems?", r"appears? to", r"apparently",
+    r"as far as i know", r"to (?:the best of )?my knowledge", r"(?:it is|it's) (?:unclear|uncertain|not clear)",
+    r"not (?:entirely |completely |100% )?(?:sure|certain)", r"i'm not sure", r"i am not sure",
+    r"roughly", r"approximately", r"around", r"about", r"somewhat", r"arguably", r"reportedly",
+    r"if i recall correctly", r"i'm unsure", r"i am unsure", r"allegedly", r"presumably",
+)
+# "about"/"around" hedge only before a number ("about 300 people"), not as prepositions.
+_NUMBER_ONLY_HEDGES = frozenset({"roughly", "approximately", "around", "about"})
+# Certainty that negation turns into a hedge ("not certain"); other negated ones ("not always") are dropped.
+_NEGATION_HEDGES = frozenset({"definitely", "certainly", "absolutely", "guaranteed", "guarantee", "certain", "sure"})
+
+_OVERCONFIDENT_RE = re.compile(r"(?<![\w'])(?:" + "|".join(_OVERCONFIDENT) + r")(?![\w])", re.IGNORECASE)
+_HEDGE_RE = re.compile(r"(?<![\w'])(?:" + "|".join(_HEDGES) + r")(?![\w])", re.IGNORECASE)
+_REFUSAL_RE = re.compile(
+    r"(?:\b(?:i|we)\s*(?:am|'m|are|'re)?\s*(?:sorry|afraid)\b[^.!?\n]{0,40}?\b(?:can(?:no|')t|cannot|won't|unable|not able)\b"
+    r"|\b(?:i|we)\s*(?:can(?:no|')t|cannot|won't|will not|am unable to|'m unable to|am not able to|'m not able to"
+    r"|must decline to|have to decline to|do not feel comfortable|don't feel comfortable)\s+"
+    r"(?:help|assist|provide|comply|answer|do that|do this|fulfil|fulfill|share|give|support|generate|create|write"
+    r"|engage|discuss|offer|continue|complete)"
+    r"|\bas an ai(?: language model| assistant| model)?\b[^.!?\n]{0,60}?\b(?:can(?:no|')t|cannot|don't|do not|am not|unable)\b"
+    r"|\bi (?:must|have to) (?:decline|refuse)\b"
+    r"|\b(?:this|that) (?:request )?(?:goes against|violates) (?:my|our) (?:guidelines|policies|policy)\b)",
+    re.IGNORECASE,
+)
+_ABSTAIN_RE = re.compile(
+    r"\b(?:i (?:do not|don't) (?:know|have (?:enough )?information)|i have no (?:information|idea)"
+    r"|(?:there is|there's) not enough information|the (?:sources?|context|documents?) (?:do(?:es)? not|don't|doesn't) "
+    r"(?:say|mention|contain|provide|specify))\b",
+    re.IGNORECASE,
+)
+# A refusal mentioned, not made: "it's not that I can't help", "he said 'I cannot help'".
+_NOT_THAT_RE = re.compile(r"\b(?:not that|doesn't mean|does not mean)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A marker phrase found in the output, with its offsets into it."""
+
+    kind: str  # overconfidence | hedging | refusal | abstention
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """True when the span sits inside a pair of quotes on its line (a mention, not a use)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end]
+    for open_q, close_q in (('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u2018", "\u2019")):
+        if open_q == close_q:
+            # An apostrophe inside a word ("don't") is not a quote mark.
+            opens = len(re.findall(rf"(?<!\w){re.escape(open_q)}", before)) - len(
+                re.findall(rf"(?<=\w){re.escape(close_q)}(?!\w)", before)
+            )
+            if opens % 2 == 1 and re.search(rf"{re.escape(close_q)}(?!\w)", after):
+                return True
+        elif before.count(open_q) > before.count(close_q) and close_q in after:
+            return True
+    return False
+
+
+def _negated(text: str, start: int) -> bool:
+    """A negator in the three words before ``start``, within the same clause."""
+    window = re.split(r"[.;:!?,\n]", text[max(0, start - 40) : start])[-1]
+    words = re.findall(r"[\w']+", window)[-3:]
+    return bool(_NEGATORS.search(" ".join(words)))
+
+
+def find_markers(text: str) -> list[Marker]:
+    """Overconfidence, hedging, refusal and abstention markers in ``text``, in order."""
+    out: list[Marker] = []
+    for match in _OVERCONFIDENT_RE.finditer(text):
+        if _quoted(text, match.start(), match.end()):
+            continue
+        word = match.group().lower()
+        if _negated(text, match.start()):
+            if word.split()[-1] in _NEGATION_HEDGES:
+                out.append(Marker("hedging", match.start(), match.end(), match.group(), negated=True))
+            continue
+        out.append(Marker("overconfidence", match.start(), match.end(), match.group()))
+    certain = [(m.start, m.end) for m in out]
+    for match in _HEDGE_RE.finditer(text):
+        word = match.group().lower()
+        # Negating a hedge still leaves doubt ("not likely", "cannot possibly"), so no flip here.
+        if _quoted(text, match.start(), match.end()) or any(s <= match.start() < e for s, e in certain):
+            continue
+        if word in _NUMBER_ONLY_HEDGES and not re.match(r"\s+(?:\$|€|£)?\d", text[match.end() :]):
+            continue
+        if word == "may" and (
+            re.search(r"\b(?:in|of|since|until|by|early|late|mid)\s*$", text[: match.start()], re.I)
+            or (match.group()[0] == "M" and re.match(r"\s+\d", text[match.end() :]))
+        ):
+            continue  # the month
+        out.append(Marker("hedging", match.start(), match.end(), match.group()))
+    for match in _REFUSAL_RE.finditer(text):
+        if _quoted(text, match.start(), match.end()) or _NOT_THAT_RE.search(text[: match.start()]):
+            continue
+        out.append(Marker("refusal", match.start(), match.end(), match.group()))
+    for match in _ABSTAIN_RE.finditer(text):
+        if _quoted(text, match.start(), match.end()):
+            continue
+        out.append(Marker("abstention", match.start(), match.end(), match.group()))
+    return sorted(out, key=lambda m: (m.start, m.end))
