@@ -1,0 +1,33 @@
+"""Scripted conversations for the contextguard tests (written for them, not from a dataset)."""
+
+PASTA = [
+    "I'm planning to make fresh pasta at home this weekend.",
+    "Great idea! Will you use a pasta machine or roll the pasta dough by hand?",
+    "By hand. How thin should I roll the pasta dough for tagliatelle?",
+    "Roll the pasta dough until you can almost see your hand through it, about one millimetre.",
+    "And how long should I boil the fresh tagliatelle?",
+    "Fresh pasta cooks fast: two to three minutes in salted boiling water is enough.",
+    "Which sauce goes best with fresh tagliatelle?",
+    "A simple butter and parmesan sauce or a slow-cooked ragù suits fresh tagliatelle best.",
+]
+
+CONFIG_BUG = [
+    "My Python script crashes with a KeyError when I read the config dictionary.",
+    "A KeyError means the key is missing from the dictionary; use config.get('name') with a default.",
+    "I changed it to config.get but now the value is None and the script crashes later.",
+    "Then the key is really absent from the config file: check the spelling of the key in the YAML file.",
+    "The YAML file uses 'db_host' but my Python code reads 'dbhost', that was the bug.",
+    "Good catch: rename the key in the code or in the config file so both match.",
+]
+
+# The config-bug conversation, then a new subject at turn 4.
+SHIFT_AT = 4
+CONFIG_THEN_HIKING = [
+    *CONFIG_BUG[:SHIFT_AT],
+    "Can you recommend a good hiking trail near Denver for this weekend?",
+    "Sure: the Royal Arch trail in Boulder is a popular half-day hike.",
+]
+
+
+def role(i: int) -> str:
+    return "user" if i % 2 == 0 else "assistant"

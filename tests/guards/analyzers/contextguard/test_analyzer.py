@@ -1,0 +1,174 @@
+"""contextguard as a whole: sessions across calls, drift decisions, payload rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from guards.analyzers.base import AnalyzerContext, PayloadError
+from guards.analyzers.contextguard import ContextGuard
+from guards.analyzers.contextguard.memory import LocalSessionMemory
+from guards.analyzers.registry import analyzer_class
+
+from .conversations import CONFIG_BUG, CONFIG_THEN_HIKING, PASTA, SHIFT_AT, role
+
+
+@pytest.fixture(scope="module")
+def guard() -> ContextGuard:
+    instance = ContextGuard()
+    instance.warm_up()
+    return instance
+
+
+@pytest.fixture
+def cfg() -> dict:
+    return ContextGuard.settings_schema.defaults()
+
+
+def converse(guard, cfg, turns, *, session_id="s1", memory=None):
+    memory = memory if memory is not None else LocalSessionMemory()
+    context = AnalyzerContext(tenant_key="t1", memory=memory)
+    return [guard.analyze({"text": t, "role": role(i), "session_id": session_id}, cfg, context)
+            for i, t in enumerate(turns)]
+
+
+def test_the_registry_resolves_contextguard():
+    assert analyzer_class("contextguard") is ContextGuard
+
+
+@pytest.mark.parametrize("turns", [PASTA, CONFIG_BUG], ids=["pasta", "config-bug"])
+def test_it_does_not_flag_a_conversation_that_stays_on_topic(guard, cfg, turns):
+    results = converse(guard, cfg, turns)
+    assert [r.decision for r in results] == ["allow"] * len(turns)
+    assert all(r.data["drift_method"] == "embedding" for r in results[1:])
+    assert results[-1].data["topic_shift_point"] == 0
+    assert results[-1].data["turn_count"] == len(turns)
+
+
+def test_it_flags_the_message_where_the_topic_changes(guard, cfg):
+    results = converse(guard, cfg, CONFIG_THEN_HIKING)
+    decisions = [r.decision for r in results]
+    assert decisions[SHIFT_AT] == "flag"
+    assert decisions[:SHIFT_AT] == ["allow"] * SHIFT_AT
+    shifted = results[SHIFT_AT]
+    assert shifted.data["drift_detected"] is True
+    assert shifted.data["drift_score"] == round(shifted.score, 4) >= cfg["drift_threshold"]
+    assert shifted.data["topic_shift_point"] == SHIFT_AT
+    finding = shifted.findings[0]
+    assert finding.type == "topic_shift"
+    assert CONFIG_THEN_HIKING[SHIFT_AT][finding.start:finding.end] == CONFIG_THEN_HIKING[SHIFT_AT]
+    # The answer about hiking continues the new topic; the shift point stays where it began.
+    assert results[SHIFT_AT + 1].decision == "allow"
+    assert results[SHIFT_AT + 1].data["topic_shift_point"] == SHIFT_AT
+    assert results[SHIFT_AT + 1].data["closest_turn"]["index"] == SHIFT_AT
+
+
+def test_a_raised_threshold_stops_the_flag(guard, cfg):
+    results = converse(guard, {**cfg, "drift_threshold": 0.99}, CONFIG_THEN_HIKING)
+    assert results[SHIFT_AT].decision == "allow"
+    assert results[SHIFT_AT].data["drift_score"] > 0.5
+
+
+def test_it_reports_the_closest_earlier_turn(guard, cfg):
+    memory = LocalSessionMemory()
+    converse(guard, cfg, CONFIG_BUG[:4], memory=memory)
+    context = AnalyzerContext(memory=memory, session_id="s1")
+    result = guard.analyze({"text": "Where in the YAML file should the db_host key go?"}, cfg, context)
+    closest = result.data["closest_turn"]
+    assert closest["index"] == 3  # the turn about the YAML file
+    assert closest["similarity"] > 0.4
+
+
+def test_the_session_id_may_come_from_the_context(guard, cfg):
+    memory = LocalSessionMemory()
+    context = AnalyzerContext(memory=memory, session_id="from-request")
+    guard.analyze({"text": PASTA[0]}, cfg, context)
+    second = guard.analyze({"text": PASTA[1]}, cfg, context)
+    assert second.data["turn_index"] == 1
+    assert memory.load("from-request") is not None
+
+
+def test_a_missing_session_id_is_a_payload_error(guard, cfg):
+    with pytest.raises(PayloadError) as exc:
+        guard.analyze({"text": "hello"}, cfg, AnalyzerContext(memory=LocalSessionMemory()))
+    assert exc.value.field == "session_id"
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"text": "hi", "session_id": "s", "role": "robot"}, "role"),
+    ({"text": "hi", "session_id": "s", "reset": "yes"}, "reset"),
+    ({"text": "hi", "session_id": 12}, "session_id"),
+    ({"session_id": "s"}, "text"),
+])
+def test_it_rejects_malformed_fields(guard, cfg, payload, field):
+    with pytest.raises(PayloadError) as exc:
+        guard.analyze(payload, cfg, AnalyzerContext(memory=LocalSessionMemory()))
+    assert exc.value.field == field
+
+
+def test_reset_starts_the_session_afresh(guard, cfg):
+    memory = LocalSessionMemory()
+    converse(guard, cfg, CONFIG_BUG[:3], memory=memory)
+    context = AnalyzerContext(memory=memory)
+    result = guard.analyze({"text": PASTA[0], "session_id": "s1", "reset": True}, cfg, context)
+    assert result.data["turn_index"] == 0
+    assert result.data["drift_method"] == "none"
+    assert result.data["memory"]["reset"] is True
+    assert memory.load("s1")["count"] == 1
+
+
+def test_sessions_do_not_share_memory(guard, cfg):
+    memory = LocalSessionMemory()
+    converse(guard, cfg, CONFIG_BUG[:3], session_id="a", memory=memory)
+    other = guard.analyze({"text": PASTA[0], "session_id": "b"}, cfg, AnalyzerContext(memory=memory))
+    assert other.data["turn_index"] == 0
+    assert other.data["closest_turn"] is None
+
+
+def test_without_a_memory_store_each_message_starts_a_session(guard, cfg):
+    context = AnalyzerContext(session_id="s")
+    first = guard.analyze({"text": PASTA[0]}, cfg, context)
+    second = guard.analyze({"text": PASTA[1]}, cfg, context)
+    assert second.data["turn_index"] == 0
+    assert second.data["memory"]["persisted"] is False
+    assert first.decision == second.decision == "allow"
+
+
+def test_the_lexical_fallback_scores_without_embeddings(guard, cfg):
+    results = converse(guard, {**cfg, "use_embeddings": False}, CONFIG_THEN_HIKING)
+    assert {r.data["drift_method"] for r in results[1:]} == {"lexical"}
+    assert results[SHIFT_AT].data["drift_score"] > results[SHIFT_AT - 1].data["drift_score"]
+    assert results[SHIFT_AT].decision == "flag"
+
+
+def test_blank_text_is_not_stored_as_a_turn(guard, cfg):
+    memory = LocalSessionMemory()
+    converse(guard, cfg, PASTA[:2], memory=memory)
+    result = guard.analyze({"text": "   ", "session_id": "s1"}, cfg, AnalyzerContext(memory=memory))
+    assert result.decision == "allow"
+    assert result.data["turn_index"] is None
+    assert memory.load("s1")["count"] == 2
+
+
+def test_the_stored_state_respects_the_turn_and_byte_limits(guard, cfg):
+    memory = LocalSessionMemory()
+    limits = {**cfg, "max_turns": 3, "max_state_bytes": 4096}
+    converse(guard, limits, PASTA, memory=memory)
+    state = memory.load("s1")
+    assert [t["i"] for t in state["turns"]] == [5, 6, 7]
+    assert state["count"] == len(PASTA)
+    assert len(json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode()) <= 4096
+    assert "e" in state["turns"][-1]  # the newest vector is the last to go
+
+
+def test_a_window_over_the_token_budget_gets_a_plan(guard, cfg):
+    results = converse(guard, {**cfg, "token_budget": 60}, CONFIG_THEN_HIKING)
+    memory = results[-1].data["memory"]
+    assert memory["over_budget"] is True
+    actions = {step["turn"]: step["action"] for step in memory["plan"]}
+    assert actions[len(CONFIG_THEN_HIKING) - 1] == "keep"  # the message itself
+    assert actions[SHIFT_AT] == "keep"  # the current topic
+    assert {actions[i] for i in range(SHIFT_AT)} <= {"summarize", "drop"}
+    assert memory["tokens_after_plan"] <= 60
+    assert any(f.type == "context_over_budget" for f in results[-1].findings)

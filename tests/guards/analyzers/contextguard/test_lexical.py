@@ -1,0 +1,32 @@
+"""Lexical helpers behind the fallback and the token estimate."""
+
+from __future__ import annotations
+
+from guards.analyzers.contextguard import lexical
+
+
+def test_content_words_leave_out_function_words():
+    assert lexical.content_words("What do you think about the new hiking trail?") == {"think", "new", "hiking", "trail"}
+
+
+def test_overlap_measures_shared_subject_matter():
+    a = lexical.content_words("my cat sleeps on the sofa")
+    b = lexical.content_words("your cat likes the sofa too")
+    c = lexical.content_words("stock markets fell sharply")
+    assert lexical.jaccard(a, b) > 0.3
+    assert lexical.jaccard(a, c) == 0.0
+    assert lexical.coverage(a, b) == 2 / 3
+
+
+def test_topic_cues_are_recognised():
+    assert lexical.has_topic_cue("By the way, what is your favorite movie?")
+    assert not lexical.has_topic_cue("I boiled it for three minutes.")
+
+
+def test_the_token_estimate_grows_with_the_text_and_counts_cjk_per_character():
+    assert lexical.estimate_tokens("") == 0
+    assert lexical.estimate_tokens("Hello, world!") == 4
+    assert lexical.estimate_tokens("internationalization") == 3
+    assert lexical.estimate_tokens("你好世界") == 4
+    long = "word " * 1000
+    assert 900 <= lexical.estimate_tokens(long) <= 1100
