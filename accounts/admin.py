@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -124,6 +125,9 @@ class TenantAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Tenant | None = None) -> tuple[str, ...]:
         # The slug names the tenant everywhere once it exists; the Clerk id is Clerk's.
         return (*self.readonly_fields, "slug", "clerk_org_id") if obj else self.readonly_fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Tenant | None = None) -> dict[str, Any]:
+        return {} if obj else self.prepopulated_fields
 
     def save_model(self, request: HttpRequest, obj: Tenant, form: Any, change: bool) -> None:
         if change:
@@ -290,6 +294,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser", UserClerkSourceFilter)
     search_fields = ("email", "username", "first_name", "last_name", "clerk_user_id")
     inlines = (UserMembershipInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Clerk owns these for its users: an edit here would be overwritten by the next sync.
     clerk_owned_fields = ("username", "email", "first_name", "last_name", "is_active", "clerk_user_id",
                           "image_url")
