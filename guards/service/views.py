@@ -90,6 +90,8 @@ class ProcessView(SizeLimitedMixin, APIView):
 
 
 class HealthView(APIView):
+    permission_classes: list = []  # load balancers probe it without the token
+
     def get(self, request: Request) -> Response:
         guard = settings.GUARD_SERVICE_NAME
         try:

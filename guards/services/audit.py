@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from guards.models import GuardRequest
@@ -58,7 +58,6 @@ def text_fingerprint(text: str) -> tuple[int, str]:
 
 def _write(entries: list[AuditEntry]) -> None:
     try:
-        close_old_connections()
         GuardRequest.objects.bulk_create([GuardRequest(**asdict(e)) for e in entries], batch_size=BATCH_SIZE)
     except Exception:
         # An audit failure must never fail a guard call; the count says what was lost.
@@ -104,7 +103,11 @@ class AuditWriter:
         while True:
             first = self.queue.get()
             with self.writing:
+                close_old_connections()  # this thread's own connection: drop it if broken or too old
                 _write(self._drain(first))
+                if self.queue.empty():
+                    # Idle: hold no connection (busy periods keep one, as batches follow each other).
+                    connection.close()
 
     def flush(self) -> None:
         """Write everything queued now, in the calling thread (worker exit, tests)."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from guards.analyzers.registry import GUARD_NAMES
+from guards.analyzers.registry import GUARDS
 from guards.errors import GuardNotEnabled, GuardNotInKeyScope, GuardTimeout
 from guards.models import GuardRequest
 from guards.services.config import tenant_guards_resolve
@@ -83,7 +83,7 @@ def _selected(caller: Caller, guards: list[str] | None, request_id: str, client_
                 raise
         return chosen
     configured = tenant_guards_resolve(tenant_id=caller.tenant_id)
-    chosen = [configured[g] for g in GUARD_NAMES if g in configured and configured[g].enabled and caller.allows(g)]
+    chosen = [configured[g] for g in GUARDS if g in configured and configured[g].enabled and caller.allows(g)]
     if not chosen:
         raise GuardNotEnabled("No guard is enabled for your tenant and this API key.")
     return chosen

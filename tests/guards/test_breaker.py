@@ -72,3 +72,13 @@ def test_without_redis_the_same_rules_hold_in_process(settings) -> None:
     time.sleep(0.25)
     assert breaker.allow() == (True, "half_open")
     assert breaker.record_success(1.0) == "closed"
+
+
+def test_the_state_gauge_follows_the_breaker(breaker) -> None:
+    from prometheus_client import REGISTRY
+
+    for _ in range(3):
+        breaker.record_failure()
+    assert REGISTRY.get_sample_value("aiguardian_guard_breaker_state", {"backend": "remote"}) == 2
+    breaker.record_success(1.0)
+    assert REGISTRY.get_sample_value("aiguardian_guard_breaker_state", {"backend": "remote"}) == 0
