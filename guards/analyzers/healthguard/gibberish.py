@@ -1,0 +1,156 @@
+"""Gibberish: words no language would spell, found with a character trigram model.
+
+Real words in a language are made of letter sequences that language uses; keyboard
+mash ("asdkjh qwpeoi") and random letters are not. A trigram model of English letter
+sequences (``data/charlm.npz``, trained by ``bench/train_healthguard_charlm.py`` on the
+tuning split of public text, not on the reported split) gives each Latin-script word its
+average log-probability per letter; implausible words that cluster into spans are
+gibberish. The threshold was tuned together with the model and ships in the same file.
+Acronyms, handles, hashtags, URLs and code-like tokens are not scored.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import regex
+
+from guards.analyzers.base import Finding
+
+MODEL_PATH = Path(__file__).parent / "data" / "charlm.npz"
+ALPHABET = "^abcdefghijklmnopqrstuvwxyz"  # "^" marks a word boundary
+_INDEX = {c: i for i, c in enumerate(ALPHABET)}
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}+)*")
+_URLISH = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+")
+_VOWELS = set("aeiouy")
+
+
+@dataclass(frozen=True, slots=True)
+class CharModel:
+    logprobs: np.ndarray  # [a, b, c] = log2 P(c | a b)
+    word_threshold: float  # words below this mean log2-prob per letter are implausible
+    min_span_letters: int  # a gibberish span has at least this many letters
+
+    def word_score(self, word: str) -> float:
+        """Mean log2-probability per predicted symbol of ``word`` (lowercase a-z)."""
+        idx = [0, 0, *(_INDEX[c] for c in word), 0]
+        lp = self.logprobs
+        total = 0.0
+        for i in range(2, len(idx)):
+            total += lp[idx[i - 2], idx[i - 1], idx[i]]
+        return total / (len(idx) - 2)
+
+
+_model: CharModel | None = None
+_lock = threading.Lock()
+
+
+def load_model(path: Path = MODEL_PATH) -> CharModel:
+    global _model
+    if _model is None or path != MODEL_PATH:
+        with _lock:
+            data = np.load(path)
+            model = CharModel(data["logprobs"].astype(np.float64), float(data["word_threshold"]),
+                              int(data["min_span_letters"]))
+            if path != MODEL_PATH:
+                return model
+            _model = model
+    return _model
+
+
+def _ascii_fold(word: str) -> str | None:
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    folded = folded.replace("'", "").replace("\u2019", "").lower()
+    return folded if folded.isascii() and folded.isalpha() else None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredWord:
+    start: int
+    end: int
+    letters: int
+    logprob: float
+    implausible: bool
+
+
+def candidate_words(text: str) -> list[tuple[int, int, str]]:
+    """Prose words of ``text`` that the model can score: ``(start, end, folded a-z form)``.
+
+    The training script reads its words through this too, so model and use agree.
+    """
+    masked = [m.span() for m in _URLISH.finditer(text)]
+    out = []
+    for m in _WORD.finditer(text):
+        start, end = m.span()
+        word = m.group()
+        if any(s <= start < e for s, e in masked):
+            continue
+        # Part of an identifier or number (user_id, x86, abc123): not prose.
+        if (start and (text[start - 1].isdigit() or text[start - 1] == "_")) or (
+                end < len(text) and (text[end].isdigit() or text[end] == "_")):
+            continue
+        if word.isupper() and len(word) <= 6:
+            continue  # acronym
+        if any(c.isupper() for c in word[1:]) and not word.isupper():
+            continue  # camelCase identifier
+        folded = _ascii_fold(word)
+        if folded is None or len(folded) < 3:
+            continue
+        out.append((start, end, folded))
+    return out
+
+
+def score_words(text: str, model: CharModel) -> list[ScoredWord]:
+    """Latin-script words of ``text`` with their plausibility (others are skipped)."""
+    words = []
+    for start, end, folded in candidate_words(text):
+        lp = model.word_score(folded)
+        no_vowel = len(folded) >= 5 and not (_VOWELS & set(folded))
+        words.append(ScoredWord(start, end, len(folded), lp, lp < model.word_threshold or no_vowel))
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class GibberishReport:
+    ratio: float  # letters in gibberish spans / letters scored
+    scored_letters: int
+    findings: list[Finding]
+
+
+def gibberish_findings(text: str, source: str, model: CharModel | None = None) -> GibberishReport:
+    model = model or load_model()
+    words = score_words(text, model)
+    total_letters = sum(w.letters for w in words)
+    findings: list[Finding] = []
+    gib_letters = 0
+    run: list[ScoredWord] = []
+
+    def close() -> None:
+        nonlocal gib_letters
+        letters = sum(w.letters for w in run)
+        if run and letters >= model.min_span_letters and (len(run) >= 2 or letters >= 2 * model.min_span_letters):
+            mean_lp = sum(w.logprob * w.letters for w in run) / letters
+            # Further below the threshold, and longer, is surer.
+            score = min(1.0, 0.5 + 0.15 * max(0.0, model.word_threshold - mean_lp) + 0.01 * letters)
+            start, end = run[0].start, run[-1].end
+            gib_letters += letters
+            findings.append(Finding(
+                type="gibberish", category="gibberish", severity="medium", score=score,
+                start=start, end=end, evidence=text[start:end][:80],
+                message=f"{len(run)} implausible word(s): letter sequences unlike real language.",
+                source=source, detail={"words": len(run), "mean_log2_prob": round(mean_lp, 3)},
+            ))
+        run.clear()
+
+    for w in words:
+        if w.implausible:
+            run.append(w)
+        else:
+            close()
+    close()
+    ratio = gib_letters / total_letters if total_letters else 0.0
+    return GibberishReport(ratio, total_letters, findings)

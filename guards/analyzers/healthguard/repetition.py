@@ -1,0 +1,112 @@
+"""Degenerate repetition loops: a model repeating a word, phrase, line or sentence.
+
+A loop is a stretch of tokens that equals itself shifted by ``p`` tokens (the loop's
+period): for every period up to ``MAX_PERIOD`` we compare the token sequence with its
+shift in one vectorised pass and keep stretches covering enough repeats. Scripts written
+without spaces loop inside one "word", so characters are checked the same way with a
+regular expression. Sentences repeated apart from each other are reported too, at a
+lower severity. Punctuation-only loops ("!!!!", "-----") are formatting, not loops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from guards.analyzers.base import Finding
+
+MAX_PERIOD = 64
+_TOKEN = regex.compile(r"\w+|[^\w\s]")
+_CHAR_LOOP = regex.compile(r"(\S{2,30}?)\1{3,}")
+_SENTENCE = regex.compile(r"[^.!?\n]*\w[^.!?\n]*[.!?]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    start: int
+    end: int  # character span of the whole loop (first copy included)
+    unit_start: int
+    unit_end: int  # character span of the repeated unit's first copy
+    repeats: int
+    kind: str  # token_loop | char_loop
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, length)`` of each run of True in ``mask``."""
+    padded = np.concatenate(([0], mask.view(np.int8), [0]))
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def find_loops(text: str, *, min_repeats: int = 3, min_word_repeats: int = 4) -> list[Loop]:
+    tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(text)]
+    ids_of: dict[str, int] = {}
+    ids = np.array([ids_of.setdefault(t, len(ids_of)) for _, _, t in tokens], dtype=np.int64)
+    wordy = np.array([any(c.isalnum() for c in t) for _, _, t in tokens], dtype=bool)
+    covered = np.zeros(len(tokens), dtype=bool)
+    loops: list[Loop] = []
+    for p in range(1, min(MAX_PERIOD, len(tokens) // 2) + 1):
+        need = min_word_repeats if p == 1 else min_repeats
+        for start, length in _runs(ids[:-p] == ids[p:]):
+            repeats = (length + p) // p
+            if repeats < need:
+                continue
+            end_tok = start + repeats * p  # whole copies only
+            if covered[start:end_tok].all() or not wordy[start : start + p].any():
+                continue
+            covered[start:end_tok] = True
+            loops.append(Loop(tokens[start][0], tokens[end_tok - 1][1], tokens[start][0],
+                              tokens[start + p - 1][1], repeats, "token_loop"))
+    for m in _CHAR_LOOP.finditer(text):
+        unit = m.group(1)
+        if len(m.group()) < 16 or not any(c.isalpha() for c in unit):
+            continue
+        if any(lp.start <= m.start() and m.end() <= lp.end for lp in loops):
+            continue
+        loops.append(Loop(m.start(), m.end(), m.start(), m.start() + len(unit),
+                          len(m.group()) // len(unit), "char_loop"))
+    return sorted(loops, key=lambda lp: lp.start)
+
+
+def repetition_findings(text: str, source: str, *, min_repeats: int = 3) -> tuple[list[Finding], float]:
+    """Loop findings and the share of the text taken by repeated copies."""
+    findings = []
+    repeated_chars = 0
+    for lp in find_loops(text, min_repeats=min_repeats, min_word_repeats=max(4, min_repeats)):
+        extra = (lp.end - lp.start) - (lp.unit_end - lp.unit_start)
+        repeated_chars += extra
+        share = extra / max(1, len(text))
+        findings.append(Finding(
+            type="repetition_loop", category="repetition",
+            severity="high" if lp.repeats >= 6 or share >= 0.3 else "medium",
+            score=min(1.0, 0.55 + 0.05 * (lp.repeats - min_repeats) + 0.5 * share),
+            start=lp.start, end=lp.end, evidence=text[lp.unit_start : lp.unit_end][:80],
+            message=f"The same {'text' if lp.kind == 'char_loop' else 'tokens'} repeated {lp.repeats} "
+                    "times in a row: a degenerate generation loop.",
+            source=source, detail={"repeats": lp.repeats, "unit_start": lp.unit_start,
+                                   "unit_end": lp.unit_end, "kind": lp.kind},
+        ))
+    # Whole sentences that come back apart from each other (three or more times).
+    seen: dict[str, list[tuple[int, int]]] = {}
+    for m in _SENTENCE.finditer(text):
+        s = m.group().strip()
+        if len(s.split()) < 5:
+            continue
+        start = m.start() + m.group().index(s)
+        seen.setdefault(" ".join(s.casefold().split()), []).append((start, start + len(s)))
+    loop_spans = [(f.start, f.end) for f in findings]
+    for spans in seen.values():
+        later = [sp for sp in spans[1:] if not any(s <= sp[0] < e for s, e in loop_spans)]
+        if len(spans) >= 3 and later:
+            extra = sum(e - s for s, e in later)
+            repeated_chars += extra
+            findings.append(Finding(
+                type="repeated_sentence", category="repetition", severity="low",
+                score=min(1.0, 0.4 + 0.05 * len(spans) + 0.5 * extra / max(1, len(text))),
+                start=later[0][0], end=later[0][1], evidence=text[later[0][0] : later[0][1]][:80],
+                message=f"The same sentence appears {len(spans)} times.", source=source,
+                detail={"occurrences": [list(sp) for sp in spans]},
+            ))
+    return sorted(findings, key=lambda f: f.start), min(1.0, repeated_chars / max(1, len(text)))

@@ -1,0 +1,109 @@
+"""Truncated output: unclosed code fences, brackets and quotes, a cut-off last sentence.
+
+A generation stopped by a token limit ends mid-thought: inside a code block, inside a
+parenthesis or quotation, or in the middle of a sentence (often right after "the" or a
+comma). Short single-line texts are left alone: chat messages often end unpunctuated.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from guards.analyzers.base import Finding
+
+_FENCE_LINE = regex.compile(r"^[ \t]{0,3}(?:```|~~~)", regex.M)
+_FENCED_BLOCK = regex.compile(r"^[ \t]{0,3}(```|~~~)[^\n]*\n.*?^[ \t]{0,3}\1[^\n]*$", regex.M | regex.S)
+_INLINE_CODE = regex.compile(r"`[^`\n]+`")
+_TERMINAL = set(".!?…:;)]}\"'*>`|" + "\u3002\uff01\uff1f\u201d\u2019\u00bb\u300d\u300f")
+_SENTENCE_END = regex.compile(r"[.!?\u3002\uff01\uff1f](?:[\"')\]\u201d\u2019]*)(?=\s|$)")
+_STRUCTURAL_LINE = regex.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|\||>|https?://\S+$)")
+_WORD = regex.compile(r"\w+")
+FUNCTION_WORDS = frozenset(
+    "a an the of to and or but nor with in on for that which is are was were be been by as at from "
+    "this these those their its his her our your my than then because if when while whose who whom "
+    "into onto over under about between through during without within such very more most also".split()
+)
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _mask_code(text: str) -> str:
+    """``text`` with closed code blocks and inline code blanked (same length, same offsets)."""
+    def blank(m: regex.Match[str]) -> str:
+        return regex.sub(r"[^\n]", " ", m.group())
+    return _INLINE_CODE.sub(blank, _FENCED_BLOCK.sub(blank, text))
+
+
+def _finding(kind: str, score: float, start: int, end: int, text: str, source: str, message: str,
+             **detail: object) -> Finding:
+    return Finding(type=kind, category="truncation", severity="medium" if score >= 0.6 else "low",
+                   score=score, start=start, end=end, evidence=text[start:end][:80], message=message,
+                   source=source, detail=dict(detail))
+
+
+def truncation_findings(text: str, source: str) -> list[Finding]:
+    findings: list[Finding] = []
+    fences = list(_FENCE_LINE.finditer(text))
+    if len(fences) % 2:
+        start = fences[-1].start()
+        findings.append(_finding("unclosed_code_fence", 0.75, start, len(text), text, source,
+                                 "A code block is opened and never closed: the output was cut off."))
+        body = text[:start]
+    else:
+        body = text
+    masked = _mask_code(body)
+
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(masked):
+        if ch in _PAIRS and not (ch == "(" and i and masked[i - 1] in ":;="):  # ":(" is a face
+            stack.append((ch, i))
+        elif stack and ch == _PAIRS[stack[-1][0]]:
+            stack.pop()
+    # Only an opener near the end says "cut off"; one early on is a typo.
+    if stack and stack[-1][1] >= len(body) - max(200, len(body) * 0.3) and len(body) > 40:
+        ch, pos = stack[-1]
+        findings.append(_finding("unclosed_bracket", 0.45, pos, len(body.rstrip()), text, source,
+                                 f"{ch!r} is never closed before the text ends.", bracket=ch))
+
+    straight = [i for i, c in enumerate(masked) if c == '"']
+    if len(straight) % 2 and len(body) > 40:
+        findings.append(_finding("unclosed_quote", 0.45, straight[-1], len(body.rstrip()), text, source,
+                                 "A quotation is opened and never closed."))
+    elif masked.count("\u201c") > masked.count("\u201d"):
+        pos = masked.rfind("\u201c")
+        findings.append(_finding("unclosed_quote", 0.45, pos, len(body.rstrip()), text, source,
+                                 "A quotation is opened and never closed."))
+
+    if not len(fences) % 2:
+        cut = _cut_off_sentence(body, masked, text, source)
+        if cut:
+            findings.append(cut)
+    return findings
+
+
+def _cut_off_sentence(body: str, masked: str, text: str, source: str) -> Finding | None:
+    end = len(masked.rstrip())
+    if end == 0:
+        return None
+    last = body[end - 1]
+    if last in _TERMINAL or unicodedata.category(last) in ("So", "Sk", "Sm", "Sc"):
+        return None
+    line_start = body.rfind("\n", 0, end) + 1
+    if _STRUCTURAL_LINE.match(body[line_start:end]):
+        return None
+    ends = [m.end() for m in _SENTENCE_END.finditer(masked, 0, end)]
+    # A one-sentence message may end unpunctuated; an unfinished paragraph may not.
+    if not ends and end < 200:
+        return None
+    start = max(ends[-1] if ends else 0, line_start)
+    while start < end and body[start].isspace():
+        start += 1
+    words = _WORD.findall(body[start:end])
+    if len(words) < 3:
+        return None
+    dangling = words[-1].casefold() in FUNCTION_WORDS or last in ",-\u2013\u2014([{"
+    return _finding("cut_off_sentence", 0.8 if dangling else 0.6, start, end, text, source,
+                    "The last sentence stops mid-way" + (" after a word that needs a continuation."
+                                                         if dangling else " without closing punctuation."),
+                    last_word=words[-1])
