@@ -274,3 +274,12 @@ def test_membership_deleted_deactivates_without_deleting(webhook_secret):
     assert send("organizationMembership.created", clerk_membership(role="org:admin")).status_code == 200
     membership.refresh_from_db()
     assert membership.is_active
+
+
+def test_an_abandoned_claim_is_taken_up_again_after_the_stale_interval(webhook_secret):
+    ClerkWebhookEvent.objects.create(svix_id="msg_dead", event_type="user.created", payload={}, attempts=1,
+                                     status="processing", started_at=datetime.now(tz=UTC) - timedelta(minutes=10))
+    response = post(svix_sign({"type": "user.created", "data": clerk_user()}, msg_id="msg_dead"))
+    assert response.status_code == 200 and response.json()["status"] == "processed"
+    assert ClerkWebhookEvent.objects.get(svix_id="msg_dead").attempts == 2
+    assert User.objects.filter(clerk_user_id="user_2abc").exists()
