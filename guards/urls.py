@@ -10,5 +10,6 @@ urlpatterns = [
     path("guards/scan", views.ScanView.as_view(), name="scan"),
     path("guards/services", views.ServicesView.as_view(), name="services"),
     path("guards/health", views.HealthView.as_view(), name="health"),
+    path("guards/sessions/<str:session_id>", views.SessionView.as_view(), name="session"),
     path("guards/health/<str:service>", views.ServiceHealthView.as_view(), name="service-health"),
 ]

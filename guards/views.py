@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,8 +17,9 @@ from guards.analyzers.registry import GUARDS
 from guards.errors import UnknownGuardError, error_payload
 from guards.limits import SizeLimitedMixin
 from guards.services.health import guard_health, guards_catalogue, guards_health
-from guards.services.runner import Caller, RunOptions, RunResult, guard_process
+from guards.services.runner import Caller, RunOptions, RunResult, guard_process, session_access_check
 from guards.services.scan import guards_scan
+from guards.stores import session_memory_delete, session_memory_get
 
 _ERRORS = {code: OpenApiResponse(s.ErrorResponseSerializer, description=text) for code, text in {
     400: "invalid_request (field errors) / malformed_json",
@@ -113,3 +115,23 @@ class ServiceHealthView(GuardAPIView):
         if service not in GUARDS:
             raise UnknownGuardError(f"Unknown guard {service!r}.")
         return Response(guard_health(caller=self.caller(request), guard=service))
+
+
+class SessionView(GuardAPIView):
+    """contextguard's memory of one session of the caller's tenant."""
+
+    @extend_schema(operation_id="guards_session_get", responses={200: OpenApiResponse(description="The session's "
+                   "turns, roles, trimmed texts and times."), 401: _ERRORS[401], 403: _ERRORS[403],
+                   404: OpenApiResponse(s.ErrorResponseSerializer, description="session_not_found")})
+    def get(self, request: Request, session_id: str) -> Response:
+        view = session_memory_get(session_access_check(caller=self.caller(request)), session_id)
+        if view is None:
+            raise NotFound("No live session by that id.", code="session_not_found")
+        return Response(view)
+
+    @extend_schema(operation_id="guards_session_delete", responses={204: None, 401: _ERRORS[401],
+                   403: _ERRORS[403], 404: OpenApiResponse(s.ErrorResponseSerializer, description="session_not_found")})
+    def delete(self, request: Request, session_id: str) -> Response:
+        if not session_memory_delete(session_access_check(caller=self.caller(request)), session_id):
+            raise NotFound("No live session by that id.", code="session_not_found")
+        return Response(status=204)

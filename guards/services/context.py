@@ -1,7 +1,7 @@
 """The request-scoped :class:`AnalyzerContext` and the tenant's backend-health view.
 
-Stores come from ``guards.stores`` (Redis, scoped to the tenant key) when that module
-is installed; analyzers treat a missing store as "no memory/budget available".
+Stores come from ``guards.stores`` (Redis, scoped to the tenant key); a call without a
+tenant key (a guard service called by something other than the gateway) gets none.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from guards.analyzers.base import AnalyzerContext
 from guards.services.backends import BackendSpec
 from guards.services.backends.breaker import CircuitBreaker
+from guards.stores import RedisBudgetStore, RedisSessionMemory
 
 
 def tenant_key_for(tenant_id: int) -> str:
@@ -57,23 +58,14 @@ class StaticBackendHealth:
         return list(self._snapshot)
 
 
-def _stores() -> Any | None:
-    try:
-        from guards import stores
-    except ImportError:
-        return None
-    return stores
-
-
 def analyzer_context(
     *, request_id: str, tenant_key: str, session_id: str | None, backend_health: Any = None,
     extra: dict[str, Any] | None = None,
 ) -> AnalyzerContext:
     """A context with the tenant's session memory and budget store."""
-    stores = _stores()
     return AnalyzerContext(
         request_id=request_id, tenant_key=tenant_key, session_id=session_id,
-        memory=stores.RedisSessionMemory(tenant_key) if stores else None,
-        budgets=stores.RedisBudgetStore(tenant_key) if stores else None,
+        memory=RedisSessionMemory(tenant_key) if tenant_key else None,
+        budgets=RedisBudgetStore(tenant_key) if tenant_key else None,
         backend_health=backend_health, extra=extra or {},
     )

@@ -188,6 +188,13 @@ def guard_denial_record(*, caller: Caller, guard: str, error: APIError, request_
     ))
 
 
+def session_access_check(*, caller: Caller) -> str:
+    """Session memory belongs to contextguard: the key must be allowed to use it. Returns the tenant key."""
+    if not caller.allows("contextguard"):
+        raise GuardNotInKeyScope("This API key is not scoped for contextguard sessions.")
+    return tenant_key_for(caller.tenant_id)
+
+
 def guard_process(
     *, caller: Caller, guard: str, payload: dict[str, Any], options: RunOptions, request_id: str
 ) -> RunResult:
