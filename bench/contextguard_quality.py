@@ -8,7 +8,8 @@ figures include memory handling. The threshold is tuned on TIAGE's train split (
 data the model was fitted on) and precision/recall/F1/FPR are reported on the dev
 split; the peer (1 - cosine to the previous turn, threshold tuned on train) is
 computed from the same embeddings. Latency is per message, one thread, model loaded
-once; the lexical-only mode (``use_embeddings: false``) is reported beside it.
+once, as wall-clock and as the thread's CPU time (the machine is shared: wall time
+includes waiting for a core); the lexical-only mode (``use_embeddings: false``) is reported beside it.
 """
 
 from __future__ import annotations
@@ -35,14 +36,15 @@ from guards.analyzers.contextguard.memory import LocalSessionMemory  # noqa: E40
 def run(guard: ContextGuard, dialogues: list[list[tuple[str, int]]], settings: dict) -> dict:
     """Scores, previous-turn cosines and per-message latency for every labelled turn."""
     memory = LocalSessionMemory()
-    out: dict[str, list] = {"score": [], "cos_prev": [], "gold": [], "ms": []}
+    out: dict[str, list] = {"score": [], "cos_prev": [], "gold": [], "ms": [], "cpu_ms": []}
     for n, dialogue in enumerate(dialogues):
         context = AnalyzerContext(tenant_key="bench", session_id=f"dialogue-{n}", memory=memory)
         for i, (text, label) in enumerate(dialogue):
             payload = {"text": text, "role": "user" if i % 2 == 0 else "assistant"}
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             result = guard.analyze(payload, settings, context)
             out["ms"].append((time.perf_counter() - started) * 1000.0)
+            out["cpu_ms"].append((time.thread_time() - cpu_started) * 1000.0)
             if label in (0, 1):
                 out["score"].append(result.data["drift_score"])
                 out["cos_prev"].append(result.data["similarity"].get("previous_turn", 0.0))
@@ -50,9 +52,14 @@ def run(guard: ContextGuard, dialogues: list[list[tuple[str, int]]], settings: d
     return out
 
 
-def latency(ms: list[float]) -> dict[str, float]:
-    ordered = sorted(ms)
-    return {"p50_ms": statistics.median(ordered), "p99_ms": ordered[int(0.99 * (len(ordered) - 1))]}
+def latency(run_out: dict) -> dict[str, float]:
+    """Wall-clock and this thread's CPU time per message (CPU time is what contention cannot inflate)."""
+    out = {}
+    for name, key in (("", "ms"), ("cpu_", "cpu_ms")):
+        ordered = sorted(run_out[key])
+        out[f"{name}p50_ms"] = statistics.median(ordered)
+        out[f"{name}p99_ms"] = ordered[int(0.99 * (len(ordered) - 1))]
+    return out
 
 
 def main() -> None:
@@ -73,11 +80,11 @@ def main() -> None:
     rows: dict[str, dict] = {}
     rows["contextguard (default threshold)"] = {
         "threshold": defaults["drift_threshold"],
-        **prf([s >= defaults["drift_threshold"] for s in dev["score"]], dev["gold"]), **latency(dev["ms"])}
+        **prf([s >= defaults["drift_threshold"] for s in dev["score"]], dev["gold"]), **latency(dev)}
     rows["contextguard lexical only"] = {
         "threshold": defaults["drift_threshold"],
         **prf([s >= defaults["drift_threshold"] for s in dev_lexical["score"]], dev_lexical["gold"]),
-        **latency(dev_lexical["ms"])}
+        **latency(dev_lexical)}
     if not args.no_tune:
         tune = run(guard, load_dialogues(tune_path), defaults)
         threshold, _ = best_threshold(tune["score"], tune["gold"])
@@ -88,12 +95,17 @@ def main() -> None:
             "threshold": peer_threshold,
             **prf([1 - c >= peer_threshold for c in dev["cos_prev"]], dev["gold"])}
     rows["all turns flagged"] = prf([True] * len(dev["gold"]), dev["gold"])
+    # Operating points a tenant can choose with drift_threshold (read off dev, not tuned on it).
+    for threshold in (0.3, 0.7, 0.9):
+        rows[f"contextguard at drift_threshold {threshold}"] = {
+            "threshold": threshold, **prf([s >= threshold for s in dev["score"]], dev["gold"])}
 
     print(f"reported on {report_path.name}: {len(dev['gold'])} scored turns, {sum(dev['gold'])} shifts;"
           f" threshold tuned on {tune_path.name}")
-    print(f"{'detector':45} {'thr':>6} {'P':>6} {'R':>6} {'F1':>6} {'FPR':>6} {'p50 ms':>7} {'p99 ms':>7}")
+    print(f"{'detector':45} {'thr':>6} {'P':>6} {'R':>6} {'F1':>6} {'FPR':>6} {'p50 ms':>7} {'p99 ms':>7} {'cpu p50':>7} {'cpu p99':>7}")
     for name, r in rows.items():
-        lat = (f"{r['p50_ms']:7.2f} {r['p99_ms']:7.2f}" if "p50_ms" in r else f"{'':7} {'':7}")
+        lat = (f"{r['p50_ms']:7.2f} {r['p99_ms']:7.2f} {r['cpu_p50_ms']:7.2f} {r['cpu_p99_ms']:7.2f}"
+               if "p50_ms" in r else "")
         print(f"{name:45} {r.get('threshold', 0):6.3f} {r['precision']:6.3f} {r['recall']:6.3f} "
               f"{r['f1']:6.3f} {r['fpr']:6.3f} {lat}")
     if args.json:

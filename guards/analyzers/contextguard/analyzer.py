@@ -5,7 +5,9 @@ request's top-level ``session_id`` as ``context.session_id``), ``role``
 (``user``/``assistant``/``system``, default ``user``) and ``reset`` (forget the session
 before this message). Memory goes through ``context.memory`` (a tenant-scoped
 :class:`~guards.analyzers.base.SessionMemory`); without one, each message is analysed as
-the first of a new session and ``memory.persisted`` is false.
+the first of a new session and ``memory.persisted`` is false. Two messages of one
+session analysed at the same time both read the same state and the later save wins:
+chat clients send a session's turns in order, so no lock is taken.
 """
 
 from __future__ import annotations
