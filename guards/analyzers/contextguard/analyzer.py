@@ -34,6 +34,9 @@ from guards.analyzers.schema import Setting, SettingsSchema
 logger = logging.getLogger(__name__)
 
 MAX_SESSION_ID_CHARS = 256
+# Drift is judged on the head of a message: turns are a few sentences in the training
+# data, and reading a megabyte of text word by word would cost far more than it tells.
+MAX_ANALYSED_CHARS = 4000
 
 
 class ContextGuard(Analyzer):
@@ -116,7 +119,7 @@ class ContextGuard(Analyzer):
 
         mark = time.perf_counter()
         index = state.count
-        drift = assess(text, vec, state, self._model, threshold=settings["drift_threshold"], index=index)
+        drift = assess(text[:MAX_ANALYSED_CHARS], vec, state, self._model, threshold=settings["drift_threshold"], index=index)
         turn = Turn(index=index, role=role, text=text[: settings["max_turn_chars"]],
                     tokens=lexical.estimate_tokens(text), at=now, shift=drift.detected, vec=vec)
         state.add_turn(turn, max_turns=settings["max_turns"], summary_decay=self._model.recipe.summary_decay)

@@ -36,10 +36,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-@lru_cache(maxsize=4096)
 def content_words(text: str) -> frozenset[str]:
     """The topical words of ``text``: no stopwords, no one- or two-letter words."""
+    # Stored turns are re-read on every message, so short texts are cached; long ones
+    # are not, or the cache would pin megabytes of request text.
+    return _cached_content_words(text) if len(text) <= 1000 else _content_words(text)
+
+
+def _content_words(text: str) -> frozenset[str]:
     return frozenset(w for w in words(text) if len(w) > 2 and w not in STOPWORDS)
+
+
+_cached_content_words = lru_cache(maxsize=4096)(_content_words)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -63,7 +71,6 @@ def estimate_tokens(text: str) -> int:
     non-space character (punctuation, CJK, emoji) counts as one, which errs high
     for CJK text, the safe side for a budget.
     """
-    total = 0
-    for piece in _PIECE.findall(text):
-        total += 1 + (len(piece) - 1) // 8 if piece.isascii() and piece.isalnum() else 1
-    return total
+    pieces = _PIECE.findall(text)
+    # Only ASCII words reach 9 characters as one piece; everything else counts 1.
+    return len(pieces) + sum((len(p) - 1) // 8 for p in pieces if len(p) > 8)

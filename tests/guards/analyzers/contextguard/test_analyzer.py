@@ -172,3 +172,16 @@ def test_a_window_over_the_token_budget_gets_a_plan(guard, cfg):
     assert {actions[i] for i in range(SHIFT_AT)} <= {"summarize", "drop"}
     assert memory["tokens_after_plan"] <= 60
     assert any(f.type == "context_over_budget" for f in results[-1].findings)
+
+
+def test_a_very_long_message_is_handled_and_stored_trimmed(guard, cfg):
+    memory = LocalSessionMemory()
+    converse(guard, cfg, PASTA[:2], memory=memory)
+    long = "Knead the pasta dough for ten minutes. " * 3000
+    result = guard.analyze({"text": long, "session_id": "s1"}, cfg, AnalyzerContext(memory=memory))
+    assert result.data["drift_method"] == "embedding"
+    assert result.timings_ms["total"] < 1000
+    stored = memory.load("s1")["turns"][-1]
+    assert stored["t"] == long[: cfg["max_turn_chars"]]
+    assert stored["n"] > 20000  # the token estimate counts the whole message
+    assert result.data["memory"]["over_budget"] is True

@@ -30,3 +30,11 @@ def test_the_token_estimate_grows_with_the_text_and_counts_cjk_per_character():
     assert lexical.estimate_tokens("你好世界") == 4
     long = "word " * 1000
     assert 900 <= lexical.estimate_tokens(long) <= 1100
+
+
+def test_long_texts_are_analysed_but_not_cached():
+    lexical._cached_content_words.cache_clear()
+    assert lexical.content_words("tomato garden " * 5000) == {"tomato", "garden"}
+    assert lexical._cached_content_words.cache_info().currsize == 0
+    assert lexical.content_words("tomato garden") == {"tomato", "garden"}
+    assert lexical._cached_content_words.cache_info().currsize == 1
