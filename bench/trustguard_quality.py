@@ -171,9 +171,11 @@ def main() -> None:
         runner.ms_per_kb.clear()
         report_pairs = score_pairs(report, runner.trust)
         threshold = best_threshold(tune_pairs)
+        default_threshold = 1.0 - runner.settings["flag_threshold"]  # the default tenant setting
         out[label] = {
             "tune": pairwise(tune_pairs),
             "report": {**pairwise(report_pairs), **classify(report_pairs, threshold)},
+            "report_at_default_flag_threshold": classify(report_pairs, default_threshold),
             "latency": {"p50_ms": percentile(runner.latencies, 0.5), "p99_ms": percentile(runner.latencies, 0.99),
                         "p50_cpu_ms": percentile(runner.cpu, 0.5), "p99_cpu_ms": percentile(runner.cpu, 0.99),
                         "p50_ms_per_kb_request": percentile(runner.ms_per_kb, 0.5),
@@ -195,6 +197,9 @@ def main() -> None:
         r = figures["report"]
         print(f"{label:<26}{r['pairwise_accuracy']:>9.3f}{r['ties']:>6}{r['accuracy']:>7.3f}{r['precision']:>6.2f}"
               f"{r['recall']:>6.2f}{r['f1']:>6.2f}{r['fpr']:>6.2f}{r['threshold']:>7.3f}")
+    d = out["trustguard"]["report_at_default_flag_threshold"]
+    print(f"trustguard at the default flag_threshold (flag when trust < {d['threshold']:.2f}): accuracy "
+          f"{d['accuracy']:.3f}, P {d['precision']:.2f}, R {d['recall']:.2f}, F1 {d['f1']:.2f}, FPR {d['fpr']:.2f}")
     for label in ("trustguard", "trustguard_lexical_only"):
         lat = out[label]["latency"]
         line = (f"{label}: per call p50 {lat['p50_ms']:.2f} / p99 {lat['p99_ms']:.2f} ms wall, "

@@ -45,6 +45,7 @@ LEXICAL_FEATURES = (
     "unsupported_names",  # share of the claim's names with a word missing from the evidence
     "unsupported_numbers",  # share of the claim's numbers missing from the evidence
     "sentence_coverage",  # coverage by the single best evidence sentence (locality)
+    "pair_coverage",  # share of the claim's adjacent content-word pairs found adjacent in the evidence
 )
 # + MiniLM cosine to the best evidence sentence minus cosine to the best prompt sentence:
 # an answer that merely echoes the question is close to the sources too; what counts is
@@ -70,12 +71,16 @@ class Evidence:
     prompt_sentences: list[EvidenceSentence]  # empty when the prompt is itself the reference
     known_names: frozenset[str]  # words the reference writes capitalised mid-sentence
     from_prompt: bool  # no sources were given: the prompt is the reference
+    pairs: frozenset[tuple[str, str]] = frozenset()  # adjacent content stems, in order
     by_stem: dict[str, list[int]] = field(default_factory=dict)  # stem -> sentences holding it
 
     def __post_init__(self) -> None:
         for i, item in enumerate(self.sentences):
             for s in item.stems:
                 self.by_stem.setdefault(s, []).append(i)
+
+
+_EVIDENCE_REACH = 3
 
 
 def build_evidence(prompt: str, sources: list[str]) -> Evidence:
@@ -91,7 +96,18 @@ def build_evidence(prompt: str, sources: list[str]) -> Evidence:
     prompt_stems = frozenset(t.stem for t in tokens(prompt) if t.is_content)
     prompt_items = [] if from_prompt else _index_sentences(-1, prompt)
     known = capitalised_words("\n".join([prompt, *sources]))
-    return Evidence(items, all_stems, frozenset(all_numbers), prompt_stems, prompt_items, known, from_prompt)
+    pairs = frozenset(p for item in items for p in content_pairs(item.span.text, reach=_EVIDENCE_REACH))
+    return Evidence(items, all_stems, frozenset(all_numbers), prompt_stems, prompt_items, known, from_prompt, pairs)
+
+
+def content_pairs(text: str, *, reach: int = 1) -> set[tuple[str, str]]:
+    """Ordered content-stem pairs at most ``reach`` content words apart ("john brown").
+
+    The evidence side uses a longer reach, so a claim that drops a word from a source
+    phrase ("moved to Thursday" from "moved from Monday to Thursday") still matches.
+    """
+    stems = [t.stem for t in tokens(text) if t.is_content or t.lower.isdigit()]
+    return {(a, b) for i, a in enumerate(stems) for b in stems[i + 1 : i + 1 + reach]}
 
 
 def _index_sentences(index: int, passage: str) -> list[EvidenceSentence]:
@@ -189,6 +205,7 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         "unsupported_names": len(missing_names) / len(claim_names) if claim_names else 0.0,
         "unsupported_numbers": len(missing_numbers) / len(claim_numbers) if claim_numbers else 0.0,
         "sentence_coverage": best_cov,
+        "pair_coverage": _pair_coverage(claim.text, evidence, coverage),
     }
     support = ClaimSupport(
         claim=claim,
@@ -201,6 +218,13 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         missing_words=missing,
     )
     return features, support
+
+
+def _pair_coverage(text: str, evidence: Evidence, coverage: float) -> float:
+    pairs = content_pairs(text)
+    if not pairs:
+        return coverage  # a one-word claim: its phrase is its word
+    return len(pairs & evidence.pairs) / len(pairs)
 
 
 class _VectorCache:

@@ -29,6 +29,21 @@ STOPWORDS = frozenset(
     would wouldn yes no yet you your yours yourself yourselves
     also actually really well known called named instead overall therefore hence meanwhile
     whereas although though since already still even many several various certain another
+    sure ok okay here go please thanks thank hi hello
+    """.split()
+)
+
+# Linking words an answer wraps around its facts ("is located in", "is known as"): a source
+# rarely repeats them, and their absence from it says nothing about the facts.
+GENERIC_WORDS = frozenset(
+    """
+    located situated based known called named titled termed referred considered regarded
+    described seen viewed held given made used serve serves served serving become becomes became
+    remain remains remained include includes included including consist consists consisted
+    contain contains contained part member type kind form example answer correct question result
+    currently originally primarily mainly mostly generally usually typically often simply
+    specifically particularly especially basically exactly approximately roughly nearly
+    around located place placed find found famous notable popular well best main major
     """.split()
 )
 
@@ -43,6 +58,8 @@ SENTENCE_OPENERS = frozenset(
     definitely clearly obviously absolutely undoubtedly maybe probably possibly
     """.split()
 )
+
+_NON_CONTENT = STOPWORDS | GENERIC_WORDS
 
 # Lower-case words allowed inside a multi-word name ("Bank of America", "Ludwig van Beethoven").
 _NAME_CONNECTORS = frozenset({"of", "the", "de", "da", "van", "von", "der", "del", "la", "le", "du", "and", "&"})
@@ -81,7 +98,7 @@ class Token:
 
     @property
     def is_content(self) -> bool:
-        return self.lower not in STOPWORDS and not self.lower.isdigit()
+        return self.lower not in _NON_CONTENT and not self.lower.isdigit()
 
     @property
     def is_capitalised(self) -> bool:
