@@ -185,3 +185,15 @@ def test_a_very_long_message_is_handled_and_stored_trimmed(guard, cfg):
     assert stored["t"] == long[: cfg["max_turn_chars"]]
     assert stored["n"] > 20000  # the token estimate counts the whole message
     assert result.data["memory"]["over_budget"] is True
+
+
+def test_a_missing_embedding_model_degrades_to_the_lexical_fallback(monkeypatch, cfg):
+    from guards.analyzers import embeddings
+
+    def broken():
+        raise embeddings.EmbeddingModelError("Embedding file missing")
+
+    monkeypatch.setattr(embeddings, "get_embedder", broken)
+    results = converse(ContextGuard(), cfg, CONFIG_THEN_HIKING)
+    assert {r.data["drift_method"] for r in results[1:]} == {"lexical"}
+    assert results[SHIFT_AT].decision == "flag"
