@@ -19,6 +19,7 @@ class Rule:
     family: str
     name: str
     pattern: re.Pattern[str]
+    hints: tuple[str, ...] = ()  # one of these substrings must occur, or the regex is skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,54 +54,54 @@ def _r(pattern: str) -> re.Pattern[str]:
 RULES: tuple[Rule, ...] = (
     # --- instruction override -----------------------------------------------------------
     Rule("instruction_override", "ignore_previous",
-         _r(rf"\b{_IGNORE}\s+{_ALL}{_PRIOR}{_ORDERS}\b")),
+         _r(rf"\b{_IGNORE}\s+{_ALL}{_PRIOR}{_ORDERS}\b"), ("ignor", "disregard", "forget", "skip", "overr", "overwrite", "bypass", "neglect", "abandon", "drop", "erase", "delete")),
     Rule("instruction_override", "forget_everything",
-         _r(r"\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|all(?:\s+that)?|what)\s+(?:you\s+(?:were|have been)\s+told|(?:i|we)\s+(?:said|told you)|above|before|previously|so far|until now)\b")),
+         _r(r"\b(?:forget|ignore|disregard)\s+(?:about\s+)?(?:everything|all(?:\s+that)?|what)\s+(?:you\s+(?:were|have been)\s+told|(?:i|we)\s+(?:said|told you)|above|before|previously|so far|until now)\b"), ("forget", "ignore", "disregard")),
     Rule("instruction_override", "new_instructions",
-         _r(r"(?:^|[\n.:!])\s*(?:new|updated|real|actual|true)\s+(?:instructions?|task|rules|orders)\s*[:\-]")),
+         _r(r"(?:^|[\n.:!])\s*(?:new|updated|real|actual|true)\s+(?:instructions?|task|rules|orders)\s*[:\-]"), ("instruction", "task", "rules", "orders")),
     Rule("instruction_override", "from_now_on",
-         _r(r"\bfrom\s+now\s+on,?\s+(?:you\s+(?:are|will|must|shall)|ignore|respond|answer|act)\b")),
+         _r(r"\bfrom\s+now\s+on,?\s+(?:you\s+(?:are|will|must|shall)|ignore|respond|answer|act)\b"), ("from now on",)),
     Rule("instruction_override", "german_override",
-         _r(r"\b(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:\w+\s+){0,4}(?:anweisungen|befehle|regeln|vorgaben|instruktionen|aufgaben|alles)\b")),
+         _r(r"\b(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie|missachte)\s+(?:\w+\s+){0,4}(?:anweisungen|befehle|regeln|vorgaben|instruktionen|aufgaben|alles)\b"), ("ignorier", "vergiss", "vergessen", "missachte")),
     Rule("instruction_override", "now_you_are",
-         _r(r"\b(?:now|jetzt|nun)\s+(?:you\s+are|bist\s+du|du\s+bist)\s+(?:\w+\s+){0,3}(?:and|und)\s+(?:you|du)\b")),
+         _r(r"\b(?:now|jetzt|nun)\s+(?:you\s+are|bist\s+du|du\s+bist)\s+(?:\w+\s+){0,3}(?:and|und)\s+(?:you|du)\b"), ("now", "jetzt", "nun")),
     # --- persona / role-play jailbreaks ---------------------------------------------------
     Rule("persona_jailbreak", "dan",
-         _r(r"\b(?:do\s+anything\s+now|dan\s+mode|(?:act|acting|pretend|be)\s+(?:as\s+)?(?:a\s+)?dan\b|you\s+are\s+(?:now\s+)?dan\b|anti-?dan|stan\s+mode|dude\s+mode)")),
+         _r(r"\b(?:do\s+anything\s+now|dan\s+mode|(?:act|acting|pretend|be)\s+(?:as\s+)?(?:a\s+)?dan\b|you\s+are\s+(?:now\s+)?dan\b|anti-?dan|stan\s+mode|dude\s+mode)"), ("dan", "do anything", "stan", "dude")),
     Rule("persona_jailbreak", "developer_mode",
-         _r(r"\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|evil|chaos|opposite|debug)\s+mode\b")),
+         _r(r"\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|evil|chaos|opposite|debug)\s+mode\b"), (" mode",)),
     Rule("persona_jailbreak", "no_restrictions",
-         _r(r"\b(?:without|free\s+(?:of|from)|no|not\s+(?:bound|restricted|limited)\s+by|broken\s+free\s+of|freed\s+from|ignores?)\s+(?:any\s+|all\s+|the\s+)?(?:\w+\s+){0,2}(?:restrictions|censorship|filters?|filtering|limitations|guidelines|content\s+polic(?:y|ies)|ethic(?:s|al\s+(?:guidelines|boundaries|constraints|principles))|moral(?:s|ity|\s+(?:guidelines|constraints|principles))|rules\s+(?:set|imposed))\b")),
+         _r(r"\b(?:without|free\s+(?:of|from)|no|not\s+(?:bound|restricted|limited)\s+by|broken\s+free\s+of|freed\s+from|ignores?)\s+(?:any\s+|all\s+|the\s+)?(?:\w+\s+){0,2}(?:restrictions|censorship|filters?|filtering|limitations|guidelines|content\s+polic(?:y|ies)|ethic(?:s|al\s+(?:guidelines|boundaries|constraints|principles))|moral(?:s|ity|\s+(?:guidelines|constraints|principles))|rules\s+(?:set|imposed))\b"), ("restriction", "censor", "filter", "limitation", "guideline", "polic", "ethic", "moral", "rules")),
     Rule("persona_jailbreak", "never_refuse",
-         _r(r"\b(?:never|not|won't|will\s+not|cannot|can't|must\s+not|doesn't|don't)\s+(?:ever\s+)?(?:refuse|decline|deny)\s+(?:a|any|to|my|the)\b|\bno\s+matter\s+how\s+(?:immoral|unethical|illegal|dangerous|offensive|harmful)")),
+         _r(r"\b(?:never|not|won't|will\s+not|cannot|can't|must\s+not|doesn't|don't)\s+(?:ever\s+)?(?:refuse|decline|deny)\s+(?:a|any|to|my|the)\b|\bno\s+matter\s+how\s+(?:immoral|unethical|illegal|dangerous|offensive|harmful)"), ("refuse", "decline", "deny", "no matter how")),
     Rule("persona_jailbreak", "openai_policy",
-         _r(r"\b(?:openai|anthropic|content)(?:'s)?\s+(?:content\s+)?(?:polic(?:y|ies)|guidelines|rules)\b.{0,80}\b(?:ignore|bypass|not\s+(?:apply|follow|bound)|doesn't\s+(?:apply|matter)|break|violate)|\b(?:ignore|bypass|break|violate|not\s+bound\s+by)\b.{0,40}\b(?:openai|anthropic)(?:'s)?\s+(?:content\s+)?(?:polic|guidelines|rules)")),
+         _r(r"\b(?:openai|anthropic|content)(?:'s)?\s+(?:content\s+)?(?:polic(?:y|ies)|guidelines|rules)\b.{0,80}\b(?:ignore|bypass|not\s+(?:apply|follow|bound)|doesn't\s+(?:apply|matter)|break|violate)|\b(?:ignore|bypass|break|violate|not\s+bound\s+by)\b.{0,40}\b(?:openai|anthropic)(?:'s)?\s+(?:content\s+)?(?:polic|guidelines|rules)"), ("openai", "anthropic", "content")),
     Rule("persona_jailbreak", "stay_in_character",
-         _r(r"\b(?:stay|remain|staying)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b|\bcharacter\s+(?:break|reminder)")),
+         _r(r"\b(?:stay|remain|staying)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b|\bcharacter\s+(?:break|reminder)"), ("character",)),
     Rule("persona_jailbreak", "jailbreak_word",
-         _r(r"\bjail\s?br(?:eak|oken)\b|\b(?:aim|niccolo|machiavelli)\b.{0,60}\b(?:unfiltered|amoral)\b|\bamoral\b|\bunfiltered\s+(?:and|ai|chatbot|response)")),
+         _r(r"\bjail\s?br(?:eak|oken)\b|\b(?:aim|niccolo|machiavelli)\b.{0,60}\b(?:unfiltered|amoral)\b|\bamoral\b|\bunfiltered\s+(?:and|ai|chatbot|response)"), ("jail", "amoral", "unfiltered")),
     Rule("persona_jailbreak", "two_responses",
-         _r(r"\b(?:two|2|both)\s+(?:different\s+)?(?:responses|answers|paragraphs|outputs)\b.{0,160}\b(?:normal|classic|filtered|gpt|chatgpt)\b.{0,160}\b(?:jailbr|unfiltered|developer|dan|uncensored|evil)")),
+         _r(r"\b(?:two|2|both)\s+(?:different\s+)?(?:responses|answers|paragraphs|outputs)\b.{0,160}\b(?:normal|classic|filtered|gpt|chatgpt)\b.{0,160}\b(?:jailbr|unfiltered|developer|dan|uncensored|evil)"), ("responses", "answers", "paragraphs", "outputs")),
     # --- system prompt extraction ---------------------------------------------------------
     Rule("system_prompt_extraction", "reveal_prompt",
-         _r(r"\b(?:reveal|show|print|display|output|repeat|recite|leak|dump|expose|give|tell|share|spell\s+out|write\s+out|what\s+(?:is|are|was|were))\s+(?:me\s+)?(?:\w+\s+){0,3}(?:system|initial|original|hidden|secret|internal|pre-?prompt|developer|first)\s+(?:prompts?|instructions?|messages?|rules|directives|configuration)\b")),
+         _r(r"\b(?:reveal|show|print|display|output|repeat|recite|leak|dump|expose|give|tell|share|spell\s+out|write\s+out|what\s+(?:is|are|was|were))\s+(?:me\s+)?(?:\w+\s+){0,3}(?:system|initial|original|hidden|secret|internal|pre-?prompt|developer|first)\s+(?:prompts?|instructions?|messages?|rules|directives|configuration)\b"), ("prompt", "instruction", "message", "rules", "directive", "configuration")),
     Rule("system_prompt_extraction", "repeat_above",
-         _r(r"\b(?:repeat|print|output|copy|return|show)\s+(?:\w+\s+){0,3}(?:text|words|everything|content|lines?|instructions?)\s+(?:above|before\s+this|preceding|at\s+the\s+(?:start|beginning))\b|\bwhat\s+(?:was|is)\s+written\s+(?:above|before|at\s+the\s+beginning)\b")),
+         _r(r"\b(?:repeat|print|output|copy|return|show)\s+(?:\w+\s+){0,3}(?:text|words|everything|content|lines?|instructions?)\s+(?:above|before\s+this|preceding|at\s+the\s+(?:start|beginning))\b|\bwhat\s+(?:was|is)\s+written\s+(?:above|before|at\s+the\s+beginning)\b"), ("above", "before this", "preceding", "beginning", "start", "written")),
     Rule("system_prompt_extraction", "your_prompt",
-         _r(r"\byour\s+(?:system\s+)?prompt\b|\b(?:zeige|gib|nenne|verrate)\s+(?:\w+\s+){0,3}(?:prompt|anweisungen|systemnachricht)")),
+         _r(r"\byour\s+(?:system\s+)?prompt\b|\b(?:zeige|gib|nenne|verrate)\s+(?:\w+\s+){0,3}(?:prompt|anweisungen|systemnachricht)"), ("prompt", "anweisungen", "systemnachricht")),
     # --- delimiter and role-marker injection ----------------------------------------------
     Rule("delimiter_injection", "chat_markers",
-         _r(r"<\|?(?:im_start|im_end|system|endoftext|user|assistant)\|?>|\[/?inst\]|<</?sys>>|</s>\s*<s>")),
+         _r(r"<\|?(?:im_start|im_end|system|endoftext|user|assistant)\|?>|\[/?inst\]|<</?sys>>|</s>\s*<s>"), ("<", "[")),
     Rule("delimiter_injection", "fake_role_header",
-         _r(r"(?:^|\n)\s*(?:#{2,}\s*|\[|<)?(?:system|admin|developer|root)(?:\s+(?:message|prompt|override|instruction))?\s*(?:\]|>)?\s*:\s*\S")),
+         _r(r"(?:^|\n)\s*(?:#{2,}\s*|\[|<)?(?:system|admin|developer|root)(?:\s+(?:message|prompt|override|instruction))?\s*(?:\]|>)?\s*:\s*\S"), ("system", "admin", "developer", "root")),
     Rule("delimiter_injection", "end_of_prompt",
-         _r(r"(?:-{3,}|={3,}|#{3,}|\*{3,})\s*(?:end\s+of\s+(?:the\s+)?(?:prompt|instructions|context|document|input)|new\s+(?:instructions|task|prompt|session))|\bend\s+of\s+(?:system\s+)?(?:prompt|instructions)\b")),
+         _r(r"(?:-{3,}|={3,}|#{3,}|\*{3,})\s*(?:end\s+of\s+(?:the\s+)?(?:prompt|instructions|context|document|input)|new\s+(?:instructions|task|prompt|session))|\bend\s+of\s+(?:system\s+)?(?:prompt|instructions)\b"), ("end of", "new ")),
     # --- encoding tricks -------------------------------------------------------------------
     Rule("encoding_trick", "decode_and_follow",
-         _r(r"\b(?:decode|decipher|decrypt|translate|convert)\s+(?:\w+\s+){0,4}(?:base64|base\s*64|rot\s*-?13|hex|binary|morse|cipher|encoded)\b.{0,80}\b(?:follow|execute|do|obey|perform|run|act\s+on|answer|respond)")),
+         _r(r"\b(?:decode|decipher|decrypt|translate|convert)\s+(?:\w+\s+){0,4}(?:base64|base\s*64|rot\s*-?13|hex|binary|morse|cipher|encoded)\b.{0,80}\b(?:follow|execute|do|obey|perform|run|act\s+on|answer|respond)"), ("base", "rot", "hex", "binary", "morse", "cipher", "encoded")),
     # --- payload splitting -----------------------------------------------------------------
     Rule("payload_splitting", "concatenate_and_follow",
-         _r(r"\b(?:combine|concatenate|join|merge|put\s+together)\s+(?:\w+\s+){0,5}(?:strings?|parts?|pieces|variables|words|letters|halves|segments)\b.{0,120}\b(?:follow|execute|answer|respond|do|obey|perform|act\s+on|instruction)")),
+         _r(r"\b(?:combine|concatenate|join|merge|put\s+together)\s+(?:\w+\s+){0,5}(?:strings?|parts?|pieces|variables|words|letters|halves|segments)\b.{0,120}\b(?:follow|execute|answer|respond|do|obey|perform|act\s+on|instruction)"), ("combine", "concatenate", "join", "merge", "put together")),
 )
 
 _VAR_ASSIGN_RE = re.compile(r"\b([a-z_]\w{0,15})\s*=\s*([\"'])(.{1,200}?)\2")
@@ -129,6 +130,8 @@ def match_rules(views: list[View]) -> list[RuleHit]:
     seen: set[tuple[str, int, int]] = set()
     for view in views:
         for rule in RULES:
+            if rule.hints and not any(h in view.text for h in rule.hints):
+                continue
             for m in rule.pattern.finditer(view.text):
                 start, end = view.to_original(m.start(), m.end())
                 key = (rule.name, start, end)

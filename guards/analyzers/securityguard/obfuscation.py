@@ -13,9 +13,13 @@ import base64
 import binascii
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from guards.analyzers.securityguard.unicode_text import fold_char
+from guards.analyzers.securityguard.unicode_text import CONFUSABLES, HIDDEN_RE, fold_char
+
+_HIDDEN_RE = HIDDEN_RE
+_CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
                        "!": "i", "|": "l", "8": "b", "9": "g", "+": "t"})
@@ -53,6 +57,14 @@ def folded_view(text: str) -> View:
     """Lower case, NFKC, confusables folded, invisible characters dropped."""
     if text.isascii():
         return View("folded", text.lower())
+    if not _HIDDEN_RE.search(text):
+        # Common case (accents, emoji, CJK): fold with one translate, keep offsets 1:1
+        # as long as neither NFKC nor lower-casing changes the length.
+        quick = text.translate(_CONFUSABLE_TABLE)
+        if unicodedata.is_normalized("NFKC", quick):
+            lowered = quick.lower()
+            if len(lowered) == len(text):
+                return View("folded", lowered)
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):

@@ -33,6 +33,9 @@ class Pattern:
     confidence: float = 0.95
     group: int = 0  # capture group holding the secret itself
     validator: Validator | None = None
+    # Literal fragments one of which every match contains (lower-case ones are matched
+    # against the lower-cased text): a cheap ``in`` test skips the regex on most texts.
+    hints: tuple[str, ...] = ()
 
 
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -81,69 +84,69 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("PRIVATE_KEY", re.compile(
         r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"
         r"(?:[\s\S]{0,8000}?-----END (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)?"),
-        "critical", 1.0),
+        "critical", 1.0, hints=("PRIVATE KEY",)),
     Pattern("AWS_ACCESS_KEY", re.compile(r"(?<![A-Z0-9])(?:A3T[A-Z0-9]|AKIA|ABIA|ACCA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
-            "critical"),
+            "critical", hints=("A3T", "AKIA", "ABIA", "ACCA", "ASIA")),
     Pattern("AWS_SECRET_KEY", re.compile(
         r"(?i:aws[\w\-]{0,20}(?:secret|access)[\w\-]{0,20})" + _SEP + r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"),
-        "critical", group=1, validator=_aws_secret_ok),
-    Pattern("GCP_API_KEY", re.compile(_NB + r"AIza[0-9A-Za-z_\-]{35}" + _NA), "high"),
-    Pattern("GCP_OAUTH_SECRET", re.compile(_NB + r"GOCSPX-[0-9A-Za-z_\-]{28}" + _NA), "high"),
-    Pattern("AZURE_STORAGE_KEY", re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"), "critical", group=1),
-    Pattern("AZURE_SAS_TOKEN", re.compile(r"[?&]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})"), "high", 0.85, group=1),
+        "critical", group=1, validator=_aws_secret_ok, hints=("aws",)),
+    Pattern("GCP_API_KEY", re.compile(_NB + r"AIza[0-9A-Za-z_\-]{35}" + _NA), "high", hints=("AIza",)),
+    Pattern("GCP_OAUTH_SECRET", re.compile(_NB + r"GOCSPX-[0-9A-Za-z_\-]{28}" + _NA), "high", hints=("GOCSPX-",)),
+    Pattern("AZURE_STORAGE_KEY", re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)"), "critical", group=1, hints=("AccountKey=",)),
+    Pattern("AZURE_SAS_TOKEN", re.compile(r"[?&]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})"), "high", 0.85, group=1, hints=("sig=",)),
     Pattern("GITHUB_TOKEN", re.compile(_NB + r"gh[pousr]_[A-Za-z0-9]{36}" + _NA), "critical",
-            validator=github_checksum_ok),
-    Pattern("GITHUB_TOKEN", re.compile(_NB + r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" + _NA), "critical"),
-    Pattern("GITLAB_TOKEN", re.compile(_NB + r"(?:glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\-]{20,50}(?!\w)"), "high"),
-    Pattern("GITLAB_TOKEN", re.compile(_NB + r"GR1348941[A-Za-z0-9_\-]{20,50}(?!\w)"), "high"),
-    Pattern("GITLAB_TOKEN", re.compile(_NB + r"glcbt-(?:[0-9a-fA-F]{2}_)?[A-Za-z0-9_\-]{20,50}(?!\w)"), "high"),
-    Pattern("GITLAB_TOKEN", re.compile(_NB + r"glimt-[A-Za-z0-9_\-]{25}(?!\w)"), "high"),
-    Pattern("GITLAB_TOKEN", re.compile(_NB + r"glptt-[A-Za-z0-9_\-]{40}(?!\w)"), "high"),
+            validator=github_checksum_ok, hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    Pattern("GITHUB_TOKEN", re.compile(_NB + r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" + _NA), "critical", hints=("github_pat_",)),
+    Pattern("GITLAB_TOKEN", re.compile(_NB + r"(?:glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\-]{20,50}(?!\w)"), "high", hints=("glpat-", "gldt-", "glft-", "glsoat-", "glrt-")),
+    Pattern("GITLAB_TOKEN", re.compile(_NB + r"GR1348941[A-Za-z0-9_\-]{20,50}(?!\w)"), "high", hints=("GR1348941",)),
+    Pattern("GITLAB_TOKEN", re.compile(_NB + r"glcbt-(?:[0-9a-fA-F]{2}_)?[A-Za-z0-9_\-]{20,50}(?!\w)"), "high", hints=("glcbt-",)),
+    Pattern("GITLAB_TOKEN", re.compile(_NB + r"glimt-[A-Za-z0-9_\-]{25}(?!\w)"), "high", hints=("glimt-",)),
+    Pattern("GITLAB_TOKEN", re.compile(_NB + r"glptt-[A-Za-z0-9_\-]{40}(?!\w)"), "high", hints=("glptt-",)),
     Pattern("GITLAB_TOKEN", re.compile(_NB + r"glagent-[A-Za-z0-9_\-]{50,1024}(?!\w)"), "high",
-            validator=lambda t: len(set(t[8:])) > 4),
-    Pattern("GITLAB_TOKEN", re.compile(_NB + r"gloas-[A-Za-z0-9_\-]{64}(?!\w)"), "high"),
-    Pattern("SLACK_TOKEN", re.compile(_NB + r"xox[abposr]-[0-9A-Za-z\-]{10,}" + _NA), "high"),
+            validator=lambda t: len(set(t[8:])) > 4, hints=("glagent-",)),
+    Pattern("GITLAB_TOKEN", re.compile(_NB + r"gloas-[A-Za-z0-9_\-]{64}(?!\w)"), "high", hints=("gloas-",)),
+    Pattern("SLACK_TOKEN", re.compile(_NB + r"xox[abposr]-[0-9A-Za-z\-]{10,}" + _NA), "high", hints=("xox",)),
     Pattern("SLACK_WEBHOOK", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
-            "high"),
-    Pattern("STRIPE_KEY", re.compile(_NB + r"[rs]k_live_[0-9a-zA-Z]{24,99}" + _NA), "critical"),
-    Pattern("STRIPE_TEST_KEY", re.compile(_NB + r"[rs]k_test_[0-9a-zA-Z]{24,99}" + _NA), "low", 0.9),
+            "high", hints=("hooks.slack.com",)),
+    Pattern("STRIPE_KEY", re.compile(_NB + r"[rs]k_live_[0-9a-zA-Z]{24,99}" + _NA), "critical", hints=("k_live_",)),
+    Pattern("STRIPE_TEST_KEY", re.compile(_NB + r"[rs]k_test_[0-9a-zA-Z]{24,99}" + _NA), "low", 0.9, hints=("k_test_",)),
     Pattern("OPENAI_API_KEY", re.compile(
         _NB + r"sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_\-]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9_\-]{20,}" + _NA),
-        "critical"),
-    Pattern("ANTHROPIC_API_KEY", re.compile(_NB + r"sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,120}" + _NA), "critical"),
-    Pattern("TWILIO_KEY", re.compile(_NB + r"(?:AC|SK)[a-z0-9]{32}" + _NA), "high", 0.85),
-    Pattern("SENDGRID_API_KEY", re.compile(_NB + r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}" + _NA), "high"),
-    Pattern("MAILCHIMP_API_KEY", re.compile(r"(?<![0-9a-z])[0-9a-f]{32}-us[0-9]{1,2}(?![\w])"), "high"),
+        "critical", hints=("T3BlbkFJ",)),
+    Pattern("ANTHROPIC_API_KEY", re.compile(_NB + r"sk-ant-(?:api|admin)\d\d-[A-Za-z0-9_\-]{80,120}" + _NA), "critical", hints=("sk-ant-",)),
+    Pattern("TWILIO_KEY", re.compile(_NB + r"(?:AC|SK)[a-z0-9]{32}" + _NA), "high", 0.85, hints=("AC", "SK")),
+    Pattern("SENDGRID_API_KEY", re.compile(_NB + r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}" + _NA), "high", hints=("SG.",)),
+    Pattern("MAILCHIMP_API_KEY", re.compile(r"(?<![0-9a-z])[0-9a-f]{32}-us[0-9]{1,2}(?![\w])"), "high", hints=("-us",)),
     Pattern("NPM_TOKEN", re.compile(r"//[^\s/]+(?:/[^\s:]*)?/:_authToken=\s*((?:npm_[A-Za-z0-9]+)|(?:[A-Fa-f0-9\-]{36}))"),
-            "high", group=1),
-    Pattern("NPM_TOKEN", re.compile(_NB + r"npm_[A-Za-z0-9]{36}" + _NA), "high"),
-    Pattern("PYPI_TOKEN", re.compile(_NB + r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{70,}"), "high"),
+            "high", group=1, hints=("_authToken=",)),
+    Pattern("NPM_TOKEN", re.compile(_NB + r"npm_[A-Za-z0-9]{36}" + _NA), "high", hints=("npm_",)),
+    Pattern("PYPI_TOKEN", re.compile(_NB + r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{70,}"), "high", hints=("pypi-",)),
     Pattern("DISCORD_BOT_TOKEN", re.compile(
         r"(?<![A-Za-z\d_\-])[MNO][a-zA-Z\d_\-]{23,25}\.[a-zA-Z\d_\-]{6}\.[a-zA-Z\d_\-]{27}(?:[a-zA-Z\d_\-]{11})?(?![a-zA-Z\d_\-])"),
         "high"),
-    Pattern("TELEGRAM_BOT_TOKEN", re.compile(r"(?<![\w:])\d{8,10}:AA[0-9A-Za-z_\-]{32,33}(?![\w\-])"), "high"),
+    Pattern("TELEGRAM_BOT_TOKEN", re.compile(r"(?<![\w:])\d{8,10}:AA[0-9A-Za-z_\-]{32,33}(?![\w\-])"), "high", hints=(":AA",)),
     Pattern("JWT", re.compile(_NB + r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]*)?" + _NA), "high", 0.9,
-            validator=jwt_ok),
+            validator=jwt_ok, hints=("eyJ",)),
     Pattern("ARTIFACTORY_TOKEN", re.compile(r"(?:(?<=[\s=:\"])|^)(AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})(?=[\s\"]|$)",
-                                            re.MULTILINE), "high", 0.9, group=1),
+                                            re.MULTILINE), "high", 0.9, group=1, hints=("AKC", "AP")),
     Pattern("IBM_CLOUD_IAM_KEY", re.compile(
         r"(?i:" + _IBM + r"(?:_|-|)(?:api|)(?:_|-|)(?:key|pwd|password|pass|token))" + _SEP
-        + r"([a-zA-Z0-9_\-]{44})(?![a-zA-Z0-9_\-])"), "high", group=1),
+        + r"([a-zA-Z0-9_\-]{44})(?![a-zA-Z0-9_\-])"), "high", group=1, hints=("key", "pwd", "pass", "token")),
     Pattern("IBM_COS_HMAC_SECRET", re.compile(
         r"(?i:(?:(?:ibm)?[-_]?cos[-_]?(?:hmac)?|)[-_]?secret[-_]?(?:access)?[-_]?key)" + _SEP
-        + r"([a-f0-9]{48})(?![a-f0-9])"), "high", group=1),
+        + r"([a-f0-9]{48})(?![a-f0-9])"), "high", group=1, hints=("secret",)),
     Pattern("SOFTLAYER_API_KEY", re.compile(
         r"(?i:(?:softlayer|sl)(?:_|-|)(?:api|)(?:_|-|)(?:key|pwd|password|pass|token))(?:[\"']?\s*(?::=|=>|:|=)\s*[\"']?|\"?\s+\"?)"
-        r"([a-z0-9]{64})(?![a-z0-9])"), "high", group=1),
-    Pattern("SOFTLAYER_API_KEY", re.compile(r"https?://api\.softlayer\.com/soap/v3(?:\.1)?/([a-z0-9]{64})"), "high", group=1),
+        r"([a-z0-9]{64})(?![a-z0-9])"), "high", group=1, hints=("softlayer", "sl")),
+    Pattern("SOFTLAYER_API_KEY", re.compile(r"https?://api\.softlayer\.com/soap/v3(?:\.1)?/([a-z0-9]{64})"), "high", group=1, hints=("softlayer.com",)),
     Pattern("CLOUDANT_CREDENTIAL", re.compile(
         r"(?i:(?:cloudant|cl|clou)(?:_|-|)(?:api|)(?:key|pwd|pw|password|pass|token))" + _SEP
-        + r"([0-9a-f]{64}|[a-z]{24})(?![0-9a-z])"), "high", group=1),
+        + r"([0-9a-f]{64}|[a-z]{24})(?![0-9a-z])"), "high", group=1, hints=("cl",)),
     Pattern("CLOUDANT_CREDENTIAL", re.compile(
-        r"https?://[\w\-]+:([0-9a-f]{64}|[a-z]{24})@[\w\-]+\.cloudant\.com"), "high", group=1),
+        r"https?://[\w\-]+:([0-9a-f]{64}|[a-z]{24})@[\w\-]+\.cloudant\.com"), "high", group=1, hints=("cloudant.com",)),
     Pattern("PASSWORD_IN_URL", re.compile(
         r"\b[a-z][a-z0-9+.\-]{1,15}://[^:/?#\[\]@!$&'()*+,;=\s\"<>]+:([^:/?#\[\]@!$&'()*+,;=\s\"<>]+)@[\w\-]"),
-        "high", 0.9, group=1),
+        "high", 0.9, group=1, hints=("://",)),
 )
 
 # --- keyword assignments: password = "...", "..." == secret, db_pass := ... --------------------
@@ -227,7 +230,10 @@ def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
             evidence=redact(value), message=f"{kind.replace('_', ' ').title()} found", detail=detail,
         ))
 
+    lower = text.lower()
     for pat in PATTERNS:
+        if pat.hints and not any(h in (lower if h.islower() else text) for h in pat.hints):
+            continue
         for m in pat.regex.finditer(text):
             value = m.group(pat.group)
             if not value:
@@ -241,7 +247,8 @@ def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
             confidence = pat.confidence if detail.get("validated", True) else pat.confidence * 0.8
             add(pat.type, m.start(pat.group), m.end(pat.group), pat.severity, confidence, detail)
 
-    for regex in (_KEYWORD_RE, _KEYWORD_QUOTED_ONLY_RE, _REVERSED_RE):
+    keyword_regexes = (_KEYWORD_RE, _KEYWORD_QUOTED_ONLY_RE, _REVERSED_RE) if _SECRET_KEY_RE.search(text) else ()
+    for regex in keyword_regexes:
         pos = 0
         while (m := regex.search(text, pos)) is not None:
             key = m.group("key")

@@ -41,7 +41,7 @@ def invisible_kind(ch: str) -> str | None:
     return None
 
 
-_INVISIBLE_RE = re.compile(
+HIDDEN_RE = re.compile(
     "[" + "".join(sorted(ZERO_WIDTH | BIDI)) + "\U000e0000-\U000e007f\ufe00-\ufe0f\U000e0100-\U000e01ef]+"
 )
 
@@ -97,7 +97,7 @@ def detect_invisible(text: str) -> list[Finding]:
     if text.isascii():
         return []
     out: list[Finding] = []
-    for m in _INVISIBLE_RE.finditer(text):
+    for m in HIDDEN_RE.finditer(text):
         run = m.group()
         kinds = sorted({k for k in map(invisible_kind, run) if k})
         if run == "\ufeff" and m.start() == 0:
@@ -141,4 +141,4 @@ def _mixed_script_words(text: str) -> list[Finding]:
 
 
 def strip_invisible(text: str) -> str:
-    return _INVISIBLE_RE.sub("", text)
+    return HIDDEN_RE.sub("", text)

@@ -76,11 +76,11 @@ def detect_urls(text: str, *, blocked_domains: list[str] | None = None) -> list[
             add("data_url", "high" if html else "medium", "Inline data URL" + (" with active content" if html else ""),
                 {"media_type": lower[5:].split(";")[0].split(",")[0]})
             continue
-        parts = urlsplit(url if "://" in url else "http://" + url)
         try:
+            parts = urlsplit(url if "://" in url else "http://" + url)
             host = parts.hostname or ""
         except ValueError:
-            continue
+            continue  # not parseable as a URL (a stray bracket), so nothing to judge
         if parts.username is not None and parts.password is not None:
             add("credentials_in_url", "high", "URL carries a username and password")
         elif parts.username is not None and "." in parts.username:
@@ -103,7 +103,7 @@ def detect_urls(text: str, *, blocked_domains: list[str] | None = None) -> list[
                 {"reads_as": "".join(CONFUSABLES.get(c, c) for c in host)})
         hit = domain_blocked(host, blocked)
         if hit:
-            add("blocked_domain", "high", "Domain is blocked by the tenant's policy", {"domain": hit}, 1.0)
+            add("blocked_domain", "critical", "Domain is blocked by the tenant's policy", {"domain": hit}, 1.0)
     return out
 
 

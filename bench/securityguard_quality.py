@@ -1,0 +1,175 @@
+"""Measure securityguard on the labelled public data, on the REPORTED split only.
+
+    .venv/bin/python bench/securityguard_quality.py /work/shared/data [--task all] [--json OUT]
+
+Tasks: ``injection`` (deepset + jackhhao), ``secrets`` (detect-secrets plugin cases),
+``pii`` (presidio synth, pattern entities, span level), ``latency`` (1 KB texts).
+The split is fixed (bench/securityguard_datasets.py); the injection threshold was
+chosen by the training script on the tuning split, the other detectors have no
+tuned parameters. Runs the analyzer itself, one call at a time, on one thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from securityguard_datasets import load_injection, load_pii, load_secrets, percentile, prf
+
+from guards.analyzers.base import AnalyzerContext
+from guards.analyzers.securityguard import SecurityGuard
+
+GUARD = SecurityGuard()
+CTX = AnalyzerContext()
+# presidio entity names -> securityguard finding types
+PII_TYPES = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CREDIT_CARD",
+             "IBAN_CODE": "IBAN", "US_SSN": "US_SSN", "IP_ADDRESS": "IP_ADDRESS"}
+
+
+def run(text: str, settings: dict, **payload: str) -> tuple[dict, float]:
+    t0 = time.perf_counter()
+    result = GUARD.analyze({"text": text, **payload}, settings, CTX).to_dict()
+    return result, (time.perf_counter() - t0) * 1000
+
+
+def latency(ms: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(percentile(ms, 50), 3), "p99_ms": round(percentile(ms, 99), 3)}
+
+
+def task_injection(data: Path, scan_level: str) -> dict:
+    settings = GUARD.settings_schema.effective({"detectors": ["injection"]})
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp fp fn tn
+    ms: list[float] = []
+    rows = [r for r in load_injection(data / "prompt_injection") if r.split == "reported"]
+    for r in rows:
+        out, t = run(r.text, settings, scan_level=scan_level)
+        ms.append(t)
+        pred = bool(out["injection"]["detected"])
+        k = (0 if r.label else 1) if pred else (2 if r.label else 3)
+        for group in ("all", r.source):
+            counts[group][k] += 1
+    report = {g: prf(*c) for g, c in counts.items()}
+    report["jackhhao_benign_roleplay_fpr"] = report["jackhhao"]["fpr"]
+    report["rows"] = len(rows)
+    report.update(latency(ms))
+    return report
+
+
+def task_secrets(data: Path, scan_level: str) -> dict:
+    settings = GUARD.settings_schema.effective({"detectors": ["secrets", "pii"], "pii_entities": ["IP_ADDRESS"]})
+    tp = fp = fn = tn = 0
+    ms: list[float] = []
+    misses: list[str] = []
+    rows = [r for r in load_secrets(data / "secrets" / "detect_secrets_plugin_tests.jsonl") if r.split == "reported"]
+    for r in rows:
+        out, t = run(r.text, settings, scan_level=scan_level)
+        ms.append(t)
+        # detect-secrets' ip_public plugin counts a public IP as a secret; ours reports it as PII
+        pred = any(f["category"] == "secret" or (f["type"] == "IP_ADDRESS" and f["detail"]["scope"] == "public")
+                   for f in out["findings"])
+        if pred and r.label:
+            tp += 1
+        elif pred:
+            fp += 1
+            misses.append(f"FP {r.plugin}")
+        elif r.label:
+            fn += 1
+            misses.append(f"FN {r.plugin}")
+        else:
+            tn += 1
+    return {**prf(tp, fp, fn, tn), "rows": len(rows), "errors_by_plugin": sorted(misses), **latency(ms)}
+
+
+def task_pii(data: Path, scan_level: str) -> dict:
+    settings = GUARD.settings_schema.effective({"detectors": ["pii"]})
+    per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    ms: list[float] = []
+    rows = [r for r in load_pii(data / "pii" / "presidio_synth_dev.json") if r.split == "reported"]
+    for r in rows:
+        out, t = run(r.text, settings, scan_level=scan_level)
+        ms.append(t)
+        pred = [(f["type"], f["start"], f["end"]) for f in out["findings"]]
+        gold = [(PII_TYPES[e], s, en) for e, s, en in r.spans if e in PII_TYPES]
+        for g in gold:
+            hit = [p for p in pred if p[0] == g[0] and p[1] < g[2] and g[1] < p[2]]
+            per[g[0]]["gold"] += 1
+            per[g[0]]["tp_overlap"] += bool(hit)
+            per[g[0]]["tp_exact"] += any(p[1:] == g[1:] for p in hit)
+        for p in pred:
+            per[p[0]]["pred"] += 1
+            per[p[0]]["fp"] += not any(p[0] == g[0] and p[1] < g[2] and g[1] < p[2] for g in gold)
+    report: dict = {}
+    total = defaultdict(int)
+    for ent, c in sorted(per.items()):
+        for k, v in c.items():
+            total[k] += v
+        report[ent] = _pii_scores(c)
+    report["all"] = _pii_scores(total)
+    report["rows"] = len(rows)
+    report.update(latency(ms))
+    return report
+
+
+def _pii_scores(c: dict[str, int]) -> dict:
+    overlap = prf(c["tp_overlap"], c["fp"], c["gold"] - c["tp_overlap"])
+    exact = prf(c["tp_exact"], c["pred"] - c["tp_exact"], c["gold"] - c["tp_exact"])
+    return {"gold": c["gold"], "overlap": {k: overlap[k] for k in ("precision", "recall", "f1")},
+            "exact": {k: exact[k] for k in ("precision", "recall", "f1")}}
+
+
+def task_latency(data: Path, scan_level: str) -> dict:
+    """Full analyzer (all detectors) on 1 KB texts cut from the reported split's prompts."""
+    settings = GUARD.settings_schema.effective({})
+    pool = " ".join(r.text for r in load_injection(data / "prompt_injection") if r.split == "reported")
+    texts = [pool[i : i + 1024] for i in range(0, min(len(pool), 1024 * 300), 1024)]
+    for t in texts[:10]:
+        run(t, settings, scan_level=scan_level)  # warm caches
+    ms = [run(t, settings, scan_level=scan_level)[1] for t in texts]
+    return {"texts": len(texts), "chars": 1024, **latency(ms)}
+
+
+TASKS = {"injection": task_injection, "secrets": task_secrets, "pii": task_pii, "latency": task_latency}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data_dir", type=Path, help="the shared data folder (holds prompt_injection/, secrets/, pii/)")
+    ap.add_argument("--task", choices=[*TASKS, "all"], default="all")
+    ap.add_argument("--scan-level", choices=["standard", "comprehensive"], default="standard")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+    GUARD.warm_up()
+    results = {}
+    for name in TASKS if args.task == "all" else [args.task]:
+        results[name] = TASKS[name](args.data_dir, args.scan_level)
+        print_table(name, results[name])
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+def print_table(name: str, r: dict) -> None:
+    print(f"\n== {name} (reported split) ==")
+    for key, val in r.items():
+        if isinstance(val, dict) and "precision" in val:
+            print(f"  {key:10s} P {val['precision']:.3f}  R {val['recall']:.3f}  F1 {val['f1']:.3f}  FPR {val['fpr']:.3f}"
+                  f"  (tp {val['tp']} fp {val['fp']} fn {val['fn']} tn {val['tn']})")
+        elif isinstance(val, dict) and "overlap" in val:
+            o, e = val["overlap"], val["exact"]
+            print(f"  {key:12s} n={val['gold']:3d}  overlap P {o['precision']:.3f} R {o['recall']:.3f}"
+                  f"  | exact P {e['precision']:.3f} R {e['recall']:.3f}")
+        elif isinstance(val, list):
+            if val:
+                print(f"  {key}: {', '.join(val)}")
+        else:
+            print(f"  {key}: {val}")
+
+
+if __name__ == "__main__":
+    main()
