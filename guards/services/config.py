@@ -18,7 +18,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
 
-from guards.analyzers.registry import GUARD_NAMES
+from guards.analyzers.registry import GUARD_NAMES, GUARDS
 from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, TenantGuardConfig
 from guards.services.backends import IN_PROCESS, BackendSpec
@@ -155,3 +155,24 @@ def tenant_guard_configs_create(*, tenant: Any) -> int:
     )
     config_cache_invalidate(tenant_ids=[tenant.pk])
     return len(created)
+
+
+def guard_services_register(*, url_template: str, timeout: float, route_tenants: bool) -> tuple[int, int]:
+    """One HTTP backend per guard service (``url_template`` with ``{name}``/``{port}``); returns counts.
+
+    With ``route_tenants`` every tenant's config of each guard is pointed at its service.
+    """
+    routed = 0
+    with transaction.atomic():
+        for name in GUARD_NAMES:
+            backend = GuardBackend.objects.filter(name=name).first() or GuardBackend(name=name)
+            backend.kind = GuardBackend.Kind.HTTP
+            backend.base_url = url_template.format(name=name, port=GUARDS[name].port)
+            backend.timeout = timeout
+            guard_backend_save(backend=backend)
+            if route_tenants:
+                configs = TenantGuardConfig.objects.filter(guard=name).exclude(backend=backend)
+                tenant_ids = set(configs.values_list("tenant_id", flat=True))
+                routed += configs.update(backend=backend)
+                config_cache_invalidate(tenant_ids=tenant_ids)
+    return len(GUARD_NAMES), routed

@@ -65,3 +65,20 @@ def test_stored_settings_that_no_longer_validate_fall_back_to_defaults(tenant, t
                                      settings={"flag_threshold": 0.2, "removed_option": True})
     resolved = guard_config_resolve(tenant_id=tenant.pk, guard="shoutguard")
     assert resolved.settings == {"flag_threshold": 0.2, "block_threshold": 0.9}
+
+
+def test_registering_the_guard_services_routes_tenants_to_them(tenant) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assert guard_config_resolve(tenant_id=tenant.pk, guard="securityguard").backend.kind == "inprocess"
+    out = StringIO()
+    call_command("register_guard_services", "--route-tenants", stdout=out)
+    assert out.getvalue().strip() == "registered 6 guard service backends, routed 6 tenant configs"
+    backend = guard_config_resolve(tenant_id=tenant.pk, guard="securityguard").backend
+    assert (backend.name, backend.base_url) == ("securityguard", "http://securityguard:8005")
+    call_command("register_guard_services", stdout=StringIO())  # idempotent
+    from guards.models import GuardBackend
+
+    assert GuardBackend.objects.count() == 6
