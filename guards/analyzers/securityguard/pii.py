@@ -99,7 +99,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
 
     for m in _CARD_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if not 12 <= len(digits) <= 19 or len(set(digits)) < 3 or _overlaps(taken, m.start(), m.end()):
+        if not 12 <= len(digits) <= 19 or len(set(digits)) < 2 or _overlaps(taken, m.start(), m.end()):
             continue
         if luhn_ok(digits):
             context = bool(_CARD_CONTEXT_RE.search(text[max(0, m.start() - 40) : m.start()]))
