@@ -29,6 +29,7 @@ from guards.analyzers.contextguard.drift import DriftAssessment, assess
 from guards.analyzers.contextguard.features import DriftModel, load_model
 from guards.analyzers.contextguard.state import ROLES, SessionState, Turn
 from guards.analyzers.contextguard.window import plan_window
+from guards.analyzers.embeddings import DIM
 from guards.analyzers.schema import Setting, SettingsSchema
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class ContextGuard(Analyzer):
             if reset:
                 memory.delete(session_id)
             else:
-                state = SessionState.from_dict(memory.load(session_id))
+                state = SessionState.from_dict(memory.load(session_id), dim=DIM)
         now = time.time()
         state = state or SessionState.new(now)
         timings["memory_load"] = _ms(started)
