@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}+)*")
 _URLISH = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+")
 _VOWELS = set("aeiouy")
+_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +35,19 @@ class CharModel:
     logprobs: np.ndarray  # [a, b, c] = log2 P(c | a b)
     word_threshold: float  # words below this mean log2-prob per letter are implausible
     min_span_letters: int  # a gibberish span has at least this many letters
+    # Scores depend only on ``logprobs``; copies made with dataclasses.replace share it.
+    cache: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def word_score(self, word: str) -> float:
         """Mean log2-probability per predicted symbol of ``word`` (lowercase a-z)."""
-        idx = [0, 0, *(_INDEX[c] for c in word), 0]
-        lp = self.logprobs
-        total = 0.0
-        for i in range(2, len(idx)):
-            total += lp[idx[i - 2], idx[i - 1], idx[i]]
-        return total / (len(idx) - 2)
+        score = self.cache.get(word)
+        if score is None:
+            idx = np.fromiter((_INDEX[c] for c in f"^^{word}^"), dtype=np.intp, count=len(word) + 3)
+            score = float(self.logprobs[idx[:-2], idx[1:-1], idx[2:]].mean())
+            if len(self.cache) > _CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[word] = score
+        return score
 
 
 _model: CharModel | None = None
@@ -75,6 +80,7 @@ class ScoredWord:
     letters: int
     logprob: float
     implausible: bool
+    name_like: bool  # Capitalised, the rest lowercase
 
 
 def candidate_words(text: str) -> list[tuple[int, int, str]]:
@@ -110,7 +116,9 @@ def score_words(text: str, model: CharModel) -> list[ScoredWord]:
     for start, end, folded in candidate_words(text):
         lp = model.word_score(folded)
         no_vowel = len(folded) >= 5 and not (_VOWELS & set(folded))
-        words.append(ScoredWord(start, end, len(folded), lp, lp < model.word_threshold or no_vowel))
+        first = text[start]
+        words.append(ScoredWord(start, end, len(folded), lp, lp < model.word_threshold or no_vowel,
+                                first.isupper() and not text[start:end].isupper()))
     return words
 
 
@@ -132,7 +140,13 @@ def gibberish_findings(text: str, source: str, model: CharModel | None = None) -
     def close() -> None:
         nonlocal gib_letters
         letters = sum(w.letters for w in run)
-        if run and letters >= model.min_span_letters and (len(run) >= 2 or letters >= 2 * model.min_span_letters):
+        # Capitalised words are mostly names (Zooey, Erikson), implausible to an English
+        # model yet real: they may extend a span but not make one. A lone word must be
+        # long to count.
+        common = [w for w in run if not w.name_like]
+        common_letters = sum(w.letters for w in common)
+        if common_letters >= model.min_span_letters and (
+                len(common) >= 2 or common_letters >= 3 * model.min_span_letters):
             mean_lp = sum(w.logprob * w.letters for w in run) / letters
             # Further below the threshold, and longer, is surer.
             score = min(1.0, 0.5 + 0.15 * max(0.0, model.word_threshold - mean_lp) + 0.01 * letters)
@@ -142,7 +156,7 @@ def gibberish_findings(text: str, source: str, model: CharModel | None = None) -
                 type="gibberish", category="gibberish", severity="medium", score=score,
                 start=start, end=end, evidence=text[start:end][:80],
                 message=f"{len(run)} implausible word(s): letter sequences unlike real language.",
-                source=source, detail={"words": len(run), "mean_log2_prob": round(mean_lp, 3)},
+                source=source, detail={"words": len(run), "mean_log2_prob": round(float(mean_lp), 3)},
             ))
         run.clear()
 

@@ -20,7 +20,10 @@ from guards.analyzers.base import Finding
 MAX_PERIOD = 64
 _TOKEN = regex.compile(r"\w+|[^\w\s]")
 _CHAR_LOOP = regex.compile(r"(\S{2,30}?)\1{3,}")
-_SENTENCE = regex.compile(r"[^.!?\n]*\w[^.!?\n]*[.!?]*")
+# A sentence ends at . ! ? before a space, but not after one capital letter ("the U.S. army").
+_SENTENCE = regex.compile(r"[^\n]*?\w[^\n]*?(?:(?<!\b\p{Lu})[.!?]+(?=\s|$)|(?=\n)|$)")
+# Units made of HTML entities, digits and punctuation only.
+_NOT_PROSE = regex.compile(r"(?:&#?\w+;|[\W\d_])+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,28 +43,51 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def _phase(tokens: list[tuple[int, int, str]], text: str, start: int, region_end: int, p: int,
+           need: int) -> int:
+    """Where the repeated unit begins: a sentence or line start if one is in the first period.
+
+    "answer. I am sorry. I am sorry." repeats ". I am sorry" as much as "I am sorry.";
+    a reader (and the unit shown) wants the copy that starts a sentence.
+    """
+    for s in range(start, start + p):
+        if (region_end - s) // p < need:
+            break
+        if s == 0 or tokens[s - 1][2] in (".", "!", "?", ":", ";") or "\n" in text[tokens[s - 1][1] : tokens[s][0]]:
+            return s
+    return start
+
+
 def find_loops(text: str, *, min_repeats: int = 3, min_word_repeats: int = 4) -> list[Loop]:
     tokens = [(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(text)]
     ids_of: dict[str, int] = {}
     ids = np.array([ids_of.setdefault(t, len(ids_of)) for _, _, t in tokens], dtype=np.int64)
-    wordy = np.array([any(c.isalnum() for c in t) for _, _, t in tokens], dtype=bool)
+    wordy = np.array([any(c.isalpha() for c in t) for _, _, t in tokens], dtype=bool)
     covered = np.zeros(len(tokens), dtype=bool)
     loops: list[Loop] = []
     for p in range(1, min(MAX_PERIOD, len(tokens) // 2) + 1):
         need = min_word_repeats if p == 1 else min_repeats
-        for start, length in _runs(ids[:-p] == ids[p:]):
-            repeats = (length + p) // p
-            if repeats < need:
+        equal = ids[:-p] == ids[p:]
+        if np.count_nonzero(equal) < (need - 1) * p:
+            continue  # not enough matching pairs for even one loop of this period
+        for run_start, length in _runs(equal):
+            region_end = run_start + length + p  # every token of the periodic stretch
+            if (region_end - run_start) // p < need:
                 continue
+            start = _phase(tokens, text, run_start, region_end, p, need)
+            repeats = (region_end - start) // p
             end_tok = start + repeats * p  # whole copies only
             if covered[start:end_tok].all() or not wordy[start : start + p].any():
                 continue
+            unit = text[tokens[start][0] : tokens[start + p - 1][1]]
+            if _NOT_PROSE.fullmatch(unit):
+                continue  # "&#128514;" x 5 is an emoji someone liked, not a model stuck
             covered[start:end_tok] = True
             loops.append(Loop(tokens[start][0], tokens[end_tok - 1][1], tokens[start][0],
                               tokens[start + p - 1][1], repeats, "token_loop"))
     for m in _CHAR_LOOP.finditer(text):
         unit = m.group(1)
-        if len(m.group()) < 16 or not any(c.isalpha() for c in unit):
+        if len(m.group()) < 16 or not any(c.isalpha() for c in unit) or _NOT_PROSE.fullmatch(unit):
             continue
         if any(lp.start <= m.start() and m.end() <= lp.end for lp in loops):
             continue

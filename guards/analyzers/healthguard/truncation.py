@@ -93,16 +93,19 @@ def _cut_off_sentence(body: str, masked: str, text: str, source: str) -> Finding
     if _STRUCTURAL_LINE.match(body[line_start:end]):
         return None
     ends = [m.end() for m in _SENTENCE_END.finditer(masked, 0, end)]
-    # A one-sentence message may end unpunctuated; an unfinished paragraph may not.
-    if not ends and end < 200:
-        return None
     start = max(ends[-1] if ends else 0, line_start)
     while start < end and body[start].isspace():
         start += 1
     words = _WORD.findall(body[start:end])
-    if len(words) < 3:
+    if not words:
         return None
     dangling = words[-1].casefold() in FUNCTION_WORDS or last in ",-\u2013\u2014([{"
+    if not ends and end < 200:
+        # A one-sentence message may end unpunctuated; only a clearly unfinished one counts.
+        if not (dangling and len(words) >= 6):
+            return None
+    elif len(words) < (1 if dangling else 3):
+        return None
     return _finding("cut_off_sentence", 0.8 if dangling else 0.6, start, end, text, source,
                     "The last sentence stops mid-way" + (" after a word that needs a continuation."
                                                          if dangling else " without closing punctuation."),

@@ -1,0 +1,166 @@
+"""healthguard: precision/recall of its mojibake, gibberish, repetition and truncation checks.
+
+Runs the analyzer (not the HTTP stack) over clean public text and documented
+corruptions of it (see ``healthguard_data.py``). The ``tune`` split chose the shipped
+gibberish model's thresholds (``train_healthguard_charlm.py``) and, here, an alternative
+score threshold per detector (best F1 with FPR <= --max-fpr); figures are printed for the
+``report`` split, which neither step saw. Also prints the latency of the whole analyzer
+on 1 KB texts (p50/p99, one thread) and, where installed, ftfy's ``is_bad`` beside the
+mojibake detector as a peer.
+
+    .venv/bin/python bench/healthguard_quality.py /work/shared/data [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from healthguard_data import labelled_sets, load_clean, mojibake, repetition_loop, smarten  # noqa: E402
+
+from guards.analyzers.base import AnalyzerContext  # noqa: E402
+from guards.analyzers.healthguard import HealthGuard  # noqa: E402
+
+GUARD = HealthGuard()
+# detector -> (detectors to enable, finding categories/types that count as "detected")
+DETECTORS = {
+    "mojibake": (["encoding"], {"mojibake", "mixed_encoding"}),
+    "gibberish": (["gibberish"], {"gibberish"}),
+    "repetition": (["repetition"], {"repetition_loop", "repeated_sentence"}),
+    "truncation": (["truncation"], {"cut_off_sentence", "unclosed_code_fence", "unclosed_bracket",
+                                    "unclosed_quote"}),
+}
+
+
+def detector_score(name: str, text: str) -> float:
+    enabled, types = DETECTORS[name]
+    settings = GUARD.settings_schema.effective({"detectors": enabled})
+    result = GUARD.analyze({"text": text}, settings, AnalyzerContext())
+    return max((f.score for f in result.findings if f.type in types), default=0.0)
+
+
+def metrics(scored: list[tuple[float, int, str]], threshold: float) -> dict:
+    tp = sum(1 for s, y, _ in scored if s >= threshold and y)
+    fp = sum(1 for s, y, _ in scored if s >= threshold and not y)
+    fn = sum(1 for s, y, _ in scored if s < threshold and y)
+    tn = sum(1 for s, y, _ in scored if s < threshold and not y)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "fpr": round(fp / (fp + tn), 4) if fp + tn else 0.0, "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def tune_threshold(scored: list[tuple[float, int, str]], max_fpr: float) -> float:
+    best = (-1.0, 1e-9)
+    for t in sorted({s for s, _, _ in scored if s > 0}):
+        m = metrics(scored, t)
+        if m["fpr"] <= max_fpr and m["f1"] > best[0]:
+            best = (m["f1"], t)
+    return best[1]
+
+
+def breakdown(scored: list[tuple[float, int, str]], threshold: float) -> dict:
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for s, y, kind in scored:
+        key = f"{'recall' if y else 'fpr'}:{kind}"
+        groups[key][0] += int(s >= threshold)
+        groups[key][1] += 1
+    return {k: f"{hit}/{n}" for k, (hit, n) in sorted(groups.items())}
+
+
+def one_kb_texts(clean: list[dict], n: int) -> list[str]:
+    pool = [r["text"] for r in clean if r["split"] == "report"]
+    texts, buf, i = [], "", 0
+    while len(texts) < n:
+        buf += pool[i % len(pool)] + " "
+        i += 1
+        if len(buf) >= 1024:
+            cut = buf[:1024]
+            variant = len(texts) % 3
+            if variant == 1:
+                cut = mojibake(smarten(cut))[:1024]
+            elif variant == 2:
+                cut = repetition_loop(cut)[0][:1024]
+            texts.append(cut)
+            buf = ""
+    return texts
+
+
+def latency(texts: list[str]) -> dict:
+    settings = GUARD.settings_schema.effective({})
+    ctx = AnalyzerContext()
+    GUARD.analyze({"text": texts[0]}, settings, ctx)
+    times = []
+    for t in texts:
+        started = time.perf_counter()
+        GUARD.analyze({"text": t}, settings, ctx)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"texts": len(times), "p50_ms": round(statistics.median(times), 3),
+            "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))], 3)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data_path")
+    parser.add_argument("--max-fpr", type=float, default=0.02)
+    parser.add_argument("--latency-texts", type=int, default=300)
+    parser.add_argument("--json", help="also write the results as JSON here")
+    args = parser.parse_args()
+
+    GUARD.warm_up()
+    clean = load_clean(args.data_path)
+    tune, report = labelled_sets(clean, "tune"), labelled_sets(clean, "report")
+    results: dict = {"detectors": {}}
+    for name in DETECTORS:
+        tune_scored = [(detector_score(name, t), y, k) for t, y, k in tune[name]]
+        report_scored = [(detector_score(name, t), y, k) for t, y, k in report[name]]
+        threshold = tune_threshold(tune_scored, args.max_fpr)
+        results["detectors"][name] = {
+            "report_rows": len(report_scored), "positives": sum(y for _, y, _ in report_scored),
+            "shipped": metrics(report_scored, 1e-9),  # any finding = detected (the analyzer as shipped)
+            "tuned_threshold": round(threshold, 4),
+            "tuned": metrics(report_scored, threshold),
+            "tune_split_shipped": metrics(tune_scored, 1e-9),
+            "breakdown": breakdown(report_scored, 1e-9),
+        }
+    try:
+        from ftfy.badness import is_bad
+
+        rows = report["mojibake"]
+        results["peer_ftfy_is_bad"] = metrics([(float(is_bad(t)), y, k) for t, y, k in rows], 0.5)
+    except ImportError:
+        results["peer_ftfy_is_bad"] = None
+    results["latency_1kb"] = latency(one_kb_texts(clean, args.latency_texts))
+
+    print(f"report split ({sum(r['split'] == 'report' for r in clean)} clean texts and their corruptions)")
+    print(f"{'detector':<11} {'rows':>6} {'P':>7} {'R':>7} {'F1':>7} {'FPR':>7}   tuned-threshold: P / R / F1 / FPR")
+    for name, r in results["detectors"].items():
+        s, t = r["shipped"], r["tuned"]
+        print(f"{name:<11} {r['report_rows']:>6} {s['precision']:>7.3f} {s['recall']:>7.3f} {s['f1']:>7.3f} "
+              f"{s['fpr']:>7.3f}   t={r['tuned_threshold']:.3f}: {t['precision']:.3f} / {t['recall']:.3f} / "
+              f"{t['f1']:.3f} / {t['fpr']:.3f}")
+        print("   " + ", ".join(f"{k} {v}" for k, v in r["breakdown"].items()))
+    if results["peer_ftfy_is_bad"]:
+        m = results["peer_ftfy_is_bad"]
+        print(f"peer ftfy is_bad (mojibake): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
+              f"FPR {m['fpr']:.3f}")
+    lat = results["latency_1kb"]
+    print(f"latency, whole analyzer, 1 KB texts ({lat['texts']}, one thread): p50 {lat['p50_ms']} ms, "
+          f"p99 {lat['p99_ms']} ms")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

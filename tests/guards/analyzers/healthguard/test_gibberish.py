@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from guards.analyzers.healthguard.gibberish import gibberish_findings, load_model
+
+
+@pytest.mark.parametrize("text", [
+    "The committee approved the new budget after a long discussion on Tuesday.",
+    "Please review https://example.com/xq7/zzkq and ping @jdoe_92 about #devops.",
+    "Set user_id and x86 flags, then call parseHTTPResponse on the NASA API.",
+    "Strength, rhythm and twelfth-century crypts are unusual but real English words.",
+    "日本語の文章は評価しません。",
+    "",
+])
+def test_real_text_has_no_gibberish(text):
+    report = gibberish_findings(text, "text")
+    assert report.findings == []
+    assert report.ratio == 0.0
+
+
+def test_keyboard_mash_is_found_with_its_span():
+    text = "Hello team, asdkjh qwpeoi zxmcnv lkjasd is my answer."
+    report = gibberish_findings(text, "text")
+    [f] = report.findings
+    assert text[f.start:f.end] == "asdkjh qwpeoi zxmcnv lkjasd"
+    assert 0.3 < report.ratio < 0.8
+    assert f.score > 0.5
+
+
+def test_random_letters_make_the_whole_text_gibberish():
+    text = "kjq zxvbt wqpl mnbvcx trqz plkjh xcvbn"
+    report = gibberish_findings(text, "text")
+    assert report.ratio > 0.9
+
+
+def test_one_odd_word_is_not_enough():
+    assert gibberish_findings("I met Przybyszewski at the station yesterday.", "text").findings == []
+
+
+def test_accented_latin_words_are_folded_before_scoring():
+    text = "Le café était fermé, alors nous sommes allés au marché près de la gare."
+    assert gibberish_findings(text, "text").findings == []
+
+
+def test_the_threshold_shipped_with_the_model_drives_detection():
+    model = load_model()
+    lenient = dataclasses.replace(model, word_threshold=-20.0)
+    assert gibberish_findings("asdkjh qwpeoi zxmcnv lkjasd", "text", lenient).findings == []
+    assert model.word_threshold > -20.0

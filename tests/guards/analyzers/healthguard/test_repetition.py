@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from guards.analyzers.healthguard.repetition import find_loops, repetition_findings
+
+
+def test_a_sentence_loop_is_found_with_the_whole_span_and_its_unit():
+    text = "Here is the answer. I am sorry. I am sorry. I am sorry. I am sorry."
+    [f], ratio = repetition_findings(text, "output_text")
+    assert text[f.start:f.end] == "I am sorry. I am sorry. I am sorry. I am sorry."
+    assert text[f.detail["unit_start"]:f.detail["unit_end"]] == "I am sorry."
+    assert f.detail["repeats"] == 4
+    assert ratio == pytest.approx((f.end - f.start - 11) / len(text))
+
+
+def test_a_word_stuck_in_a_loop_needs_four_copies():
+    assert find_loops("very very good") == []
+    assert find_loops("no no no") == []
+    [loop] = find_loops("and the the the the end")
+    assert loop.repeats == 4
+
+
+def test_repeated_lines_are_a_loop():
+    text = "Result:\nerror: timeout\nerror: timeout\nerror: timeout\n"
+    [loop] = find_loops(text)
+    assert text[loop.start:loop.end] == "error: timeout\nerror: timeout\nerror: timeout"
+
+
+def test_loops_in_unspaced_scripts_are_found_by_characters():
+    text = "回答：我很抱歉我很抱歉我很抱歉我很抱歉"
+    [loop] = find_loops(text)
+    assert (text[loop.start:loop.end], loop.kind) == ("我很抱歉我很抱歉我很抱歉我很抱歉", "char_loop")
+
+
+@pytest.mark.parametrize("text", [
+    "Wow!!!!!!!!! That was great -------- really.",
+    "We measured it twice. Then we measured it again with a new tool.",
+    "1. Install it.\n2. Configure it.\n3. Run it.",
+    "",
+])
+def test_ordinary_text_and_punctuation_runs_are_not_loops(text):
+    assert repetition_findings(text, "text") == ([], 0.0)
+
+
+def test_a_sentence_coming_back_apart_three_times_is_reported():
+    s = "Please restart the service now."
+    text = f"{s} It failed. {s} Still failing here. {s}"
+    findings, _ = repetition_findings(text, "text")
+    [f] = findings
+    assert f.type == "repeated_sentence"
+    assert text[f.start:f.end] == s
+    assert len(f.detail["occurrences"]) == 3
