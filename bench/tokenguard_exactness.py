@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from guards.analyzers.tokenguard.counting import count_text  # noqa: E402
-from guards.analyzers.tokenguard.encodings import SPECS, get_encoding, tiktoken_cache_dir_populate  # noqa: E402
+from guards.analyzers.tokenguard.counting import count_text
+from guards.analyzers.tokenguard.encodings import SPECS, get_encoding, tiktoken_cache_dir_populate
 
 WORDS = (
     "the of and to in is that it for on with as was by be this are from at or an have not which "
@@ -45,7 +45,7 @@ CODE_SNIPPETS = [
 EMOJI = ["🎉", "👩‍👩‍👧", "👍🏽", "🇫🇷", "🇯🇵", "❤️", "🏳️‍🌈", "🤖", "🧑🏿‍💻", "☕", "✅", "😀", "🫠", "1️⃣"]
 OTHER_SCRIPTS = [
     "Привет, как дела? Всё хорошо.", "مرحبا بالعالم، كيف حالك؟", "नमस्ते दुनिया, आप कैसे हैं?",
-    "สวัสดีชาวโลก", "Γειά σου Κόσμε", "שלום עולם", "ผ้าไหมไทย", "Tiếng Việt có dấu: ă â đ ê ô ơ ư",
+    "สวัสดีชาวโลก", "Γειά σου Κόσμε", "שלום עולם", "ผ้าไหมไทย", "Tiếng Việt có dấu: ă â đ ê ô ơ ư",  # noqa: RUF001
     "e\u0301 a\u0308 n\u0303 Z\u0335\u0321a\u0336l\u0334g\u0337o", "\u202eRTL override\u202c", "zero\u200bwidth\u200djoin",
 ]
 SPECIAL = ["<|endoftext|>", "<|fim_prefix|>", "<|endofprompt|>", "<|im_start|>", "<|", "|>"]
@@ -77,12 +77,12 @@ def _cjk(rng: random.Random) -> str:
     for _ in range(rng.randint(1, 8)):
         lo, hi = rng.choice(ranges)
         out.append("".join(chr(rng.randint(lo, hi)) for _ in range(rng.randint(2, 40))))
-        out.append(rng.choice(["。", "、", "，", "！", "？", " ", "「", "」", "\n", "ー"]))
+        out.append(rng.choice(["。", "、", "，", "！", "？", " ", "「", "」", "\n", "ー"]))  # noqa: RUF001
     return "".join(out)
 
 
 def _emoji(rng: random.Random) -> str:
-    return "".join(rng.choice(EMOJI + [" ", "a", "!", "\n"]) for _ in range(rng.randint(1, 60)))
+    return "".join(rng.choice([*EMOJI, " ", "a", "!", "\n"]) for _ in range(rng.randint(1, 60)))
 
 
 def _scripts(rng: random.Random) -> str:

@@ -23,7 +23,7 @@ def test_utf8_read_as_cp1252_is_found_and_repaired(clean):
 
 
 def test_latin1_view_with_c1_controls_is_found():
-    text = "It\u00e2\u0080\u0099s broken"  # UTF-8 of ’ read as Latin-1
+    text = "It\u00e2\u0080\u0099s broken"  # UTF-8 of a curly apostrophe read as Latin-1
     [run] = find_mojibake(text)
     assert (text[run.start:run.end], run.fixed) == ("\u00e2\u0080\u0099", "\u2019")
 
@@ -41,7 +41,7 @@ def test_the_dropped_byte_of_a_closing_quote_is_still_caught():
 
 
 @pytest.mark.parametrize("text", [
-    "Café crème at São Paulo, 25 °C, ½ price — “quoted” and ’ apostrophes.",
+    "Café crème at São Paulo, 25 °C, ½ price — “quoted” and \u2019 apostrophes.",
     "Ã la carte? No, Ã and ß stand alone here",  # lead characters without continuations
     "Ελληνικά, עברית, हिन्दी, 中文, 한국어, emoji 👩‍👩‍👧",
     "plain ascii text",

@@ -28,7 +28,7 @@ def test_repeated_lines_are_a_loop():
 
 
 def test_loops_in_unspaced_scripts_are_found_by_characters():
-    text = "回答：我很抱歉我很抱歉我很抱歉我很抱歉"
+    text = "回答\uff1a我很抱歉我很抱歉我很抱歉我很抱歉"
     [loop] = find_loops(text)
     assert (text[loop.start:loop.end], loop.kind) == ("我很抱歉我很抱歉我很抱歉我很抱歉", "char_loop")
 
