@@ -10,9 +10,10 @@ It creates the database if needed, migrates it, creates a tenant on an unthrottl
 "bench" plan with an API key, starts gunicorn (the project's deploy/gunicorn.conf.py),
 then runs ``wrk`` (``apt-get install -y wrk``) against ``/health/live`` and
 ``POST /api/v1/guards/process`` for tokenguard in the same run, and prints requests/s,
-p50 and p99 for each and the ratios. ``--audit-inline`` adds a third run with the audit
-row written inside the request (``GUARD_AUDIT_ASYNC=false``) to show what the deferred
-writer saves. Every /process request really runs: API-key auth, plan rate limit and
+p50 and p99 for each and the ratios. ``--audit-inline`` starts a second gateway whose
+audit row is written inside the request (``GUARD_AUDIT_ASYNC=false``); the two /process
+variants alternate in ``--rounds`` so a change in the machine's load hits both alike.
+Every /process request really runs: API-key auth, plan rate limit and
 monthly quota (Redis), config resolution, the tokenizer, usage metering and the audit.
 """
 
@@ -101,6 +102,14 @@ def _wrk(url: str, *, duration: int, connections: int, threads: int, script: str
             "errors": int(non_2xx.group(1)) if non_2xx else 0}
 
 
+def _combine(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rounds of one endpoint as one row: the rounds' mean throughput and mean percentiles."""
+    n = len(parts)
+    return {"requests_per_s": sum(p["requests_per_s"] for p in parts) / n,
+            "p50_ms": sum(p["p50_ms"] for p in parts) / n, "p99_ms": sum(p["p99_ms"] for p in parts) / n,
+            "requests": sum(p["requests"] for p in parts), "errors": sum(p["errors"] for p in parts)}
+
+
 def _post_script(key: str, tmp: Path) -> str:
     body = json.dumps({"service_type": "tokenguard", "payload": {"text": TEXT, "content_type": "text"},
                        "client_type": "api"})
@@ -136,6 +145,7 @@ def main() -> None:
                                                                  "postgresql://postgres@127.0.0.1:5432/aig_gw_bench"))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument("--audit-inline", action="store_true", help="also measure /process with inline audit writes")
+    parser.add_argument("--rounds", type=int, default=3, help="/process runs alternate between variants in rounds")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -150,28 +160,29 @@ def main() -> None:
     key = _prepare(env)
     tmp = Path(tempfile.mkdtemp(prefix="aig-bench-"))
     script = _post_script(key, tmp)
-    runs = [("health_live", {}, None), ("process_tokenguard", {}, script)]
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
+    variants = {"process_tokenguard": {}}
     if args.audit_inline:
-        runs.append(("process_tokenguard_inline_audit", {"GUARD_AUDIT_ASYNC": "false"}, script))
+        variants["process_tokenguard_inline_audit"] = {"GUARD_AUDIT_ASYNC": "false"}
     results: dict[str, Any] = {}
-    proc = None
-    current_env: dict[str, str] | None = None
     try:
-        for name, extra, lua in runs:
-            run_env = {**env, **extra}
-            if run_env != current_env:
-                if proc is not None:
-                    _stop(proc)
-                port = free_port()
-                proc = _start_gunicorn(run_env, port, args.workers)
-                url = f"http://127.0.0.1:{port}"
-                _check(url, key)
-                current_env = run_env
-            path = "/api/v1/guards/process" if lua else "/health/live"
-            results[name] = _wrk(url + path, duration=args.duration, connections=args.connections,
-                                 threads=args.threads, script=lua)
+        for name, extra in variants.items():
+            port = free_port()
+            servers[name] = (_start_gunicorn({**env, **extra}, port, args.workers), f"http://127.0.0.1:{port}")
+            _check(servers[name][1], key)
+        base_url = servers["process_tokenguard"][1]
+        run = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
+        results["health_live"] = _wrk(base_url + "/health/live", script=None, **run)
+        # Variants alternate round by round, so a change in the machine's load hits them alike.
+        rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
+        for _ in range(args.rounds):
+            for name in variants:
+                rounds[name].append(_wrk(servers[name][1] + "/api/v1/guards/process", script=script,
+                                         **{**run, "duration": max(1, args.duration // args.rounds)}))
+        for name, parts in rounds.items():
+            results[name] = _combine(parts)
     finally:
-        if proc is not None:
+        for proc, _ in servers.values():
             _stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -15,6 +15,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,9 @@ from guards.models import GuardRequest
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+LINGER_SECONDS = 0.2  # a write waits this long for company
+IDLE_SECONDS = 30.0  # after this long with nothing to write the connection is closed
+_STOP: Any = object()
 
 
 @dataclass(slots=True)
@@ -101,19 +105,35 @@ class AuditWriter:
 
     def _loop(self) -> None:
         while True:
-            first = self.queue.get()
+            try:
+                first = self.queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                connection.close()  # idle: hold no database connection
+                continue
+            if first is _STOP:
+                connection.close()
+                return
+            time.sleep(LINGER_SECONDS)  # let a batch gather: one INSERT for many rows
             with self.writing:
                 close_old_connections()  # this thread's own connection: drop it if broken or too old
-                _write(self._drain(first))
-                if self.queue.empty():
-                    # Idle: hold no connection (busy periods keep one, as batches follow each other).
-                    connection.close()
+                batch = self._drain(first)
+                stop = _STOP in batch
+                _write([e for e in batch if e is not _STOP])
+            if stop:
+                connection.close()
+                return
 
     def flush(self) -> None:
         """Write everything queued now, in the calling thread (worker exit, tests)."""
         with self.writing:
             while batch := self._drain():
-                _write(batch)
+                _write([e for e in batch if e is not _STOP])
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Write what is queued and end the thread (and its database connection)."""
+        if self.thread is not None and self.thread.is_alive():
+            self.queue.put(_STOP)
+            self.thread.join(timeout)
 
 
 _writer: AuditWriter | None = None

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,14 +16,20 @@ def _entry(tenant_id: int, n: int = 0, **kw) -> AuditEntry:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_queued_rows_are_written_by_the_background_thread_in_batches(tenant, settings) -> None:
-    settings.GUARD_AUDIT_ASYNC = True
+def test_queued_rows_are_written_off_the_request_thread_in_one_batch(tenant, monkeypatch) -> None:
+    from guards.services import audit
+
+    batches: list[int] = []
+    real_write = audit._write
+    monkeypatch.setattr(audit, "_write", lambda entries: (batches.append(len(entries)), real_write(entries)))
+    writer = AuditWriter(maxsize=100)
     for n in range(25):
-        audit_record(_entry(tenant.pk, n))
-    deadline = time.monotonic() + 5
-    while GuardRequest.objects.count() < 25 and time.monotonic() < deadline:
-        time.sleep(0.05)
+        writer.submit(_entry(tenant.pk, n, created_at=timezone.now()))
+    assert GuardRequest.objects.count() < 25  # submit returned before the rows were written
+    writer.stop()
     assert GuardRequest.objects.count() == 25
+    assert batches == [25]
+    assert not writer.thread.is_alive()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
