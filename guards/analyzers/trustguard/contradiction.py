@@ -80,8 +80,12 @@ def find_contradictions(claims: list[Span]) -> list[Contradiction]:
     """Pairs of claims (earlier, later) that contradict each other, in order of the later one."""
     analysed = [_analyse(c) for c in claims[:MAX_CLAIMS]]
     out: list[Contradiction] = []
+    seen: dict[str, list[int]] = {}  # stem -> earlier claims using it: only those can share a subject
     for j, b in enumerate(analysed):
-        for a in analysed[:j]:
+        earlier = sorted({i for s in b.stems for i in seen.get(s, ())})
+        for s in b.stems:
+            seen.setdefault(s, []).append(j)
+        for a in (analysed[i] for i in earlier):
             found = _compare(a, b)
             if found:
                 out.append(found)

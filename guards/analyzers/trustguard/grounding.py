@@ -15,6 +15,7 @@ tuning split (``bench/train_trustguard_grounding.py``):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import threading
@@ -41,16 +42,15 @@ WEIGHTS_PATH = Path(__file__).parent / "data" / "grounding_weights.json"
 LEXICAL_FEATURES = (
     "coverage",  # share of the claim's content stems found in the evidence
     "novel_coverage",  # same, over the stems the claim adds beyond the prompt
-    "unsupported_words",  # log1p(count of added stems missing from the evidence)
+    "unsupported_words",  # log1p(added stems missing from the evidence, beyond a paraphrase allowance)
     "unsupported_names",  # share of the claim's names with a word missing from the evidence
     "unsupported_numbers",  # share of the claim's numbers missing from the evidence
     "sentence_coverage",  # coverage by the single best evidence sentence (locality)
-    "pair_coverage",  # share of the claim's adjacent content-word pairs found adjacent in the evidence
+    "phrase_coverage",  # share of the claim's content words found next to a neighbour as in the evidence
+    "question_relevance",  # share of the question's words in the sentence backing the claim's own words
 )
-# + MiniLM cosine to the best evidence sentence minus cosine to the best prompt sentence:
-# an answer that merely echoes the question is close to the sources too; what counts is
-# being closer to the sources than to the question.
-FEATURES = (*LEXICAL_FEATURES, "similarity_gain")
+# + MiniLM cosine between what the claim adds beyond the prompt and its best evidence sentence.
+FEATURES = (*LEXICAL_FEATURES, "similarity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,10 @@ class Evidence:
 
 
 _EVIDENCE_REACH = 3
+ENTITY_CAP = 0.25  # most a claim naming an unknown name or figure can score
+# A long sentence restating its sources uses some words of its own ("stands" for "is"):
+# one missing word per this many content words is not counted against it.
+_PARAPHRASE_EVERY = 6
 
 
 def build_evidence(prompt: str, sources: list[str]) -> Evidence:
@@ -167,6 +171,22 @@ class GroundingModel:
     def load(cls, path: Path = WEIGHTS_PATH) -> GroundingModel:
         return cls.from_dict(json.loads(path.read_text()))
 
+    @property
+    def uses_meaning(self) -> bool:
+        """False when training gave the embedding no weight: then it is not worth computing."""
+        return bool(self.full.weights[FEATURES.index("similarity")] > 0)
+
+    def score(self, support: ClaimSupport, *, with_meaning: bool = False) -> float:
+        """The claim's support in [0, 1]; a name or figure absent from the reference caps it at ``ENTITY_CAP``.
+
+        The cap is a rule, not a weight: however well the rest of the sentence matches,
+        "founded in 1952" is not supported by a source that says 1934.
+        """
+        value = (self.full if with_meaning else self.lexical)(support.features)
+        if support.missing_names or support.missing_numbers:
+            value *= ENTITY_CAP  # scaled, not clipped: two such claims still rank by the rest
+        return value
+
 
 def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], ClaimSupport]:
     """Lexical, entity and number features of one claim, and where its best evidence is."""
@@ -201,11 +221,12 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     features = {
         "coverage": coverage,
         "novel_coverage": novel_coverage,
-        "unsupported_words": math.log1p(len(missing)),
+        "unsupported_words": math.log1p(max(0, len(missing) - len(stems) // _PARAPHRASE_EVERY)),
         "unsupported_names": len(missing_names) / len(claim_names) if claim_names else 0.0,
         "unsupported_numbers": len(missing_numbers) / len(claim_numbers) if claim_numbers else 0.0,
         "sentence_coverage": best_cov,
-        "pair_coverage": _pair_coverage(claim.text, evidence, coverage),
+        "phrase_coverage": _phrase_coverage(claim.text, evidence, coverage),
+        "question_relevance": _question_relevance(novel, evidence),
     }
     support = ClaimSupport(
         claim=claim,
@@ -220,11 +241,41 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     return features, support
 
 
-def _pair_coverage(text: str, evidence: Evidence, coverage: float) -> float:
-    pairs = content_pairs(text)
-    if not pairs:
+def _question_relevance(novel: set[str], evidence: Evidence) -> float:
+    """How much of the question the sentence backing the claim's own words is about.
+
+    Sources often name several candidates ("published by Dennis Publishing ... previously
+    by John Brown Publishing"); the right one sits in the sentence that also matches the
+    question. 1.0 when there is no separate question.
+    """
+    if evidence.from_prompt or not evidence.prompt_stems or not novel:
+        return 1.0
+    hits: dict[int, int] = {}
+    for s in novel:
+        for i in evidence.by_stem.get(s, ()):
+            hits[i] = hits.get(i, 0) + 1
+    if not hits:
+        return 0.0
+    top = max(hits.values())
+    best = max(len(evidence.sentences[i].stems & evidence.prompt_stems) for i, n in hits.items() if n == top)
+    return best / len(evidence.prompt_stems)
+
+
+def _phrase_coverage(text: str, evidence: Evidence, coverage: float) -> float:
+    """Words used in the sources' phrasing: "John Brown Publishing" yes, "the Singer and the Producer" no.
+
+    A word counts when the pair with its left or right neighbour occurs in the evidence, so
+    a claim fusing facts from several sentences only loses the words at the seams.
+    """
+    stems = [t.stem for t in tokens(text) if t.is_content or t.lower.isdigit()]
+    if len(stems) < 2:
         return coverage  # a one-word claim: its phrase is its word
-    return len(pairs & evidence.pairs) / len(pairs)
+    linked = [(a, b) in evidence.pairs for a, b in itertools.pairwise(stems)]
+    held = sum(
+        (i > 0 and linked[i - 1]) or (i < len(linked) and linked[i])
+        for i in range(len(stems))
+    )
+    return held / len(stems)
 
 
 class _VectorCache:
@@ -279,54 +330,60 @@ def ground_claims(
     """
     results: list[ClaimSupport] = []
     for claim in claims:
-        features, support = claim_features(claim, evidence)
-        support.score = model.lexical(features)
+        _features, support = claim_features(claim, evidence)
+        support.score = model.score(support)
         results.append(support)
-    if embed is None:
+    if embed is None or not model.uses_meaning:
         return results
     open_claims = claims_to_embed(results, model, max_embedded_claims)
     add_similarity(open_claims, evidence, embed)
     for r in open_claims:
-        r.score = model.full(r.features)
+        r.score = model.score(r, with_meaning=True)
     return results
 
 
 def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: int) -> list[ClaimSupport]:
-    """The lexically undecided claims worth comparing by meaning, most undecided first."""
+    """The claims worth comparing by meaning: not clearly supported, yet missing only words.
+
+    A missing name or number is decisive and meaning cannot excuse it; when such a claim
+    already sinks the output, the rest is left lexical to save the request's CPU time.
+    The weakest claims go first: they weigh most in the output's score.
+    """
     low, high = model.ambiguous
-    if limit <= 0 or not supports or min(s.score for s in supports) < low:
+    if limit <= 0 or any(s.score < low and (s.missing_names or s.missing_numbers) for s in supports):
         return []
-    # A missing name or number is already decisive; meaning cannot excuse it.
     candidates = [s for s in supports if s.score <= high and not s.missing_names and not s.missing_numbers]
-    return sorted(candidates, key=lambda s: abs(s.score - 0.5))[:limit]
+    return sorted(candidates, key=lambda s: s.score)[:limit]
 
 
 def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embed) -> None:
-    """Set each claim's ``similarity_gain`` feature from MiniLM cosines.
+    """Set each claim's ``similarity`` feature: MiniLM cosine of what the claim adds to its best source sentence.
 
-    The gain is the cosine to the claim's best evidence sentence minus the cosine to its
-    best prompt sentence. Texts go through a process-wide cache, so an evidence sentence
-    is embedded at most once per request (and rarely again).
+    What the claim adds is its words outside the prompt, in order ("stands 330 metres tall"
+    rather than the echoed question): an answer restating the question is close to the
+    sources whatever it asserts. Texts go through a process-wide cache, so an evidence
+    sentence is embedded at most once per request (and rarely again).
     """
     if not supports:
         return
     plans = []
     texts: list[str] = []
     for r in supports:
-        stems = {t.stem for t in tokens(r.claim.text) if t.is_content}
+        claim_tokens = tokens(r.claim.text)
+        stems = {t.stem for t in claim_tokens if t.is_content}
         best = _best_sentence(stems, evidence.sentences)
-        echo = _best_sentence(stems, evidence.prompt_sentences)
-        parts = [r.claim.text[:_EMBED_CHARS]]
-        parts += [] if best is None else [_window(evidence.sentences[best].span.text, stems)]
-        parts += [] if echo is None else [_window(evidence.prompt_sentences[echo].span.text, stems)]
-        plans.append((best, echo is not None, len(texts)))
-        texts.extend(parts)
+        added = [
+            t.text for t in claim_tokens
+            if (t.is_content or t.lower.isdigit()) and (evidence.from_prompt or t.stem not in evidence.prompt_stems)
+        ]
+        added_text = " ".join(dict.fromkeys(added)) or r.claim.text
+        plans.append((best, len(texts)))
+        texts.append(added_text[:_EMBED_CHARS])
+        if best is not None:
+            texts.append(_window(evidence.sentences[best].span.text, stems))
     vectors = VECTOR_CACHE.get_many(texts, embed)
-    for r, (best, has_echo, at) in zip(supports, plans, strict=True):
-        claim_vec = vectors[at]
-        sim = 0.0 if best is None else float(claim_vec @ vectors[at + 1])
-        echo = float(claim_vec @ vectors[at + 1 + (best is not None)]) if has_echo else 0.0
-        r.features["similarity_gain"] = sim - echo
+    for r, (best, at) in zip(supports, plans, strict=True):
+        r.features["similarity"] = 0.0 if best is None else float(vectors[at] @ vectors[at + 1])
         if best is not None and r.features["sentence_coverage"] < 1.0:
             r.passage = evidence.sentences[best].passage
             r.evidence = evidence.sentences[best].span

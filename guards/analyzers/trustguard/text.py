@@ -159,31 +159,41 @@ def _is_number(word: str) -> bool:
     return bool(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)*", word))
 
 
-_NUMBER_WORD_RE = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_CAPITALISED_RE = re.compile(r"(?<![\w'\u2019.\-])[A-Z][^\W_]*(?:['\u2019.\-][^\W_]+)*")
+_HAS_DIGIT_RE = re.compile(r"\d")
 # Too often not a quantity in a claim ("one of the", "first released", "a second album").
 _WEAK_NUMBER_WORDS = frozenset({"one", "once", "single", "first", "second"})
 
 
 def numbers(text: str, offset: int = 0) -> list[tuple[str, Span]]:
     """Numbers in ``text`` as (normalised value, span): digits and number words."""
-    out: list[tuple[str, Span]] = []
-    for match in _NUMBER_RE.finditer(text):
-        value = match.group().replace(",", "").lstrip("+")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")
-        out.append((value, Span(match.group(), match.start() + offset, match.end() + offset)))
-    for match in _NUMBER_WORD_RE.finditer(text):
-        word = match.group().lower()
-        if word not in _WEAK_NUMBER_WORDS:
-            out.append((str(NUMBER_WORDS[word]), Span(match.group(), match.start() + offset, match.end() + offset)))
-    return out
+    return [
+        (value, Span(span.text, span.start + offset, span.end + offset))
+        for value, span, weak in _numbers(text)
+        if not weak
+    ]
 
 
 def number_values(text: str) -> set[str]:
     """Every number value mentioned in ``text``, including "one"/"second" (kept out of claims only)."""
-    values = {v for v, _ in numbers(text)}
-    values.update(str(NUMBER_WORDS[m.group().lower()]) for m in _NUMBER_WORD_RE.finditer(text))
-    return values
+    return {value for value, _span, _weak in _numbers(text)}
+
+
+@lru_cache(maxsize=4096)
+def _numbers(text: str) -> tuple[tuple[str, Span, bool], ...]:
+    out: list[tuple[str, Span, bool]] = []
+    if _HAS_DIGIT_RE.search(text):
+        for match in _NUMBER_RE.finditer(text):
+            value = match.group().replace(",", "").lstrip("+")
+            if "." in value:
+                value = value.rstrip("0").rstrip(".")
+            out.append((value, Span(match.group(), match.start(), match.end()), False))
+    for token in _tokens(text):
+        value_int = NUMBER_WORDS.get(token.lower)
+        if value_int is not None:
+            span = Span(token.text, token.start, token.end)
+            out.append((str(value_int), span, token.lower in _WEAK_NUMBER_WORDS))
+    return tuple(out)
 
 
 def names(text: str, offset: int = 0, *, known: frozenset[str] = frozenset()) -> list[Span]:
@@ -239,9 +249,7 @@ def names(text: str, offset: int = 0, *, known: frozenset[str] = frozenset()) ->
 def capitalised_words(text: str) -> frozenset[str]:
     """Lower-cased words written capitalised somewhere other than a sentence start."""
     return frozenset(
-        normalise_word(m.group())
-        for m in _WORD_RE.finditer(text)
-        if m.group()[:1].isupper() and not _starts_sentence(text, m.start())
+        normalise_word(m.group()) for m in _CAPITALISED_RE.finditer(text) if not _starts_sentence(text, m.start())
     )
 
 

@@ -6,7 +6,11 @@ import pytest
 from guards.analyzers.trustguard.analyzer import grounding_model
 from guards.analyzers.trustguard.claims import split_claims
 from guards.analyzers.trustguard.grounding import (
+    ENTITY_CAP,
+    FEATURES,
+    LEXICAL_FEATURES,
     VECTOR_CACHE,
+    GroundingModel,
     add_similarity,
     build_evidence,
     claim_features,
@@ -83,36 +87,64 @@ def test_the_output_score_is_dragged_down_by_its_weakest_claim():
     assert grounding_score([]) is None
 
 
-def test_similarity_gain_rewards_closeness_to_the_sources_over_echoing_the_question():
+def test_similarity_compares_what_the_claim_adds_beyond_the_question_with_the_sources():
+    seen = []
+
     def fake_embed(texts):
         # Deterministic stand-in: one axis per distinctive word, so cosines are predictable.
-        vocab = ["delhi", "office", "city", "hotel"]
+        seen.extend(texts)
+        vocab = ["delhi", "office", "city", "mumbai"]
         rows = [[float(w in t.lower()) for w in vocab] + [0.1] for t in texts]
         arr = np.array(rows, dtype=np.float32)
         return arr / np.linalg.norm(arr, axis=1, keepdims=True)
 
     VECTOR_CACHE.clear()
     evidence = build_evidence("Which city has the office?", ["The head office is in Delhi."])
-    supports = [claim_features(c, evidence)[1] for c in split_claims("The office is in Delhi. Which city has it?")]
+    supports = [claim_features(c, evidence)[1] for c in split_claims("The office is in Delhi. The office is in Mumbai.")]
     add_similarity(supports, evidence, fake_embed)
-    near_source, echo = supports
-    assert near_source.features["similarity_gain"] > 0 > echo.features["similarity_gain"]
+    right, wrong = supports
+    assert right.features["similarity"] > wrong.features["similarity"]
+    assert "Delhi" in seen and "The office is in Delhi." not in seen  # the echoed question words are left out
     VECTOR_CACHE.clear()
 
 
-@pytest.mark.parametrize("output", ["The head office of the Oberoi Group is located in Delhi."])
-def test_the_shared_embedder_is_consulted_only_for_undecided_claims(output):
+def meaning_model(similarity_weight):
+    """A model where meaning can move a claim: words count, similarity weighs in."""
+    named = {"novel_coverage": 4.0, "unsupported_words": -2.0, "unsupported_names": -1.0, "unsupported_numbers": -1.0}
+    lexical = [named.get(name, 0.0) for name in LEXICAL_FEATURES]
+    return GroundingModel.from_dict({
+        "lexical": {"features": list(LEXICAL_FEATURES), "weights": lexical, "bias": -2.0},
+        "full": {"features": list(FEATURES), "weights": [*lexical, similarity_weight], "bias": -4.0},
+        "ambiguous": [0.3, 0.7],
+    })
+
+
+def test_the_embedder_is_consulted_only_for_claims_missing_nothing_but_words():
     calls = []
 
     def counting_embed(texts):
         calls.append(list(texts))
-        from guards.analyzers.embeddings import get_embedder
+        return np.ones((len(texts), 4), dtype=np.float32) / 2.0  # every cosine is 1
 
-        return get_embedder().embed(texts)
+    model = meaning_model(6.0)
+    evidence = build_evidence("", ["The head office of the group is in Delhi."])
+    VECTOR_CACHE.clear()
+    [settled] = ground_claims(split_claims("The head office is in Mumbai."), evidence, model, embed=counting_embed)
+    assert calls == []  # a missing name settles it
+    assert settled.score <= ENTITY_CAP
+    [paraphrase] = ground_claims(split_claims("The group's headquarters sit in Delhi."), evidence, model,
+                                 embed=counting_embed)
+    assert len(calls) == 1
+    assert paraphrase.features["similarity"] == pytest.approx(1.0)
+    assert paraphrase.score > model.score(paraphrase)  # meaning raised the lexical score
+    VECTOR_CACHE.clear()
 
-    VECTOR_CACHE.clear()
-    ground("Mumbai", embed=counting_embed)  # settled lexically: a missing name
-    assert calls == []
-    [claim] = ground(output, embed=counting_embed)
-    assert claim.score >= 0.5
-    VECTOR_CACHE.clear()
+
+def test_meaning_is_not_computed_when_training_gave_it_no_weight():
+    def failing_embed(texts):
+        raise AssertionError("the embedder should not run")
+
+    evidence = build_evidence("", ["The head office of the group is in Delhi."])
+    [claim] = ground_claims(split_claims("The group's headquarters sit in Delhi."), evidence, meaning_model(0.0),
+                            embed=failing_embed)
+    assert "similarity" not in claim.features
