@@ -70,7 +70,12 @@ def _sentences(passage: str) -> list[str]:
 
 def load_controls(paths: list[Path], *, per_source: int = 1500, seed: int = SEED) -> list[Labelled]:
     """Ordinary sentences (label 0): PersonaChat turns, TruthfulQA questions and answers,
-    HaluEval's Wikipedia knowledge. At most ``per_source`` each, 5+ words, deduplicated."""
+    HaluEval's Wikipedia knowledge; 5+ words, deduplicated. Every sentence that names a
+    group or identity is kept (they are the hard cases: neutral text about people), plus at
+    most ``per_source`` others from each file."""
+    from guards.analyzers.biasguard.groups import get_groups
+
+    identity = get_groups().identity_re
     out: list[Labelled] = []
     for path in paths:
         texts: list[str] = []
@@ -88,7 +93,9 @@ def load_controls(paths: list[Path], *, per_source: int = 1500, seed: int = SEED
                         texts += _sentences(json.loads(line)["knowledge"])
         texts = sorted({t for t in texts if len(t.split()) >= 5})
         random.Random(seed).shuffle(texts)
-        out += [Labelled(t, 0, path.stem) for t in texts[:per_source]]
+        named = [t for t in texts if identity.search(t)]
+        others = [t for t in texts if not identity.search(t)][:per_source]
+        out += [Labelled(t, 0, path.stem) for t in named + others]
     return out
 
 

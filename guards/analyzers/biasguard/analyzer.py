@@ -38,6 +38,7 @@ from guards.analyzers.schema import Setting, SettingsSchema
 
 DETECTORS = ("lexicon", "pronouns", "generalisations", "stereotypes", "offensive")
 MIN_WORDS_TO_EMBED = 4
+UNANCHORED_THRESHOLD = 0.85
 
 
 class BiasGuard(Analyzer):
@@ -59,7 +60,7 @@ class BiasGuard(Analyzer):
         Setting("stereotype_threshold", "float", 0.5,
                 "Stereotype-model probability that makes a finding (0.5 = tuned on CrowS-Pairs).",
                 min=0.0, max=1.0),
-        Setting("max_embedded_sentences", "int", 3,
+        Setting("max_embedded_sentences", "int", 2,
                 "Sentences per request the stereotype model reads (about 5 ms each).", min=0, max=64),
     ))
 
@@ -126,20 +127,27 @@ class BiasGuard(Analyzer):
                      quotes: list[tuple[int, int]], slur_spans: list[tuple[int, int]],
                      settings: dict[str, Any]) -> tuple[list[Finding], int]:
         groups = get_groups()
-        candidates: list[tuple[Span, int]] = []  # (sentence, where its group/identity word starts)
+        model = stereotypes.get_model()
+        ranked: list[tuple[float, Span, int]] = []
         for index, sentence in enumerate(split):
             if claims.get(index) or len(sentence.value.split()) < MIN_WORDS_TO_EMBED:
                 continue  # the pattern already reported this sentence's claim
+            prior = model.screen(sentence.value)
             identity = groups.first_identity(sentence.value)
-            if identity is not None:
-                candidates.append((sentence, sentence.start + identity.start()))
-        candidates = candidates[: settings["max_embedded_sentences"]]
+            if identity is None and prior < model.screen_threshold:
+                continue  # names no group and does not read like a stereotype: not worth 5 ms
+            # The claim is anchored at its group word, else just after any framing words.
+            anchor = (sentence.start + identity.start() if identity
+                      else frames.claim_start(text, sentence.start, sentence.end))
+            ranked.append((prior, sentence, anchor))
+        ranked.sort(key=lambda item: item[0], reverse=True)
+        candidates = [(sentence, anchor) for _, sentence, anchor in ranked[: settings["max_embedded_sentences"]]]
         if not candidates:
             return [], 0
-        scores = stereotypes.get_model().score([s.value for s, _ in candidates])
+        scores = model.score([s.value for s, _ in candidates])
         out = []
         for (sentence, anchor), result in zip(candidates, scores, strict=True):
-            if result.probability < settings["stereotype_threshold"]:
+            if result.probability < _threshold(text, anchor, sentence, settings["stereotype_threshold"]):
                 continue
             frame = frames.frame_of(text, anchor, sentence.end, sentence_start=sentence.start,
                                     sentence_end=sentence.end, quotes=quotes)
@@ -174,6 +182,17 @@ class BiasGuard(Analyzer):
             decision=decide(score, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"]),
             score=score, findings=findings, data=data, version=self.version, timings_ms=timings,
         )
+
+
+def _threshold(text: str, anchor: int, sentence: Span, threshold: float) -> float:
+    """A sentence naming no group or identity needs stronger evidence to be a stereotype.
+
+    The model learnt from CrowS-Pairs, where names stand in for groups; without a group
+    word, "We hired Maria as our new engineer" is otherwise too close to those.
+    """
+    if get_groups().first_identity(text, anchor, sentence.end) is not None:
+        return threshold
+    return max(threshold, UNANCHORED_THRESHOLD)
 
 
 def _claim_finding(text: str, claim: Generalisation, slur_spans: list[tuple[int, int]]) -> Finding:

@@ -64,6 +64,7 @@ _NOT_BEFORE = re.compile(r"\bnot\s*$", re.IGNORECASE)
 _REPORTING = re.compile(
     r"""\b(?:
         (?:some|many|they|people|someone|he|she|critics|trolls|bigots|racists|sexists)\s+
+            (?:(?:often|always|sometimes|usually|still|commonly|wrongly|falsely)\s+)?
             (?:say|said|says|claim|claimed|claims|believe|believed|argue|argued|think|thought|
              assume|assumed|insist|insisted|wrote|tweeted|posted|told\s+me)
         |(?:so-called|supposedly|allegedly|according\s+to)
@@ -112,7 +113,7 @@ def frame_of(text: str, start: int, end: int, *, sentence_start: int = 0, senten
     if negation:
         return Frame(NEGATED, negation)
     for q_start, q_end in quotes if quotes is not None else quoted_ranges(text):
-        if q_start <= start and end <= q_end + 1:
+        if q_start < start < q_end:  # the claim opens inside the quotation
             return Frame(QUOTED, text[q_start:q_start + 1])
     report = _last(_REPORTING, before)
     if report:
@@ -131,3 +132,18 @@ def _leading(pattern: re.Pattern[str], inside: str) -> str:
     # "Not all women ..." carries its negation inside the matched claim itself.
     match = pattern.match(inside)
     return match.group() if match and match.group().lower().startswith("not ") else ""
+
+
+def claim_start(text: str, sentence_start: int, sentence_end: int) -> int:
+    """Where a sentence's claim begins: just after its last negating or reporting cue.
+
+    For a claim with no group word to anchor on ("It is a myth that Jamal ..."), so that
+    :func:`frame_of` sees the cue before the claim rather than inside it.
+    """
+    sentence = text[sentence_start:sentence_end]
+    start = 0
+    for pattern in (_NEGATING, _REPORTING):
+        for match in pattern.finditer(sentence):
+            start = max(start, match.end())
+    joiner = re.match(r"\s*(?:that\b|:|,)", sentence[start:]) if start else None
+    return sentence_start + start + (joiner.end() if joiner else 0)

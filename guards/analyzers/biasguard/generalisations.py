@@ -57,7 +57,7 @@ class GeneralisationPatterns:
 
     def __init__(self, groups: Groups) -> None:
         g = r"(?P<group>" + groups.pattern + r")(?:\s+people)?"
-        tail = r"(?P<rest>[^.!?;\n]*)"
+        tail = r"(?P<rest>[^.!?;\n\"\u201d\u00bb]*)"  # a claim ends at its sentence or closing quote
         flags = re.IGNORECASE
         self._groups = groups
         self._patterns: list[tuple[re.Pattern[str], float, str]] = [

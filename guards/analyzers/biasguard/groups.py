@@ -50,8 +50,8 @@ class Groups:
         return [GroupMention(m.start(), m.end(), m.group(), self.category(m.group()))
                 for m in self.group_re.finditer(text)]
 
-    def first_identity(self, text: str) -> re.Match[str] | None:
-        return self.identity_re.search(text)
+    def first_identity(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        return self.identity_re.search(text, start, len(text) if end is None else end)
 
 
 @lru_cache(maxsize=1)

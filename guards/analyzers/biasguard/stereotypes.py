@@ -5,13 +5,19 @@ sentences against ordinary conversational and encyclopaedic sentences
 (``bench/train_biasguard_stereotypes.py``); only its weights and per-category
 centroids are shipped (``data/stereotype_model.npz``), never the sentences.
 
-Embedding costs ~5 ms a sentence on one core, so only sentences that name a group or
-an identity are read, at most ``limit`` per request, those without a pattern match
-first (the pattern already caught the others).
+The final probability stacks that model with a word and word-pair logistic screen
+trained on the same split, which also decides which sentences are embedded at all:
+embedding costs ~5 ms a sentence on one core, so only sentences naming a group or an
+identity, or that the screen (microseconds) finds stereotype-like, are candidates, and
+at most ``max_embedded_sentences`` of them, highest screen score first, are read.
+Sentences a pattern already reported are skipped.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +27,14 @@ import numpy as np
 from guards.analyzers.biasguard.categories import BIAS_CATEGORIES
 
 MODEL_PATH = Path(__file__).parent / "data" / "stereotype_model.npz"
-MAX_CHARS = 300  # long sentences are cut: the claim is near the group mention
+MAX_CHARS = 240  # long sentences are cut: the claim is near the group mention
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+def lexical_features(text: str) -> set[str]:
+    """Lower-cased words and adjacent word pairs: what the screen reads."""
+    words = _TOKEN.findall(text.lower())
+    return set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +52,12 @@ class StereotypeModel:
             self.threshold = float(data["threshold"])
             self.centroids = data["centroids"].astype(np.float32)
             self.centroid_categories = [str(c) for c in data["centroid_categories"]]
+            self.screen_weights = dict(zip((str(v) for v in data["screen_vocabulary"]),
+                                           data["screen_weights"].astype(float).tolist(), strict=True))
+            self.screen_bias = float(data["screen_bias"])
+            self.screen_threshold = float(data["screen_threshold"])
+            self.stack_weights = data["stack_weights"].astype(float).tolist()
+            self.stack_bias = float(data["stack_bias"])
         unknown = set(self.centroid_categories) - set(BIAS_CATEGORIES)
         if unknown:
             raise ValueError(f"stereotype model has unknown categories {sorted(unknown)}")
@@ -53,23 +72,39 @@ class StereotypeModel:
                 self._embedder = get_embedder()
         return self._embedder.embed([t[:MAX_CHARS] for t in texts], batch_size=4)
 
-    def score_vectors(self, vectors: np.ndarray) -> list[StereotypeScore]:
-        logits = vectors @ self.weights + self.bias
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
-        similarities = vectors @ self.centroids.T
-        out = []
-        for probability, row in zip(probabilities, similarities, strict=True):
-            best = int(np.argmax(row))
-            out.append(StereotypeScore(float(probability), self.centroid_categories[best], float(row[best])))
-        return out
+    def screen_logit(self, text: str) -> float:
+        return self.screen_bias + sum(self.screen_weights.get(f, 0.0) for f in lexical_features(text))
+
+    def screen(self, text: str) -> float:
+        """The cheap lexical model's probability that ``text`` is a stereotype statement."""
+        return _sigmoid(self.screen_logit(text))
 
     def score(self, texts: list[str]) -> list[StereotypeScore]:
+        """Stacked probability (meaning + wording) and nearest category for each text."""
         if not texts:
             return []
-        return self.score_vectors(self._embed(texts))
+        vectors = self._embed(texts)
+        embed_logits = vectors @ self.weights + self.bias
+        similarities = vectors @ self.centroids.T
+        out = []
+        for text, embed_logit, row in zip(texts, embed_logits, similarities, strict=True):
+            z = (self.stack_bias + self.stack_weights[0] * _clip(float(embed_logit))
+                 + self.stack_weights[1] * _clip(self.screen_logit(text)))
+            best = int(np.argmax(row))
+            out.append(StereotypeScore(_sigmoid(z), self.centroid_categories[best], float(row[best])))
+        return out
 
     def warm_up(self) -> None:
         self.score(["warm up"])
+
+
+def _clip(z: float) -> float:
+    # The stack was fitted on logits of probabilities clipped to [1e-6, 1 - 1e-6].
+    return max(min(z, 13.8155), -13.8155)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 _lock = threading.Lock()

@@ -1,0 +1,49 @@
+from guards.analyzers.biasguard import context
+
+
+def frame(text: str, claim: str) -> context.Frame:
+    start = text.index(claim)
+    return context.frame_of(text, start, start + len(claim), sentence_end=len(text))
+
+
+def test_a_plain_claim_is_asserted():
+    assert frame("All women are bad drivers.", "All women are bad drivers").kind == context.ASSERTED
+
+
+def test_it_is_wrong_to_say_negates_the_claim_that_follows():
+    assert frame("It is wrong to say all women are bad drivers.", "all women are bad drivers").kind == context.NEGATED
+
+
+def test_a_rejection_after_the_claim_negates_it():
+    text = "Saying that immigrants are lazy is racist."
+    assert frame(text, "immigrants are lazy is racist").kind == context.NEGATED
+    assert frame("That all Muslims are terrorists is a myth.", "all Muslims are terrorists").kind == context.NEGATED
+
+
+def test_not_all_negates_the_universal():
+    assert frame("Not all men are violent.", "all men are violent").kind == context.NEGATED
+
+
+def test_a_claim_inside_quotation_marks_is_quoted():
+    text = 'He wrote: "Muslims are all terrorists" and left.'
+    assert frame(text, "Muslims are all terrorists").kind == context.QUOTED
+    curly = "She posted \u201cold people are useless\u201d yesterday."
+    assert frame(curly, "old people are useless").kind == context.QUOTED
+
+
+def test_a_claim_attributed_to_others_is_reported():
+    assert frame("Some people claim that Mexicans are lazy.", "Mexicans are lazy").kind == context.REPORTED
+
+
+def test_a_word_like_no_elsewhere_does_not_negate():
+    assert frame("There is no doubt: women are bad drivers.", "women are bad drivers").kind == context.ASSERTED
+
+
+def test_frames_discount_in_order_negated_quoted_reported():
+    f = context.FACTORS
+    assert f[context.NEGATED] < f[context.QUOTED] < f[context.REPORTED] < f[context.ASSERTED] == 1.0
+
+
+def test_claim_start_skips_the_framing_words():
+    text = "It is a myth that Jamal was bad at school."
+    assert text[context.claim_start(text, 0, len(text)):].startswith(" Jamal")

@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+from profanity_check import predict_prob
+
+from guards.analyzers.biasguard import offensive
+from guards.analyzers.biasguard.text import sentences
+
+
+@pytest.fixture(scope="module")
+def model():
+    return offensive.get_model()
+
+
+def test_the_numpy_profanity_model_matches_the_package(model):
+    texts = ["you are such a stupid idiot", "have a lovely day", "this is fucking great",
+             "the weather in Paris", "", "shut up"]
+    ours = np.array([model.profanity.score(t)[0] for t in texts])
+    assert np.allclose(ours, predict_prob(texts), atol=1e-9)
+
+
+def test_it_locates_the_offensive_words(model):
+    text = "Have a nice day, you stupid idiot."
+    _, words = model.profanity.score(text)
+    assert {text[w.start:w.end] for w in words} == {"stupid", "idiot"}
+
+
+@pytest.mark.parametrize("text", ["you're a complete moron", "u r a loser", "go to hell", "shut the fuck up"])
+def test_it_recognises_second_person_insults(text):
+    (span,) = offensive.insults(text)
+    assert span[1] - span[0] > 0
+
+
+@pytest.mark.parametrize("text", ["He is a great teacher.", "Your report looks good.", "You are a star"])
+def test_polite_second_person_sentences_are_not_insults(text):
+    assert offensive.insults(text) == []
+
+
+def test_scan_reports_the_abusive_sentence_with_offsets_and_masked_words(model):
+    text = "Thanks for the update. You are a worthless piece of shit. See you Monday."
+    probability, findings = offensive.scan(model, text, sentences(text), [], 0.5)
+    assert probability > 0.9
+    (finding,) = findings
+    assert text[finding.start:finding.end] == "You are a worthless piece of shit."
+    assert finding.type == "insult"
+    assert "shit" not in finding.evidence
+    assert finding.evidence.startswith("You are a ")
+
+
+def test_polite_text_scores_low_and_has_no_findings(model):
+    text = "Thank you for your help with the report. The figures look right."
+    probability, findings = offensive.scan(model, text, sentences(text), [], 0.5)
+    assert probability < 0.3
+    assert findings == []
+
+
+def test_a_slur_raises_the_probability_of_an_otherwise_mild_sentence(model):
+    text = "they are all the same"
+    without = offensive.scan(model, text, sentences(text), [], 0.5)[0]
+    with_slur = offensive.scan(model, text, sentences(text), [(0, 4)], 0.5)[0]
+    assert with_slur > without

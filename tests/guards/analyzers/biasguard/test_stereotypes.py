@@ -1,0 +1,42 @@
+"""The embedding model: these load MiniLM once (about a second)."""
+
+import numpy as np
+import pytest
+
+from guards.analyzers.biasguard.categories import BIAS_CATEGORIES
+from guards.analyzers.biasguard.stereotypes import get_model, lexical_features
+
+
+@pytest.fixture(scope="module")
+def model():
+    return get_model()
+
+
+def test_a_stereotype_statement_scores_above_an_ordinary_sentence(model):
+    stereotype, ordinary = model.score([
+        "Poor people are really ignorant about how to handle the money they do have.",
+        "I went to the beach with my dog and we had a lovely afternoon.",
+    ])
+    assert stereotype.probability >= 0.5 > ordinary.probability
+
+
+def test_it_names_the_category_of_the_nearest_stereotype_centroid(model):
+    (result,) = model.score(["The old man was too senile to understand how a smartphone works."])
+    assert result.category == "age"
+    assert result.category in BIAS_CATEGORIES
+
+
+def test_the_screen_ranks_a_stereotype_above_small_talk(model):
+    assert model.screen("Black people are always stealing things.") > model.screen(
+        "What is your favourite season? Mine is winter.")
+
+
+def test_the_shipped_parameters_are_numbers_not_sentences(model):
+    assert model.weights.shape == (384,)
+    assert model.centroids.shape[1] == 384
+    assert np.isclose(np.linalg.norm(model.centroids, axis=1), 1.0, atol=1e-3).all()
+    assert all(len(f.split()) <= 2 for f in model.screen_weights)
+
+
+def test_lexical_features_are_words_and_word_pairs():
+    assert lexical_features("All women drive") == {"all", "women", "drive", "all women", "women drive"}
