@@ -113,8 +113,8 @@ class AuditWriter:
             if first is _STOP:
                 connection.close()
                 return
-            time.sleep(LINGER_SECONDS)  # let a batch gather: one INSERT for many rows
-            with self.writing:
+            with self.writing:  # held while lingering, so a flush at exit waits for this batch
+                time.sleep(LINGER_SECONDS)  # let a batch gather: one INSERT for many rows
                 close_old_connections()  # this thread's own connection: drop it if broken or too old
                 batch = self._drain(first)
                 stop = _STOP in batch

@@ -175,3 +175,15 @@ def test_refusals_and_validation_errors_over_http(setup) -> None:
         response = requests.post(url, json=body, headers=setup["headers"], timeout=10)
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
     assert requests.post(url, json=cases[0][0], timeout=10).status_code == 401
+
+
+def test_a_worker_that_stops_writes_its_queued_audit_rows_first(setup) -> None:
+    gateway = Gunicorn({"REDIS_URL": settings.REDIS_URL, "LOG_LEVEL": "warning", "GUNICORN_ACCESS_LOG": "/dev/null",
+                        **processes.test_database_env(connection.settings_dict)}, workers=1).start()
+    try:
+        response = requests.post(f"{gateway.url}/api/v1/guards/process", headers=setup["headers"], timeout=30,
+                                 json={"service_type": "tokenguard", "payload": {"text": "audit me on the way out"}})
+    finally:
+        gateway.stop()  # SIGTERM at once: the row is still in the writer's 200 ms batch window
+    assert response.status_code == 200
+    assert GuardRequest.objects.filter(request_id=response.json()["request_id"]).count() == 1
