@@ -39,6 +39,7 @@ from trustguard_data import load_halueval, split  # noqa: E402
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.trustguard import TrustGuard  # noqa: E402
+from guards.analyzers.trustguard.analyzer import grounding_model  # noqa: E402
 from guards.analyzers.trustguard.grounding import VECTOR_CACHE  # noqa: E402
 from guards.analyzers.trustguard.text import content_stems  # noqa: E402
 
@@ -191,9 +192,16 @@ def main() -> None:
     out["peer_word_overlap"] = {"tune": pairwise(base_tune),
                                 "report": {**pairwise(base_report), **classify(base_report, best_threshold(base_tune))}}
 
+    model = grounding_model()
+    weight = float(model.full.weights[-1])
+    print(f"grounding weights: similarity weight {weight:.3f} -> embeddings "
+          f"{'consulted for undecided claims' if model.uses_meaning else 'not computed (no weight)'}")
+    out["model"] = {"similarity_weight": weight, "uses_embeddings": model.uses_meaning}
     print(f"HaluEval QA, reported half ({len(report)} pairs; tuned on the other {len(tune)})")
     print(f"{'method':<26}{'pairwise':>9}{'ties':>6}{'acc@t':>7}{'P':>6}{'R':>6}{'F1':>6}{'FPR':>6}{'t':>7}")
     for label, figures in out.items():
+        if "report" not in figures:
+            continue
         r = figures["report"]
         print(f"{label:<26}{r['pairwise_accuracy']:>9.3f}{r['ties']:>6}{r['accuracy']:>7.3f}{r['precision']:>6.2f}"
               f"{r['recall']:>6.2f}{r['f1']:>6.2f}{r['fpr']:>6.2f}{r['threshold']:>7.3f}")

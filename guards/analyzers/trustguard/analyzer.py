@@ -108,7 +108,8 @@ class TrustGuard(Analyzer):
                     "Claims whose support score is below this are reported as unsupported.", min=0.0, max=1.0),
             Setting("detectors", "list", list(DETECTORS), "Detectors to run.", choices=DETECTORS, item_type="str"),
             Setting("use_embeddings", "bool", True,
-                    "Consult sentence embeddings for claims that word overlap leaves undecided (paraphrases)."),
+                    "Consult sentence embeddings for claims that word overlap leaves undecided (paraphrases), "
+                    "when the trained grounding weights give meaning a weight."),
             Setting("max_embedded_claims", "int", 1,
                     "At most this many undecided claims are compared by meaning per request "
                     "(each costs a few milliseconds of CPU).", min=0, max=64),
@@ -210,15 +211,15 @@ def _trust(parts: _Parts, support_threshold: float, *, with_sources: bool) -> fl
     for c in parts.contradictions:
         trust *= 1.0 - _CONTRADICTION_PENALTY * c.score
     for c in parts.citations:
-        if not c.found:
-            trust *= 1.0 - (_FABRICATED_CITATION_PENALTY if with_sources else _UNVERIFIED_CITATION_PENALTY)
+        penalty = _FABRICATED_CITATION_PENALTY if with_sources else _UNVERIFIED_CITATION_PENALTY
+        trust *= 1.0 - penalty * c.suspicion
     unsupported = [s.claim for s in parts.supports if s.score < support_threshold]
     confident = [m for m in parts.markers if m.kind == "overconfidence"][:_MAX_COUNTED_MARKERS]
     for m in confident:
         on_unsupported = any(_inside(m, span) for span in unsupported)
-        trust *= 1.0 - (_OVERCONFIDENT_UNSUPPORTED_PENALTY if on_unsupported else _OVERCONFIDENT_PENALTY)
-    hedges = [m for m in parts.markers if m.kind == "hedging"][:_MAX_COUNTED_MARKERS]
-    trust *= (1.0 - _HEDGE_PENALTY) ** len(hedges)
+        trust *= 1.0 - m.strength * (_OVERCONFIDENT_UNSUPPORTED_PENALTY if on_unsupported else _OVERCONFIDENT_PENALTY)
+    for m in [m for m in parts.markers if m.kind == "hedging"][:_MAX_COUNTED_MARKERS]:
+        trust *= 1.0 - _HEDGE_PENALTY * m.strength
     return min(1.0, max(0.0, trust))
 
 
@@ -280,7 +281,8 @@ def _findings(parts: _Parts, support_threshold: float, *, with_sources: bool) ->
             "abstention": ("info", "The model says it does not know."),
         }[m.kind]
         out.append(Finding(
-            type=m.kind, category="markers", severity=severity, score=0.6 if on_unsupported else 0.3,
+            type=m.kind, category="markers", severity=severity,
+            score=m.strength * (1.0 if on_unsupported or m.kind in ("refusal", "abstention") else 0.5),
             start=m.start, end=m.end, evidence=m.text, message=message, source=SOURCE,
             detail={"negated": m.negated},
         ))
@@ -298,10 +300,11 @@ def _findings(parts: _Parts, support_threshold: float, *, with_sources: bool) ->
         fabricated = with_sources
         out.append(Finding(
             type="fabricated_citation" if fabricated else "unverified_citation", category="citations",
-            severity="high" if fabricated else "low", score=0.8 if fabricated else 0.3,
+            severity=("high" if not c.partial else "medium") if fabricated else "low",
+            score=c.suspicion if fabricated else c.suspicion / 3,
             start=c.start, end=c.end, evidence=_excerpt(c.text),
             message=("Citation absent from the sources." if fabricated
                      else "Citation that cannot be checked: no sources were given."),
-            source=SOURCE, detail={"kind": c.kind},
+            source=SOURCE, detail={"kind": c.kind, "partly_in_reference": c.partial},
         ))
     return sorted(out, key=lambda f: (f.start or 0, f.end or 0))

@@ -33,6 +33,12 @@ class Citation:
     end: int
     text: str
     found: bool  # present in the sources or the prompt
+    partial: bool = False  # not found, but part of it is (the site, the author, most title words)
+
+    @property
+    def suspicion(self) -> float:
+        """How invented it looks: nothing of it in the reference is worse than a near miss."""
+        return 0.0 if self.found else (0.6 if self.partial else 0.9)
 
 
 def _norm_url(url: str) -> str:
@@ -53,27 +59,31 @@ def find_citations(output: str, reference: str) -> list[Citation]:
     out: list[Citation] = []
     taken: list[tuple[int, int]] = []
 
-    def add(kind: str, start: int, end: int, found: bool) -> None:
+    def add(kind: str, start: int, end: int, found: bool, partial: bool = False) -> None:
         if any(s < end and start < e for s, e in taken):
             return  # a DOI inside a URL is one citation
         taken.append((start, end))
-        out.append(Citation(kind, start, end, output[start:end], found))
+        out.append(Citation(kind, start, end, output[start:end], found, partial and not found))
 
     for match in _URL_RE.finditer(output):
         raw = match.group().rstrip(".,;:!?")
         norm = _norm_url(raw)
         found = norm in ref_urls or norm in ref_lower or any(r.startswith(norm) for r in ref_urls)
-        add("url", match.start(), match.start() + len(raw), found)
+        domain = norm.split("/", 1)[0]
+        add("url", match.start(), match.start() + len(raw), found, domain in ref_lower)
     for kind, pattern in (("doi", _DOI_RE), ("arxiv", _ARXIV_RE)):
         for match in pattern.finditer(output):
             raw = match.group().rstrip(".,;:!?)")
             found = _norm_text(raw).replace("arxiv: ", "arxiv:") in ref_lower.replace("arxiv: ", "arxiv:")
-            add(kind, match.start(), match.start() + len(raw), found)
+            registrant = raw.split("/", 1)[0].lower() if kind == "doi" else "\0"
+            add(kind, match.start(), match.start() + len(raw), found, registrant + "/" in ref_lower)
     for match in _AUTHOR_YEAR_RE.finditer(output):
         author, year = match.group("author").lower(), match.group("year")
-        found = bool(re.search(rf"\b{re.escape(author)}\b", ref_lower)) and year in ref_lower
-        add("author_year", match.start(), match.end(), found)
+        has_author = bool(re.search(rf"\b{re.escape(author)}\b", ref_lower))
+        add("author_year", match.start(), match.end(), has_author and year in ref_lower, has_author)
     for match in _TITLE_RE.finditer(output):
         title = _norm_text(match.group("title"))
-        add("title", match.start("title"), match.end("title"), title in ref_lower)
+        words = re.findall(r"\w+", title)
+        known = sum(bool(re.search(rf"\b{re.escape(w)}\b", ref_lower)) for w in words)
+        add("title", match.start("title"), match.end("title"), title in ref_lower, known * 2 > len(words))
     return sorted(out, key=lambda c: c.start)

@@ -74,6 +74,35 @@ class Marker:
     end: int
     text: str
     negated: bool = False
+    strength: float = 1.0  # how strongly the phrase commits (or doubts), from its wording
+
+
+
+# How much a phrase commits: "100%" / "without a doubt" more than "clearly"; "I think" doubts
+# more than "about 300". The first pattern that matches the marker's text decides.
+_STRENGTHS = {
+    "overconfidence": (
+        (re.compile(r"100|guarantee|doubt|question|proven|fact|undeniabl|indisputabl|unquestionabl|everyone|"
+                    r"everybody|no one|impossible|certain that", re.I), 1.0),
+        (re.compile(r"definitely|certainly|undoubtedly|absolutely|certain|sure|positive|confident", re.I), 0.8),
+        (re.compile(r".", re.S), 0.5),  # always, clearly, obviously, of course, proves
+    ),
+    "hedging": (
+        (re.compile(r"think|believe|guess|suppose|sure|certain|unclear|not clear|know|recall|unsure", re.I), 0.7),
+        (re.compile(r"roughly|approximately|around|about", re.I), 0.3),
+        (re.compile(r".", re.S), 0.5),  # might, may, perhaps, probably, likely, seems
+    ),
+    "refusal": ((re.compile(r".", re.S), 1.0),),
+    "abstention": ((re.compile(r".", re.S), 0.8),),
+}
+
+
+def _strength(kind: str, phrase: str) -> float:
+    return next(value for pattern, value in _STRENGTHS[kind] if pattern.search(phrase))
+
+
+def _marker(kind: str, match: re.Match[str], *, negated: bool = False) -> Marker:
+    return Marker(kind, match.start(), match.end(), match.group(), negated, _strength(kind, match.group()))
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -111,9 +140,9 @@ def find_markers(text: str) -> list[Marker]:
         word = match.group().lower()
         if _negated(text, match.start()):
             if word.split()[-1] in _NEGATION_HEDGES:
-                out.append(Marker("hedging", match.start(), match.end(), match.group(), negated=True))
+                out.append(_marker("hedging", match, negated=True))
             continue
-        out.append(Marker("overconfidence", match.start(), match.end(), match.group()))
+        out.append(_marker("overconfidence", match))
     certain = [(m.start, m.end) for m in out]
     for match in _HEDGE_RE.finditer(text):
         word = match.group().lower()
@@ -127,13 +156,13 @@ def find_markers(text: str) -> list[Marker]:
             or (match.group()[0] == "M" and re.match(r"\s+\d", text[match.end() :]))
         ):
             continue  # the month
-        out.append(Marker("hedging", match.start(), match.end(), match.group()))
+        out.append(_marker("hedging", match))
     for match in _REFUSAL_RE.finditer(text):
         if _quoted(text, match.start(), match.end()) or _NOT_THAT_RE.search(text[: match.start()]):
             continue
-        out.append(Marker("refusal", match.start(), match.end(), match.group()))
+        out.append(_marker("refusal", match))
     for match in _ABSTAIN_RE.finditer(text):
         if _quoted(text, match.start(), match.end()):
             continue
-        out.append(Marker("abstention", match.start(), match.end(), match.group()))
+        out.append(_marker("abstention", match))
     return sorted(out, key=lambda m: (m.start, m.end))

@@ -46,3 +46,12 @@ def test_it_checks_quoted_paper_titles():
 
 def test_plain_prose_with_a_name_and_a_year_is_not_a_citation():
     assert found("Smith moved to Boston in 2019.") == []
+
+
+def test_a_near_miss_looks_less_invented_than_a_citation_with_nothing_in_the_sources():
+    [same_site] = find_citations("See https://example.org/other/page.", REFERENCE)
+    [elsewhere] = find_citations("See https://nowhere.example/page.", REFERENCE)
+    [known_author] = find_citations("Smith et al. (2021) found it.", REFERENCE)
+    assert same_site.partial and not elsewhere.partial and known_author.partial
+    assert 0 < same_site.suspicion < elsewhere.suspicion
+    assert find_citations("See https://example.org/docs/page.", REFERENCE)[0].suspicion == 0

@@ -86,3 +86,12 @@ def test_it_does_not_mistake_other_uses_for_a_refusal(text):
 
 def test_it_detects_an_abstention():
     assert kinds("I don't know who won the race.") == [("abstention", "I don't know")]
+
+
+def test_strength_follows_the_wording():
+    [strong] = find_markers("It is 100% safe.")
+    [weak] = find_markers("It is clearly safe.")
+    assert strong.strength > weak.strength
+    [doubt] = find_markers("I think it was 1990.")
+    [approx] = find_markers("It was about 300 metres.")
+    assert doubt.strength > approx.strength
