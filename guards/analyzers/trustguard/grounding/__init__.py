@@ -1,0 +1,86 @@
+"""Grounding: is each claim of the output supported by the sources (or by the prompt)?
+
+Evidence is combined by two small sign-constrained logistic models trained on HaluEval's
+tuning half (``bench/train_trustguard_grounding.py``):
+
+- lexical (``features``): which content words (stemmed) of the claim occur in the evidence,
+  counting apart the words it adds beyond the question (restating the question proves
+  nothing), whether they occur in the sources' phrasing, and whether the sentence backing
+  them is the one about the question;
+- names and numbers: one found nowhere in the evidence is the strongest sign of an invented
+  answer, so besides being features they cap the claim's score (``model.ENTITY_CAP``);
+- meaning (``meaning``): MiniLM cosine between what the claim adds and its best evidence
+  sentence, only for claims missing nothing but words, and only when training gave it a
+  weight (the shipped weights give it none: see bench/README-trustguard.md).
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.trustguard.grounding.evidence import (
+    Evidence,
+    EvidenceSentence,
+    build_evidence,
+    content_pairs,
+)
+from guards.analyzers.trustguard.grounding.features import (
+    FEATURES,
+    LEXICAL_FEATURES,
+    ClaimSupport,
+    claim_features,
+)
+from guards.analyzers.trustguard.grounding.meaning import (
+    VECTOR_CACHE,
+    Embed,
+    add_similarity,
+    claims_to_embed,
+)
+from guards.analyzers.trustguard.grounding.model import ENTITY_CAP, WEIGHTS_PATH, GroundingModel
+from guards.analyzers.trustguard.text import Span
+
+__all__ = [
+    "ENTITY_CAP", "FEATURES", "LEXICAL_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
+    "Evidence", "EvidenceSentence", "GroundingModel", "add_similarity", "build_evidence", "claim_features",
+    "claims_to_embed", "content_pairs", "ground_claims", "grounding_score",
+]
+
+
+def ground_claims(
+    claims: list[Span],
+    evidence: Evidence,
+    model: GroundingModel,
+    *,
+    embed: Embed | None = None,
+    max_embedded_claims: int = 1,
+) -> list[ClaimSupport]:
+    """Score every claim; embeddings are used only for the claims lexical evidence leaves open.
+
+    When a claim is already clearly unsupported, the output's verdict is settled and the
+    open claims are left lexical: meaning could only move the score a little, at the cost
+    of most of the request's CPU time.
+    """
+    results: list[ClaimSupport] = []
+    for claim in claims:
+        _features, support = claim_features(claim, evidence)
+        support.score = model.score(support)
+        results.append(support)
+    if embed is None or not model.uses_meaning:
+        return results
+    open_claims = claims_to_embed(results, model, max_embedded_claims)
+    add_similarity(open_claims, evidence, embed)
+    for r in open_claims:
+        r.score = model.score(r, with_meaning=True)
+    return results
+
+
+def grounding_score(supports: list[ClaimSupport]) -> float | None:
+    """One figure for the whole output: half the weakest claim, half the length-weighted mean.
+
+    The weakest claim matters most (one invented name spoils an answer), the mean keeps
+    a long, mostly grounded answer from scoring like a wholly invented one. ``None`` when
+    the output makes no checkable claim.
+    """
+    if not supports:
+        return None
+    weights = [max(1, len(s.claim.text)) for s in supports]
+    mean = sum(w * s.score for w, s in zip(weights, supports, strict=True)) / sum(weights)
+    return 0.5 * min(s.score for s in supports) + 0.5 * mean

@@ -1,0 +1,75 @@
+"""The reference material of one request (sources, or the prompt), indexed once for every claim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from guards.analyzers.trustguard.text import Span, capitalised_words, number_values, sentences, tokens
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSentence:
+    passage: int  # index into ``sources``; -1 for the prompt
+    span: Span
+    stems: frozenset[str]
+
+
+@dataclass(slots=True)
+class Evidence:
+    """The reference material of one request, indexed once."""
+
+    sentences: list[EvidenceSentence]
+    stems: frozenset[str]
+    numbers: frozenset[str]
+    prompt_stems: frozenset[str]
+    prompt_sentences: list[EvidenceSentence]  # empty when the prompt is itself the reference
+    known_names: frozenset[str]  # words the reference writes capitalised mid-sentence
+    from_prompt: bool  # no sources were given: the prompt is the reference
+    pairs: frozenset[tuple[str, str]] = frozenset()  # adjacent content stems, in order
+    by_stem: dict[str, list[int]] = field(default_factory=dict)  # stem -> sentences holding it
+
+    def __post_init__(self) -> None:
+        for i, item in enumerate(self.sentences):
+            for s in item.stems:
+                self.by_stem.setdefault(s, []).append(i)
+
+
+_EVIDENCE_REACH = 3
+
+
+def build_evidence(prompt: str, sources: list[str]) -> Evidence:
+    """Index the sources (or the prompt when there are none) sentence by sentence."""
+    from_prompt = not any(s.strip() for s in sources)
+    passages = [(-1, prompt)] if from_prompt else list(enumerate(sources))
+    items: list[EvidenceSentence] = []
+    all_numbers: set[str] = set()
+    for index, passage in passages:
+        all_numbers |= number_values(passage)
+        items.extend(_index_sentences(index, passage))
+    all_stems = frozenset().union(*(item.stems for item in items))
+    prompt_stems = frozenset(t.stem for t in tokens(prompt) if t.is_content)
+    prompt_items = [] if from_prompt else _index_sentences(-1, prompt)
+    known = capitalised_words("\n".join([prompt, *sources]))
+    pairs = frozenset(p for item in items for p in content_pairs(item.span.text, reach=_EVIDENCE_REACH))
+    return Evidence(items, all_stems, frozenset(all_numbers), prompt_stems, prompt_items, known, from_prompt, pairs)
+
+
+def content_pairs(text: str, *, reach: int = 1) -> set[tuple[str, str]]:
+    """Ordered content-stem pairs at most ``reach`` content words apart ("john brown").
+
+    The evidence side uses a longer reach, so a claim that drops a word from a source
+    phrase ("moved to Thursday" from "moved from Monday to Thursday") still matches.
+    """
+    stems = [t.stem for t in tokens(text) if t.is_content or t.lower.isdigit()]
+    return {(a, b) for i, a in enumerate(stems) for b in stems[i + 1 : i + 1 + reach]}
+
+
+def _index_sentences(index: int, passage: str) -> list[EvidenceSentence]:
+    return [
+        EvidenceSentence(
+            index, sentence, frozenset(t.stem for t in tokens(sentence.text) if t.is_content or t.lower.isdigit())
+        )
+        for sentence in sentences(passage)
+    ]
+
+
