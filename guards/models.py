@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -111,7 +109,3 @@ class GuardRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.guard} {self.outcome}"
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4())

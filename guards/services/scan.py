@@ -20,6 +20,7 @@ from django.conf import settings
 from guards.analyzers.registry import GUARDS
 from guards.errors import GuardNotEnabled, GuardNotInKeyScope, GuardTimeout
 from guards.models import GuardRequest
+from guards.services.audit import AuditEntry
 from guards.services.config import tenant_guards_resolve
 from guards.services.runner import (
     Caller,
@@ -112,9 +113,14 @@ def guards_scan(
             result = future.result(timeout=max(0.0, deadline - time.perf_counter()))
         except FutureTimeout:
             # In-process analyzers cannot be interrupted; the answer is dropped when it comes.
+            error = GuardTimeout(f"{call.guard} did not answer within {options.timeout:g}s.")
             result = RunResult(guard=call.guard, service_used=call.guard, processing_time=options.timeout,
-                               outcome=GuardRequest.Outcome.TIMEOUT, backend="-",
-                               error=GuardTimeout(f"{call.guard} did not answer within {options.timeout:g}s."))
+                               outcome=GuardRequest.Outcome.TIMEOUT, backend="-", error=error,
+                               audit=AuditEntry(request_id=request_id, tenant_id=caller.tenant_id, guard=call.guard,
+                                                outcome=GuardRequest.Outcome.TIMEOUT,
+                                                latency_ms=options.timeout * 1000, key_id=caller.key_id,
+                                                key_prefix=caller.key_prefix, error_code=error.code,
+                                                client_type=options.client_type))
         guard_finish(result=result, caller=caller)
         results.append(result)
     return ScanResult(decision=overall_decision(results), complete=all(r.success for r in results),

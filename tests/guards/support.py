@@ -41,3 +41,17 @@ class BrokenGuard(Analyzer):
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
         raise RuntimeError("boom with a secret sk-live-123")
+
+
+class SleepyGuard(Analyzer):
+    """Takes ``delay`` seconds: an in-process analyzer that cannot be interrupted."""
+
+    name = "sleepyguard"
+    version = "0.0.1"
+    settings_schema = SettingsSchema((Setting("delay", "float", 1.5, min=0.0, max=5.0),))
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        import time
+
+        time.sleep(settings["delay"])
+        return GuardResult(decision="allow", score=0.0, version=self.version)

@@ -70,3 +70,13 @@ def test_a_listed_unknown_guard_is_404(api_client) -> None:
 def test_scan_validates_strictly(api_client) -> None:
     response = api_client.post(URL, {"txt": "x"}, format="json")
     assert response.status_code == 400 and "text" in response.json()["error"]["fields"]
+
+
+def test_a_guard_that_overruns_the_deadline_is_reported_as_timed_out(api_client, guards_on, guard_config) -> None:
+    guard_config("sleepyguard")
+    response = api_client.post(URL, {"text": "quiet", "guards": ["shoutguard", "sleepyguard"], "timeout": 0.2},
+                               format="json")
+    results = {r["service_type"]: r for r in response.json()["results"]}
+    assert results["sleepyguard"]["error"]["code"] == "guard_timeout"
+    assert results["shoutguard"]["success"] is True
+    assert GuardRequest.objects.get(guard="sleepyguard").outcome == "timeout"
