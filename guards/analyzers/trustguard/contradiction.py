@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guards.analyzers.trustguard.text import Span, numbers, stem, tokens
+from guards.analyzers.trustguard.text import Span, is_negator, negated, numbers, stem, tokens
 
-_NEGATORS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"})
 _ANTONYM_PAIRS = (
     ("true", "false"), ("safe", "unsafe"), ("safe", "dangerous"), ("increase", "decrease"),
     ("increase", "reduce"), ("rise", "fall"), ("rose", "fell"), ("more", "less"), ("more", "fewer"),
@@ -59,12 +58,12 @@ class _Claim:
 
 def _analyse(span: Span) -> _Claim:
     toks = tokens(span.text, span.start)
-    negated = sum(t.lower in _NEGATORS or t.lower.endswith("n't") for t in toks) % 2 == 1
+    is_negated = negated(span.text)
     polar = frozenset(t.stem for t in toks if t.stem in _ANTONYMS)
     stems = frozenset(
-        t.stem for t in toks if t.is_content and t.stem not in _ANTONYMS and t.lower not in _NEGATORS
+        t.stem for t in toks if t.is_content and t.stem not in _ANTONYMS and not is_negator(t)
     )
-    return _Claim(span, stems, negated, polar, frozenset(v for v, _ in numbers(span.text)))
+    return _Claim(span, stems, is_negated, polar, frozenset(v for v, _ in numbers(span.text)))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

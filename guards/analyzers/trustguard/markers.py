@@ -15,10 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NEGATORS = re.compile(
-    r"\b(?:not|never|no|hardly|n't|cannot|can't|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|without)\b",
-    re.IGNORECASE,
-)
+from guards.analyzers.trustguard.text import is_negator, tokens
 
 _OVERCONFIDENT = (
     r"definitely", r"certainly", r"undoubtedly", r"unquestionably", r"indisputabl[ey]", r"undeniabl[ey]",
@@ -127,8 +124,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 def _negated(text: str, start: int) -> bool:
     """A negator in the three words before ``start``, within the same clause."""
     window = re.split(r"[.;:!?,\n]", text[max(0, start - 40) : start])[-1]
-    words = re.findall(r"[\w']+", window)[-3:]
-    return bool(_NEGATORS.search(" ".join(words)))
+    return any(is_negator(t) or t.lower == "hardly" for t in tokens(window)[-3:])
 
 
 def find_markers(text: str) -> list[Marker]:

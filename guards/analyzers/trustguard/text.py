@@ -105,6 +105,31 @@ class Token:
         return self.text[:1].isupper()
 
 
+NEGATORS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"})
+
+
+def is_negator(token: Token) -> bool:
+    return token.lower in NEGATORS or token.lower.endswith("n't")
+
+
+def negated(text: str) -> bool:
+    """An odd number of negators ("is not safe"; "is not not safe" is not negated).
+
+    Capitalised negators inside a sentence belong to names ("Rebel Without a Cause", "No
+    Fences"), and an opening "No," answers a question without negating what follows.
+    """
+    count = 0
+    for t in _tokens(text):
+        if not is_negator(t):
+            continue
+        if t.text[:1].isupper() and not _starts_sentence(text, t.start):
+            continue
+        if t.lower == "no" and text[t.end : t.end + 1] == ",":
+            continue
+        count += 1
+    return count % 2 == 1
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A stretch of text located by offsets (a sentence, a clause, a name)."""

@@ -96,6 +96,8 @@ def build_findings(parts: Parts, support_threshold: float, *, with_sources: bool
             reasons.append("names not in the reference: " + ", ".join(n.text for n in s.missing_names))
         if s.missing_numbers:
             reasons.append("figures not in the reference: " + ", ".join(n.text for n in s.missing_numbers))
+        if s.negates_source:
+            reasons.append("the reference says the opposite")
         if s.missing_words and not reasons:
             reasons.append("words not in the reference: " + ", ".join(s.missing_words[:8]))
         out.append(Finding(
@@ -109,6 +111,7 @@ def build_findings(parts: Parts, support_threshold: float, *, with_sources: bool
                 "closest_evidence": None if s.evidence is None else excerpt(s.evidence.text),
                 "missing_names": [{"text": n.text, "start": n.start, "end": n.end} for n in s.missing_names],
                 "missing_numbers": [{"text": n.text, "start": n.start, "end": n.end} for n in s.missing_numbers],
+                "negates_source": s.negates_source,
                 "features": {k: round(v, 4) for k, v in s.features.items()},
             },
         ))

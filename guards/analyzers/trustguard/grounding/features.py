@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 
 from guards.analyzers.trustguard.grounding.evidence import Evidence
-from guards.analyzers.trustguard.text import Span, names, numbers, tokens
+from guards.analyzers.trustguard.text import Span, names, negated, numbers, tokens
 
 LEXICAL_FEATURES = (
     "coverage",  # share of the claim's content stems found in the evidence
@@ -26,6 +26,7 @@ FEATURES = (*LEXICAL_FEATURES, "similarity")
 # A long sentence restating its sources uses some words of its own ("stands" for "is"):
 # one missing word per this many content words is not counted against it.
 _PARAPHRASE_EVERY = 6
+_SAME_STATEMENT = 0.6  # best-sentence coverage from which opposite polarity means "negates the source"
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class ClaimSupport:
     missing_names: list[Span] = field(default_factory=list)
     missing_numbers: list[Span] = field(default_factory=list)
     missing_words: list[str] = field(default_factory=list)
+    negates_source: bool = False  # its best evidence sentence says the same thing with the opposite polarity
 
 
 def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], ClaimSupport]:
@@ -82,6 +84,12 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         "phrase_coverage": _phrase_coverage(claim.text, evidence, coverage),
         "question_relevance": _question_relevance(novel, evidence),
     }
+    # "The office is not in Delhi" matches "the office is in Delhi" word for word.
+    # A bare noun phrase ("director") has no polarity to compare.
+    negates = (
+        best is not None and len(stems) >= 2 and best_cov >= _SAME_STATEMENT
+        and negated(claim.text) != negated(best.span.text)
+    )
     support = ClaimSupport(
         claim=claim,
         score=0.0,
@@ -91,6 +99,7 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         missing_names=missing_names,
         missing_numbers=missing_numbers,
         missing_words=missing,
+        negates_source=negates,
     )
     return features, support
 

@@ -60,10 +60,14 @@ def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: 
     The weakest claims go first: they weigh most in the output's score.
     """
     low, high = model.ambiguous
-    if limit <= 0 or any(s.score < low and (s.missing_names or s.missing_numbers) for s in supports):
+    if limit <= 0 or any(s.score < low and _decided(s) for s in supports):
         return []
-    candidates = [s for s in supports if s.score <= high and not s.missing_names and not s.missing_numbers]
+    candidates = [s for s in supports if s.score <= high and not _decided(s)]
     return sorted(candidates, key=lambda s: s.score)[:limit]
+
+
+def _decided(s: ClaimSupport) -> bool:
+    return bool(s.missing_names or s.missing_numbers or s.negates_source)
 
 
 def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embed) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 from guards.analyzers.trustguard.grounding.features import FEATURES, LEXICAL_FEATURES, ClaimSupport
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "data" / "grounding_weights.json"
-ENTITY_CAP = 0.25  # most a claim naming an unknown name or figure can score
+ENTITY_CAP = 0.25  # most a claim naming an unknown name or figure (or negating its source) can score
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +55,15 @@ class GroundingModel:
         return bool(self.full.weights[FEATURES.index("similarity")] > 0)
 
     def score(self, support: ClaimSupport, *, with_meaning: bool = False) -> float:
-        """The claim's support in [0, 1]; a name or figure absent from the reference caps it at ``ENTITY_CAP``.
+        """The claim's support in [0, 1], capped at ``ENTITY_CAP`` for a name or figure absent
+        from the reference or a statement the reference makes with the opposite polarity.
 
         The cap is a rule, not a weight: however well the rest of the sentence matches,
-        "founded in 1952" is not supported by a source that says 1934.
+        "founded in 1952" is not supported by a source that says 1934, nor "is not in Delhi"
+        by one that says "is in Delhi".
         """
         value = (self.full if with_meaning else self.lexical)(support.features)
-        if support.missing_names or support.missing_numbers:
+        if support.missing_names or support.missing_numbers or support.negates_source:
             value *= ENTITY_CAP  # scaled, not clipped: two such claims still rank by the rest
         return value
 

@@ -65,3 +65,14 @@ def test_it_normalises_numbers_and_number_words():
     assert values == {"1200", "12", "3.5"}
     for _value, span in numbers(text):
         assert text[span.start : span.end] == span.text
+
+
+def test_negation_counts_real_negators_only():
+    from guards.analyzers.trustguard.text import negated
+
+    assert negated("The drug is not safe.")
+    assert negated("It isn't open.")
+    assert not negated("It is not not allowed.")
+    assert not negated("He starred in Rebel Without a Cause.")  # part of a title
+    assert not negated("No, Joseph Roth was a journalist.")  # an answer particle
+    assert negated("No one survived the crash.")

@@ -148,3 +148,16 @@ def test_meaning_is_not_computed_when_training_gave_it_no_weight():
     [claim] = ground_claims(split_claims("The group's headquarters sit in Delhi."), evidence, meaning_model(0.0),
                             embed=failing_embed)
     assert "similarity" not in claim.features
+
+
+def test_a_claim_negating_its_source_sentence_is_unsupported():
+    [negated] = ground("The Oberoi Group does not have its head office in Delhi.")
+    assert negated.negates_source and negated.score <= ENTITY_CAP
+    [affirmed] = ground("The Oberoi Group has its head office in Delhi.")
+    assert not affirmed.negates_source and affirmed.score >= 0.5
+
+
+def test_a_negation_the_source_shares_is_supported():
+    source = ["The drug is not approved for children under twelve."]
+    [claim] = ground("The drug is not approved for children.", sources=source, prompt="Is the drug approved?")
+    assert not claim.negates_source and claim.score >= 0.5
