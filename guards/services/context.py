@@ -33,17 +33,20 @@ class TenantBackendHealth:
     def snapshot(self) -> list[dict[str, Any]]:
         out = []
         for spec in self.backends:
-            entry: dict[str, Any] = {"backend": spec.name, "kind": spec.kind, "active": spec.active}
+            entry: dict[str, Any] = {"name": spec.name, "kind": spec.kind, "active": spec.active,
+                                     "breaker_state": "closed", "recent_calls": 0, "latency_p50_ms": None,
+                                     "latency_p95_ms": None, "error_rate": None}
             if spec.is_remote:
                 breaker = CircuitBreaker(spec.id, spec.name)
-                latencies = breaker.recent_latencies_ms()
-                entry.update(
-                    breaker_state=breaker.state(), recent_calls=len(latencies),
-                    latency_ms_p50=round(statistics.median(latencies), 2) if latencies else None,
-                    latency_ms_max=round(max(latencies), 2) if latencies else None,
-                )
-            else:
-                entry.update(breaker_state="closed", recent_calls=None, latency_ms_p50=None, latency_ms_max=None)
+                calls = breaker.recent_calls()
+                latencies = sorted(latency for latency, _ in calls)
+                entry["breaker_state"] = breaker.state()
+                if calls:
+                    entry.update(
+                        recent_calls=len(calls), latency_p50_ms=round(statistics.median(latencies), 2),
+                        latency_p95_ms=round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2),
+                        error_rate=round(sum(not ok for _, ok in calls) / len(calls), 3),
+                    )
             out.append(entry)
         return out
 

@@ -56,10 +56,11 @@ def test_failures_outside_the_window_do_not_add_up() -> None:
     assert breaker.record_failure() == "closed"
 
 
-def test_it_keeps_recent_latencies_for_the_health_snapshot(breaker) -> None:
+def test_it_keeps_recent_calls_for_the_health_snapshot(breaker) -> None:
     breaker.record_success(10.0)
-    breaker.record_success(30.0)
-    assert breaker.recent_latencies_ms() == [30.0, 10.0]
+    breaker.record_failure(30.0)
+    breaker.record_failure()
+    assert breaker.recent_calls() == [(0.0, False), (30.0, False), (10.0, True)]
 
 
 def test_without_redis_the_same_rules_hold_in_process(settings) -> None:

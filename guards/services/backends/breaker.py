@@ -12,6 +12,7 @@ Without Redis (the embedded development default) the same rules run in process m
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -151,7 +152,8 @@ class CircuitBreaker:
         self.policy = policy or BreakerPolicy.from_settings()
 
     def _run(self, op: str, latency_ms: float | None = None) -> tuple[bool, str]:
-        latency = "" if latency_ms is None else f"{latency_ms:.3f}"
+        # Recent calls are kept as latencies, failures negated: one list gives latency and error rate.
+        latency = "" if latency_ms is None else f"{-latency_ms if op == 'failure' else latency_ms:.3f}"
         client = _redis()
         if client is None:
             allowed, state = _LocalState.apply(self.key, op, self.policy, latency)
@@ -175,13 +177,14 @@ class CircuitBreaker:
         return self._run("success", latency_ms)[1]
 
     def record_failure(self, latency_ms: float | None = None) -> str:
-        return self._run("failure", latency_ms)[1]
+        return self._run("failure", latency_ms if latency_ms is not None else 0.0)[1]
 
-    def recent_latencies_ms(self) -> list[float]:
+    def recent_calls(self) -> list[tuple[float, bool]]:
+        """The last 50 calls, newest first, as (latency in ms, succeeded)."""
         client = _redis()
-        if client is None:
-            return _LocalState.latencies(self.key)
-        return [float(v) for v in client.lrange(self.latency_key, 0, -1)]
+        raw = _LocalState.latencies(self.key) if client is None else client.lrange(self.latency_key, 0, -1)
+        values = [float(v) for v in raw]
+        return [(abs(v), math.copysign(1.0, v) > 0) for v in values]  # -0.0 is a failure too
 
     def reset(self) -> None:
         client = _redis()
