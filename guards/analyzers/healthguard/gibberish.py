@@ -4,8 +4,9 @@ Real words in a language are made of letter sequences that language uses; keyboa
 mash ("asdkjh qwpeoi") and random letters are not. A trigram model of English letter
 sequences (``data/charlm.npz``, trained by ``bench/train_healthguard_charlm.py`` on the
 tuning split of public text, not on the reported split) gives each Latin-script word its
-average log-probability per letter; implausible words that cluster into spans are
-gibberish. The threshold was tuned together with the model and ships in the same file.
+average log-probability per letter; runs of implausible words whose letters are, on average, very
+unlikely are gibberish. The thresholds were tuned together with the model and ship in
+the same file.
 Acronyms, handles, hashtags, URLs and code-like tokens are not scored.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,7 @@ class CharModel:
     logprobs: np.ndarray  # [a, b, c] = log2 P(c | a b)
     word_threshold: float  # words below this mean log2-prob per letter are implausible
     min_span_letters: int  # a gibberish span has at least this many letters
+    span_threshold: float  # ... and a mean log2-prob per letter at most this
     # Scores depend only on ``logprobs``; copies made with dataclasses.replace share it.
     cache: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -60,13 +63,14 @@ def load_model(path: Path = MODEL_PATH) -> CharModel:
         with _lock:
             data = np.load(path)
             model = CharModel(data["logprobs"].astype(np.float64), float(data["word_threshold"]),
-                              int(data["min_span_letters"]))
+                              int(data["min_span_letters"]), float(data["span_threshold"]))
             if path != MODEL_PATH:
                 return model
             _model = model
     return _model
 
 
+@lru_cache(maxsize=65536)
 def _ascii_fold(word: str) -> str | None:
     folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
     folded = folded.replace("'", "").replace("\u2019", "").lower()
@@ -145,11 +149,12 @@ def gibberish_findings(text: str, source: str, model: CharModel | None = None) -
         # long to count.
         common = [w for w in run if not w.name_like]
         common_letters = sum(w.letters for w in common)
-        if common_letters >= model.min_span_letters and (
+        # One odd word is noise; the evidence of a span is its letters' mean likelihood.
+        mean_lp = sum(w.logprob * w.letters for w in run) / letters if letters else 0.0
+        if common_letters >= model.min_span_letters and mean_lp <= model.span_threshold and (
                 len(common) >= 2 or common_letters >= 3 * model.min_span_letters):
-            mean_lp = sum(w.logprob * w.letters for w in run) / letters
             # Further below the threshold, and longer, is surer.
-            score = min(1.0, 0.5 + 0.15 * max(0.0, model.word_threshold - mean_lp) + 0.01 * letters)
+            score = min(1.0, 0.5 + 0.15 * max(0.0, model.span_threshold - mean_lp) + 0.01 * letters)
             start, end = run[0].start, run[-1].end
             gib_letters += letters
             findings.append(Finding(

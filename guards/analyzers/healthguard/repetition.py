@@ -36,11 +36,13 @@ class Loop:
     kind: str  # token_loop | char_loop
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """``(start, length)`` of each run of True in ``mask``."""
+def _runs(mask: np.ndarray, min_length: int) -> list[tuple[int, int]]:
+    """``(start, length)`` of each run of True in ``mask`` at least ``min_length`` long."""
     padded = np.concatenate(([0], mask.view(np.int8), [0]))
     edges = np.flatnonzero(np.diff(padded))
-    return [(int(s), int(e - s)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+    starts, ends = edges[::2], edges[1::2]
+    keep = (ends - starts) >= min_length
+    return [(int(s), int(e - s)) for s, e in zip(starts[keep], ends[keep], strict=True)]
 
 
 def _phase(tokens: list[tuple[int, int, str]], text: str, start: int, region_end: int, p: int,
@@ -70,10 +72,9 @@ def find_loops(text: str, *, min_repeats: int = 3, min_word_repeats: int = 4) ->
         equal = ids[:-p] == ids[p:]
         if np.count_nonzero(equal) < (need - 1) * p:
             continue  # not enough matching pairs for even one loop of this period
-        for run_start, length in _runs(equal):
+        # ``need`` copies of a period-p unit are (need - 1) * p equal pairs in a row.
+        for run_start, length in _runs(equal, (need - 1) * p):
             region_end = run_start + length + p  # every token of the periodic stretch
-            if (region_end - run_start) // p < need:
-                continue
             start = _phase(tokens, text, run_start, region_end, p, need)
             repeats = (region_end - start) // p
             end_tok = start + repeats * p  # whole copies only

@@ -12,6 +12,9 @@ from guards.analyzers.healthguard.gibberish import gibberish_findings, load_mode
     "Please review https://example.com/xq7/zzkq and ping @jdoe_92 about #devops.",
     "Set user_id and x86 flags, then call parseHTTPResponse on the NASA API.",
     "Strength, rhythm and twelfth-century crypts are unusual but real English words.",
+    "The epic poem describes a zombie apocalypse in heroic verse.",
+    "Photosynthesis, mitochondria, chlorophyll and xylem in bryophytes.",
+    "Zooey Deschanel met Leif Erikson and Aaron Przybyszewski in Szczecin.",
     "日本語の文章は評価しません。",
     "",
 ])
