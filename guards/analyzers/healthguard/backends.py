@@ -32,6 +32,8 @@ def normalise(entry: dict[str, Any]) -> dict[str, Any]:
         "latency_p50_ms": _num(entry, "latency_p50_ms", "p50_ms", "latency_ms.p50", "latency.p50"),
         "latency_p95_ms": _num(entry, "latency_p95_ms", "p95_ms", "latency_ms.p95", "latency.p95"),
         "error_rate": _num(entry, "error_rate", "errors.rate"),
+        "recent_calls": _num(entry, "recent_calls"),
+        "active": entry.get("active"),
     }
 
 

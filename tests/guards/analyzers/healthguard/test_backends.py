@@ -24,14 +24,15 @@ def test_open_breakers_errors_and_slowness_are_reported_per_backend():
     provider = Provider([
         {"guard": "securityguard", "kind": "http", "breaker_state": "open", "error_rate": 0.4,
          "latency_ms": {"p50": 40, "p95": 2500}},
-        {"name": "tokenguard", "kind": "inprocess", "breaker_state": "closed", "p50_ms": 1.2, "p95_ms": 3.0,
-         "error_rate": 0.0},
+        {"name": "tokenguard", "kind": "inprocess", "breaker_state": "closed", "latency_p50_ms": 1.2,
+         "latency_p95_ms": 3.0, "error_rate": 0.0, "recent_calls": 40, "active": True},
     ])
     report, findings = backend_report(provider, SETTINGS_)
     assert report["status"] == "degraded"
     assert [b["status"] for b in report["backends"]] == ["down", "healthy"]
     assert report["backends"][0]["latency_p95_ms"] == 2500.0
     assert report["backends"][1]["latency_p50_ms"] == 1.2
+    assert (report["backends"][1]["recent_calls"], report["backends"][1]["active"]) == (40, True)
     assert sorted(f.type for f in findings) == ["backend_errors", "backend_slow", "backend_unavailable"]
 
 
