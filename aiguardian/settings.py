@@ -245,7 +245,8 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # s
 # verify during a rotation). Kept apart from SECRET_KEY and never in the database.
 _DEV_API_KEY_PEPPER = "aiguardian-development-api-key-pepper-not-for-production"
 API_KEY_PEPPERS = [p.strip() for p in env.list("API_KEY_PEPPERS", default=[]) if p.strip()]
-if IS_PRODUCTION and (not API_KEY_PEPPERS or any(len(p) < 32 or p == _DEV_API_KEY_PEPPER for p in API_KEY_PEPPERS)):
+# A standalone guard service never sees API keys, so it does not need the pepper.
+if IS_PRODUCTION and not GUARD_SERVICE_NAME and (not API_KEY_PEPPERS or any(len(p) < 32 or p == _DEV_API_KEY_PEPPER for p in API_KEY_PEPPERS)):
     config.fail("API_KEY_PEPPERS: required in production (comma-separated random values, each at least 32 characters)")
 API_KEY_PEPPERS = API_KEY_PEPPERS or [_DEV_API_KEY_PEPPER]
 API_KEY_CACHE_TTL = env.int("API_KEY_CACHE_TTL", default=300)  # seconds; writes invalidate at once

@@ -39,7 +39,7 @@ def boot(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ENV", "API_KEY_PEPPERS",
                           "AWS_SECRETS_ENABLED"}}
-    clean.update(DJANGO_SETTINGS_MODULE="aiguardian.settings", **env)
+    clean.update({"DJANGO_SETTINGS_MODULE": "aiguardian.settings", **env})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
         cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
@@ -89,3 +89,13 @@ def test_development_defaults_need_nothing_installed():
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == [
         "django_prometheus.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache", "False"]
+
+
+def test_a_guard_service_starts_in_production_without_the_api_key_pepper():
+    env = {**PRODUCTION, "GUARD_SERVICE_NAME": "tokenguard", "GUARD_SERVICE_TOKEN": "t" * 40,
+           "DJANGO_SETTINGS_MODULE": "guards.service.settings"}
+    env.pop("API_KEY_PEPPERS")
+    result = boot(**env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    gateway = boot(**{**PRODUCTION, "API_KEY_PEPPERS": ""})
+    assert "configuration error: API_KEY_PEPPERS:" in gateway.stderr
