@@ -265,3 +265,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.APIKeyAuthentication",
     "accounts.authentication.ClerkJWTAuthentication",
 ]
+
+# --- Serving ---------------------------------------------------------------------------------
+# Load every in-process guard's models when a worker starts (slower boot, no slow first request).
+GUARDS_WARM_UP = env.bool("GUARDS_WARM_UP", default=IS_PRODUCTION)
