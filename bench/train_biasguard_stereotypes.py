@@ -43,7 +43,7 @@ from sklearn.feature_extraction import DictVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: E402
 
-from guards.analyzers.biasguard.stereotypes import MAX_CHARS, MODEL_PATH, lexical_features  # noqa: E402
+from guards.analyzers.biasguard.stereotypes import MODEL_PATH, embedding_input, lexical_features  # noqa: E402
 from guards.analyzers.embeddings import get_embedder  # noqa: E402
 
 C_GRID = (0.25, 1.0, 4.0)
@@ -141,7 +141,7 @@ def main() -> None:
     negatives, _ = split(load_controls(args.controls or default_controls(args.crows)))
     rows = positives + negatives + neutral_templates(NEUTRAL_TEMPLATES)
     labels = np.array([r.label for r in rows])
-    vectors = get_embedder().embed([r.text[:MAX_CHARS] for r in rows])
+    vectors = get_embedder().embed([embedding_input(r.text) for r in rows])
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
 
     best = None

@@ -60,8 +60,8 @@ class BiasGuard(Analyzer):
         Setting("stereotype_threshold", "float", 0.5,
                 "Stereotype-model probability that makes a finding (0.5 = tuned on CrowS-Pairs).",
                 min=0.0, max=1.0),
-        Setting("max_embedded_sentences", "int", 2,
-                "Sentences per request the stereotype model reads (about 5 ms each).", min=0, max=64),
+        Setting("max_embedded_sentences", "int", 1,
+                "Sentences per request the stereotype model reads (5-10 ms each on one core).", min=0, max=64),
     ))
 
     def __init__(self) -> None:
@@ -133,9 +133,9 @@ class BiasGuard(Analyzer):
             if claims.get(index) or len(sentence.value.split()) < MIN_WORDS_TO_EMBED:
                 continue  # the pattern already reported this sentence's claim
             prior = model.screen(sentence.value)
+            if prior < model.screen_threshold:
+                continue  # does not read like a stereotype at all: not worth 5-10 ms of embedding
             identity = groups.first_identity(sentence.value)
-            if identity is None and prior < model.screen_threshold:
-                continue  # names no group and does not read like a stereotype: not worth 5 ms
             # The claim is anchored at its group word, else just after any framing words.
             anchor = (sentence.start + identity.start() if identity
                       else frames.claim_start(text, sentence.start, sentence.end))
@@ -144,7 +144,7 @@ class BiasGuard(Analyzer):
         candidates = [(sentence, anchor) for _, sentence, anchor in ranked[: settings["max_embedded_sentences"]]]
         if not candidates:
             return [], 0
-        scores = model.score([s.value for s, _ in candidates])
+        scores = model.score([s.value for s, _ in candidates], [a - s.start for s, a in candidates])
         out = []
         for (sentence, anchor), result in zip(candidates, scores, strict=True):
             if result.probability < _threshold(text, anchor, sentence, settings["stereotype_threshold"]):
