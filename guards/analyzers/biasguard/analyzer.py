@@ -60,6 +60,8 @@ class BiasGuard(Analyzer):
         Setting("stereotype_threshold", "float", 0.5,
                 "Stereotype-model probability that makes a finding (0.5 = tuned on CrowS-Pairs).",
                 min=0.0, max=1.0),
+        Setting("max_findings", "int", 200,
+                "Findings returned at most (the highest-scoring); the score uses them all.", min=1, max=5000),
         Setting("max_embedded_sentences", "int", 1,
                 "Sentences per request the stereotype model reads (5-10 ms each on one core).", min=0, max=64),
     ))
@@ -178,6 +180,11 @@ class BiasGuard(Analyzer):
         rewritten = neutral_text(text, findings)
         if rewritten is not None:
             data["neutral_text"] = rewritten
+        limit = settings["max_findings"]
+        if len(findings) > limit:
+            data["findings_omitted"] = len(findings) - limit
+            kept = sorted(findings, key=lambda f: -f.score)[:limit]
+            findings = sorted(kept, key=lambda f: (f.start if f.start is not None else -1, -f.score))
         return GuardResult(
             decision=decide(score, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"]),
             score=score, findings=findings, data=data, version=self.version, timings_ms=timings,

@@ -158,3 +158,12 @@ def test_the_result_serialises_with_version_and_timings(analyze):
     assert data["analyzer_version"] == BiasGuard.version
     assert set(data["timings_ms"]) >= {"lexicon", "generalisations", "offensive"}
     json.dumps(data)
+
+
+def test_findings_are_capped_keeping_the_strongest(analyze):
+    text = "The chairman agreed. " * 30 + "All women are bad drivers."
+    result = analyze(text, settings={"max_findings": 5})
+    assert len(result.findings) == 5
+    assert result.data["findings_omitted"] == 26
+    assert result.findings[-1].type == "generalisation"
+    assert result.data["categories"]["gender"]["findings"] == 31
