@@ -30,8 +30,9 @@ from guards.analyzers.biasguard.text import Span, excerpt, fold, redact
 
 MODEL_PATH = Path(__file__).parent / "data" / "offensive_model.json"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the profanity vectorizer's token pattern
-# A word counts as the offensive part of a sentence when it alone pushes the SVM this far.
-WORD_CONTRIBUTION = 0.15
+# A word counts as the offensive part of a sentence when it alone pushes the SVM this far
+# (the model also leans on words like "women" or "bad" a little; those are not the insult).
+WORD_CONTRIBUTION = 1.0
 
 _INSULT_WORDS = (
     r"idiots?|morons?|imbeciles?|losers?|bitch(?:es)?|bastards?|assholes?|dumbass(?:es)?|jackass(?:es)?|"
@@ -149,10 +150,10 @@ def scan(model: OffensiveModel, text: str, sentences: list[Span], slur_spans: li
         probability, words, insult_spans = _assess(model, text, sentence, slur_spans)
         best = max(best, probability)
         if probability >= threshold:
-            findings.append(_finding(text, sentence, probability, words, insult_spans))
+            findings.append(_finding(text, sentence, probability, words, insult_spans, slur_spans))
     if not units and whole[0] >= threshold and text.strip():
         span = sentences[0] if sentences else Span(0, len(text), text)
-        findings.append(_finding(text, span, whole[0], whole[1], whole[2]))
+        findings.append(_finding(text, span, whole[0], whole[1], whole[2], slur_spans))
     return best, findings
 
 
@@ -166,11 +167,11 @@ def _assess(model: OffensiveModel, text: str, span: Span, slur_spans: list[tuple
 
 
 def _finding(text: str, span: Span, probability: float, words: list[WordHit],
-             insult_spans: list[tuple[int, int]]) -> Finding:
+             insult_spans: list[tuple[int, int]], slur_spans: list[tuple[int, int]]) -> Finding:
     masked = list(text[span.start:span.end])
-    for word in words:
-        for i, ch in enumerate(redact(text[word.start:word.end])):
-            masked[word.start - span.start + i] = ch
+    for start, end in [(w.start, w.end) for w in words] + slur_spans:
+        if span.start <= start and end <= span.end:
+            masked[start - span.start:end - span.start] = redact(text[start:end])
     evidence = excerpt("".join(masked), 0, len(masked))
     kind = "insult" if insult_spans else "offensive_language"
     return Finding(

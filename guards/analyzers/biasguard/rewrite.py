@@ -1,7 +1,7 @@
 """The text with neutral alternatives substituted, where that is safe to do blindly.
 
 Only lexicon terms marked replaceable and pronouns whose verb agreement we can fix
-("he is" -> "they are") are rewritten; everything else is left for the writer, since
+("he is" -> "they are") are rewritten, and slurs are masked; everything else is left for the writer, since
 a wrong automatic rewrite is worse than none.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from guards.analyzers.base import Finding
-from guards.analyzers.biasguard.text import match_case
+from guards.analyzers.biasguard.text import match_case, redact
 
 _AGREEMENT = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
               "hasn't": "haven't", "doesn't": "don't", "'s": "'re"}
@@ -27,7 +27,10 @@ def neutral_text(text: str, findings: list[Finding]) -> str | None:
         alternative = finding.detail.get("alternative")
         if not alternative or finding.start is None or finding.end is None:
             continue
-        if finding.type == "default_pronoun":
+        if finding.type == "slur":
+            # Never echoed, not even here; the writer chooses how to name the group.
+            edit = (finding.start, finding.end, redact(text[finding.start:finding.end]))
+        elif finding.type == "default_pronoun":
             edit = _pronoun_edit(text, finding, alternative)
         elif finding.detail.get("replaceable"):
             edit = _term_edit(text, finding.start, finding.end, alternative)

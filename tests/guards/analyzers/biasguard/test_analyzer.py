@@ -114,12 +114,15 @@ def test_an_insult_blocks_with_a_masked_evidence(analyze):
     assert "idiot" not in finding.evidence
 
 
-def test_a_slur_never_appears_anywhere_in_the_response(analyze):
-    text = "Those faggots ruin everything."
+@pytest.mark.parametrize(("text", "slur"), [
+    ("Those faggots ruin everything.", "faggot"),
+    ("Each user confirms his email, you f4ggot.", "f4ggot"),
+])
+def test_a_slur_never_appears_anywhere_in_the_response(analyze, text, slur):
     result = analyze(text)
     body = json.dumps(result.to_dict())
-    assert "faggot" not in body
-    assert any(f.type == "slur" and text[f.start:f.end] == "faggots" for f in result.findings)
+    assert slur not in body
+    assert any(f.type == "slur" and text[f.start:f.end].startswith(slur) for f in result.findings)
     assert result.decision == "block"
 
 

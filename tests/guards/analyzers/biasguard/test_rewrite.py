@@ -33,3 +33,9 @@ def test_it_leaves_a_pronoun_whose_verb_it_cannot_conjugate():
 def test_non_replaceable_terms_are_not_rewritten():
     text = "That's so gay."
     assert neutral_text(text, [term(text, "That's so gay", "that's so bad", replaceable=False)]) is None
+
+
+def test_a_slur_is_masked_in_the_rewrite():
+    text = "Each user and that faggot."
+    found = [term(text, "faggot", "gay man", replaceable=False, kind="slur")]
+    assert neutral_text(text, found) == "Each user and that f****t."
