@@ -1,7 +1,8 @@
 """"He" (or "she") as the default pronoun for an unspecified person.
 
 "Each user must confirm his email" assumes every user is a man. The detector looks for
-a generic antecedent ("each user", "a candidate", "anyone") and a gendered pronoun in
+a generic antecedent ("each user", "a candidate", "anyone"; not "the manager", who is
+usually a known person) and a gendered pronoun in
 the same or the next sentence that refers back to it, and suggests the singular
 "they". A named person or a gendered noun in between means the pronoun has a real
 referent, so nothing is reported.
@@ -25,7 +26,7 @@ _ROLES = (
     "judge|surgeon|physician|architect|accountant|clerk|agent|representative|maintainer|reviewer"
 )
 _ANTECEDENT = re.compile(
-    r"\b(?:(?:each|every|any|a|an|the|no|one|whichever|whatever)\s+(?:new\s+|single\s+|individual\s+|"
+    r"\b(?:(?:each|every|any|a|an|no|one|whichever|whatever)\s+(?:new\s+|single\s+|individual\s+|"
     r"typical\s+|average\s+|good\s+|prospective\s+|successful\s+|qualified\s+)?(?:" + _ROLES + r")s?"
     r"|everyone|everybody|anyone|anybody|someone|somebody|no\s+one|nobody|whoever)\b",
     re.IGNORECASE,
