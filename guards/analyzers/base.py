@@ -151,6 +151,16 @@ class Analyzer(ABC):
     def warm_up(self) -> None:  # noqa: B027 - optional hook, no-op by default
         """Load models eagerly (called once per worker at start-up); default: nothing."""
 
+    @classmethod
+    def applies_to(cls, payload: dict[str, Any], *, session_id: str | None = None) -> bool:
+        """Whether a multi-guard scan that did not name this guard should run it.
+
+        A guard whose required input is absent (trustguard without ``output_text``,
+        contextguard without a session) would only fail; a scan of "everything enabled"
+        skips it instead. Naming the guard explicitly still runs it (and yields a 400).
+        """
+        return True
+
 
 def require_text(payload: dict[str, Any], field_name: str = "text", *, required: bool = True) -> str:
     """Return ``payload[field_name]`` as a string, or raise :class:`PayloadError`."""

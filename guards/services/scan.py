@@ -21,6 +21,7 @@ from guards.analyzers.registry import GUARDS
 from guards.errors import GuardNotEnabled, GuardNotInKeyScope, GuardTimeout
 from guards.models import GuardRequest
 from guards.services.audit import AuditEntry
+from guards.services.backends.inprocess import installed_analyzer_class
 from guards.services.config import tenant_guards_resolve
 from guards.services.runner import (
     Caller,
@@ -72,7 +73,8 @@ def overall_decision(results: list[RunResult]) -> str:
     return OVERALL[worst]
 
 
-def _selected(caller: Caller, guards: list[str] | None, request_id: str, client_type: str) -> list[Any]:
+def _selected(caller: Caller, guards: list[str] | None, request_id: str, client_type: str,
+              payload: dict[str, Any], session_id: str | None) -> list[Any]:
     if guards:
         chosen = []
         for guard in dict.fromkeys(guards):
@@ -87,7 +89,13 @@ def _selected(caller: Caller, guards: list[str] | None, request_id: str, client_
     chosen = [configured[g] for g in GUARDS if g in configured and configured[g].enabled and caller.allows(g)]
     if not chosen:
         raise GuardNotEnabled("No guard is enabled for your tenant and this API key.")
-    return chosen
+    applicable = [r for r in chosen if _applies(r.guard, payload, session_id)]
+    return applicable or chosen
+
+
+def _applies(guard: str, payload: dict[str, Any], session_id: str | None) -> bool:
+    cls = installed_analyzer_class(guard)
+    return cls is None or cls.applies_to(payload, session_id=session_id)
 
 
 def guards_scan(
@@ -95,7 +103,7 @@ def guards_scan(
 ) -> ScanResult:
     """Run the listed guards (or all the tenant has enabled and the key may use) on ``payload``."""
     started = time.perf_counter()
-    chosen = _selected(caller, guards, request_id, options.client_type)
+    chosen = _selected(caller, guards, request_id, options.client_type, payload, options.session_id)
     calls = [
         (resolved, guard_call_build(caller=caller, resolved=resolved, payload=dict(payload), options=options,
                                     request_id=request_id))

@@ -80,3 +80,24 @@ def test_a_guard_that_overruns_the_deadline_is_reported_as_timed_out(api_client,
     assert results["sleepyguard"]["error"]["code"] == "guard_timeout"
     assert results["shoutguard"]["success"] is True
     assert GuardRequest.objects.get(guard="sleepyguard").outcome == "timeout"
+
+
+def test_scanning_everything_skips_guards_whose_input_is_absent(api_client) -> None:
+    # Every real guard is enabled for a new tenant; contextguard needs a session.
+    response = api_client.post(URL, {"text": "Plain words about the weather."}, format="json")
+    body = response.json()
+    assert response.status_code == 200, body
+    ran = {r["service_type"] for r in body["results"]}
+    assert "contextguard" not in ran
+    assert {"tokenguard", "securityguard", "biasguard", "healthguard"} <= ran
+    assert all(r["success"] for r in body["results"]), body
+
+    with_session = api_client.post(URL, {"text": "Plain words about the weather.", "session_id": "s-1"},
+                                   format="json").json()
+    assert "contextguard" in {r["service_type"] for r in with_session["results"]}
+
+
+def test_a_named_guard_runs_even_without_its_input(api_client) -> None:
+    response = api_client.post(URL, {"text": "x", "guards": ["contextguard"]}, format="json")
+    result = response.json()["results"][0]
+    assert result["error"]["code"] == "invalid_request"

@@ -44,6 +44,10 @@ class ContextGuard(Analyzer):
     name = "contextguard"
     version = "1.0.0"
     description = "Per-session memory, drift of each message from the conversation, context-window advice."
+    @classmethod
+    def applies_to(cls, payload: dict[str, Any], *, session_id: str | None = None) -> bool:
+        return bool(payload.get("session_id") or session_id)
+
     settings_schema = SettingsSchema((
         Setting("drift_threshold", "float", 0.5, "Drift score at which a topic shift is reported and "
                 "the message flagged (0.5 = the F1-tuned point of the trained model).", min=0.0, max=1.0),

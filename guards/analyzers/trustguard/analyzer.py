@@ -71,6 +71,10 @@ class TrustGuard(Analyzer):
         "Grounding of model output (output_text) in its sources or prompt: unsupported claims, "
         "overconfidence and hedging, self-contradiction, refusals, invented citations, a trust score."
     )
+
+    @classmethod
+    def applies_to(cls, payload: dict[str, Any], *, session_id: str | None = None) -> bool:
+        return bool(payload.get("output_text"))
     settings_schema = SettingsSchema(
         (
             Setting("flag_threshold", "float", 0.5, "Risk (1 - trust_score) at which the output is flagged.",
