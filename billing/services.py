@@ -7,6 +7,10 @@ hash of ``tenant|guard|day -> units`` is atomically renamed aside, summed into
 loses nothing (the renamed hash is picked up by the next flush). The monthly total
 used for quotas is its own counter, re-seeded from PostgreSQL if Redis lost it.
 
+Admission (the throttles) is one more round trip: a Lua script counts the request in
+the tenant's one-minute window and returns the window count, the month total and the
+cached plan limits together (:func:`usage_window_hit`).
+
 With the embedded default (local-memory cache, no Redis) usage is written straight
 to the database: fine for a developer, not for production traffic.
 """
@@ -14,10 +18,13 @@ to the database: fine for a developer, not for production traffic.
 from __future__ import annotations
 
 import calendar
+import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +38,7 @@ from billing.models import Plan, Subscription, UsageRecord
 logger = logging.getLogger(__name__)
 
 LIMITS_TTL = 300
+_MONTH_KEY_TTL = 40 * 86400
 _INACTIVE = {Subscription.Status.CANCELED, Subscription.Status.UNPAID, Subscription.Status.INCOMPLETE}
 
 
@@ -58,28 +66,121 @@ def plan_assign(*, tenant: Tenant, plan_code: str | None = None) -> Subscription
 
 
 def _limits_key(tenant_id: int) -> str:
-    return f"billing:limits:{tenant_id}"
+    return f"{_prefix()}:limits:{tenant_id}"
 
 
 def limits_invalidate(*, tenant_id: int) -> None:
-    transaction.on_commit(lambda: cache.delete(_limits_key(tenant_id)))
-    cache.delete(_limits_key(tenant_id))
+    """Forget the cached limits now and after commit (a reader in between may re-cache the old row)."""
+    transaction.on_commit(lambda: _limits_forget(tenant_id))
+    _limits_forget(tenant_id)
 
 
-def plan_limits_get(*, tenant_id: int) -> PlanLimits:
-    """The tenant's effective limits, cached; a lapsed subscription falls back to the default plan."""
-    key = _limits_key(tenant_id)
-    cached = cache.get(key)
-    if cached is not None:
-        return PlanLimits(*cached)
+def _limits_forget(tenant_id: int) -> None:
+    client = _redis()
+    if client is None:
+        cache.delete(_limits_key(tenant_id))
+    else:
+        client.delete(_limits_key(tenant_id))
+
+
+def _limits_decode(raw: Any) -> PlanLimits:
+    # Stored as plain JSON, not pickled, so the admission script can hand it back as is.
+    plan, rate, quota = json.loads(raw)
+    return PlanLimits(plan, rate, quota)
+
+
+def _limits_load(tenant_id: int) -> PlanLimits:
+    """Read the limits from the database and cache them."""
     subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant_id).first()
     if subscription is None or subscription.status in _INACTIVE or not subscription.plan.is_active:
         plan = default_plan()
     else:
         plan = subscription.plan
     limits = PlanLimits(plan.code, plan.rate_limit_per_minute, plan.monthly_quota)
-    cache.set(key, (limits.plan, limits.rate_limit_per_minute, limits.monthly_quota), LIMITS_TTL)
+    raw = json.dumps([limits.plan, limits.rate_limit_per_minute, limits.monthly_quota])
+    client = _redis()
+    if client is None:
+        cache.set(_limits_key(tenant_id), raw, LIMITS_TTL)
+    else:
+        client.set(_limits_key(tenant_id), raw, ex=LIMITS_TTL)
     return limits
+
+
+def plan_limits_get(*, tenant_id: int) -> PlanLimits:
+    """The tenant's effective limits, cached; a lapsed subscription falls back to the default plan."""
+    client = _redis()
+    raw = cache.get(_limits_key(tenant_id)) if client is None else client.get(_limits_key(tenant_id))
+    return _limits_decode(raw) if raw is not None else _limits_load(tenant_id)
+
+
+# --- admission ------------------------------------------------------------------------------
+
+RATE_WINDOW_SECONDS = 60
+_RATE_KEY_TTL = 2 * RATE_WINDOW_SECONDS
+
+# KEYS: rate window, month total, plan limits. ARGV: the window key's TTL.
+_ADMISSION_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+"""
+_scripts: dict[int, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class UsageWindow:
+    """What the throttles need for one request, read in one go."""
+
+    limits: PlanLimits
+    rate_count: int  # requests in the current minute window, this one included
+    month_total: int  # units metered this calendar month, before this request
+    window_resets_in: int  # seconds until the minute window rolls over
+
+
+def _rate_key(tenant_id: int, window: int) -> str:
+    return f"{_prefix()}:throttle_plan_{tenant_id}_{window}"
+
+
+def _admission_script(client: Any) -> Any:
+    """``register_script`` per client: it keeps the SHA and reloads the script after a Redis restart."""
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_ADMISSION_SCRIPT)
+    return script
+
+
+def usage_window_hit(*, tenant_id: int) -> UsageWindow:
+    """Count a request in the tenant's minute window; return it with the limits and the month total.
+
+    With Redis this is one round trip (a Lua script: INCR + EXPIRE of the window,
+    GET of the month counter and of the cached limits). Only a cold limits cache or a
+    lost month counter costs more, and each is refilled for everyone.
+    """
+    now = time.time()
+    window = int(now // RATE_WINDOW_SECONDS)
+    resets_in = max(1, int(RATE_WINDOW_SECONDS - now % RATE_WINDOW_SECONDS) + 1)
+    client = _redis()
+    if client is None:
+        return UsageWindow(plan_limits_get(tenant_id=tenant_id), _rate_count_local(_rate_key(tenant_id, window)),
+                           usage_month_total(tenant_id=tenant_id), resets_in)
+    today = _now()
+    count, month, raw_limits = _admission_script(client)(
+        keys=[_rate_key(tenant_id, window), _month_key(tenant_id, today), _limits_key(tenant_id)],
+        args=[_RATE_KEY_TTL], client=client,
+    )
+    limits = _limits_decode(raw_limits) if raw_limits is not None else _limits_load(tenant_id)
+    total = int(month) if month is not None else _month_total_reseed(client, tenant_id, today)
+    return UsageWindow(limits, int(count), total, resets_in)
+
+
+def _rate_count_local(key: str) -> int:
+    """The window count through the Django cache API (the local-memory cache has no scripts)."""
+    cache.add(key, 0, timeout=_RATE_KEY_TTL)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=_RATE_KEY_TTL)
+        return 1
 
 
 # --- metering --------------------------------------------------------------------------------
@@ -121,7 +222,7 @@ def usage_record(*, tenant_id: int, guard: str, units: int = 1) -> None:
     pipe = client.pipeline(transaction=False)
     pipe.hincrby(_pending_key(), f"{tenant_id}|{guard}|{now.date().isoformat()}", units)
     pipe.incrby(month_key, units)
-    pipe.expire(month_key, 40 * 86400)
+    pipe.expire(month_key, _MONTH_KEY_TTL)
     pipe.execute()
 
 
@@ -142,13 +243,15 @@ def usage_month_total(*, tenant_id: int) -> int:
             value = _month_total_from_db(tenant_id, now)
             cache.set(key, value, 60)
         return int(value)
+    value = client.get(_month_key(tenant_id, now))
+    return int(value) if value is not None else _month_total_reseed(client, tenant_id, now)
+
+
+def _month_total_reseed(client: Any, tenant_id: int, now: datetime) -> int:
+    """Redis lost the month counter (restart, eviction): the flushed rows are the floor."""
     key = _month_key(tenant_id, now)
-    value = client.get(key)
-    if value is None:
-        # Redis lost the counter (restart, eviction): the flushed rows are the floor.
-        client.set(key, _month_total_from_db(tenant_id, now), ex=40 * 86400, nx=True)
-        value = client.get(key)
-    return int(value or 0)
+    client.set(key, _month_total_from_db(tenant_id, now), ex=_MONTH_KEY_TTL, nx=True)
+    return int(client.get(key) or 0)
 
 
 def seconds_until_next_month() -> int:

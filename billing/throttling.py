@@ -2,18 +2,22 @@
 
 Both key on the API key's tenant (``request.auth.tenant_id``) and answer 429 with
 ``Retry-After``; the quota counts what :func:`billing.services.usage_record` metered.
+Listed together (rate first), they share one Redis round trip per request: the rate
+throttle's :func:`billing.services.usage_window_hit` also returns the month total and
+the plan limits, and the quota throttle reads them from the request.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
 from aiguardian.api import APIError
 from billing import services
+
+# Where the rate throttle leaves this request's UsageWindow for the quota throttle.
+_WINDOW_ATTR = "_billing_usage_window"
 
 
 def _tenant_id(request: Any) -> int | None:
@@ -29,21 +33,13 @@ class PlanRateThrottle(BaseThrottle):
         tenant_id = _tenant_id(request)
         if tenant_id is None:
             return True
-        limit = services.plan_limits_get(tenant_id=tenant_id).rate_limit_per_minute
-        now = time.time()
-        window = int(now // 60)
-        key = f"throttle_{self.scope}_{tenant_id}_{window}"
-        cache.add(key, 0, timeout=120)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=120)
-            count = 1
-        if count > limit:
-            retry_after = max(1, int(60 - now % 60) + 1)
+        window = services.usage_window_hit(tenant_id=tenant_id)
+        setattr(request, _WINDOW_ATTR, window)
+        limit = window.limits.rate_limit_per_minute
+        if window.rate_count > limit:
             raise APIError(
                 f"Rate limit of {limit} requests per minute exceeded for this tenant's plan.",
-                code="rate_limited", status_code=429, headers={"Retry-After": str(retry_after)},
+                code="rate_limited", status_code=429, headers={"Retry-After": str(window.window_resets_in)},
             )
         return True
 
@@ -55,10 +51,15 @@ class MonthlyQuotaThrottle(BaseThrottle):
         tenant_id = _tenant_id(request)
         if tenant_id is None:
             return True
-        quota = services.plan_limits_get(tenant_id=tenant_id).monthly_quota
-        if quota is None:
-            return True
-        if services.usage_month_total(tenant_id=tenant_id) >= quota:
+        window: services.UsageWindow | None = getattr(request, _WINDOW_ATTR, None)
+        if window is None:  # used without the rate throttle: read what it would have read
+            limits = services.plan_limits_get(tenant_id=tenant_id)
+            if limits.monthly_quota is None:
+                return True
+            quota, used = limits.monthly_quota, services.usage_month_total(tenant_id=tenant_id)
+        else:
+            quota, used = window.limits.monthly_quota, window.month_total
+        if quota is not None and used >= quota:
             raise APIError(
                 f"Monthly quota of {quota} requests reached for this tenant's plan.",
                 code="quota_exceeded", status_code=429,

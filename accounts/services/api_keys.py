@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -131,17 +132,37 @@ def api_key_rehash(*, key_id: int, prefix: str, raw: str) -> None:
     api_key_cache_invalidate(prefixes=[prefix])
 
 
+# key id -> wall-clock time before which this process need not ask the shared gate again.
+_touch_quiet_until: dict[int, float] = {}
+_TOUCH_MEMO_MAX = 10_000
+_clock = time.time  # tests move it
+
+
 def api_key_touch(*, key_id: int) -> bool:
     """Record use at most once per interval per key; ``True`` when it wrote.
 
-    ``cache.add`` is atomic in Redis, so across all workers only one request per
-    interval reaches the database.
+    The shared gate is a cache key holding the time it expires: ``cache.add`` is
+    atomic in Redis, so across all workers only one request per interval reaches the
+    database. Each process remembers when the gate it last saw expires and does not
+    ask again before then, so a warm request makes no round trip for this (a process
+    that lost the race asks once more, for the expiry). ``last_used_at`` therefore
+    lags the last use by at most about one interval, as with the gate alone.
     """
+    now = _clock()
+    if now < _touch_quiet_until.get(key_id, 0.0):
+        return False
     interval = settings.API_KEY_LAST_USED_INTERVAL
+    gate = apikeys.last_used_gate_key(key_id)
     try:
-        first = cache.add(apikeys.last_used_gate_key(key_id), 1, interval)
+        first = cache.add(gate, now + interval, interval)
+        expires = now + interval if first else cache.get(gate)
     except Exception:  # noqa: BLE001 - without the gate, skip rather than write every time
         return False
+    if len(_touch_quiet_until) >= _TOUCH_MEMO_MAX:
+        _touch_quiet_until.clear()  # many keys in one process: start over rather than grow
+    # A gate without a readable expiry (expired just now, or set by an older release) is asked
+    # again next time; another host's clock running ahead cannot keep this one quiet past an interval.
+    _touch_quiet_until[key_id] = min(float(expires), now + interval) if isinstance(expires, (int, float)) else 0.0
     if first:
         APIKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
     return bool(first)

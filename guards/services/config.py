@@ -1,10 +1,13 @@
 """Per-tenant guard configuration: validate and save it, and resolve it (cached) per request.
 
-Resolution reads all of a tenant's guard configs in one query and caches them under a
-versioned key (``guards:cfg:<tenant>:<version>``); saving a config or a backend bumps
-the version of every tenant concerned once the transaction commits, so a reader that
-raced the write can only have filled a key nobody reads any more. A tenant with no
-configs is cached too (as an empty map). Nothing is cached when the database fails.
+Resolution reads all of a tenant's guard configs in one query and caches them as
+``(version, configs)`` under ``guards:cfg:<tenant>``, next to the tenant's version key
+``guards:cfgver:<tenant>``; a warm read fetches both in one round trip (MGET) and uses
+the configs only when their version is the current one. Saving a config or a backend
+bumps the version of every tenant concerned once the transaction commits, so a reader
+that raced the write can only have cached configs tagged with a version nobody holds
+any more. A tenant with no configs is cached too (as an empty map). Nothing is cached
+when the database fails.
 """
 
 from __future__ import annotations
@@ -68,12 +71,15 @@ def _version_key(tenant_id: int) -> str:
     return f"guards:cfgver:{tenant_id}"
 
 
-def _tenant_version(tenant_id: int) -> str:
-    version = cache.get(_version_key(tenant_id))
-    if version is None:
-        version = uuid.uuid4().hex[:12]
-        if not cache.add(_version_key(tenant_id), version, timeout=None):
-            version = cache.get(_version_key(tenant_id)) or version
+def _configs_key(tenant_id: int) -> str:
+    return f"guards:cfg:{tenant_id}"
+
+
+def _version_create(tenant_id: int) -> str:
+    """A version for a tenant that has none (first read, or Redis lost it); racing workers agree on one."""
+    version = uuid.uuid4().hex[:12]
+    if not cache.add(_version_key(tenant_id), version, timeout=None):
+        version = cache.get(_version_key(tenant_id)) or version
     return str(version)
 
 
@@ -95,10 +101,14 @@ def config_cache_invalidate(*, tenant_ids: list[int] | set[int]) -> None:
 
 def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
     """All configured guards of a tenant, from the cache or one query."""
-    key = f"guards:cfg:{tenant_id}:{_tenant_version(tenant_id)}"
-    resolved = cache.get(key)
-    if resolved is not None:
-        return resolved
+    version_key, configs_key = _version_key(tenant_id), _configs_key(tenant_id)
+    cached = cache.get_many([version_key, configs_key])  # one round trip
+    version, entry = cached.get(version_key), cached.get(configs_key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    # The version is read before the rows: configs cached from rows older than a save
+    # carry a version that the save's after-commit bump has already replaced.
+    version = str(version) if version is not None else _version_create(tenant_id)
     rows = TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
     resolved = {
         row.guard: ResolvedGuard(
@@ -109,7 +119,7 @@ def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
         )
         for row in rows
     }
-    cache.set(key, resolved, timeout=django_settings.GUARD_CONFIG_CACHE_SECONDS)
+    cache.set(configs_key, (version, resolved), timeout=django_settings.GUARD_CONFIG_CACHE_SECONDS)
     return resolved
 
 

@@ -154,3 +154,11 @@ def svix_sign(event: dict[str, Any], *, secret: str = WEBHOOK_SECRET, msg_id: st
 def webhook_secret(settings) -> str:  # type: ignore[no-untyped-def]
     settings.CLERK_WEBHOOK_SECRET = WEBHOOK_SECRET
     return WEBHOOK_SECRET
+
+
+@pytest.fixture(autouse=True)
+def _fresh_last_used_memo() -> None:
+    """Each test starts as a fresh worker: no remembered last-used gates."""
+    from accounts.services import api_keys
+
+    api_keys._touch_quiet_until.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,9 @@ from rest_framework.views import APIView
 from accounts import apikeys, services
 from accounts.authentication import APIKeyAuthentication, KeyIdentity, TenantPrincipal
 from accounts.models import APIKey
+from accounts.services import api_keys as api_keys_service
 from tests.fixtures.accounts import issue_key
+from tests.guards.redis_trips import counting_round_trips
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +137,7 @@ def test_an_unknown_prefix_is_cached_too(db, django_assert_num_queries):
         assert_rejected(call(**bearer(raw)), "invalid_api_key")
 
 
-def test_last_used_is_written_at_most_once_per_interval(api_key, django_assert_num_queries):
+def test_last_used_is_written_at_most_once_per_interval(api_key, django_assert_num_queries, monkeypatch, settings):
     assert api_key.model.last_used_at is None
     call(**bearer(api_key.raw))
     first = APIKey.objects.get(pk=api_key.model.pk).last_used_at
@@ -142,10 +145,44 @@ def test_last_used_is_written_at_most_once_per_interval(api_key, django_assert_n
     for _ in range(3):
         call(**bearer(api_key.raw))
     assert APIKey.objects.get(pk=api_key.model.pk).last_used_at == first
-    cache.delete(apikeys.last_used_gate_key(api_key.model.pk))  # the interval has passed
+    # The interval passes: the shared gate expires and this process's clock moves on.
+    cache.delete(apikeys.last_used_gate_key(api_key.model.pk))
+    later = time.time() + settings.API_KEY_LAST_USED_INTERVAL + 1
+    monkeypatch.setattr(api_keys_service, "_clock", lambda: later)
     with django_assert_num_queries(1):
         call(**bearer(api_key.raw))
     assert APIKey.objects.get(pk=api_key.model.pk).last_used_at > first
+
+
+def test_a_warm_authentication_makes_one_redis_round_trip(api_key, monkeypatch):
+    call(**bearer(api_key.raw))  # cold: caches the record, passes the last-used gate
+    with counting_round_trips(monkeypatch) as trips:
+        for _ in range(3):
+            assert call(**bearer(api_key.raw)).status_code == 200
+    assert trips.calls == ["GET"] * 3
+
+
+def test_a_worker_that_lost_the_last_used_race_asks_once_then_waits_for_the_gate(
+    api_key, monkeypatch, django_assert_num_queries,
+):
+    assert services.api_key_touch(key_id=api_key.model.pk) is True  # another worker wrote
+    api_keys_service._touch_quiet_until.clear()  # this worker has not seen the gate yet
+    with counting_round_trips(monkeypatch) as trips, django_assert_num_queries(0):
+        assert services.api_key_touch(key_id=api_key.model.pk) is False
+        assert len(trips.calls) == 2  # the add that lost, and the read of the gate's expiry
+        for _ in range(5):
+            assert services.api_key_touch(key_id=api_key.model.pk) is False
+    assert len(trips.calls) == 2
+
+
+def test_the_last_used_memo_waits_exactly_until_the_shared_gate_expires(api_key, monkeypatch, settings):
+    now = time.time()
+    monkeypatch.setattr(api_keys_service, "_clock", lambda: now)
+    assert services.api_key_touch(key_id=api_key.model.pk) is True
+    api_keys_service._touch_quiet_until.clear()
+    services.api_key_touch(key_id=api_key.model.pk)  # lost: learns when the gate expires
+    quiet_until = api_keys_service._touch_quiet_until[api_key.model.pk]
+    assert quiet_until == pytest.approx(now + settings.API_KEY_LAST_USED_INTERVAL)
 
 
 def test_a_key_hashed_with_a_retired_pepper_still_works_and_is_rehashed(settings, tenant):

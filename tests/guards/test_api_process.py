@@ -11,6 +11,7 @@ from guards.limits import LimitedJSONParser
 from guards.models import GuardRequest, TenantGuardConfig
 from tests.fixtures.accounts import issue_key
 from tests.guards.fake_service import Reply
+from tests.guards.redis_trips import counting_round_trips
 
 URL = "/api/v1/guards/process"
 
@@ -67,6 +68,20 @@ def test_each_successful_call_is_metered(api_client, shout, tenant) -> None:
     _post(api_client, _body())
     _post(api_client, _body(guard="nope"))
     assert usage_month_total(tenant_id=tenant.pk) == before + 1
+
+
+def test_a_warm_process_request_makes_four_redis_round_trips(api_client, monkeypatch) -> None:
+    # Auth (key record), admission (rate window + month total + plan limits, one script),
+    # config (version + configs, one MGET) and metering (one pipeline); the last-used gate
+    # is remembered in process. Each extra round trip costs every request on the hot path.
+    body = _body("tokenguard", "Count the tokens of this sentence, please.")
+    for _ in range(2):
+        assert _post(api_client, body).status_code == 200
+    with counting_round_trips(monkeypatch) as trips:
+        for _ in range(3):
+            assert _post(api_client, body).status_code == 200
+    assert trips.count == 3 * 4, trips.calls
+    assert trips.calls[:4] == ["GET", "EVALSHA", "MGET", "PIPELINE[HINCRBY,INCRBY,EXPIRE]"]
 
 
 def test_it_refuses_a_request_without_a_key(client) -> None:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from django.core.cache import cache
 
 from guards.analyzers.registry import GUARD_NAMES
 from guards.analyzers.schema import SettingsError
 from guards.models import TenantGuardConfig
 from guards.services.config import guard_config_resolve, tenant_guards_resolve
+from tests.guards.redis_trips import counting_round_trips
 
 
 def test_a_new_tenant_gets_every_guard_enabled_in_process(tenant) -> None:
@@ -82,3 +86,30 @@ def test_registering_the_guard_services_routes_tenants_to_them(tenant) -> None:
     from guards.models import GuardBackend
 
     assert GuardBackend.objects.count() == 6
+
+
+def test_a_warm_resolution_is_one_redis_round_trip(tenant, monkeypatch, django_assert_num_queries) -> None:
+    tenant_guards_resolve(tenant_id=tenant.pk)
+    with counting_round_trips(monkeypatch) as trips, django_assert_num_queries(0):
+        assert guard_config_resolve(tenant_id=tenant.pk, guard="tokenguard").enabled
+    assert trips.calls == ["MGET"]
+
+
+def test_configs_cached_under_a_replaced_version_are_not_served(tenant, django_assert_num_queries) -> None:
+    # A reader that read the rows before a save commits caches them under the version it
+    # read first; the save's after-commit bump makes that entry unreadable.
+    resolved = tenant_guards_resolve(tenant_id=tenant.pk)
+    stale = {**resolved, "tokenguard": dataclasses.replace(resolved["tokenguard"], enabled=False)}
+    cache.set(f"guards:cfg:{tenant.pk}", ("an-old-version", stale))
+    with django_assert_num_queries(1):
+        assert guard_config_resolve(tenant_id=tenant.pk, guard="tokenguard").enabled
+    with django_assert_num_queries(0):
+        assert guard_config_resolve(tenant_id=tenant.pk, guard="tokenguard").enabled
+
+
+def test_a_lost_version_key_forces_a_fresh_read(tenant, test_guards, guard_config) -> None:
+    guard_config("shoutguard", settings={"flag_threshold": 0.3})
+    assert guard_config_resolve(tenant_id=tenant.pk, guard="shoutguard").settings["flag_threshold"] == 0.3
+    TenantGuardConfig.objects.filter(tenant=tenant, guard="shoutguard").update(settings={"flag_threshold": 0.6})
+    cache.delete(f"guards:cfgver:{tenant.pk}")  # Redis evicted the version, kept the configs
+    assert guard_config_resolve(tenant_id=tenant.pk, guard="shoutguard").settings["flag_threshold"] == 0.6
