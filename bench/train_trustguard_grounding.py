@@ -1,102 +1,56 @@
-"""Train trustguard's grounding model on the tuning half of HaluEval QA.
+"""Train trustguard's grounding model on the tuning halves (HaluEval QA, and TruthfulQA for meaning).
 
 Usage (from the repository root):
-    .venv/bin/python bench/train_trustguard_grounding.py /work/shared/data/hallucination/halueval_qa_dev.jsonl
+    .venv/bin/python bench/train_trustguard_grounding.py /work/shared/data/hallucination/halueval_qa_dev.jsonl \
+        --truthfulqa /work/shared/data/hallucination/TruthfulQA.csv
 
-Each claim of each answer (right = supported, hallucinated = unsupported) gives one row of
-features. HaluEval's right answers are mostly bare noun phrases while its hallucinated ones
-are often whole sentences restating the question; trained on that alone, the model learns
-that "long = invented" and distrusts every grounded full-sentence answer. So each short
-answer is also put back into its question ("what city ... ?" + "Delhi" -> "... Delhi"), for
-both classes, giving grounded and invented full sentences alike. The
-features (``guards.analyzers.trustguard.grounding``). Two logistic regressions are fitted on
-all claims: lexical-only, used for every claim, and lexical + embedding, used at run time
-only for the claims whose lexical score falls in an "ambiguous" band (chosen here, on the
-tuning half: the narrowest band with the best pairwise accuracy, since each embedded claim
-costs latency).
-Writes ``guards/analyzers/trustguard/data/grounding_weights.json``. The reported half is
+1. Lexical model: each claim of each HaluEval answer (right = supported, hallucinated =
+   unsupported) gives one row of features. HaluEval's right answers are mostly bare noun
+   phrases while its hallucinated ones are often whole sentences restating the question;
+   trained on that alone, the model learns that "long = invented" and distrusts every
+   grounded full-sentence answer. So each short answer is also put back into its question
+   ("what city ... ?" + "Delhi" -> "... Delhi"), for both classes. A sign-constrained
+   logistic regression is fitted on all claims.
+2. Meaning rule (``MeaningRule``): HaluEval has no paraphrased answers, so the cosine
+   threshold, slope and lexical ceiling are chosen on TruthfulQA's tuning half (one correct
+   answer as the source, the other correct answers should be supported, the incorrect ones
+   not): the rule with the best balanced per-answer accuracy at the default support
+   threshold, among those that keep HaluEval's tuning pairwise accuracy within one pair of
+   the lexical model's (ties broken by TruthfulQA pairwise accuracy, then the higher,
+   more cautious threshold).
+
+Writes ``guards/analyzers/trustguard/data/grounding_weights.json``. The reported halves are
 never read.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
-import re
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 
+os.environ.setdefault("EMBEDDING_THREADS", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from trustguard_data import SEED, load_halueval, split  # noqa: E402
+from trustguard_data import SEED, as_statement, load_halueval, split, truthfulqa_paraphrases  # noqa: E402
+from trustguard_tasks import evaluate, featurise, halueval_groups, paraphrase_groups, score_answers  # noqa: E402
 
 from guards.analyzers.embeddings import get_embedder  # noqa: E402
-from guards.analyzers.trustguard.claims import split_claims  # noqa: E402
-from guards.analyzers.trustguard.grounding import (  # noqa: E402
-    FEATURES,
-    LEXICAL_FEATURES,
-    WEIGHTS_PATH,
-    ClaimSupport,
-    GroundingModel,
-    add_similarity,
-    build_evidence,
-    claim_features,
-    claims_to_embed,
-    grounding_score,
-)
+from guards.analyzers.trustguard.grounding import LEXICAL_FEATURES, WEIGHTS_PATH, GroundingModel  # noqa: E402
 
-MAX_EMBEDDED_CLAIMS = 1  # TrustGuard's default ``max_embedded_claims``
-BANDS = ((0.3, 0.7), (0.2, 0.8), (0.1, 0.9), (0.05, 0.95))
-NO_CLAIM_SCORE = 1.0  # an answer asserting nothing checkable ("yes") is not unsupported
-
-
-_WH_RE = re.compile(r"\b(?:(?:what|which)(?:\s+\w+)?|who|whom|when|where)\b", re.IGNORECASE)
-_SHORT_ANSWER_WORDS = 5
-
-
-def as_statement(question: str, answer: str) -> str | None:
-    """The question with its wh-phrase replaced by a short answer; None when it does not fit."""
-    answer = answer.strip().rstrip(".")
-    if len(answer.split()) > _SHORT_ANSWER_WORDS or not _WH_RE.search(question):
-        return None
-    return _WH_RE.sub(lambda _m: answer, question.strip().rstrip("?"), count=1).strip() + "."
-
-
-def featurise(rows: list[dict[str, str]]) -> list[list[tuple[int, list[ClaimSupport]]]]:
-    """Per row: [(1, right claims), (0, hallucinated claims), then the statement forms]."""
-    embed = get_embedder().embed
-    out = []
-    for row in rows:
-        evidence = build_evidence(row["question"], [row["knowledge"]])
-        answers = [(1, row["right_answer"]), (0, row["hallucinated_answer"])]
-        for label, answer in list(answers):
-            statement = as_statement(row["question"], answer)
-            if statement:
-                answers.append((label, statement))
-        pair = []
-        for label, answer in answers:
-            supports = [claim_features(c, evidence)[1] for c in split_claims(answer)]
-            add_similarity(supports, evidence, embed)
-            pair.append((label, supports))
-        out.append(pair)
-    return out
-
-
-def fit(data, names: tuple[str, ...]) -> dict:
-    x, y = [], []
-    for row in data:
-        for label, supports in row:
-            for s in supports:
-                x.append([s.features[n] for n in names])
-                y.append(label)
-    weights, bias = fit_signed_logistic(np.array(x), np.array(y), [SIGNS[n] for n in names])
-    return {"features": list(names), "weights": weights.round(6).tolist(), "bias": round(bias, 6), "rows": len(y)}
-
+MAX_EMBEDDED_CLAIMS = 4  # TrustGuard's default ``max_embedded_claims``
+THRESHOLDS = [round(float(t), 2) for t in np.arange(0.70, 0.99, 0.01)]
+SLOPES = (10.0, 20.0, 40.0)
+CEILINGS = (0.5, 0.7)
 
 # Evidence for support may only raise the score, evidence against only lower it: with a few
 # hundred correlated rows an unconstrained fit gives some features the "wrong" sign, which
@@ -104,9 +58,22 @@ def fit(data, names: tuple[str, ...]) -> dict:
 SIGNS = {
     "coverage": 1, "novel_coverage": 1, "unsupported_words": -1, "unsupported_names": -1,
     "unsupported_numbers": -1, "sentence_coverage": 1, "phrase_coverage": 1, "question_relevance": 1,
-    "similarity": 1,
 }
 L2 = 1.0
+
+
+def lexical_rows(rows: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Every claim of every answer and of its statement form, as (features, label)."""
+    x, y = [], []
+    for row in rows:
+        answers = [(1, row["right_answer"]), (0, row["hallucinated_answer"])]
+        answers += [(label, s) for label, a in answers if (s := as_statement(row["question"], a))]
+        group = featurise(row["question"], [row["knowledge"]], answers, None)
+        for answer in group.answers:
+            for s in answer.supports:
+                x.append([s.features[n] for n in LEXICAL_FEATURES])
+                y.append(answer.label)
+    return np.array(x), np.array(y)
 
 
 def fit_signed_logistic(x: np.ndarray, y: np.ndarray, signs: list[int]) -> tuple[np.ndarray, float]:
@@ -127,49 +94,64 @@ def fit_signed_logistic(x: np.ndarray, y: np.ndarray, signs: list[int]) -> tuple
     return result.x[:-1], float(result.x[-1])
 
 
-def pairwise(data, model: GroundingModel) -> float:
-    """Share of pairs where the right answer grounds better (ties count half), as at run time."""
-    won = 0.0
-    for row in data:
-        scores = []
-        for _label, supports in row[:2]:  # the original right and hallucinated answers
-            for s in supports:
-                s.score = model.score(s)
-            for s in claims_to_embed(supports, model, MAX_EMBEDDED_CLAIMS):
-                s.score = model.score(s, with_meaning=True)
-            g = grounding_score(supports)
-            scores.append(NO_CLAIM_SCORE if g is None else g)
-        won += 1.0 if scores[0] > scores[1] else 0.5 if scores[0] == scores[1] else 0.0
-    return won / len(data)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", help="halueval_qa_dev.jsonl")
+    parser.add_argument("--truthfulqa", required=True, help="TruthfulQA.csv (tunes the meaning rule)")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
 
     tune, _reported = split(load_halueval(args.data))
-    data = featurise(tune)
-    lexical = fit(data, LEXICAL_FEATURES)
+    x, y = lexical_rows(tune)
+    weights, bias = fit_signed_logistic(x, y, [SIGNS[n] for n in LEXICAL_FEATURES])
+    lexical = {"features": list(LEXICAL_FEATURES), "weights": weights.round(6).tolist(), "bias": round(bias, 6),
+               "rows": len(y)}
 
-    full = fit(data, FEATURES)
-    results = []
-    for low, high in BANDS:
-        raw = {"lexical": lexical, "full": full, "ambiguous": [low, high]}
-        model = GroundingModel.from_dict(raw)
-        accuracy = pairwise(data, model)
-        embedded = sum(len(claims_to_embed(supports, model, MAX_EMBEDDED_CLAIMS))
-                       for row in data for _label, supports in row[:2])
-        print(f"band {low:.2f}-{high:.2f}: {embedded} answers embed a claim, tuning pairwise accuracy {accuracy:.3f}")
-        results.append((accuracy, raw))
-    # Bands go from narrow to wide; a wider band costs embeddings, so it must win by more than one pair.
-    top = max(a for a, _ in results)
-    accuracy, raw = next((a, r) for a, r in results if a >= top - 1.0 / len(tune) - 1e-9)
-    raw["trained_on"] = {"data": Path(args.data).name, "split_seed": SEED, "part": "tune",
-                         "pairs": len(tune), "tuning_pairwise_accuracy": round(accuracy, 4)}
+    embed = get_embedder().embed
+    paraphrase_tune, _paraphrase_reported = split(truthfulqa_paraphrases(args.truthfulqa))
+    halueval = halueval_groups(tune, embed, statements=False) + halueval_groups(tune, embed, statements=True)
+    paraphrase = paraphrase_groups(paraphrase_tune, embed)
+
+    def run(meaning: dict | None) -> tuple[dict, dict]:
+        model = GroundingModel.from_dict({"lexical": lexical, "meaning": meaning})
+        score_answers(halueval, model, MAX_EMBEDDED_CLAIMS)
+        score_answers(paraphrase, model, MAX_EMBEDDED_CLAIMS)
+        return evaluate(halueval), evaluate(paraphrase)
+
+    base_halueval, base_paraphrase = run(None)
+    print(f"lexical only: HaluEval tune pairwise {base_halueval['pairwise_accuracy']:.3f}; TruthfulQA tune "
+          f"balanced {base_paraphrase['balanced_accuracy']:.3f}, pairwise {base_paraphrase['pairwise_accuracy']:.3f}")
+    floor = base_halueval["pairwise_accuracy"] - 1.0 / base_halueval["pairs"] - 1e-9
+    best = None
+    for threshold, slope, ceiling in itertools.product(THRESHOLDS, SLOPES, CEILINGS):
+        meaning = {"threshold": threshold, "slope": slope, "ceiling": ceiling}
+        h, p = run(meaning)
+        if h["pairwise_accuracy"] < floor:
+            continue
+        key = (round(p["balanced_accuracy"], 6), round(p["pairwise_accuracy"], 6), threshold)
+        if best is None or key > best[0]:
+            best = (key, meaning, h, p)
+    if best is None:
+        raise SystemExit("no meaning rule keeps HaluEval's tuning accuracy")
+    _key, meaning, h, p = best
+    print(f"meaning rule {meaning}: HaluEval tune pairwise {h['pairwise_accuracy']:.3f}; TruthfulQA tune balanced "
+          f"{p['balanced_accuracy']:.3f} (supported {p['supported_rate']:.3f}, rejected {p['rejected_rate']:.3f}), "
+          f"pairwise {p['pairwise_accuracy']:.3f}")
+    raw = {
+        "lexical": lexical,
+        "meaning": meaning,
+        "trained_on": {
+            "lexical": {"data": Path(args.data).name, "part": "tune", "pairs": len(tune)},
+            "meaning": {"data": Path(args.truthfulqa).name, "part": "tune", "questions": len(paraphrase_tune),
+                        "guarded_by": "HaluEval tune pairwise accuracy"},
+            "split_seed": SEED,
+            "tuning": {"halueval_pairwise": round(h["pairwise_accuracy"], 4),
+                       "truthfulqa_balanced": round(p["balanced_accuracy"], 4),
+                       "truthfulqa_pairwise": round(p["pairwise_accuracy"], 4)},
+        },
+    }
     Path(args.out).write_text(json.dumps(raw, indent=2) + "\n")
-    print(f"wrote {args.out} (band {raw['ambiguous']}, tuning pairwise accuracy {accuracy:.3f})")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

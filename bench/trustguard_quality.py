@@ -192,11 +192,10 @@ def main() -> None:
     out["peer_word_overlap"] = {"tune": pairwise(base_tune),
                                 "report": {**pairwise(base_report), **classify(base_report, best_threshold(base_tune))}}
 
-    model = grounding_model()
-    weight = float(model.full.weights[-1])
-    print(f"grounding weights: similarity weight {weight:.3f} -> embeddings "
-          f"{'consulted for undecided claims' if model.uses_meaning else 'not computed (no weight)'}")
-    out["model"] = {"similarity_weight": weight, "uses_embeddings": model.uses_meaning}
+    rule = grounding_model().meaning
+    print(f"meaning rule: {rule}" if rule else "no meaning rule: embeddings not computed")
+    out["model"] = {"meaning": None if rule is None else {"threshold": rule.threshold, "slope": rule.slope,
+                                                          "ceiling": rule.ceiling}}
     print(f"HaluEval QA, reported half ({len(report)} pairs; tuned on the other {len(tune)})")
     print(f"{'method':<26}{'pairwise':>9}{'ties':>6}{'acc@t':>7}{'P':>6}{'R':>6}{'F1':>6}{'FPR':>6}{'t':>7}")
     for label, figures in out.items():

@@ -66,7 +66,7 @@ def _sources(payload: dict[str, Any]) -> list[str]:
 
 class TrustGuard(Analyzer):
     name = "trustguard"
-    version = "1.0.0"
+    version = "1.1.0"
     description = (
         "Grounding of model output (output_text) in its sources or prompt: unsupported claims, "
         "overconfidence and hedging, self-contradiction, refusals, invented citations, a trust score."
@@ -85,11 +85,11 @@ class TrustGuard(Analyzer):
                     "Claims whose support score is below this are reported as unsupported.", min=0.0, max=1.0),
             Setting("detectors", "list", list(DETECTORS), "Detectors to run.", choices=DETECTORS, item_type="str"),
             Setting("use_embeddings", "bool", True,
-                    "Consult sentence embeddings for claims that word overlap leaves undecided (paraphrases), "
-                    "when the trained grounding weights give meaning a weight."),
-            Setting("max_embedded_claims", "int", 1,
-                    "At most this many undecided claims are compared by meaning per request "
-                    "(each costs a few milliseconds of CPU).", min=0, max=64),
+                    "Compare by meaning (sentence embeddings) the claims whose names, figures and polarity agree "
+                    "with the sources but whose words differ (paraphrases), so they can count as supported."),
+            Setting("max_embedded_claims", "int", 4,
+                    "At most this many such claims are compared by meaning per request "
+                    "(each costs roughly 10-20 ms of CPU).", min=0, max=64),
             Setting("max_claims", "int", 200, "Claims beyond this many are not grounded (long outputs).",
                     min=1, max=2000),
         )

@@ -66,6 +66,17 @@ def _analyse(span: Span) -> _Claim:
     return _Claim(span, stems, is_negated, polar, frozenset(v for v, _ in numbers(span.text)))
 
 
+def polar_stems(text: str) -> frozenset[str]:
+    """Stems of the words in ``text`` that have an antonym in the table ("legal", "more")."""
+    return frozenset(t.stem for t in tokens(text) if t.stem in _ANTONYMS)
+
+
+def opposed(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Does one side use a word whose antonym only the other side uses ("legal" / "illegal")?"""
+    only_a, only_b = a - b, b - a
+    return any(_ANTONYMS[x] & only_b for x in only_a)
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Overlap of two word sets; one shared word is enough only when nothing else differs."""
     shared = len(a & b)
@@ -93,12 +104,11 @@ def find_contradictions(claims: list[Span]) -> list[Contradiction]:
 
 
 def _compare(a: _Claim, b: _Claim) -> Contradiction | None:
-    only_a, only_b = a.polar - b.polar, b.polar - a.polar
-    opposed = any(_ANTONYMS[x] & only_b for x in only_a)
+    is_opposed = opposed(a.polar, b.polar)
     overlap = _jaccard(a.stems | a.numbers, b.stems | b.numbers)
-    if opposed and a.negated == b.negated and overlap >= _SAME_SUBJECT:
+    if is_opposed and a.negated == b.negated and overlap >= _SAME_SUBJECT:
         return Contradiction("antonym", a.span, b.span, overlap, "opposite words about the same subject")
-    if not opposed and a.negated != b.negated and a.polar == b.polar and overlap >= _SAME_SUBJECT:
+    if not is_opposed and a.negated != b.negated and a.polar == b.polar and overlap >= _SAME_SUBJECT:
         return Contradiction("polarity", a.span, b.span, overlap, "the same statement affirmed and negated")
     overlap = _jaccard(a.stems, b.stems)
     if a.numbers and b.numbers and a.negated == b.negated and a.polar == b.polar and overlap >= _SAME_SUBJECT:

@@ -74,6 +74,8 @@ def claim_dict(s: ClaimSupport, threshold: float) -> dict[str, Any]:
         "score": round(s.score, 4),
         "passage": s.passage,
         "evidence": None if s.evidence is None else excerpt(s.evidence.text),
+        # MiniLM cosine with the evidence, when the claim was compared by meaning (a possible paraphrase).
+        "similarity": round(s.features["similarity"], 4) if "similarity" in s.features else None,
     }
 
 

@@ -9,9 +9,9 @@ tuning half (``bench/train_trustguard_grounding.py``):
   them is the one about the question;
 - names and numbers: one found nowhere in the evidence is the strongest sign of an invented
   answer, so besides being features they cap the claim's score (``model.ENTITY_CAP``);
-- meaning (``meaning``): MiniLM cosine between what the claim adds and its best evidence
-  sentence, only for claims missing nothing but words, and only when training gave it a
-  weight (the shipped weights give it none: see bench/README-trustguard.md).
+- meaning (``meaning``): a claim whose names, figures and polarity all agree with its best
+  source sentence but whose words differ (a paraphrase) is supported when its MiniLM cosine
+  with that sentence is high (``model.MeaningRule``, threshold tuned on paraphrase data).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from guards.analyzers.trustguard.grounding.evidence import (
     content_pairs,
 )
 from guards.analyzers.trustguard.grounding.features import (
-    FEATURES,
     LEXICAL_FEATURES,
     ClaimSupport,
     claim_features,
+    polarity_conflict,
 )
 from guards.analyzers.trustguard.grounding.meaning import (
     VECTOR_CACHE,
@@ -34,13 +34,20 @@ from guards.analyzers.trustguard.grounding.meaning import (
     add_similarity,
     claims_to_embed,
 )
-from guards.analyzers.trustguard.grounding.model import ENTITY_CAP, WEIGHTS_PATH, GroundingModel
+from guards.analyzers.trustguard.grounding.model import (
+    ENTITY_CAP,
+    WEIGHTS_PATH,
+    GroundingModel,
+    MeaningRule,
+    decided,
+)
 from guards.analyzers.trustguard.text import Span
 
 __all__ = [
-    "ENTITY_CAP", "FEATURES", "LEXICAL_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
-    "Evidence", "EvidenceSentence", "GroundingModel", "add_similarity", "build_evidence", "claim_features",
-    "claims_to_embed", "content_pairs", "ground_claims", "grounding_score",
+    "ENTITY_CAP", "LEXICAL_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
+    "Evidence", "EvidenceSentence", "GroundingModel", "MeaningRule", "add_similarity", "build_evidence",
+    "claim_features", "claims_to_embed", "content_pairs", "decided", "ground_claims", "grounding_score",
+    "polarity_conflict",
 ]
 
 
@@ -50,25 +57,20 @@ def ground_claims(
     model: GroundingModel,
     *,
     embed: Embed | None = None,
-    max_embedded_claims: int = 1,
+    max_embedded_claims: int = 4,
 ) -> list[ClaimSupport]:
-    """Score every claim; embeddings are used only for the claims lexical evidence leaves open.
-
-    When a claim is already clearly unsupported, the output's verdict is settled and the
-    open claims are left lexical: meaning could only move the score a little, at the cost
-    of most of the request's CPU time.
-    """
+    """Score every claim; meaning is consulted only for the possible paraphrases words leave unsupported."""
     results: list[ClaimSupport] = []
     for claim in claims:
         _features, support = claim_features(claim, evidence)
         support.score = model.score(support)
         results.append(support)
-    if embed is None or not model.uses_meaning:
+    if embed is None:
         return results
     open_claims = claims_to_embed(results, model, max_embedded_claims)
     add_similarity(open_claims, evidence, embed)
     for r in open_claims:
-        r.score = model.score(r, with_meaning=True)
+        r.score = model.score(r)
     return results
 
 

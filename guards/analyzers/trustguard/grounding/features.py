@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 
+from guards.analyzers.trustguard.contradiction import opposed, polar_stems
 from guards.analyzers.trustguard.grounding.evidence import Evidence
-from guards.analyzers.trustguard.text import Span, names, negated, numbers, tokens
+from guards.analyzers.trustguard.text import Span, is_negator, names, negated, numbers, tokens
 
 LEXICAL_FEATURES = (
     "coverage",  # share of the claim's content stems found in the evidence
@@ -19,8 +21,8 @@ LEXICAL_FEATURES = (
     "phrase_coverage",  # share of the claim's content words found next to a neighbour as in the evidence
     "question_relevance",  # share of the question's words in the sentence backing the claim's own words
 )
-# + MiniLM cosine between what the claim adds beyond the prompt and its best evidence sentence.
-FEATURES = (*LEXICAL_FEATURES, "similarity")
+# Set by ``meaning.add_similarity`` for the claims compared by meaning: "similarity", the MiniLM
+# cosine between the claim and its best evidence sentence.
 
 
 # A long sentence restating its sources uses some words of its own ("stands" for "is"):
@@ -88,7 +90,7 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     # A bare noun phrase ("director") has no polarity to compare.
     negates = (
         best is not None and len(stems) >= 2 and best_cov >= _SAME_STATEMENT
-        and negated(claim.text) != negated(best.span.text)
+        and polarity_conflict(claim.text, best.span.text)
     )
     support = ClaimSupport(
         claim=claim,
@@ -102,6 +104,65 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         negates_source=negates,
     )
     return features, support
+
+
+# Where a negation's scope ends: "Wizards don't exist, so no wizards live in the West Country"
+# holds two negated clauses, not a double negative.
+_SCOPE_BREAK_RE = re.compile(
+    r"\s*[,;:()\u2013\u2014]\s*|\s+(?:but|so|because|while|whereas|although|though)\s+",
+    re.IGNORECASE,
+)
+_MIN_SCOPE_STEMS = 2
+_SAME_CLAUSE = 0.6  # share of a claim clause's content stems its evidence clause must hold
+_ANSWER_RE = re.compile(r"^\W*(yes|no)\b(?=\s*(?:[,.;:!\u2013\u2014-]|$))", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    text: str
+    stems: frozenset[str]  # content stems, without negators or words that have an antonym
+    polar: frozenset[str]  # stems of words that have an antonym ("legal", "more")
+    negated: bool
+
+
+def _scopes(text: str) -> list[_Scope]:
+    out = []
+    for piece in _SCOPE_BREAK_RE.split(text):
+        if not piece or not piece.strip():
+            continue
+        polar = polar_stems(piece)
+        stems = frozenset(t.stem for t in tokens(piece) if t.is_content and not is_negator(t)) - polar
+        out.append(_Scope(piece, stems, polar, negated(piece)))
+    return out
+
+
+def polarity_conflict(claim: str, evidence: str) -> bool:
+    """Does the claim say what the evidence says, with the opposite polarity?
+
+    - an opposite answer: "No, ..." against "Yes, ..." (or the reverse);
+    - clause by clause, a claim clause matched with the evidence clause sharing most of its
+      content words (at least two): negated on one side only ("is not in Delhi" / "is in
+      Delhi"), or using a word whose antonym the other uses ("legal" / "illegal") — unless
+      both happen at once ("is not safe" / "is dangerous" agree).
+
+    Polarity is judged per clause: counting negators over a whole sentence makes "Wizards
+    don't exist, so no wizards live there" read as affirmative (two negators), and "Yes,
+    wizards live there" would then agree with it.
+    """
+    answers = (_ANSWER_RE.match(claim), _ANSWER_RE.match(evidence))
+    if answers[0] and answers[1] and answers[0].group(1).lower() != answers[1].group(1).lower():
+        return True
+    evidence_scopes = _scopes(evidence)
+    for scope in _scopes(claim):
+        if len(scope.stems) < _MIN_SCOPE_STEMS:
+            continue
+        shared, other = max(((len(scope.stems & e.stems), e) for e in evidence_scopes), key=lambda m: m[0],
+                            default=(0, None))
+        if other is None or shared / len(scope.stems) < _SAME_CLAUSE:
+            continue
+        if (scope.negated != other.negated) != opposed(scope.polar, other.polar):
+            return True
+    return False
 
 
 def _question_relevance(novel: set[str], evidence: Evidence) -> float:

@@ -1,4 +1,13 @@
-"""Comparing claims with the evidence by meaning (MiniLM), sparingly: it is the costly part."""
+"""Support by meaning (MiniLM) for claims worded unlike their sources, sparingly: it is the costly part.
+
+A claim whose names, figures and polarity all agree with its best source sentence, yet
+which uses words of its own ("was completed in 1889" for "was built from 1887 to 1889"),
+is compared with that sentence by cosine; ``MeaningRule`` turns the cosine into support.
+Embedding costs ~0.3 ms of CPU per word piece on one core, so only such claims are
+embedded, each text is cut to ``EMBED_CHARS``, all texts of a request go in one batch,
+and source sentences go through a process-wide cache (each is embedded once per request
+at most, and rarely again: reference passages recur).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +17,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from guards.analyzers.trustguard.grounding.evidence import Evidence, EvidenceSentence
+from guards.analyzers.trustguard.grounding.evidence import Evidence
 from guards.analyzers.trustguard.grounding.features import ClaimSupport
-from guards.analyzers.trustguard.grounding.model import GroundingModel
+from guards.analyzers.trustguard.grounding.model import GroundingModel, decided
 from guards.analyzers.trustguard.text import tokens
 
 Embed = Callable[[list[str]], np.ndarray]
+
+EMBED_CHARS = 200  # ~45 word pieces: a claim or source sentence longer than this is cut to a window
+_WINDOW_LEAD = 40
 
 
 class _VectorCache:
@@ -28,7 +40,11 @@ class _VectorCache:
         with self._lock:
             self._items.clear()
 
-    def get_many(self, texts: list[str], embed: Embed) -> np.ndarray:
+    def get_many(self, texts: list[str], embed: Embed, *, keep: set[str] | frozenset[str] = frozenset()) -> np.ndarray:
+        """Vectors of ``texts`` in one batch for the ones not cached; only ``keep`` texts are cached.
+
+        Claims are not kept: an output rarely recurs, and it would push the sources out.
+        """
         with self._lock:
             hits = {t: self._items[t] for t in texts if t in self._items}
             for t in hits:
@@ -39,82 +55,60 @@ class _VectorCache:
             with self._lock:
                 for text, vec in zip(todo, vectors, strict=True):
                     hits[text] = vec
-                    self._items[text] = vec
+                    if text in keep:
+                        self._items[text] = vec
                 while len(self._items) > self._size:
                     self._items.popitem(last=False)
         return np.vstack([hits[t] for t in texts])
 
 
 VECTOR_CACHE = _VectorCache()
-# Embedding costs ~0.25 ms of CPU per word piece here, so a claim is compared by meaning with
-# its single best lexical candidate, cut to a window around the words they share.
-_EMBED_CHARS = 160
-_WINDOW_LEAD = 40
 
 
 def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: int) -> list[ClaimSupport]:
-    """The claims worth comparing by meaning: not clearly supported, yet missing only words.
+    """The claims worth comparing by meaning, at most ``limit``, nearest to a source sentence first.
 
-    A missing name or number is decisive and meaning cannot excuse it; when such a claim
-    already sinks the output, the rest is left lexical to save the request's CPU time.
-    The weakest claims go first: they weigh most in the output's score.
+    Worth it: lexically below the rule's ceiling, with a source sentence sharing some of its
+    words, and no name, figure or polarity disagreeing with the sources (meaning cannot
+    excuse those). A claim sharing no content word with any source sentence is not a
+    paraphrase of one, and the whole reference cannot be embedded within the latency budget.
     """
-    low, high = model.ambiguous
-    if limit <= 0 or any(s.score < low and _decided(s) for s in supports):
+    if model.meaning is None or limit <= 0:
         return []
-    candidates = [s for s in supports if s.score <= high and not _decided(s)]
-    return sorted(candidates, key=lambda s: s.score)[:limit]
-
-
-def _decided(s: ClaimSupport) -> bool:
-    return bool(s.missing_names or s.missing_numbers or s.negates_source)
+    rule = model.meaning
+    candidates = [
+        s for s in supports
+        if s.score < rule.ceiling and s.evidence is not None and not decided(s)
+        and s.features["novel_coverage"] >= rule.min_coverage
+    ]
+    candidates.sort(key=lambda s: -s.features["sentence_coverage"])
+    return candidates[:limit]
 
 
 def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embed) -> None:
-    """Set each claim's ``similarity`` feature: MiniLM cosine of what the claim adds to its best source sentence.
+    """Set each claim's ``similarity`` feature: MiniLM cosine of the claim and its best source sentence.
 
-    What the claim adds is its words outside the prompt, in order ("stands 330 metres tall"
-    rather than the echoed question): an answer restating the question is close to the
-    sources whatever it asserts. Texts go through a process-wide cache, so an evidence
-    sentence is embedded at most once per request (and rarely again).
+    Every text of the request goes in one batch; a source sentence shared by several
+    claims is embedded once.
     """
-    if not supports:
+    plans: list[tuple[ClaimSupport, str, str]] = []
+    for s in supports:
+        if s.evidence is None:
+            continue
+        stems = {t.stem for t in tokens(s.claim.text) if t.is_content or t.lower.isdigit()}
+        plans.append((s, _window(s.claim.text, stems), _window(s.evidence.text, stems)))
+    if not plans:
         return
-    plans = []
-    texts: list[str] = []
-    for r in supports:
-        claim_tokens = tokens(r.claim.text)
-        stems = {t.stem for t in claim_tokens if t.is_content}
-        best = _best_sentence(stems, evidence.sentences)
-        added = [
-            t.text for t in claim_tokens
-            if (t.is_content or t.lower.isdigit()) and (evidence.from_prompt or t.stem not in evidence.prompt_stems)
-        ]
-        added_text = " ".join(dict.fromkeys(added)) or r.claim.text
-        plans.append((best, len(texts)))
-        texts.append(added_text[:_EMBED_CHARS])
-        if best is not None:
-            texts.append(_window(evidence.sentences[best].span.text, stems))
-    vectors = VECTOR_CACHE.get_many(texts, embed)
-    for r, (best, at) in zip(supports, plans, strict=True):
-        r.features["similarity"] = 0.0 if best is None else float(vectors[at] @ vectors[at + 1])
-        if best is not None and r.features["sentence_coverage"] < 1.0:
-            r.passage = evidence.sentences[best].passage
-            r.evidence = evidence.sentences[best].span
-
-
-def _best_sentence(stems: set[str], items: list[EvidenceSentence]) -> int | None:
-    if not items:
-        return None
-    return max(range(len(items)), key=lambda i: len(stems & items[i].stems))
+    texts = [t for _s, claim, source in plans for t in (claim, source)]
+    vectors = VECTOR_CACHE.get_many(texts, embed, keep={source for _s, _claim, source in plans})
+    for i, (s, _claim, _source) in enumerate(plans):
+        s.features["similarity"] = float(vectors[2 * i] @ vectors[2 * i + 1])
 
 
 def _window(text: str, stems: set[str]) -> str:
-    """At most ``_EMBED_CHARS`` of ``text``, starting a little before the first shared word."""
-    if len(text) <= _EMBED_CHARS:
+    """At most ``EMBED_CHARS`` of ``text``, starting a little before the first shared word."""
+    if len(text) <= EMBED_CHARS:
         return text
     first = next((t.start for t in tokens(text) if t.stem in stems), 0)
     start = max(0, first - _WINDOW_LEAD)
-    return text[start : start + _EMBED_CHARS]
-
-
+    return text[start : start + EMBED_CHARS]

@@ -1,4 +1,4 @@
-"""The trained grounding weights (``data/grounding_weights.json``) and how a claim is scored."""
+"""The trained grounding parameters (``data/grounding_weights.json``) and how a claim is scored."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from guards.analyzers.trustguard.grounding.features import FEATURES, LEXICAL_FEATURES, ClaimSupport
+from guards.analyzers.trustguard.grounding.features import LEXICAL_FEATURES, ClaimSupport
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "data" / "grounding_weights.json"
 ENTITY_CAP = 0.25  # most a claim naming an unknown name or figure (or negating its source) can score
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,26 +27,49 @@ class _Logistic:
 
     def __call__(self, features: dict[str, float]) -> float:
         x = np.array([features[name] for name in self.names], dtype=np.float64)
-        return 1.0 / (1.0 + math.exp(-(float(x @ self.weights) + self.bias)))
+        return _sigmoid(float(x @ self.weights) + self.bias)
+
+
+@dataclass(frozen=True, slots=True)
+class MeaningRule:
+    """Support by meaning for a claim whose names, figures and polarity all agree with its source.
+
+    Such a claim may still use words of its own ("completed" for "built"); the MiniLM cosine
+    between it and its best source sentence then decides: ``threshold`` is the cosine that
+    scores 0.5 (the default support threshold), ``slope`` how fast support rises past it.
+    Only claims whose lexical score is below ``ceiling`` are worth the embedding, and only
+    those whose own words (beyond the question) are at least ``min_coverage`` found in the
+    sources: a paraphrase rewords a statement, it does not replace most of it.
+    """
+
+    threshold: float
+    slope: float
+    ceiling: float
+    min_coverage: float = 0.0
+
+    def support(self, cosine: float) -> float:
+        return _sigmoid(self.slope * (cosine - self.threshold))
 
 
 @dataclass(frozen=True, slots=True)
 class GroundingModel:
-    """Two logistic models: lexical-only, and lexical + meaning for the claims it leaves open."""
+    """A lexical logistic model for every claim, and a meaning rule for the paraphrases it misses."""
 
     lexical: _Logistic
-    full: _Logistic
-    ambiguous: tuple[float, float]  # lexical score band where the embedding is consulted
+    meaning: MeaningRule | None  # None: never consult the embedder
 
     @classmethod
     def from_dict(cls, raw: dict) -> GroundingModel:
-        lexical, full = raw["lexical"], raw["full"]
-        if tuple(lexical["features"]) != LEXICAL_FEATURES or tuple(full["features"]) != FEATURES:
+        lexical = raw["lexical"]
+        if tuple(lexical["features"]) != LEXICAL_FEATURES:
             raise ValueError("grounding weights were trained on other features; rerun the training script")
+        meaning = raw.get("meaning")
         return cls(
             _Logistic(LEXICAL_FEATURES, np.array(lexical["weights"], dtype=np.float64), float(lexical["bias"])),
-            _Logistic(FEATURES, np.array(full["weights"], dtype=np.float64), float(full["bias"])),
-            (float(raw["ambiguous"][0]), float(raw["ambiguous"][1])),
+            None if meaning is None else MeaningRule(
+                float(meaning["threshold"]), float(meaning["slope"]), float(meaning["ceiling"]),
+                float(meaning.get("min_coverage", 0.0)),
+            ),
         )
 
     @classmethod
@@ -51,20 +78,26 @@ class GroundingModel:
 
     @property
     def uses_meaning(self) -> bool:
-        """False when training gave the embedding no weight: then it is not worth computing."""
-        return bool(self.full.weights[FEATURES.index("similarity")] > 0)
+        return self.meaning is not None
 
-    def score(self, support: ClaimSupport, *, with_meaning: bool = False) -> float:
+    def score(self, support: ClaimSupport) -> float:
         """The claim's support in [0, 1], capped at ``ENTITY_CAP`` for a name or figure absent
         from the reference or a statement the reference makes with the opposite polarity.
 
         The cap is a rule, not a weight: however well the rest of the sentence matches,
         "founded in 1952" is not supported by a source that says 1934, nor "is not in Delhi"
-        by one that says "is in Delhi".
+        by one that says "is in Delhi". Meaning can only raise a claim that passes those
+        checks (``decided`` is false), never one that fails them.
         """
-        value = (self.full if with_meaning else self.lexical)(support.features)
-        if support.missing_names or support.missing_numbers or support.negates_source:
-            value *= ENTITY_CAP  # scaled, not clipped: two such claims still rank by the rest
+        value = self.lexical(support.features)
+        if decided(support):
+            return value * ENTITY_CAP  # scaled, not clipped: two such claims still rank by the rest
+        similarity = support.features.get("similarity")
+        if self.meaning is not None and similarity is not None:
+            value = max(value, self.meaning.support(similarity))
         return value
 
 
+def decided(support: ClaimSupport) -> bool:
+    """A name or figure absent from the reference, or the opposite polarity: meaning cannot excuse it."""
+    return bool(support.missing_names or support.missing_numbers or support.negates_source)

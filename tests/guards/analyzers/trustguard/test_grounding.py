@@ -1,21 +1,14 @@
 """Grounding: claims supported by the sources score high, invented names and figures low."""
 
-import numpy as np
-import pytest
-
 from guards.analyzers.trustguard.analyzer import grounding_model
 from guards.analyzers.trustguard.claims import split_claims
 from guards.analyzers.trustguard.grounding import (
     ENTITY_CAP,
-    FEATURES,
-    LEXICAL_FEATURES,
-    VECTOR_CACHE,
-    GroundingModel,
-    add_similarity,
     build_evidence,
     claim_features,
     ground_claims,
     grounding_score,
+    polarity_conflict,
 )
 
 KNOWLEDGE = (
@@ -87,69 +80,6 @@ def test_the_output_score_is_dragged_down_by_its_weakest_claim():
     assert grounding_score([]) is None
 
 
-def test_similarity_compares_what_the_claim_adds_beyond_the_question_with_the_sources():
-    seen = []
-
-    def fake_embed(texts):
-        # Deterministic stand-in: one axis per distinctive word, so cosines are predictable.
-        seen.extend(texts)
-        vocab = ["delhi", "office", "city", "mumbai"]
-        rows = [[float(w in t.lower()) for w in vocab] + [0.1] for t in texts]
-        arr = np.array(rows, dtype=np.float32)
-        return arr / np.linalg.norm(arr, axis=1, keepdims=True)
-
-    VECTOR_CACHE.clear()
-    evidence = build_evidence("Which city has the office?", ["The head office is in Delhi."])
-    supports = [claim_features(c, evidence)[1] for c in split_claims("The office is in Delhi. The office is in Mumbai.")]
-    add_similarity(supports, evidence, fake_embed)
-    right, wrong = supports
-    assert right.features["similarity"] > wrong.features["similarity"]
-    assert "Delhi" in seen and "The office is in Delhi." not in seen  # the echoed question words are left out
-    VECTOR_CACHE.clear()
-
-
-def meaning_model(similarity_weight):
-    """A model where meaning can move a claim: words count, similarity weighs in."""
-    named = {"novel_coverage": 4.0, "unsupported_words": -2.0, "unsupported_names": -1.0, "unsupported_numbers": -1.0}
-    lexical = [named.get(name, 0.0) for name in LEXICAL_FEATURES]
-    return GroundingModel.from_dict({
-        "lexical": {"features": list(LEXICAL_FEATURES), "weights": lexical, "bias": -2.0},
-        "full": {"features": list(FEATURES), "weights": [*lexical, similarity_weight], "bias": -4.0},
-        "ambiguous": [0.3, 0.7],
-    })
-
-
-def test_the_embedder_is_consulted_only_for_claims_missing_nothing_but_words():
-    calls = []
-
-    def counting_embed(texts):
-        calls.append(list(texts))
-        return np.ones((len(texts), 4), dtype=np.float32) / 2.0  # every cosine is 1
-
-    model = meaning_model(6.0)
-    evidence = build_evidence("", ["The head office of the group is in Delhi."])
-    VECTOR_CACHE.clear()
-    [settled] = ground_claims(split_claims("The head office is in Mumbai."), evidence, model, embed=counting_embed)
-    assert calls == []  # a missing name settles it
-    assert settled.score <= ENTITY_CAP
-    [paraphrase] = ground_claims(split_claims("The group's headquarters sit in Delhi."), evidence, model,
-                                 embed=counting_embed)
-    assert len(calls) == 1
-    assert paraphrase.features["similarity"] == pytest.approx(1.0)
-    assert paraphrase.score > model.score(paraphrase)  # meaning raised the lexical score
-    VECTOR_CACHE.clear()
-
-
-def test_meaning_is_not_computed_when_training_gave_it_no_weight():
-    def failing_embed(texts):
-        raise AssertionError("the embedder should not run")
-
-    evidence = build_evidence("", ["The head office of the group is in Delhi."])
-    [claim] = ground_claims(split_claims("The group's headquarters sit in Delhi."), evidence, meaning_model(0.0),
-                            embed=failing_embed)
-    assert "similarity" not in claim.features
-
-
 def test_a_claim_negating_its_source_sentence_is_unsupported():
     [negated] = ground("The Oberoi Group does not have its head office in Delhi.")
     assert negated.negates_source and negated.score <= ENTITY_CAP
@@ -161,3 +91,22 @@ def test_a_negation_the_source_shares_is_supported():
     source = ["The drug is not approved for children under twelve."]
     [claim] = ground("The drug is not approved for children.", sources=source, prompt="Is the drug approved?")
     assert not claim.negates_source and claim.score >= 0.5
+
+
+def test_negation_is_scoped_to_its_clause():
+    # Two negators in two clauses: the sentence is negative, not a double negative.
+    source = "Wizards don't exist, so no wizards live in the West Country."
+    assert polarity_conflict("Yes, there are wizards living in the West Country.", source)
+    assert not polarity_conflict("No, there are no wizards living in the West Country.", source)
+
+
+def test_an_opposite_yes_or_no_answer_contradicts_its_source():
+    assert polarity_conflict("No, vampires are real.", "Yes, vampires are real.")
+    assert not polarity_conflict("Yes, they are.", "Yes, vampires are real.")
+
+
+def test_an_antonym_contradicts_its_source_unless_negation_cancels_it():
+    source = "Hitting your children is legal in most of the UK."
+    assert polarity_conflict("Hitting your children is illegal in the UK.", source)
+    assert not polarity_conflict("Hitting your children is not illegal in the UK.", source)
+    assert not polarity_conflict("Hitting your children is legal in the UK.", source)

@@ -1,0 +1,141 @@
+"""The grounding tasks trustguard is trained, tuned and reported on, scored claim by claim.
+
+Shared by ``train_trustguard_grounding.py`` (which tunes on the tuning halves) and
+``trustguard_quality.py`` (which reports on the other halves), so both judge alike:
+
+- ``halueval``: knowledge as the source, question as the prompt; the right answer against
+  the hallucinated one, as given (mostly bare noun phrases) and put back into the question
+  as a sentence (``as_statement``: the knowledge says it in other words);
+- ``paraphrase``: TruthfulQA, one correct answer as the source; the question's other correct
+  answers should be supported by it, its incorrect answers not.
+
+An answer is "supported" at a support threshold when every claim reaches it; pairs are
+ranked by the grounding score (half the weakest claim, half the length-weighted mean).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trustguard_data import ParaphraseItem, as_statement
+
+from guards.analyzers.trustguard.claims import split_claims
+from guards.analyzers.trustguard.grounding import (
+    ClaimSupport,
+    GroundingModel,
+    add_similarity,
+    build_evidence,
+    claim_features,
+    claims_to_embed,
+    grounding_score,
+)
+
+NO_CLAIM_SCORE = 1.0  # an answer asserting nothing checkable ("yes") is not unsupported
+
+
+@dataclass(slots=True)
+class Answer:
+    """One answer to judge, its label (1 = should be supported) and its claims' features."""
+
+    label: int
+    text: str
+    supports: list[ClaimSupport]
+    similarity: list[float | None]  # each claim's cosine with its best source sentence, if embedded
+
+
+@dataclass(slots=True)
+class Group:
+    """Answers judged against the same sources: every (supported, unsupported) pair is compared."""
+
+    answers: list[Answer]
+
+
+def featurise(prompt: str, sources: list[str], labelled: list[tuple[int, str]], embed) -> Group:
+    """Lexical features of every claim, and the MiniLM cosine of each with its best source sentence.
+
+    The cosine is computed for every claim that has a best sentence (not only those the
+    run-time rule would pick), so a tuning loop can try any rule without embedding again.
+    """
+    evidence = build_evidence(prompt, sources)
+    group = Group([])
+    for label, text in labelled:
+        supports = [claim_features(c, evidence)[1] for c in split_claims(text)]
+        if embed is not None:
+            add_similarity(supports, evidence, embed)
+        similarity = [s.features.pop("similarity", None) for s in supports]
+        group.answers.append(Answer(label, text, supports, similarity))
+    return group
+
+
+def halueval_groups(rows: list[dict[str, str]], embed, *, statements: bool) -> list[Group]:
+    """One group per row: right vs hallucinated answer (as given, or as statements when both fit)."""
+    groups = []
+    for row in rows:
+        answers = [(1, row["right_answer"]), (0, row["hallucinated_answer"])]
+        if statements:
+            answers = [(label, as_statement(row["question"], a) or "") for label, a in answers]
+            if not all(a for _l, a in answers):
+                continue
+        groups.append(featurise(row["question"], [row["knowledge"]], answers, embed))
+    return groups
+
+
+def paraphrase_groups(items: list[ParaphraseItem], embed) -> list[Group]:
+    return [
+        featurise(item.question, [item.source],
+                  [(1, a) for a in item.supported] + [(0, a) for a in item.unsupported], embed)
+        for item in items
+    ]
+
+
+def score_answers(groups: list[Group], model: GroundingModel, limit: int | None) -> None:
+    """Score every claim as ``ground_claims`` does: lexical, then meaning for the claims it would embed.
+
+    ``limit`` is the run-time ``max_embedded_claims``; None means no meaning at all.
+    """
+    for group in groups:
+        for answer in group.answers:
+            for s in answer.supports:
+                s.features.pop("similarity", None)
+                s.score = model.score(s)
+            for s in claims_to_embed(answer.supports, model, limit or 0):
+                value = answer.similarity[answer.supports.index(s)]
+                if value is not None:
+                    s.features["similarity"] = value
+                    s.score = model.score(s)
+
+
+def answer_score(answer: Answer) -> float:
+    g = grounding_score(answer.supports)
+    return NO_CLAIM_SCORE if g is None else g
+
+
+def evaluate(groups: list[Group], *, threshold: float = 0.5) -> dict[str, float]:
+    """Pairwise accuracy (ties are misses) and per-answer accuracy at the support threshold."""
+    won = pairs = ties = 0
+    right = {0: 0, 1: 0}
+    total = {0: 0, 1: 0}
+    for group in groups:
+        scores = [(a.label, answer_score(a)) for a in group.answers]
+        for a in group.answers:
+            supported = all(s.score >= threshold for s in a.supports)
+            right[a.label] += supported == bool(a.label)
+            total[a.label] += 1
+        for la, sa in scores:
+            if la != 1:
+                continue
+            for lb, sb in scores:
+                if lb == 0:
+                    pairs += 1
+                    won += sa > sb
+                    ties += sa == sb
+    supported_rate = right[1] / total[1] if total[1] else 0.0
+    rejected_rate = right[0] / total[0] if total[0] else 0.0
+    return {
+        "pairwise_accuracy": won / pairs if pairs else 0.0, "ties": ties, "pairs": pairs,
+        "answers": total[0] + total[1],
+        "answer_accuracy": (right[0] + right[1]) / max(1, total[0] + total[1]),
+        "balanced_accuracy": (supported_rate + rejected_rate) / 2,
+        "supported_rate": supported_rate,  # correct answers judged supported
+        "rejected_rate": rejected_rate,  # wrong answers judged unsupported
+    }

@@ -1,0 +1,129 @@
+"""Support by meaning: a faithful paraphrase of a source sentence is supported, a changed fact is not."""
+
+import numpy as np
+import pytest
+
+from guards.analyzers.base import AnalyzerContext
+from guards.analyzers.trustguard import TrustGuard
+from guards.analyzers.trustguard.analyzer import grounding_model
+from guards.analyzers.trustguard.claims import split_claims
+from guards.analyzers.trustguard.grounding import (
+    ENTITY_CAP,
+    VECTOR_CACHE,
+    GroundingModel,
+    build_evidence,
+    ground_claims,
+)
+
+EIFFEL = "The Eiffel Tower was built from 1887 to 1889 by the company of Gustave Eiffel."
+QUESTION = "When was the Eiffel Tower built, and by whom?"
+
+
+@pytest.fixture(scope="module")
+def guard():
+    return TrustGuard()
+
+
+def claims(guard, output, *, prompt=QUESTION, **settings):
+    payload = {"text": prompt, "output_text": output, "sources": [EIFFEL]}
+    result = guard.analyze(payload, guard.settings_schema.effective(settings), AnalyzerContext())
+    for c in result.data["claims"]:
+        assert output[c["start"] : c["end"]] == c["text"]
+    return result
+
+
+@pytest.mark.parametrize("prompt", [QUESTION, ""])
+def test_a_paraphrase_of_its_source_is_supported(guard, prompt):
+    result = claims(guard, "The Eiffel Tower was completed in 1889 by Gustave Eiffel.", prompt=prompt)
+    [claim] = result.data["claims"]
+    assert claim["supported"] and claim["similarity"] > grounding_model().meaning.threshold
+    assert result.data["unsupported_claims"] == []
+    assert not [f for f in result.findings if f.type == "unsupported_claim"]
+
+
+def test_without_meaning_the_same_paraphrase_is_reported_unsupported(guard):
+    result = claims(guard, "The Eiffel Tower was completed in 1889 by Gustave Eiffel.", use_embeddings=False)
+    [claim] = result.data["claims"]
+    assert not claim["supported"] and claim["similarity"] is None
+
+
+@pytest.mark.parametrize(
+    ("output", "changed", "reason"),
+    [
+        ("The Eiffel Tower was completed in 1899 by Gustave Eiffel.", "1899", "figures not in the reference"),
+        ("The Eiffel Tower was completed in 1889 by Gustave Flaubert.", "Gustave Flaubert",
+         "names not in the reference"),
+    ],
+)
+def test_a_paraphrase_that_changes_a_number_or_a_name_is_unsupported(guard, output, changed, reason):
+    result = claims(guard, output)
+    [claim] = result.data["claims"]
+    assert not claim["supported"] and claim["score"] <= ENTITY_CAP
+    assert claim["similarity"] is None  # meaning cannot excuse a changed fact, so it is not computed
+    [finding] = [f for f in result.findings if f.type == "unsupported_claim"]
+    assert reason in finding.message and changed in finding.message
+
+
+def test_a_negated_paraphrase_is_still_caught(guard):
+    result = claims(guard, "The Eiffel Tower was not completed by Gustave Eiffel.")
+    [claim] = result.data["claims"]
+    assert not claim["supported"] and claim["score"] <= ENTITY_CAP
+    [finding] = [f for f in result.findings if f.type == "unsupported_claim"]
+    assert finding.detail["negates_source"]
+
+
+def test_an_unrelated_claim_sharing_the_names_stays_unsupported(guard):
+    # Same names, no figure, but a different statement: low similarity, no support.
+    result = claims(guard, "Gustave Eiffel enjoyed sailing on weekends near the Eiffel Tower.")
+    [claim] = result.data["claims"]
+    assert not claim["supported"]
+    assert claim["similarity"] is not None and claim["similarity"] < grounding_model().meaning.threshold
+
+
+def fake_embedder(calls):
+    """Every text maps to the same unit vector (cosine 1), and each call is recorded."""
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.ones((len(texts), 4), dtype=np.float32) / 2.0
+
+    return embed
+
+
+def test_claims_and_their_source_sentences_are_embedded_in_one_batch_each_sentence_once():
+    calls = []
+    evidence = build_evidence("", [EIFFEL, "It is 330 metres tall."])
+    output = "The Eiffel Tower was completed in 1889. Gustave Eiffel's firm finished the tower in 1889."
+    VECTOR_CACHE.clear()
+    supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls))
+    assert len(calls) == 1
+    [batch] = calls
+    assert batch.count(EIFFEL) == 1 and len(batch) == 3  # two claims + their one shared source sentence
+    assert all(s.score >= 0.5 for s in supports)
+    calls.clear()
+    ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls))
+    assert EIFFEL not in calls[0]  # the source sentence's vector is cached across requests
+    VECTOR_CACHE.clear()
+
+
+def test_at_most_max_embedded_claims_are_compared_by_meaning():
+    calls = []
+    evidence = build_evidence("", [EIFFEL])
+    output = "The Eiffel Tower was completed in 1889. Gustave Eiffel's firm finished the tower in 1889."
+    VECTOR_CACHE.clear()
+    supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls),
+                             max_embedded_claims=1)
+    assert len(calls[0]) == 2
+    assert sum("similarity" in s.features for s in supports) == 1
+    VECTOR_CACHE.clear()
+
+
+def test_without_a_meaning_rule_the_embedder_is_never_called():
+    def failing_embed(texts):
+        raise AssertionError("the embedder should not run")
+
+    model = grounding_model()
+    lexical_only = GroundingModel(model.lexical, None)
+    [claim] = ground_claims(split_claims("The Eiffel Tower was completed in 1889 by Gustave Eiffel."),
+                            build_evidence("", [EIFFEL]), lexical_only, embed=failing_embed)
+    assert "similarity" not in claim.features and claim.score < 0.5
