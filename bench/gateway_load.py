@@ -2,19 +2,26 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/gateway_load.py [--duration 10] [--connections 16] [--workers 3]
+    .venv/bin/python bench/gateway_load.py [--duration 8] [--rounds 5] [--connections 16] [--workers 3]
         [--database-url postgresql://postgres@127.0.0.1:5432/aig_gw_bench]
-        [--redis-url redis://127.0.0.1:6379/9] [--json OUT]
+        [--redis-url redis://127.0.0.1:6379/9] [--audit-inline] [--baseline-root DIR] [--json OUT]
 
 It creates the database if needed, migrates it, creates a tenant on an unthrottled
 "bench" plan with an API key, starts gunicorn (the project's deploy/gunicorn.conf.py),
-then runs ``wrk`` (``apt-get install -y wrk``) against ``/health/live`` and
-``POST /api/v1/guards/process`` for tokenguard in the same run, and prints requests/s,
-p50 and p99 for each and the ratios. ``--audit-inline`` starts a second gateway whose
-audit row is written inside the request (``GUARD_AUDIT_ASYNC=false``); the two /process
-variants alternate in ``--rounds`` so a change in the machine's load hits both alike.
-Every /process request really runs: API-key auth, plan rate limit and
-monthly quota (Redis), config resolution, the tokenizer, usage metering and the audit.
+then runs ``wrk`` (``apt-get install -y wrk``) in ``--rounds`` rounds; each round
+measures ``/health/live`` and then ``POST /api/v1/guards/process`` for tokenguard on
+every gateway (in A B, B A order), so a change in the machine's load hits all of them
+alike. It prints each round and the medians over rounds of requests/s, p50, p99 and
+the gateway workers' CPU time per request (from /proc: the figure the machine's other
+load disturbs least), and of the per-round ratios /process : /health/live of the same
+gateway.
+
+Extra gateways, alternated in the same rounds: ``--audit-inline`` writes the audit row
+inside the request (``GUARD_AUDIT_ASYNC=false``); ``--baseline-root DIR`` runs another
+checkout of the project (``git archive <rev> | tar -x -C DIR``) against the same
+database, with its own cache key prefix, for a before/after comparison in one run.
+Every /process request really runs: API-key auth, plan rate limit and monthly quota
+(Redis), config resolution, the tokenizer, usage metering and the audit.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,13 +72,13 @@ def _prepare(env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def _start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def _start_gunicorn(env: dict[str, str], port: int, workers: int, root: Path = ROOT) -> subprocess.Popen:
     from tests.support.processes import wait_for_port
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+        [sys.executable, "-m", "gunicorn", "-c", str(root / "deploy" / "gunicorn.conf.py"),
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "aiguardian.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     wait_for_port(port, timeout=60, proc=proc)
     return proc
@@ -84,30 +92,61 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=30)
 
 
+def _cpu_seconds(master: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn master's workers, from /proc."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _ms(value: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
     return float(number) * _UNITS[unit]
 
 
-def _wrk(url: str, *, duration: int, connections: int, threads: int, script: str | None) -> dict[str, Any]:
+def _wrk(url: str, *, master: int, duration: int, connections: int, threads: int,
+         script: str | None) -> dict[str, Any]:
     cmd = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", url]
     if script:
         cmd[1:1] = ["-s", script]
+    cpu_before = _cpu_seconds(master)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cpu = _cpu_seconds(master) - cpu_before
     pct = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.MULTILINE))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = re.search(r"(\d+) requests in", out)
+    requests = int(total.group(1)) if total else 0
     return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-            "p50_ms": _ms(pct["50"]), "p99_ms": _ms(pct["99"]), "requests": int(total.group(1)) if total else 0,
-            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+            "p50_ms": _ms(pct["50"]), "p99_ms": _ms(pct["99"]), "requests": requests,
+            "errors": int(non_2xx.group(1)) if non_2xx else 0,
+            "cpu_ms_per_request": round(1000 * cpu / requests, 3) if requests else 0.0}
 
 
-def _combine(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Rounds of one endpoint as one row: the rounds' mean throughput and mean percentiles."""
-    n = len(parts)
-    return {"requests_per_s": sum(p["requests_per_s"] for p in parts) / n,
-            "p50_ms": sum(p["p50_ms"] for p in parts) / n, "p99_ms": sum(p["p99_ms"] for p in parts) / n,
+def _median(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rounds of one endpoint as one row: the median of each figure, the total of the counts."""
+    return {"requests_per_s": statistics.median(p["requests_per_s"] for p in parts),
+            "p50_ms": statistics.median(p["p50_ms"] for p in parts),
+            "p99_ms": statistics.median(p["p99_ms"] for p in parts),
+            "cpu_ms_per_request": statistics.median(p["cpu_ms_per_request"] for p in parts),
             "requests": sum(p["requests"] for p in parts), "errors": sum(p["errors"] for p in parts)}
+
+
+def _ratios(health: list[dict[str, Any]], process: list[dict[str, Any]]) -> dict[str, float]:
+    """Median over rounds of /process : /health/live, each round against the same gateway's health."""
+    pairs = list(zip(health, process, strict=True))
+    return {"process_rps_over_health_rps": round(statistics.median(p["requests_per_s"] / h["requests_per_s"]
+                                                                   for h, p in pairs), 3),
+            "process_p50_over_health_p50": round(statistics.median(p["p50_ms"] / h["p50_ms"] for h, p in pairs), 2),
+            "process_p99_over_health_p99": round(statistics.median(p["p99_ms"] / h["p99_ms"] for h, p in pairs), 2)}
 
 
 def _post_script(key: str, tmp: Path) -> str:
@@ -135,9 +174,15 @@ def _check(url: str, key: str) -> None:
                       json={"service_type": "tokenguard", "payload": {"text": TEXT}})
 
 
+def _row(name: str, row: dict[str, Any]) -> str:
+    return (f"{name:44} {row['requests_per_s']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
+            f"{row['cpu_ms_per_request']:8.2f} {row['requests']:9d} {row['errors']:8d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of health + /process on every gateway")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
@@ -145,7 +190,7 @@ def main() -> None:
                                                                  "postgresql://postgres@127.0.0.1:5432/aig_gw_bench"))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
     parser.add_argument("--audit-inline", action="store_true", help="also measure /process with inline audit writes")
-    parser.add_argument("--rounds", type=int, default=3, help="/process runs alternate between variants in rounds")
+    parser.add_argument("--baseline-root", type=Path, help="another checkout to compare with in the same rounds")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -160,50 +205,49 @@ def main() -> None:
     key = _prepare(env)
     tmp = Path(tempfile.mkdtemp(prefix="aig-bench-"))
     script = _post_script(key, tmp)
-    servers: dict[str, tuple[subprocess.Popen, str]] = {}
-    variants = {"process_tokenguard": {}}
+    # name -> (checkout, extra environment); each runs as its own gateway.
+    variants: dict[str, tuple[Path, dict[str, str]]] = {"current": (ROOT, {})}
     if args.audit_inline:
-        variants["process_tokenguard_inline_audit"] = {"GUARD_AUDIT_ASYNC": "false"}
-    results: dict[str, Any] = {}
+        variants["current_inline_audit"] = (ROOT, {"GUARD_AUDIT_ASYNC": "false"})
+    if args.baseline_root:
+        # Its own key prefix: the two releases' cache entries must not meet.
+        variants["baseline"] = (args.baseline_root.resolve(), {"CACHE_KEY_PREFIX": "aigbaseline"})
+    servers: dict[str, tuple[subprocess.Popen, str]] = {}
+    rounds: dict[str, dict[str, list[dict[str, Any]]]] = {name: {"health": [], "process": []} for name in variants}
+    run = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
+    print(f"gunicorn {args.workers} sync workers per gateway, wrk {args.threads} threads x {args.connections} "
+          f"connections, {args.duration}s per run, {args.rounds} rounds, {os.cpu_count()} CPUs")
+    print(f"{'round / gateway / endpoint':44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>8} {'requests':>9} {'non-2xx':>8}")
     try:
-        for name, extra in variants.items():
+        for name, (root, extra) in variants.items():
             port = free_port()
-            servers[name] = (_start_gunicorn({**env, **extra}, port, args.workers), f"http://127.0.0.1:{port}")
+            servers[name] = (_start_gunicorn({**env, **extra}, port, args.workers, root), f"http://127.0.0.1:{port}")
             _check(servers[name][1], key)
-        base_url = servers["process_tokenguard"][1]
-        run = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
-        results["health_live"] = _wrk(base_url + "/health/live", script=None, **run)
-        # Variants alternate round by round, so a change in the machine's load hits them alike.
-        rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
-        for _ in range(args.rounds):
-            for name in variants:
-                rounds[name].append(_wrk(servers[name][1] + "/api/v1/guards/process", script=script,
-                                         **{**run, "duration": max(1, args.duration // args.rounds)}))
-        for name, parts in rounds.items():
-            results[name] = _combine(parts)
+        for number in range(1, args.rounds + 1):
+            # A B, then B A: a gateway is not always measured first (or last) in a round.
+            for name in list(variants)[::1 if number % 2 else -1]:
+                proc, url = servers[name]
+                for endpoint, path, lua in (("health", "/health/live", None),
+                                            ("process", "/api/v1/guards/process", script)):
+                    figures = _wrk(url + path, master=proc.pid, script=lua, **run)
+                    rounds[name][endpoint].append(figures)
+                    print(_row(f"{number} {name} {endpoint}", figures), flush=True)
     finally:
         for proc, _ in servers.values():
             _stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    health, process = results["health_live"], results["process_tokenguard"]
-    results["ratios"] = {
-        "process_rps_over_health_rps": round(process["requests_per_s"] / health["requests_per_s"], 3),
-        "process_p50_over_health_p50": round(process["p50_ms"] / health["p50_ms"], 2),
-        "process_p99_over_health_p99": round(process["p99_ms"] / health["p99_ms"], 2),
-    }
-    results["setup"] = {"workers": args.workers, "connections": args.connections, "duration_s": args.duration,
-                        "cpus": os.cpu_count(), "text_chars": len(TEXT)}
-    print(f"gunicorn {args.workers} sync workers, wrk {args.threads} threads x {args.connections} connections, "
-          f"{args.duration}s per endpoint, {os.cpu_count()} CPUs")
-    print(f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-2xx':>8}")
-    for name, row in results.items():
-        if name in ("ratios", "setup"):
-            continue
-        print(f"{name:34} {row['requests_per_s']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
-              f"{row['requests']:9d} {row['errors']:8d}")
-    for name, value in results["ratios"].items():
-        print(f"{name:34} {value}")
+    results: dict[str, Any] = {"setup": {"workers": args.workers, "connections": args.connections,
+                                         "duration_s": args.duration, "rounds": args.rounds,
+                                         "cpus": os.cpu_count(), "text_chars": len(TEXT)}}
+    print(f"\nmedians over {args.rounds} rounds")
+    for name, parts in rounds.items():
+        results[name] = {"health_live": _median(parts["health"]), "process_tokenguard": _median(parts["process"]),
+                         "ratios": _ratios(parts["health"], parts["process"]), "rounds": parts}
+        print(_row(f"{name} /health/live", results[name]["health_live"]))
+        print(_row(f"{name} /process tokenguard", results[name]["process_tokenguard"]))
+        for ratio, value in results[name]["ratios"].items():
+            print(f"  {ratio:42} {value}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

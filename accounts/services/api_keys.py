@@ -160,9 +160,12 @@ def api_key_touch(*, key_id: int) -> bool:
         return False
     if len(_touch_quiet_until) >= _TOUCH_MEMO_MAX:
         _touch_quiet_until.clear()  # many keys in one process: start over rather than grow
-    # A gate without a readable expiry (expired just now, or set by an older release) is asked
-    # again next time; another host's clock running ahead cannot keep this one quiet past an interval.
-    _touch_quiet_until[key_id] = min(float(expires), now + interval) if isinstance(expires, (int, float)) else 0.0
+    if isinstance(expires, float):  # another host's clock running ahead cannot keep this one quiet longer
+        _touch_quiet_until[key_id] = min(expires, now + interval)
+    elif expires is None:  # the gate expired between the add and the read: ask again next time
+        _touch_quiet_until[key_id] = 0.0
+    else:  # a gate set before it held its expiry (an older release): at most one interval old
+        _touch_quiet_until[key_id] = now + interval
     if first:
         APIKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
     return bool(first)

@@ -185,6 +185,15 @@ def test_the_last_used_memo_waits_exactly_until_the_shared_gate_expires(api_key,
     assert quiet_until == pytest.approx(now + settings.API_KEY_LAST_USED_INTERVAL)
 
 
+def test_a_gate_left_by_an_older_release_quiets_this_worker_for_one_interval(api_key, monkeypatch, settings):
+    now = time.time()
+    monkeypatch.setattr(api_keys_service, "_clock", lambda: now)
+    cache.set(apikeys.last_used_gate_key(api_key.model.pk), 1, 60)  # what the gate held before its expiry
+    assert services.api_key_touch(key_id=api_key.model.pk) is False
+    interval = settings.API_KEY_LAST_USED_INTERVAL
+    assert api_keys_service._touch_quiet_until[api_key.model.pk] == pytest.approx(now + interval)
+
+
 def test_a_key_hashed_with_a_retired_pepper_still_works_and_is_rehashed(settings, tenant):
     settings.API_KEY_PEPPERS = ["old-pepper-" + "x" * 32]
     issued = issue_key(tenant)
