@@ -14,10 +14,11 @@ Usage (from the repository root):
 2. Meaning rule (``MeaningRule``): HaluEval has no paraphrased answers, so the cosine
    threshold, slope and lexical ceiling are chosen on TruthfulQA's tuning half (one correct
    answer as the source, the other correct answers should be supported, the incorrect ones
-   not): the rule with the best balanced per-answer accuracy at the default support
-   threshold, among those that keep HaluEval's tuning pairwise accuracy within one pair of
-   the lexical model's (ties broken by TruthfulQA pairwise accuracy, then the higher,
-   more cautious threshold).
+   not). Among the rules that keep HaluEval's tuning pairwise accuracy within one pair of
+   the lexical model's, those whose balanced per-answer accuracy at the default support
+   threshold is within ``TOLERANCE`` of the best (closer is noise on ~2,400 answers) are
+   equivalent; of those, the highest threshold wins (it lets fewer wrong answers through),
+   then the best TruthfulQA pairwise accuracy.
 
 Writes ``guards/analyzers/trustguard/data/grounding_weights.json``. The reported halves are
 never read.
@@ -47,10 +48,10 @@ from trustguard_tasks import evaluate, featurise, halueval_groups, paraphrase_gr
 from guards.analyzers.embeddings import get_embedder  # noqa: E402
 from guards.analyzers.trustguard.grounding import LEXICAL_FEATURES, WEIGHTS_PATH, GroundingModel  # noqa: E402
 
-MAX_EMBEDDED_CLAIMS = 4  # TrustGuard's default ``max_embedded_claims``
 THRESHOLDS = [round(float(t), 2) for t in np.arange(0.70, 0.99, 0.01)]
 SLOPES = (10.0, 20.0, 40.0)
 CEILINGS = (0.5, 0.7)
+TOLERANCE = 0.005
 
 # Evidence for support may only raise the score, evidence against only lower it: with a few
 # hundred correlated rows an unconstrained fit gives some features the "wrong" sign, which
@@ -114,26 +115,31 @@ def main() -> None:
 
     def run(meaning: dict | None) -> tuple[dict, dict]:
         model = GroundingModel.from_dict({"lexical": lexical, "meaning": meaning})
-        score_answers(halueval, model, MAX_EMBEDDED_CLAIMS)
-        score_answers(paraphrase, model, MAX_EMBEDDED_CLAIMS)
+        score_answers(halueval, model)  # as many claims compared by meaning as TrustGuard's defaults allow
+        score_answers(paraphrase, model)
         return evaluate(halueval), evaluate(paraphrase)
 
     base_halueval, base_paraphrase = run(None)
     print(f"lexical only: HaluEval tune pairwise {base_halueval['pairwise_accuracy']:.3f}; TruthfulQA tune "
           f"balanced {base_paraphrase['balanced_accuracy']:.3f}, pairwise {base_paraphrase['pairwise_accuracy']:.3f}")
     floor = base_halueval["pairwise_accuracy"] - 1.0 / base_halueval["pairs"] - 1e-9
-    best = None
+    results = []
     for threshold, slope, ceiling in itertools.product(THRESHOLDS, SLOPES, CEILINGS):
         meaning = {"threshold": threshold, "slope": slope, "ceiling": ceiling}
         h, p = run(meaning)
-        if h["pairwise_accuracy"] < floor:
-            continue
-        key = (round(p["balanced_accuracy"], 6), round(p["pairwise_accuracy"], 6), threshold)
-        if best is None or key > best[0]:
-            best = (key, meaning, h, p)
-    if best is None:
+        if h["pairwise_accuracy"] >= floor:
+            results.append((meaning, h, p))
+    if not results:
         raise SystemExit("no meaning rule keeps HaluEval's tuning accuracy")
-    _key, meaning, h, p = best
+    top = max(p["balanced_accuracy"] for _m, _h, p in results)
+    meaning, h, p = max(
+        (r for r in results if r[2]["balanced_accuracy"] >= top - TOLERANCE),
+        key=lambda r: (r[0]["threshold"], r[2]["pairwise_accuracy"]),
+    )
+    for t in sorted({m["threshold"] for m, _h, _p in results})[::4]:
+        _m, _h, q = max((r for r in results if r[0]["threshold"] == t), key=lambda r: r[2]["pairwise_accuracy"])
+        print(f"  threshold {t:.2f}: TruthfulQA tune balanced {q['balanced_accuracy']:.3f} (supported "
+              f"{q['supported_rate']:.3f}, rejected {q['rejected_rate']:.3f}), pairwise {q['pairwise_accuracy']:.3f}")
     print(f"meaning rule {meaning}: HaluEval tune pairwise {h['pairwise_accuracy']:.3f}; TruthfulQA tune balanced "
           f"{p['balanced_accuracy']:.3f} (supported {p['supported_rate']:.3f}, rejected {p['rejected_rate']:.3f}), "
           f"pairwise {p['pairwise_accuracy']:.3f}")

@@ -13,14 +13,21 @@ half not tuned on (``trustguard_data.split``; the grounding model was trained on
 - the peer baseline from QUALITY-GOALS.md (content-word overlap with the knowledge) beside it;
 - latency p50/p99 per call on one thread, and per KB on ~1 KB outputs built from several rows.
 
-TruthfulQA (optional, not tuned on): ``sources`` = the reference's correct answers except
-the best one; ``output_text`` = the best answer vs the best incorrect answer; pairwise accuracy.
+Paraphrases (``--truthfulqa``), on the halves not tuned on:
+- TruthfulQA: ``sources`` = one correct answer (``trustguard_data.truthfulqa_paraphrases``),
+  ``output_text`` = another correct answer (should be supported) or an incorrect one (should
+  not); pairwise accuracy over every (correct, incorrect) pair of a question by trust score,
+  and per-answer accuracy with the default settings (supported = no unsupported claim);
+- HaluEval statements: the right and the hallucinated answer put back into the question as
+  sentences (the knowledge words it differently), same figures;
+- latency on ~1 KB outputs made of TruthfulQA correct answers, where most claims are
+  paraphrases to compare by meaning (the costly case).
+Each with the meaning path on and off (``use_embeddings``).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import json
 import os
@@ -35,12 +42,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from trustguard_data import load_halueval, split  # noqa: E402
+from trustguard_data import (  # noqa: E402
+    ParaphraseItem,
+    as_statement,
+    load_halueval,
+    split,
+    truthfulqa_paraphrases,
+)
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.trustguard import TrustGuard  # noqa: E402
 from guards.analyzers.trustguard.analyzer import grounding_model  # noqa: E402
-from guards.analyzers.trustguard.grounding import VECTOR_CACHE  # noqa: E402
+from guards.analyzers.trustguard.claims import split_claims  # noqa: E402
+from guards.analyzers.trustguard.grounding import (  # noqa: E402
+    VECTOR_CACHE,
+    build_evidence,
+    claim_features,
+    claims_to_embed,
+)
 from guards.analyzers.trustguard.text import content_stems  # noqa: E402
 
 
@@ -143,16 +162,87 @@ def one_kb_latency(rows, runner: Runner, *, right_only: bool) -> dict[str, float
             "p50_cpu_ms_per_kb_request": percentile(request_timings, 0.5)}
 
 
-def truthfulqa(path: str, runner: Runner) -> dict[str, float]:
-    pairs = []
-    with open(path, encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            best, wrong = row["Best Answer"].strip(), row["Best Incorrect Answer"].strip()
-            correct = [c.strip() for c in row["Correct Answers"].split(";") if c.strip() and c.strip() != best]
-            if not (best and wrong and correct):
+def paraphrase_task(groups: list[tuple[str, list[str], list[tuple[int, str]]]], runner: Runner) -> dict[str, float]:
+    """Pairwise accuracy by trust score and per-answer accuracy with the runner's settings.
+
+    ``groups``: (prompt, sources, [(label, answer)]); label 1 = should be supported.
+    """
+    won = ties = pairs = 0
+    right = {0: 0, 1: 0}
+    total = {0: 0, 1: 0}
+    for prompt, sources, answers in groups:
+        scored = []
+        for label, answer in answers:
+            data, _wall, _cpu = runner.run({"text": prompt, "output_text": answer, "sources": sources})
+            scored.append((label, data["trust_score"]))
+            right[label] += (not data["unsupported_claims"]) == bool(label)
+            total[label] += 1
+        for la, a in scored:
+            for lb, b in scored:
+                if la == 1 and lb == 0:
+                    pairs += 1
+                    won += a > b
+                    ties += a == b
+    supported, rejected = right[1] / max(1, total[1]), right[0] / max(1, total[0])
+    return {"pairwise_accuracy": won / max(1, pairs), "ties": ties, "pairs": pairs,
+            "answers": total[0] + total[1], "answer_accuracy": (right[0] + right[1]) / max(1, total[0] + total[1]),
+            "balanced_accuracy": (supported + rejected) / 2, "supported_rate": supported, "rejected_rate": rejected}
+
+
+def truthfulqa_groups(items: list[ParaphraseItem]):
+    return [(i.question, [i.source], [(1, a) for a in i.supported] + [(0, a) for a in i.unsupported]) for i in items]
+
+
+def statement_groups(rows):
+    out = []
+    for r in rows:
+        right, wrong = as_statement(r["question"], r["right_answer"]), as_statement(r["question"], r["hallucinated_answer"])
+        if right and wrong:
+            out.append((r["question"], [r["knowledge"]], [(1, right), (0, wrong)]))
+    return out
+
+
+def paraphrase_latency(items: list[ParaphraseItem], runner: Runner, *, candidates_only: bool) -> dict[str, float]:
+    """~1 KB outputs of correct answers (mostly paraphrases of their sources) and their CPU time per KB.
+
+    With ``candidates_only`` only the answers whose every claim is a candidate for meaning
+    (no changed name, figure or polarity, lexically unsupported, sharing words with the
+    source) are used: the worst case, where the meaning path runs for every claim up to the cap.
+    """
+    pool = []
+    for item in items:
+        for answer in item.supported:
+            text = answer.rstrip(".") + "."
+            if candidates_only and not _all_candidates(item, text):
                 continue
-            pairs.append((runner.trust(row["Question"], best, correct), runner.trust(row["Question"], wrong, correct)))
-    return pairwise(pairs)
+            pool.append((text, item.source))
+    wall_kb, cpu_kb, embedded = [], [], []
+    i = 0
+    while i < len(pool):
+        answers, sources = [], []
+        while i < len(pool) and len(" ".join(answers).encode()) < 1024:
+            answers.append(pool[i][0])
+            if pool[i][1] not in sources:
+                sources.append(pool[i][1])
+            i += 1
+        output = " ".join(answers)[:1024]
+        data, wall, cpu = runner.run({"text": "Answer the questions.", "output_text": output, "sources": sources})
+        kb = len(output.encode()) / 1024
+        wall_kb.append(wall / kb)
+        cpu_kb.append(cpu / kb)
+        embedded.append(sum(c["similarity"] is not None for c in data["claims"]))
+    return {"outputs": len(cpu_kb), "p50_ms_per_kb_output": percentile(wall_kb, 0.5),
+            "p99_ms_per_kb_output": percentile(wall_kb, 0.99), "p50_cpu_ms_per_kb_output": percentile(cpu_kb, 0.5),
+            "p99_cpu_ms_per_kb_output": percentile(cpu_kb, 0.99), "mean_claims_embedded": sum(embedded) / len(embedded)}
+
+
+def _all_candidates(item: ParaphraseItem, answer: str) -> bool:
+    model = grounding_model()
+    evidence = build_evidence("Answer the questions.", [item.source])
+    supports = [claim_features(c, evidence)[1] for c in split_claims(answer)]
+    for s in supports:
+        s.score = model.score(s)
+    return bool(supports) and len(claims_to_embed(supports, model, len(supports))) == len(supports)
 
 
 def main() -> None:
@@ -186,8 +276,12 @@ def main() -> None:
             # Latency is not tuned, so every row serves to build the ~1 KB outputs.
             out[label]["latency_1kb_mixed"] = one_kb_latency(tune + report, runner, right_only=False)
             out[label]["latency_1kb_grounded"] = one_kb_latency(tune + report, runner, right_only=True)
-            if args.truthfulqa:
-                out[label]["truthfulqa"] = truthfulqa(args.truthfulqa, runner)
+        if args.truthfulqa:
+            _items_tune, items_report = split(truthfulqa_paraphrases(args.truthfulqa))
+            out[label]["paraphrase_truthfulqa"] = paraphrase_task(truthfulqa_groups(items_report), runner)
+            out[label]["paraphrase_halueval_statements"] = paraphrase_task(statement_groups(report), runner)
+            out[label]["latency_1kb_paraphrase"] = paraphrase_latency(items_report, runner, candidates_only=False)
+            out[label]["latency_1kb_paraphrase_worst"] = paraphrase_latency(items_report, runner, candidates_only=True)
     base_tune, base_report = score_pairs(tune, overlap_baseline), score_pairs(report, overlap_baseline)
     out["peer_word_overlap"] = {"tune": pairwise(base_tune),
                                 "report": {**pairwise(base_report), **classify(base_report, best_threshold(base_tune))}}
@@ -220,10 +314,24 @@ def main() -> None:
               f"p99 {lat['p99_ms_per_kb_output']:.2f} ms wall, p50 {lat['p50_cpu_ms_per_kb_output']:.2f} / "
               f"p99 {lat['p99_cpu_ms_per_kb_output']:.2f} ms CPU; p50 {lat['p50_cpu_ms_per_kb_request']:.2f} ms CPU "
               "per KB of request (output + sources)")
-    if "truthfulqa" in out["trustguard"]:
-        t = out["trustguard"]["truthfulqa"]
-        print(f"TruthfulQA (not tuned on, {t['pairs']} pairs): pairwise accuracy {t['pairwise_accuracy']:.3f}, "
-              f"ties {t['ties']}")
+    if args.truthfulqa:
+        print("Paraphrase tasks, reported halves (default settings; supported = no unsupported claim)")
+        print(f"{'task':<34}{'method':<26}{'pairwise':>9}{'ties':>6}{'acc':>7}{'bal.acc':>8}"
+              f"{'supp.':>7}{'rej.':>7}{'n':>6}")
+        for task in ("paraphrase_truthfulqa", "paraphrase_halueval_statements"):
+            for label in ("trustguard", "trustguard_lexical_only"):
+                t = out[label][task]
+                print(f"{task:<34}{label:<26}{t['pairwise_accuracy']:>9.3f}{t['ties']:>6}{t['answer_accuracy']:>7.3f}"
+                      f"{t['balanced_accuracy']:>8.3f}{t['supported_rate']:>7.3f}{t['rejected_rate']:>7.3f}"
+                      f"{t['answers']:>6}")
+        for label, key in itertools.product(("trustguard", "trustguard_lexical_only"),
+                                            ("latency_1kb_paraphrase", "latency_1kb_paraphrase_worst")):
+            lat = out[label][key]
+            what = "every claim a meaning candidate" if key.endswith("worst") else "correct answers"
+            print(f"  {label}: ~1 KB outputs of {what} ({lat['outputs']}, {lat['mean_claims_embedded']:.1f} claims "
+                  f"embedded on average): per KB p50 {lat['p50_ms_per_kb_output']:.2f} / p99 "
+                  f"{lat['p99_ms_per_kb_output']:.2f} ms wall, p50 {lat['p50_cpu_ms_per_kb_output']:.2f} / p99 "
+                  f"{lat['p99_cpu_ms_per_kb_output']:.2f} ms CPU")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
 

@@ -15,10 +15,13 @@ ranked by the grounding score (half the weakest claim, half the length-weighted 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from trustguard_data import ParaphraseItem, as_statement
 
+from guards.analyzers.trustguard import TrustGuard
+from guards.analyzers.trustguard.analyzer import meaning_budget
 from guards.analyzers.trustguard.claims import split_claims
 from guards.analyzers.trustguard.grounding import (
     ClaimSupport,
@@ -88,17 +91,19 @@ def paraphrase_groups(items: list[ParaphraseItem], embed) -> list[Group]:
     ]
 
 
-def score_answers(groups: list[Group], model: GroundingModel, limit: int | None) -> None:
-    """Score every claim as ``ground_claims`` does: lexical, then meaning for the claims it would embed.
+def default_budget(text: str) -> int:
+    """How many claims of ``text`` TrustGuard compares by meaning with the default settings."""
+    return meaning_budget(text, TrustGuard.settings_schema.defaults())
 
-    ``limit`` is the run-time ``max_embedded_claims``; None means no meaning at all.
-    """
+
+def score_answers(groups: list[Group], model: GroundingModel, budget: Callable[[str], int] = default_budget) -> None:
+    """Score every claim as ``ground_claims`` does: lexical, then meaning for the claims it would embed."""
     for group in groups:
         for answer in group.answers:
             for s in answer.supports:
                 s.features.pop("similarity", None)
                 s.score = model.score(s)
-            for s in claims_to_embed(answer.supports, model, limit or 0):
+            for s in claims_to_embed(answer.supports, model, budget(answer.text)):
                 value = answer.similarity[answer.supports.index(s)]
                 if value is not None:
                     s.features["similarity"] = value

@@ -6,6 +6,7 @@ the tenant's ``flag_threshold``/``block_threshold`` read the same way across gua
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Any
@@ -87,9 +88,13 @@ class TrustGuard(Analyzer):
             Setting("use_embeddings", "bool", True,
                     "Compare by meaning (sentence embeddings) the claims whose names, figures and polarity agree "
                     "with the sources but whose words differ (paraphrases), so they can count as supported."),
-            Setting("max_embedded_claims", "int", 4,
-                    "At most this many such claims are compared by meaning per request "
-                    "(each costs roughly 10-20 ms of CPU).", min=0, max=64),
+            Setting("embedded_claims_per_kb", "float", 1.0,
+                    "How many such claims are compared by meaning per KB of output_text (rounded up, at least one "
+                    "when above 0). Each costs roughly 10 ms of CPU: 1 keeps the grounding near 15 ms per KB.",
+                    min=0.0, max=64.0),
+            Setting("max_embedded_claims", "int", 8,
+                    "At most this many claims are compared by meaning per request, whatever the output's length.",
+                    min=0, max=64),
             Setting("max_claims", "int", 200, "Claims beyond this many are not grounded (long outputs).",
                     min=1, max=2000),
         )
@@ -128,7 +133,7 @@ class TrustGuard(Analyzer):
                 embed = get_embedder().embed
             supports = ground_claims(
                 claims, build_evidence(prompt, sources), model,
-                embed=embed, max_embedded_claims=settings["max_embedded_claims"],
+                embed=embed, max_embedded_claims=meaning_budget(output, settings),
             )
         timings["grounding"] = _ms(started)
 
@@ -174,6 +179,16 @@ class TrustGuard(Analyzer):
             version=self.version,
             timings_ms=timings,
         )
+
+
+def meaning_budget(output: str, settings: dict[str, Any]) -> int:
+    """Claims to compare by meaning: ``embedded_claims_per_kb`` per started KB, capped by ``max_embedded_claims``.
+
+    Embedding costs ~0.35 ms of CPU per word piece on one core; scaling with the output's
+    length keeps the cost per KB flat, so a short answer still gets its paraphrase checked.
+    """
+    kb = len(output.encode()) / 1024
+    return min(settings["max_embedded_claims"], math.ceil(settings["embedded_claims_per_kb"] * kb))
 
 
 def _ms(started: float) -> float:

@@ -24,8 +24,7 @@ from guards.analyzers.trustguard.text import tokens
 
 Embed = Callable[[list[str]], np.ndarray]
 
-EMBED_CHARS = 200  # ~45 word pieces: a claim or source sentence longer than this is cut to a window
-_WINDOW_LEAD = 40
+EMBED_CHARS = 120  # ~27 word pieces: a claim or source sentence longer than this is cut to a window
 
 
 class _VectorCache:
@@ -72,14 +71,16 @@ def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: 
     words, and no name, figure or polarity disagreeing with the sources (meaning cannot
     excuse those). A claim sharing no content word with any source sentence is not a
     paraphrase of one, and the whole reference cannot be embedded within the latency budget.
+    When a claim already fails those checks, the output is unsupported whatever the others
+    say, and none is embedded: meaning would cost most of the request's CPU time for nothing
+    that changes the verdict.
     """
-    if model.meaning is None or limit <= 0:
+    if model.meaning is None or limit <= 0 or any(decided(s) for s in supports):
         return []
     rule = model.meaning
     candidates = [
         s for s in supports
-        if s.score < rule.ceiling and s.evidence is not None and not decided(s)
-        and s.features["novel_coverage"] >= rule.min_coverage
+        if s.score < rule.ceiling and s.evidence is not None and s.features["novel_coverage"] >= rule.min_coverage
     ]
     candidates.sort(key=lambda s: -s.features["sentence_coverage"])
     return candidates[:limit]
@@ -95,8 +96,9 @@ def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embe
     for s in supports:
         if s.evidence is None:
             continue
-        stems = {t.stem for t in tokens(s.claim.text) if t.is_content or t.lower.isdigit()}
-        plans.append((s, _window(s.claim.text, stems), _window(s.evidence.text, stems)))
+        claim_stems = {t.stem for t in tokens(s.claim.text) if t.is_content or t.lower.isdigit()}
+        source_stems = {t.stem for t in tokens(s.evidence.text) if t.is_content or t.lower.isdigit()}
+        plans.append((s, focus(s.claim.text, source_stems), focus(s.evidence.text, claim_stems)))
     if not plans:
         return
     texts = [t for _s, claim, source in plans for t in (claim, source)]
@@ -105,10 +107,28 @@ def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embe
         s.features["similarity"] = float(vectors[2 * i] @ vectors[2 * i + 1])
 
 
-def _window(text: str, stems: set[str]) -> str:
-    """At most ``EMBED_CHARS`` of ``text``, starting a little before the first shared word."""
-    if len(text) <= EMBED_CHARS:
+def focus(text: str, stems: frozenset[str] | set[str], limit: int = EMBED_CHARS) -> str:
+    """The stretch of ``text`` of at most ``limit`` characters holding most words whose stem is in ``stems``.
+
+    Cost grows with every word piece embedded, so a long source sentence is cut to the part
+    the claim is about (and a long claim to the part its source sentence speaks of).
+    """
+    if len(text) <= limit:
         return text
-    first = next((t.start for t in tokens(text) if t.stem in stems), 0)
-    start = max(0, first - _WINDOW_LEAD)
-    return text[start : start + EMBED_CHARS]
+    toks = tokens(text)
+    if not toks:
+        return text[:limit]
+    hits = [t.stem in stems for t in toks]
+    best, best_start, best_end = -1, 0, 0
+    end = count = 0
+    for start, first in enumerate(toks):
+        if end < start:
+            end, count = start, 0
+        while end < len(toks) and toks[end].end - first.start <= limit:
+            count += hits[end]
+            end += 1
+        if end > start:
+            if count > best:
+                best, best_start, best_end = count, first.start, toks[end - 1].end
+            count -= hits[start]
+    return text[best_start:best_end] if best_end > best_start else text[:limit]

@@ -5,7 +5,7 @@ import pytest
 
 from guards.analyzers.base import AnalyzerContext
 from guards.analyzers.trustguard import TrustGuard
-from guards.analyzers.trustguard.analyzer import grounding_model
+from guards.analyzers.trustguard.analyzer import grounding_model, meaning_budget
 from guards.analyzers.trustguard.claims import split_claims
 from guards.analyzers.trustguard.grounding import (
     ENTITY_CAP,
@@ -95,13 +95,14 @@ def test_claims_and_their_source_sentences_are_embedded_in_one_batch_each_senten
     evidence = build_evidence("", [EIFFEL, "It is 330 metres tall."])
     output = "The Eiffel Tower was completed in 1889. Gustave Eiffel's firm finished the tower in 1889."
     VECTOR_CACHE.clear()
-    supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls))
+    supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls),
+                             max_embedded_claims=2)
     assert len(calls) == 1
     [batch] = calls
     assert batch.count(EIFFEL) == 1 and len(batch) == 3  # two claims + their one shared source sentence
     assert all(s.score >= 0.5 for s in supports)
     calls.clear()
-    ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls))
+    ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls), max_embedded_claims=2)
     assert EIFFEL not in calls[0]  # the source sentence's vector is cached across requests
     VECTOR_CACHE.clear()
 
@@ -127,3 +128,21 @@ def test_without_a_meaning_rule_the_embedder_is_never_called():
     [claim] = ground_claims(split_claims("The Eiffel Tower was completed in 1889 by Gustave Eiffel."),
                             build_evidence("", [EIFFEL]), lexical_only, embed=failing_embed)
     assert "similarity" not in claim.features and claim.score < 0.5
+
+
+def test_the_number_of_claims_compared_by_meaning_grows_with_the_output_and_is_capped():
+    defaults = TrustGuard.settings_schema.defaults()
+    assert meaning_budget("A short answer.", defaults) == 1
+    assert meaning_budget("x" * 2500, defaults) == 3  # one per started KB
+    assert meaning_budget("x" * 50_000, defaults) == defaults["max_embedded_claims"]
+    assert meaning_budget("x" * 2500, {**defaults, "embedded_claims_per_kb": 0.0}) == 0
+
+
+def test_a_claim_already_failing_its_facts_leaves_the_rest_of_the_output_lexical():
+    calls = []
+    evidence = build_evidence("", [EIFFEL])
+    output = "The Eiffel Tower was completed in 1889. It was designed by Jean Nouvel."
+    supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls),
+                             max_embedded_claims=2)
+    assert calls == []  # the invented name settles the output: no CPU spent on meaning
+    assert supports[1].score <= ENTITY_CAP
