@@ -27,6 +27,7 @@ _ANTONYM_PAIRS = (
     ("approve", "reject"), ("allow", "forbid"), ("allow", "prohibit"), ("succeed", "fail"),
     ("success", "failure"), ("present", "absent"), ("include", "exclude"), ("permanent", "temporary"),
     ("valid", "invalid"), ("strong", "weak"), ("increasing", "decreasing"), ("growth", "decline"),
+    ("many", "few"), ("increase", "decline"), ("rise", "decline"), ("improve", "worsen"), ("gain", "lose"),
 )
 _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
@@ -59,7 +60,7 @@ class _Claim:
 def _analyse(span: Span) -> _Claim:
     toks = tokens(span.text, span.start)
     is_negated = negated(span.text)
-    polar = frozenset(t.stem for t in toks if t.stem in _ANTONYMS)
+    polar = polar_stems(span.text)
     stems = frozenset(
         t.stem for t in toks if t.is_content and t.stem not in _ANTONYMS and not is_negator(t)
     )
@@ -67,8 +68,12 @@ def _analyse(span: Span) -> _Claim:
 
 
 def polar_stems(text: str) -> frozenset[str]:
-    """Stems of the words in ``text`` that have an antonym in the table ("legal", "more")."""
-    return frozenset(t.stem for t in tokens(text) if t.stem in _ANTONYMS)
+    """Stems of the words in ``text`` that have an antonym in the table ("legal", "more").
+
+    Negators ("never") are left to negation: counted as both, "always" / "never" would
+    cancel out and read as agreeing.
+    """
+    return frozenset(t.stem for t in tokens(text) if t.stem in _ANTONYMS and not is_negator(t))
 
 
 def opposed(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -26,6 +26,7 @@ from guards.analyzers.trustguard.grounding.features import (
     LEXICAL_FEATURES,
     ClaimSupport,
     claim_features,
+    opposite_answers,
     polarity_conflict,
 )
 from guards.analyzers.trustguard.grounding.meaning import (
@@ -47,7 +48,7 @@ __all__ = [
     "ENTITY_CAP", "LEXICAL_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
     "Evidence", "EvidenceSentence", "GroundingModel", "MeaningRule", "add_similarity", "build_evidence",
     "claim_features", "claims_to_embed", "content_pairs", "decided", "ground_claims", "grounding_score",
-    "polarity_conflict",
+    "opposite_answers", "polarity_conflict",
 ]
 
 

@@ -88,9 +88,9 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     }
     # "The office is not in Delhi" matches "the office is in Delhi" word for word.
     # A bare noun phrase ("director") has no polarity to compare.
-    negates = (
-        best is not None and len(stems) >= 2 and best_cov >= _SAME_STATEMENT
-        and polarity_conflict(claim.text, best.span.text)
+    negates = best is not None and (
+        opposite_answers(claim.text, best.span.text)
+        or (len(stems) >= 2 and best_cov >= _SAME_STATEMENT and polarity_conflict(claim.text, best.span.text))
     )
     support = ClaimSupport(
         claim=claim,
@@ -136,22 +136,27 @@ def _scopes(text: str) -> list[_Scope]:
     return out
 
 
-def polarity_conflict(claim: str, evidence: str) -> bool:
-    """Does the claim say what the evidence says, with the opposite polarity?
+def opposite_answers(claim: str, evidence: str) -> bool:
+    """"No, ..." against "Yes, ..." (or the reverse): opposite answers to the same question.
 
-    - an opposite answer: "No, ..." against "Yes, ..." (or the reverse);
-    - clause by clause, a claim clause matched with the evidence clause sharing most of its
-      content words (at least two): negated on one side only ("is not in Delhi" / "is in
-      Delhi"), or using a word whose antonym the other uses ("legal" / "illegal") — unless
-      both happen at once ("is not safe" / "is dangerous" agree).
+    Whatever follows, so "No, cartilage protects sharks" contradicts "Yes, sharks can get cancer".
+    """
+    answers = (_ANSWER_RE.match(claim), _ANSWER_RE.match(evidence))
+    return bool(answers[0] and answers[1] and answers[0].group(1).lower() != answers[1].group(1).lower())
+
+
+def polarity_conflict(claim: str, evidence: str) -> bool:
+    """Does a clause of the claim say what a clause of the evidence says, with the opposite polarity?
+
+    Each claim clause with at least two content words is matched with the evidence clause
+    sharing most of them: negated on one side only ("is not in Delhi" / "is in Delhi"), or
+    using a word whose antonym the other uses ("legal" / "illegal") — unless both happen at
+    once ("is not safe" / "is dangerous" agree).
 
     Polarity is judged per clause: counting negators over a whole sentence makes "Wizards
     don't exist, so no wizards live there" read as affirmative (two negators), and "Yes,
     wizards live there" would then agree with it.
     """
-    answers = (_ANSWER_RE.match(claim), _ANSWER_RE.match(evidence))
-    if answers[0] and answers[1] and answers[0].group(1).lower() != answers[1].group(1).lower():
-        return True
     evidence_scopes = _scopes(evidence)
     for scope in _scopes(claim):
         if len(scope.stems) < _MIN_SCOPE_STEMS:

@@ -8,6 +8,7 @@ from guards.analyzers.trustguard.grounding import (
     claim_features,
     ground_claims,
     grounding_score,
+    opposite_answers,
     polarity_conflict,
 )
 
@@ -100,9 +101,17 @@ def test_negation_is_scoped_to_its_clause():
     assert not polarity_conflict("No, there are no wizards living in the West Country.", source)
 
 
-def test_an_opposite_yes_or_no_answer_contradicts_its_source():
-    assert polarity_conflict("No, vampires are real.", "Yes, vampires are real.")
-    assert not polarity_conflict("Yes, they are.", "Yes, vampires are real.")
+def test_an_opposite_yes_or_no_answer_contradicts_its_source_whatever_follows():
+    assert opposite_answers("No, cartilage in sharks prevents cancer.", "Yes, sharks can get cancer.")
+    assert not opposite_answers("Yes, they can.", "Yes, sharks can get cancer.")
+    assert not opposite_answers("No sharks live there.", "Yes, sharks can get cancer.")  # "No" as a determiner
+    [claim] = ground("No, cartilage in sharks prevents cancer.", sources=["Yes, sharks can get cancer."],
+                     prompt="Can sharks get cancer?")
+    assert claim.negates_source and claim.score <= ENTITY_CAP
+
+
+def test_never_contradicts_always():
+    assert polarity_conflict("The tower is never open at night.", "The tower is always open at night.")
 
 
 def test_an_antonym_contradicts_its_source_unless_negation_cancels_it():
