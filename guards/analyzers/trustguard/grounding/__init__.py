@@ -1,14 +1,16 @@
 """Grounding: is each claim of the output supported by the sources (or by the prompt)?
 
-Evidence is combined by two small sign-constrained logistic models trained on HaluEval's
-tuning half (``bench/train_trustguard_grounding.py``):
+Evidence is combined by a small sign-constrained logistic model trained on HaluEval's
+tuning half, and a meaning rule tuned on TruthfulQA's (``bench/train_trustguard_grounding.py``):
 
 - lexical (``features``): which content words (stemmed) of the claim occur in the evidence,
   counting apart the words it adds beyond the question (restating the question proves
   nothing), whether they occur in the sources' phrasing, and whether the sentence backing
   them is the one about the question;
 - names and numbers: one found nowhere in the evidence is the strongest sign of an invented
-  answer, so besides being features they cap the claim's score (``model.ENTITY_CAP``);
+  answer, so besides being features they cap the claim's score (``model.ENTITY_CAP``); so
+  does a claim saying the opposite of its best source sentence (negation per clause,
+  antonyms, an opposite yes/no answer);
 - meaning (``meaning``): a claim whose names, figures and polarity all agree with its best
   source sentence but whose words differ (a paraphrase) is supported when its MiniLM cosine
   with that sentence is high (``model.MeaningRule``, threshold tuned on paraphrase data).
