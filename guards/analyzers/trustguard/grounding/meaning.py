@@ -77,11 +77,7 @@ def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: 
     """
     if model.meaning is None or limit <= 0 or any(decided(s) for s in supports):
         return []
-    rule = model.meaning
-    candidates = [
-        s for s in supports
-        if s.score < rule.ceiling and s.evidence is not None and s.features["novel_coverage"] >= rule.min_coverage
-    ]
+    candidates = [s for s in supports if s.score < model.meaning.ceiling and s.evidence is not None]
     candidates.sort(key=lambda s: -s.features["sentence_coverage"])
     return candidates[:limit]
 

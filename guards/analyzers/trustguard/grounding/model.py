@@ -37,15 +37,12 @@ class MeaningRule:
     Such a claim may still use words of its own ("completed" for "built"); the MiniLM cosine
     between it and its best source sentence then decides: ``threshold`` is the cosine that
     scores 0.5 (the default support threshold), ``slope`` how fast support rises past it.
-    Only claims whose lexical score is below ``ceiling`` are worth the embedding, and only
-    those whose own words (beyond the question) are at least ``min_coverage`` found in the
-    sources: a paraphrase rewords a statement, it does not replace most of it.
+    Only claims whose lexical score is below ``ceiling`` are worth the embedding.
     """
 
     threshold: float
     slope: float
     ceiling: float
-    min_coverage: float = 0.0
 
     def support(self, cosine: float) -> float:
         return _sigmoid(self.slope * (cosine - self.threshold))
@@ -67,8 +64,7 @@ class GroundingModel:
         return cls(
             _Logistic(LEXICAL_FEATURES, np.array(lexical["weights"], dtype=np.float64), float(lexical["bias"])),
             None if meaning is None else MeaningRule(
-                float(meaning["threshold"]), float(meaning["slope"]), float(meaning["ceiling"]),
-                float(meaning.get("min_coverage", 0.0)),
+                float(meaning["threshold"]), float(meaning["slope"]), float(meaning["ceiling"])
             ),
         )
 
