@@ -230,7 +230,7 @@ def paraphrase_latency(items: list[ParaphraseItem], runner: Runner, *, candidate
         kb = len(output.encode()) / 1024
         wall_kb.append(wall / kb)
         cpu_kb.append(cpu / kb)
-        embedded.append(sum(c["similarity"] is not None for c in data["claims"]))
+        embedded.append(sum(c.get("similarity") is not None for c in data["claims"]))
     return {"outputs": len(cpu_kb), "p50_ms_per_kb_output": percentile(wall_kb, 0.5),
             "p99_ms_per_kb_output": percentile(wall_kb, 0.99), "p50_cpu_ms_per_kb_output": percentile(cpu_kb, 0.5),
             "p99_cpu_ms_per_kb_output": percentile(cpu_kb, 0.99), "mean_claims_embedded": sum(embedded) / len(embedded)}

@@ -1,7 +1,9 @@
-"""The grounding tasks trustguard is trained, tuned and reported on, scored claim by claim.
+"""The grounding tasks trustguard is trained and tuned on, scored claim by claim without the analyzer.
 
-Shared by ``train_trustguard_grounding.py`` (which tunes on the tuning halves) and
-``trustguard_quality.py`` (which reports on the other halves), so both judge alike:
+``train_trustguard_grounding.py`` uses this on the tuning halves: features are computed
+once (MiniLM included) and every candidate rule is scored from them, as ``ground_claims``
+would at run time. ``trustguard_quality.py`` reports on the other halves of the same tasks
+(``trustguard_data``) through the analyzer itself.
 
 - ``halueval``: knowledge as the source, question as the prompt; the right answer against
   the hallucinated one, as given (mostly bare noun phrases) and put back into the question
