@@ -174,6 +174,13 @@ def _check(url: str, key: str) -> None:
                       json={"service_type": "tokenguard", "payload": {"text": TEXT}})
 
 
+def _paired(current: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> dict[str, float]:
+    """Median over rounds of current : baseline, each round's two runs measured back to back."""
+    pairs = list(zip(current, baseline, strict=True))
+    return {f"{figure}_ratio": round(statistics.median(c[figure] / b[figure] for c, b in pairs), 3)
+            for figure in ("requests_per_s", "p50_ms", "p99_ms", "cpu_ms_per_request")}
+
+
 def _row(name: str, row: dict[str, Any]) -> str:
     return (f"{name:44} {row['requests_per_s']:9.1f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} "
             f"{row['cpu_ms_per_request']:8.2f} {row['requests']:9d} {row['errors']:8d}")
@@ -247,6 +254,11 @@ def main() -> None:
         print(_row(f"{name} /health/live", results[name]["health_live"]))
         print(_row(f"{name} /process tokenguard", results[name]["process_tokenguard"]))
         for ratio, value in results[name]["ratios"].items():
+            print(f"  {ratio:42} {value}")
+    if "baseline" in rounds:
+        results["current_over_baseline"] = _paired(rounds["current"]["process"], rounds["baseline"]["process"])
+        print("current : baseline /process, paired within each round (medians)")
+        for ratio, value in results["current_over_baseline"].items():
             print(f"  {ratio:42} {value}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
