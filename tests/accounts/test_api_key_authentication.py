@@ -19,7 +19,7 @@ from accounts.authentication import APIKeyAuthentication, KeyIdentity, TenantPri
 from accounts.models import APIKey
 from accounts.services import api_keys as api_keys_service
 from tests.fixtures.accounts import issue_key
-from tests.guards.redis_trips import counting_round_trips
+from tests.support.redis_trips import counting_round_trips
 
 pytestmark = pytest.mark.django_db
 

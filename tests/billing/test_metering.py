@@ -8,7 +8,7 @@ from django_redis import get_redis_connection
 from accounts.models import Tenant
 from billing import services
 from billing.models import Plan, Subscription, UsageRecord
-from tests.guards.redis_trips import counting_round_trips
+from tests.support.redis_trips import counting_round_trips
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from aiguardian.api import APIError
 from billing import services
 from billing.models import Plan
 from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
-from tests.guards.redis_trips import counting_round_trips
+from tests.support.redis_trips import counting_round_trips
 
 pytestmark = pytest.mark.django_db
 

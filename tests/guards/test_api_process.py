@@ -11,7 +11,7 @@ from guards.limits import LimitedJSONParser
 from guards.models import GuardRequest, TenantGuardConfig
 from tests.fixtures.accounts import issue_key
 from tests.guards.fake_service import Reply
-from tests.guards.redis_trips import counting_round_trips
+from tests.support.redis_trips import counting_round_trips
 
 URL = "/api/v1/guards/process"
 

@@ -9,7 +9,7 @@ from guards.analyzers.registry import GUARD_NAMES
 from guards.analyzers.schema import SettingsError
 from guards.models import TenantGuardConfig
 from guards.services.config import guard_config_resolve, tenant_guards_resolve
-from tests.guards.redis_trips import counting_round_trips
+from tests.support.redis_trips import counting_round_trips
 
 
 def test_a_new_tenant_gets_every_guard_enabled_in_process(tenant) -> None:
