@@ -262,7 +262,7 @@ def names(text: str, offset: int = 0, *, known: frozenset[str] = frozenset()) ->
         if single and at_sentence_start and not skip:
             skip = len(toks) > _SHORT_ANSWER_WORDS and first not in known
         if skip and not single:
-            # "The Oberoi Group": drop the opener, keep the rest of the name.
+            # "The Varga Line": drop the opener, keep the rest of the name.
             i += 1
             continue
         if not skip:

@@ -106,7 +106,7 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     return features, support
 
 
-# Where a negation's scope ends: "Wizards don't exist, so no wizards live in the West Country"
+# Where a negation's scope ends: "Dragons don't exist, so no dragons nest in the hills"
 # holds two negated clauses, not a double negative.
 _SCOPE_BREAK_RE = re.compile(
     r"\s*[,;:()\u2013\u2014]\s*|\s+(?:but|so|because|while|whereas|although|though)\s+",
@@ -153,9 +153,9 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     using a word whose antonym the other uses ("legal" / "illegal") — unless both happen at
     once ("is not safe" / "is dangerous" agree).
 
-    Polarity is judged per clause: counting negators over a whole sentence makes "Wizards
-    don't exist, so no wizards live there" read as affirmative (two negators), and "Yes,
-    wizards live there" would then agree with it.
+    Polarity is judged per clause: counting negators over a whole sentence makes "Dragons
+    don't exist, so no dragons nest there" read as affirmative (two negators), and "Yes,
+    dragons nest there" would then agree with it.
     """
     evidence_scopes = _scopes(evidence)
     for scope in _scopes(claim):

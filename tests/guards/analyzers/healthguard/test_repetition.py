@@ -37,7 +37,7 @@ def test_loops_in_unspaced_scripts_are_found_by_characters():
     "Wow!!!!!!!!! That was great -------- really.",
     "We measured it twice. Then we measured it again with a new tool.",
     "1. Install it.\n2. Configure it.\n3. Run it.",
-    "so funny &#128514;&#128514;&#128514;&#128514;&#128514; &gt;&gt;&gt;&gt;&gt;",
+    "best day ever &#127881;&#127881;&#127881;&#127881;&#127881; &lt;&lt;&lt;&lt;&lt;",
     "Revenue: 1,000,000,000,000 dollars",
     "",
 ])

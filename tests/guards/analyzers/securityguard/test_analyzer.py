@@ -6,7 +6,7 @@ from guards.analyzers.securityguard import SecurityGuard
 
 GUARD = SecurityGuard()
 CTX = AnalyzerContext()
-SECRETS = ["AKIAZ3X7Q2M4N5P6R7S8", "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD", "S3cr3tPw!", "jane@corp.example",
+SECRETS = ["AKIAZ3X7Q2M4N5P6R7S8", "sk_live_gCtjfIZ4SOcMz9CPVNPkNa1H", "S3cr3tPw!", "jane@corp.example",
            "4111 1111 1111 1111"]
 
 

@@ -2,8 +2,9 @@ import pytest
 
 from guards.analyzers.securityguard.secrets import detect_secrets, github_checksum_ok, jwt_ok
 
-JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
-       ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+# Test values are generated for this suite (random or signed with a throwaway key), never real.
+JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZW5hbnQtNDIiLCJyb2xlIjoiYWRtaW4iLCJpYXQiOjE3NjM3Njk2MDB9"
+       ".8Q0qPi4dhsTGYjKwV0nm3tM2CiQSp1C23DrDu6rhFPw")
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1c0ff33\n-----END RSA PRIVATE KEY-----"
 
 
@@ -11,10 +12,10 @@ PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1c0ff33\n-----END RSA PR
     ("key = AKIAZ3X7Q2M4N5P6R7S8 in prod", "AKIAZ3X7Q2M4N5P6R7S8", "AWS_ACCESS_KEY"),
     ("aws_secret_access_key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE12'", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE12",
      "AWS_SECRET_KEY"),
-    ("token: glpat-hellOworld380_testin", "glpat-hellOworld380_testin", "GITLAB_TOKEN"),
+    ("token: glpat-C3J27XDCG2LmlZGEONYl", "glpat-C3J27XDCG2LmlZGEONYl", "GITLAB_TOKEN"),
     ("Authorization: Bearer " + JWT, JWT, "JWT"),
-    ("stripe sk_live_ReTllpYQYfIZu2Jnf2lAPFjD ok", "sk_live_ReTllpYQYfIZu2Jnf2lAPFjD", "STRIPE_KEY"),
-    ("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", None, "SENDGRID_API_KEY"),
+    ("stripe sk_live_gCtjfIZ4SOcMz9CPVNPkNa1H ok", "sk_live_gCtjfIZ4SOcMz9CPVNPkNa1H", "STRIPE_KEY"),
+    ("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", None, "SENDGRID_API_KEY"),
     ("xoxb-123456789012-abcdefghijkl", "xoxb-123456789012-abcdefghijkl", "SLACK_TOKEN"),
     ("my key\n" + PEM, PEM, "PRIVATE_KEY"),
     ('password = "c0rrect-h0rse-battery"', "c0rrect-h0rse-battery", "PASSWORD"),
@@ -30,8 +31,8 @@ def test_it_finds_provider_secrets_with_exact_offsets(text, value, kind):
 
 
 @pytest.mark.parametrize("text", [
-    "akiazzzzzzzzzzzzzzzz is lower case",
-    "pk_live_j5krY8XTgIcDaHDb3YrsAfCl is a publishable key",
+    "akiaqwertyuiopasdfgh is lower case",
+    "pk_live_zAnar3ZLt4bnlz2MPKgcjnCq is a publishable key",
     'password = ""',
     "password: ${DB_PASSWORD}",
     'api_key = "insert_key_here"',

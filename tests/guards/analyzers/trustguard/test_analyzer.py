@@ -7,10 +7,10 @@ from guards.analyzers.registry import get_analyzer
 from guards.analyzers.trustguard import TrustGuard
 
 KNOWLEDGE = (
-    "The Oberoi Group is a hotel company with its head office in Delhi. "
-    "It was founded in 1934 by Mohan Singh Oberoi."
+    "The Varga Line is a shipping company with its head office in Szeged. "
+    "It was founded in 1934 by Ilona Varga."
 )
-QUESTION = "Where is the head office of the Oberoi Group, and when was it founded?"
+QUESTION = "Where is the head office of the Varga Line, and when was it founded?"
 
 
 @pytest.fixture(scope="module")
@@ -48,53 +48,53 @@ def test_it_rejects_sources_that_are_not_a_list_of_passages(guard, sources):
 
 
 def test_it_accepts_sources_given_as_objects_with_text(guard):
-    result = run(guard, "The head office is in Delhi.", sources=[{"id": "doc1", "text": KNOWLEDGE}])
+    result = run(guard, "The head office is in Szeged.", sources=[{"id": "doc1", "text": KNOWLEDGE}])
     assert result.data["reference"] == "sources"
     assert result.data["unsupported_claims"] == []
 
 
 def test_a_grounded_answer_is_allowed_and_an_invented_one_is_blocked(guard):
-    good = run(guard, "The head office is in Delhi. It was founded in 1934.")
-    bad = run(guard, "The head office is in Mumbai. It was founded in 1952 by Ratan Tata.")
+    good = run(guard, "The head office is in Szeged. It was founded in 1934.")
+    bad = run(guard, "The head office is in Debrecen. It was founded in 1952 by Peter Kovacs.")
     assert good.decision == "allow" and bad.decision == "block"
     assert good.data["trust_score"] > 0.6 > 0.2 > bad.data["trust_score"]
     assert bad.score == pytest.approx(1 - bad.data["trust_score"], abs=1e-3)
 
 
 def test_unsupported_claims_are_reported_with_offsets_into_the_output(guard):
-    output = "The head office is in Delhi. It was founded in 1952 by Ratan Tata."
+    output = "The head office is in Szeged. It was founded in 1952 by Peter Kovacs."
     result = run(guard, output)
     [claim] = result.data["unsupported_claims"]
-    assert output[claim["start"] : claim["end"]] == claim["text"] == "It was founded in 1952 by Ratan Tata."
+    assert output[claim["start"] : claim["end"]] == claim["text"] == "It was founded in 1952 by Peter Kovacs."
     assert claim["source"] == "output_text"
     [finding] = [f for f in result.findings if f.type == "unsupported_claim"]
     assert (finding.start, finding.end) == (claim["start"], claim["end"])
-    assert {n["text"] for n in finding.detail["missing_names"]} == {"Ratan Tata"}
+    assert {n["text"] for n in finding.detail["missing_names"]} == {"Peter Kovacs"}
     for n in finding.detail["missing_names"] + finding.detail["missing_numbers"]:
         assert output[n["start"] : n["end"]] == n["text"]
     supported = [c for c in result.data["claims"] if c["supported"]]
-    assert supported[0]["passage"] == 0 and "Delhi" in supported[0]["evidence"]
+    assert supported[0]["passage"] == 0 and "Szeged" in supported[0]["evidence"]
 
 
 def test_overconfidence_about_an_unsupported_claim_costs_more_trust(guard):
-    plain = run(guard, "The head office is in Mumbai.")
-    sure = run(guard, "The head office is definitely in Mumbai.")
+    plain = run(guard, "The head office is in Debrecen.")
+    sure = run(guard, "The head office is definitely in Debrecen.")
     assert sure.data["trust_score"] < plain.data["trust_score"]
     [marker] = [f for f in sure.findings if f.type == "overconfidence"]
     assert marker.severity == "medium"
 
 
 def test_a_self_contradiction_lowers_trust(guard):
-    consistent = run(guard, "The head office is in Delhi. The head office is in Delhi today.", sources=(), prompt="")
-    contradictory = run(guard, "The head office is in Delhi. The head office is not in Delhi.", sources=(), prompt="")
+    consistent = run(guard, "The head office is in Szeged. The head office is in Szeged today.", sources=(), prompt="")
+    contradictory = run(guard, "The head office is in Szeged. The head office is not in Szeged.", sources=(), prompt="")
     assert contradictory.data["contradictions"] == 1 and consistent.data["contradictions"] == 0
     assert contradictory.data["trust_score"] < consistent.data["trust_score"]
     [f] = [f for f in contradictory.findings if f.type == "self_contradiction"]
-    assert f.detail["earlier"]["text"] == "The head office is in Delhi."
+    assert f.detail["earlier"]["text"] == "The head office is in Szeged."
 
 
 def test_a_citation_missing_from_the_sources_looks_fabricated(guard):
-    result = run(guard, "The head office is in Delhi (see https://oberoi-facts.example/hq).")
+    result = run(guard, "The head office is in Szeged (see https://oberoi-facts.example/hq).")
     [f] = [f for f in result.findings if f.category == "citations"]
     assert (f.type, f.severity) == ("fabricated_citation", "high")
     without_sources = run(guard, "See https://oberoi-facts.example/hq.", sources=None)
@@ -118,13 +118,13 @@ def test_without_any_reference_claims_are_listed_but_not_graded(guard):
 def test_it_handles_empty_and_very_long_output(guard):
     empty = run(guard, "")
     assert empty.decision == "allow" and empty.data["claims"] == []
-    long = run(guard, "The head office is in Delhi. " * 400, max_claims=50)
+    long = run(guard, "The head office is in Szeged. " * 400, max_claims=50)
     assert long.data["claims_truncated"] is True
     assert len(long.data["claims"]) == 50
 
 
 def test_tenant_thresholds_and_detectors_change_the_answer(guard):
-    output = "The head office is definitely in Mumbai."
+    output = "The head office is definitely in Debrecen."
     assert run(guard, output).decision == "block"
     assert run(guard, output, flag_threshold=1.0, block_threshold=1.0).decision == "allow"
     only_markers = run(guard, output, detectors=["markers"])
@@ -133,6 +133,6 @@ def test_tenant_thresholds_and_detectors_change_the_answer(guard):
 
 
 def test_the_result_serialises_with_the_common_fields(guard):
-    data = run(guard, "The head office is in Delhi.").to_dict()
+    data = run(guard, "The head office is in Szeged.").to_dict()
     assert {"decision", "score", "findings", "analyzer_version", "trust_score", "claims"} <= set(data)
     assert data["analyzer_version"] == TrustGuard.version

@@ -12,12 +12,13 @@ from guards.analyzers.trustguard.grounding import (
     polarity_conflict,
 )
 
+# An invented passage in HaluEval's style (knowledge + question), written for these tests.
 KNOWLEDGE = (
-    "The Oberoi family is an Indian family that is famous for its involvement in hotels, namely "
-    "through The Oberoi Group. The Oberoi Group is a hotel company with its head office in Delhi. "
-    "It was founded in 1934 and runs 31 hotels."
+    "The Varga family is a Hungarian family known for its work in shipping, mainly "
+    "through the Varga Line. The Varga Line is a shipping company with its head office in Szeged. "
+    "It was founded in 1934 and runs 31 ships."
 )
-QUESTION = "The Oberoi family is part of a hotel company that has a head office in what city?"
+QUESTION = "The Varga family is part of a shipping company that has a head office in what city?"
 
 
 def ground(output, sources=(KNOWLEDGE,), prompt=QUESTION, embed=None):
@@ -26,37 +27,37 @@ def ground(output, sources=(KNOWLEDGE,), prompt=QUESTION, embed=None):
 
 
 def test_it_supports_a_short_answer_found_in_the_knowledge():
-    [claim] = ground("Delhi")
+    [claim] = ground("Szeged")
     assert claim.score >= 0.5
     assert claim.passage == 0
-    assert "head office in Delhi" in claim.evidence.text
+    assert "head office in Szeged" in claim.evidence.text
 
 
 def test_it_rejects_a_short_answer_naming_a_city_absent_from_the_knowledge():
-    [claim] = ground("Mumbai")
+    [claim] = ground("Debrecen")
     assert claim.score < 0.5
-    assert [n.text for n in claim.missing_names] == ["Mumbai"]
+    assert [n.text for n in claim.missing_names] == ["Debrecen"]
 
 
 def test_it_rejects_a_sentence_that_restates_the_question_with_an_invented_answer():
-    [supported] = ground("The Oberoi Group has its head office in Delhi.")
-    [invented] = ground("The Oberoi Group has its head office in Mumbai.")
+    [supported] = ground("The Varga Line has its head office in Szeged.")
+    [invented] = ground("The Varga Line has its head office in Debrecen.")
     assert supported.score >= 0.5 > invented.score
 
 
 def test_it_flags_a_number_that_appears_nowhere_in_the_sources():
-    output = "The Oberoi Group was founded in 1952."
+    output = "The Varga Line was founded in 1952."
     [claim] = ground(output)
     assert claim.score < 0.5
     assert [(n.text, output[n.start : n.end]) for n in claim.missing_numbers] == [("1952", "1952")]
-    [right] = ground("The Oberoi Group was founded in 1934.")
+    [right] = ground("The Varga Line was founded in 1934.")
     assert right.score > claim.score
 
 
 def test_it_matches_number_words_with_digits():
-    [claim] = ground("It runs thirty-one hotels.", sources=["It runs 31 hotels across India."])
+    [claim] = ground("It runs thirty-one ships.", sources=["It runs 31 ships across Europe."])
     assert not claim.missing_numbers or claim.missing_numbers[0].text != "31"
-    [digits] = ground("It runs 31 hotels.", sources=["It runs 31 hotels across India."])
+    [digits] = ground("It runs 31 ships.", sources=["It runs 31 ships across Europe."])
     assert digits.missing_numbers == []
 
 
@@ -75,16 +76,16 @@ def test_stems_match_inflected_forms():
 
 
 def test_the_output_score_is_dragged_down_by_its_weakest_claim():
-    good = grounding_score(ground("The Oberoi Group is a hotel company. Its head office is in Delhi."))
-    mixed = grounding_score(ground("The Oberoi Group is a hotel company. Its head office is in Mumbai."))
+    good = grounding_score(ground("The Varga Line is a shipping company. Its head office is in Szeged."))
+    mixed = grounding_score(ground("The Varga Line is a shipping company. Its head office is in Debrecen."))
     assert good > mixed
     assert grounding_score([]) is None
 
 
 def test_a_claim_negating_its_source_sentence_is_unsupported():
-    [negated] = ground("The Oberoi Group does not have its head office in Delhi.")
+    [negated] = ground("The Varga Line does not have its head office in Szeged.")
     assert negated.negates_source and negated.score <= ENTITY_CAP
-    [affirmed] = ground("The Oberoi Group has its head office in Delhi.")
+    [affirmed] = ground("The Varga Line has its head office in Szeged.")
     assert not affirmed.negates_source and affirmed.score >= 0.5
 
 
@@ -96,17 +97,17 @@ def test_a_negation_the_source_shares_is_supported():
 
 def test_negation_is_scoped_to_its_clause():
     # Two negators in two clauses: the sentence is negative, not a double negative.
-    source = "Wizards don't exist, so no wizards live in the West Country."
-    assert polarity_conflict("Yes, there are wizards living in the West Country.", source)
-    assert not polarity_conflict("No, there are no wizards living in the West Country.", source)
+    source = "Dragons don't exist, so no dragons nest in the northern hills."
+    assert polarity_conflict("Yes, there are dragons nesting in the northern hills.", source)
+    assert not polarity_conflict("No, there are no dragons nesting in the northern hills.", source)
 
 
 def test_an_opposite_yes_or_no_answer_contradicts_its_source_whatever_follows():
-    assert opposite_answers("No, cartilage in sharks prevents cancer.", "Yes, sharks can get cancer.")
-    assert not opposite_answers("Yes, they can.", "Yes, sharks can get cancer.")
-    assert not opposite_answers("No sharks live there.", "Yes, sharks can get cancer.")  # "No" as a determiner
-    [claim] = ground("No, cartilage in sharks prevents cancer.", sources=["Yes, sharks can get cancer."],
-                     prompt="Can sharks get cancer?")
+    assert opposite_answers("No, their thick fur keeps otters from catching colds.", "Yes, otters can catch colds.")
+    assert not opposite_answers("Yes, they can.", "Yes, otters can catch colds.")
+    assert not opposite_answers("No otters live there.", "Yes, otters can catch colds.")  # "No" as a determiner
+    [claim] = ground("No, their thick fur keeps otters from catching colds.", sources=["Yes, otters can catch colds."],
+                     prompt="Can otters catch colds?")
     assert claim.negates_source and claim.score <= ENTITY_CAP
 
 
@@ -115,7 +116,7 @@ def test_never_contradicts_always():
 
 
 def test_an_antonym_contradicts_its_source_unless_negation_cancels_it():
-    source = "Hitting your children is legal in most of the UK."
-    assert polarity_conflict("Hitting your children is illegal in the UK.", source)
-    assert not polarity_conflict("Hitting your children is not illegal in the UK.", source)
-    assert not polarity_conflict("Hitting your children is legal in the UK.", source)
+    source = "Parking on the verge is legal in most of the county."
+    assert polarity_conflict("Parking on the verge is illegal in the county.", source)
+    assert not polarity_conflict("Parking on the verge is not illegal in the county.", source)
+    assert not polarity_conflict("Parking on the verge is legal in the county.", source)
