@@ -269,3 +269,7 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
 # --- Serving ---------------------------------------------------------------------------------
 # Load every in-process guard's models when a worker starts (slower boot, no slow first request).
 GUARDS_WARM_UP = env.bool("GUARDS_WARM_UP", default=IS_PRODUCTION)
+
+# --- Retention -----------------------------------------------------------------------------------
+# Processed webhook payloads (Clerk's carry e-mail addresses) are kept this long (prune_webhook_events).
+WEBHOOK_EVENT_RETENTION_DAYS = env.int("WEBHOOK_EVENT_RETENTION_DAYS", default=30)

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Tenant
+from aiguardian.retention import cutoff, delete_in_batches
 from billing import services
 from billing.models import Plan, StripeEvent, Subscription
 
@@ -161,6 +162,13 @@ def _invoice_status(status: str) -> Callable[[dict[str, Any]], None]:
         services.limits_invalidate(tenant_id=subscription.tenant_id)
 
     return apply
+
+
+def stripe_events_prune(*, older_than_days: int, batch_size: int = 5000) -> int:
+    """Delete applied or ignored Stripe events past retention; failed ones are kept."""
+    done = StripeEvent.objects.filter(
+        status__in=[StripeEvent.Status.SUCCEEDED, StripeEvent.Status.IGNORED], received_at__lt=cutoff(older_than_days))
+    return delete_in_batches(done, batch_size=batch_size)
 
 
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {

@@ -14,6 +14,7 @@ from accounts.services.api_keys import (
 from accounts.services.clerk import (
     ClerkSyncError,
     clerk_event_process,
+    clerk_events_prune,
     clerk_membership_deactivate,
     clerk_membership_upsert,
     clerk_organization_deactivate,
@@ -38,6 +39,7 @@ __all__ = [
     "api_key_touch",
     "api_key_update",
     "clerk_event_process",
+    "clerk_events_prune",
     "clerk_membership_deactivate",
     "clerk_membership_upsert",
     "clerk_organization_deactivate",

@@ -17,13 +17,14 @@ import queue
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from aiguardian.retention import cutoff, delete_in_batches
 from guards.models import GuardRequest
 
 logger = logging.getLogger(__name__)
@@ -169,13 +170,7 @@ def audit_flush() -> None:
 def audit_prune(*, older_than_days: int | None = None, batch_size: int = 5000) -> int:
     """Delete audit rows past the retention period in batches (short locks); returns the count."""
     days = settings.GUARD_AUDIT_RETENTION_DAYS if older_than_days is None else older_than_days
-    cutoff = timezone.now() - timedelta(days=days)
-    deleted = 0
-    while True:
-        ids = list(GuardRequest.objects.filter(created_at__lt=cutoff).values_list("id", flat=True)[:batch_size])
-        if not ids:
-            return deleted
-        deleted += GuardRequest.objects.filter(id__in=ids).delete()[0]
+    return delete_in_batches(GuardRequest.objects.filter(created_at__lt=cutoff(days)), batch_size=batch_size)
 
 
 def audit_entry_fields(payload: dict[str, Any], *, store_raw_text: bool) -> dict[str, Any]:
