@@ -12,7 +12,7 @@ case "$role" in
     exec gunicorn -c deploy/gunicorn.conf.py aiguardian.wsgi:application ;;
   guard)
     export GUARD_SERVICE_NAME="${1:?usage: guard NAME}"
-    exec gunicorn -c deploy/gunicorn.conf.py guards.service.wsgi:application ;;
+    exec gunicorn -c deploy/gunicorn.conf.py guards.standalone.wsgi:application ;;
   migrate)
     exec python manage.py migrate --noinput ;;
   manage)

@@ -93,7 +93,7 @@ def test_development_defaults_need_nothing_installed():
 
 def test_a_guard_service_starts_in_production_without_the_api_key_pepper():
     env = {**PRODUCTION, "GUARD_SERVICE_NAME": "tokenguard", "GUARD_SERVICE_TOKEN": "t" * 40,
-           "DJANGO_SETTINGS_MODULE": "guards.service.settings"}
+           "DJANGO_SETTINGS_MODULE": "guards.standalone.settings"}
     env.pop("API_KEY_PEPPERS")
     result = boot(**env)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from guards.service.views import HealthView, ProcessView
+from guards.standalone.views import HealthView, ProcessView
 from guards.services.backends.http import SERVICE_TOKEN_HEADER
 
 

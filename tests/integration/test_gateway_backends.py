@@ -45,7 +45,7 @@ def servers(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[di
         "GUARD_BREAKER_FAILURES": "2", "GUARD_BREAKER_WINDOW_SECONDS": "30",
         "GUARD_BREAKER_COOLDOWN_SECONDS": str(COOLDOWN), "GUARD_MAX_REQUEST_BYTES": "4096",
     }, workers=2)
-    service = Gunicorn({**common, "GUARD_SERVICE_NAME": "tokenguard"}, app="guards.service.wsgi:application",
+    service = Gunicorn({**common, "GUARD_SERVICE_NAME": "tokenguard"}, app="guards.standalone.wsgi:application",
                        workers=1)
     fake = Gunicorn({**common, "FAKE_GUARD_STATE": str(state)}, app="tests.integration.fake_guard_app:application",
                     workers=1, extra_args=["--threads", "4"])

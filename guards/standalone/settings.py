@@ -24,8 +24,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
 ]
 AUTH_USER_MODEL = "auth.User"
-ROOT_URLCONF = "guards.service.urls"
-WSGI_APPLICATION = "guards.service.wsgi.application"
+ROOT_URLCONF = "guards.standalone.urls"
+WSGI_APPLICATION = "guards.standalone.wsgi.application"
 DATABASES: dict = {}  # the service never touches a database
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],

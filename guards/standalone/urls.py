@@ -4,7 +4,7 @@ from django.urls import path
 from django_prometheus.exports import ExportToDjangoView
 
 from aiguardian import health
-from guards.service import views
+from guards.standalone import views
 
 handler404 = "aiguardian.api.not_found"
 handler500 = "aiguardian.api.server_error"

@@ -1,4 +1,4 @@
-"""WSGI entry point of a guard service: ``gunicorn guards.service.wsgi:application``.
+"""WSGI entry point of a guard service: ``gunicorn guards.standalone.wsgi:application``.
 
 The settings module is forced (not defaulted): a service started from a shell where
 the gateway's ``DJANGO_SETTINGS_MODULE`` is exported must still be a guard service.
@@ -7,7 +7,7 @@ The guard's models load here, once per worker, before the first request.
 
 import os
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "guards.service.settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "guards.standalone.settings"
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
