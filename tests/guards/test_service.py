@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from guards.standalone.views import HealthView, ProcessView
 from guards.services.backends.http import SERVICE_TOKEN_HEADER
+from guards.standalone.views import HealthView, ProcessView
 
 
 @pytest.fixture
