@@ -61,6 +61,43 @@ def load_injection(data_dir: Path) -> list[InjectionRow]:
 
 
 @dataclass(frozen=True, slots=True)
+class BenignRow:
+    text: str
+    source: str  # notinject | wildguard | gsm8k | alpaca
+    split: str
+    trainable: bool  # False for non-commercial data: measure only, never train or tune
+
+
+# (source, file under the data folder, text field, may it be trained/tuned on)
+BENIGN_SETS = (
+    ("notinject", "prompt_injection/notinject_dev.jsonl", "text", True),  # MIT
+    ("wildguard", "prompt_injection/wildguard_benign_dev.jsonl", "text", True),  # MIT / ODC-BY
+    ("gsm8k", "benign_prompts/gsm8k_questions_dev.jsonl", "instruction", True),  # MIT
+    ("alpaca", "benign_prompts/alpaca_style_instructions_dev.jsonl", "instruction", False),  # CC BY-NC: measure only
+)
+
+
+def load_benign(data_dir: Path, *, trainable_only: bool = False) -> list[BenignRow]:
+    """The benign and benign-look-alike prompt sets (``data_dir`` is the shared data folder).
+
+    Alpaca-style rows (non-commercial licence) are only ever in the ``reported`` split,
+    so no script can tune on them by accident; ``trainable_only`` leaves them out.
+    """
+    rows: list[BenignRow] = []
+    for source, name, field, trainable in BENIGN_SETS:
+        if trainable_only and not trainable:
+            continue
+        with (data_dir / name).open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                text = rec[field]
+                if rec.get("input"):
+                    text = f"{text}\n{rec['input']}"
+                rows.append(BenignRow(text, source, split_of(text) if trainable else "reported", trainable))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
 class SecretRow:
     text: str
     label: int

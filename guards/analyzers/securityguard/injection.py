@@ -14,12 +14,36 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from guards.analyzers.base import Finding
+from guards.analyzers.calibration import Calibrator
+from guards.analyzers.securityguard.calibrators import get_calibrator
 from guards.analyzers.securityguard.common import CATEGORY_INJECTION, excerpt, finding
+from guards.analyzers.securityguard.hidden import HIDDEN_VIEW_NAMES, directive_strength, hidden_views
 from guards.analyzers.securityguard.injection_model import get_model, logit
-from guards.analyzers.securityguard.injection_rules import FAMILIES, RuleHit, match_rules, split_payload
+from guards.analyzers.securityguard.injection_rules import (
+    FAMILIES,
+    HIDDEN_FAMILY,
+    RuleHit,
+    match_rules,
+    split_payload,
+)
+from guards.analyzers.securityguard.mention import inside, mask, mentioned_spans
 from guards.analyzers.securityguard.obfuscation import View, build_views
 
 _PLAIN_VIEWS = frozenset({"folded"})
+# De-obfuscated whole-text views: a quoted span in them is still a quotation.
+_READABLE_VIEWS = frozenset({"folded", "leetspeak", "spaced_letters"})
+# An imperative hidden span (not addressed to an assistant, no rule hit) counts as an
+# order when the model alone gives it at least this probability.
+HIDDEN_MODEL_P = 0.5
+# Calibrated separately: a rule span is strong evidence; the model alone is a weaker kind
+# of finding, with its own precision and so its own flag/block thresholds.
+RULED = "injection"
+LEARNED = "learned_injection"
+
+
+def calibrator_for(hits: list[RuleHit]) -> Calibrator:
+    """The calibrator (isotonic map + thresholds, fitted on the tuning split) for this kind of verdict."""
+    return get_calibrator(RULED if hits else LEARNED)
 
 
 @dataclass(slots=True)
@@ -28,6 +52,21 @@ class InjectionVerdict:
     model_probability: float
     hits: list[RuleHit] = field(default_factory=list)
     obfuscations: list[str] = field(default_factory=list)
+    raw: float = 0.0  # the combiner's output before calibration
+    mentioned: int = 0  # quoted or discussed spans whose rule hits were not counted
+    flag_at: float = 0.5  # thresholds of this kind of verdict, chosen on the tuning split
+    block_at: float = 0.9
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Everything the scorer reads, computed once (training calls this too)."""
+
+    hits: list[RuleHit]
+    model_text: str  # folded text, mentioned spans masked, decoded payloads after it
+    extra: list[str]  # de-obfuscated whole-text views a rule fired in
+    hidden: list[View]  # hidden spans worded like orders (the model reads each alone)
+    mentioned: int
 
 
 def combiner_features(model_probability: float, hits: list[RuleHit]) -> np.ndarray:
@@ -38,38 +77,73 @@ def combiner_features(model_probability: float, hits: list[RuleHit]) -> np.ndarr
     return np.array([logit(model_probability), *flags, obfuscated], dtype=np.float64)
 
 
-def model_text(views: list[View]) -> str:
+def model_text(views: list[View], masked: str | None = None) -> str:
     """What the n-gram model reads: the folded text and every decoded payload after it."""
-    parts = [views[0].text]
-    parts.extend(v.text for v in views[1:] if v.span is not None)
+    parts = [views[0].text if masked is None else masked]
+    parts.extend(v.text for v in views[1:] if v.span is not None and v.name not in HIDDEN_VIEW_NAMES)
     return "\n".join(parts)
 
 
-def prepare(text: str, *, thorough: bool) -> tuple[list[RuleHit], str, list[str]]:
-    """Rule hits over every view, the text the model reads (shared with training), and
-    the de-obfuscated whole-text views a rule fired in, which the model reads as well."""
+def prepare(text: str, *, thorough: bool) -> Prepared:
+    """Rule hits over every view (hidden spans included), the text the model reads, the
+    de-obfuscated views a rule fired in, and the hidden spans that read as orders."""
     views = build_views(text, thorough=thorough)
     split = split_payload(views[0])
     if split is not None:
         views.append(split)
+    hidden = hidden_views(text)
+    views.extend(hidden)
     hits = match_rules(views)
+    folded = views[0]
+    spans = mentioned_spans(folded.text)
+    masked: str | None = None
+    if spans:
+        original = [folded.to_original(s, e) for s, e in spans]
+        hits = [h for h in hits if h.view not in _READABLE_VIEWS or not inside(original, h.start, h.end)]
+        masked = mask(folded.text, spans)
+    orders: list[View] = []  # hidden spans worded as orders: the model reads each alone
+    for view in hidden:
+        ruled = any(h.view == view.name and (h.start, h.end) == view.span for h in hits)
+        strength = directive_strength(view.text)
+        if ruled or strength >= 1.0:
+            hits.append(_hidden_hit(view))
+        if ruled or strength > 0:
+            orders.append(view)
     fired = {h.view for h in hits}
     extra = [v.text for v in views[1:] if v.span is None and v.name in fired]
-    return hits, model_text(views), extra
+    return Prepared(hits, model_text(views, masked), extra, orders, len(spans))
+
+
+def _hidden_hit(view: View) -> RuleHit:
+    start, end = view.span or (0, 0)
+    return RuleHit(HIDDEN_FAMILY, view.name, view.name, start, end, view.text[:200])
 
 
 def analyse(text: str, *, thorough: bool) -> InjectionVerdict:
     """Score ``text``; ``thorough`` also tries rot13 and hex on text that does not hint at them."""
-    hits, for_model, extra = prepare(text, thorough=thorough)
+    prep = prepare(text, thorough=thorough)
     model = get_model()
-    p_model = max(model.probability(t) for t in (for_model, *extra))
-    score = model.combine(combiner_features(p_model, hits))
+    p_model = max(model.probability(t) for t in (prep.model_text, *prep.extra))
+    hits = list(prep.hits)
+    for view in prep.hidden:
+        p_hidden = model.probability(view.text)
+        hidden_hit = any(h.family == HIDDEN_FAMILY and (h.start, h.end) == view.span for h in hits)
+        if not hidden_hit and p_hidden >= HIDDEN_MODEL_P:
+            hits.append(_hidden_hit(view))  # imperative, and the model reads it as an injection
+            hidden_hit = True
+        if hidden_hit:
+            # What the hidden order says matters, not the harmless text around it; an order
+            # to the assistant that nobody was meant to see is evidence enough on its own.
+            p_model = max(p_model, p_hidden, HIDDEN_MODEL_P)
+    raw = model.combine(combiner_features(p_model, hits))
     obfuscations = sorted({h.view for h in hits if h.view not in _PLAIN_VIEWS})
     if hits and not obfuscations and not text.isascii():
         # Matched only after folding: the original spelled it with look-alikes or hidden marks.
         if any(text[h.start : h.end].lower() != h.matched for h in hits):
             obfuscations = ["homoglyph_or_invisible"]
-    return InjectionVerdict(score, p_model, hits, obfuscations)
+    calibrator = calibrator_for(hits)
+    return InjectionVerdict(calibrator(raw), p_model, hits, obfuscations, raw, prep.mentioned,
+                            calibrator.flag_at, calibrator.block_at)
 
 
 def findings_for(text: str, verdict: InjectionVerdict, *, threshold: float, direction: str) -> list[Finding]:

@@ -39,7 +39,10 @@ FAMILIES = (
     "delimiter_injection",
     "encoding_trick",
     "payload_splitting",
+    "hidden_instruction",
 )
+# Set by the injection scorer (not a regex here): an order hidden in markup or invisible text.
+HIDDEN_FAMILY = "hidden_instruction"
 
 _IGNORE = r"(?:ignore|disregard|forget|skip|override|overwrite|bypass|neglect|abandon|drop|erase|delete)"
 _ALL = r"(?:(?:all|any|every|each|the|your|my|of|these|those|its|that|this)\s+){0,3}"
@@ -79,7 +82,7 @@ RULES: tuple[Rule, ...] = (
     Rule("persona_jailbreak", "stay_in_character",
          _r(r"\b(?:stay|remain|staying)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b|\bcharacter\s+(?:break|reminder)"), ("character",)),
     Rule("persona_jailbreak", "jailbreak_word",
-         _r(r"\bjail\s?br(?:eak|oken)\b|\b(?:aim|niccolo|machiavelli)\b.{0,60}\b(?:unfiltered|amoral)\b|\bamoral\b|\bunfiltered\s+(?:and|ai|chatbot|response)"), ("jail", "amoral", "unfiltered")),
+         _r(r"\bjail\s?broken\b|(?:\U0001f513|\[|/)\s*jail\s?break\b|\bjail\s?break\s*(?:\]|:|mode|bot|chat|enabled|prompt)|\b(?:aim|niccolo|machiavelli)\b.{0,60}\b(?:unfiltered|amoral)\b|\bamoral\b|\bunfiltered\s+(?:and|ai|chatbot|response)"), ("jail", "amoral", "unfiltered")),
     Rule("persona_jailbreak", "two_responses",
          _r(r"\b(?:two|2|both)\s+(?:different\s+)?(?:responses|answers|paragraphs|outputs)\b.{0,160}\b(?:normal|classic|filtered|gpt|chatgpt)\b.{0,160}\b(?:jailbr|unfiltered|developer|dan|uncensored|evil)"), ("responses", "answers", "paragraphs", "outputs")),
     # --- system prompt extraction ---------------------------------------------------------

@@ -1,0 +1,44 @@
+"""The securityguard's shipped score calibrators (``data/calibration.json``), loaded once.
+
+Written by the training and bench scripts with ``bench/calibration.py``; one entry per
+calibrated finding type (``injection``, ``risky_url``), each with its knots and the
+flag/block thresholds chosen on the tuning split.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from guards.analyzers.calibration import Calibrator, load_calibrators
+
+CALIBRATION_PATH = Path(__file__).parent / "data" / "calibration.json"
+
+_lock = threading.Lock()
+_calibrators: dict[str, Calibrator] | None = None
+
+
+class CalibrationMissingError(RuntimeError):
+    """The shipped calibration file lacks an entry a detector needs."""
+
+
+def get_calibrator(name: str) -> Calibrator:
+    """The calibrator for finding type ``name`` (thread-safe, read once per process)."""
+    global _calibrators
+    if _calibrators is None:
+        with _lock:
+            if _calibrators is None:
+                _calibrators = load_calibrators(CALIBRATION_PATH) if CALIBRATION_PATH.exists() else {}
+    try:
+        return _calibrators[name]
+    except KeyError:
+        raise CalibrationMissingError(
+            f"No '{name}' calibrator in {CALIBRATION_PATH} (run bench/train_securityguard_injection.py)"
+        ) from None
+
+
+def reload() -> None:
+    """Forget the loaded calibrators (the training script rewrites the file)."""
+    global _calibrators
+    with _lock:
+        _calibrators = None
