@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass
@@ -130,6 +131,11 @@ def load_pii(path: Path) -> list[PiiRow]:
                split_of(r["full_text"]))
         for r in rows
     ]
+
+
+def floor4(value: float) -> float:
+    """``value`` rounded down to 4 decimals: a stored threshold must not exclude the score it was chosen at."""
+    return math.floor(value * 10_000) / 10_000
 
 
 def percentile(values: list[float], q: float) -> float:

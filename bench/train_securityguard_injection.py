@@ -32,7 +32,7 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration import fit_calibrator, save_calibrators
-from securityguard_datasets import load_benign, load_injection
+from securityguard_datasets import floor4, load_benign, load_injection
 
 from guards.analyzers.securityguard import calibrators, features
 from guards.analyzers.securityguard.injection import LEARNED, RULED, combiner_features, prepare
@@ -148,7 +148,7 @@ def main() -> None:
         calibrator, th = fit_calibrator(raw_oof[rows], y[rows], ceiling=CEILING)
         flag_at = max(th.flag_at, calibrator(op))
         block_at = max(th.block_at, flag_at)
-        fitted[name] = replace(calibrator, flag_at=round(flag_at, 4), block_at=round(block_at, 4))
+        fitted[name] = replace(calibrator, flag_at=floor4(flag_at), block_at=floor4(block_at))
         cal_meta[name] = {"fitted_on": "out-of-fold combiner outputs, tuning split", "rows": int(rows.sum()),
                           "positives": int(y[rows].sum()), "operating_point_raw": round(op, 4),
                           "block_precision": round(th.block_precision, 4), "block_support": th.block_support}

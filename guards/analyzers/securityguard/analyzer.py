@@ -12,16 +12,17 @@ from guards.analyzers.base import (
     Finding,
     GuardResult,
     PayloadError,
-    decide,
     require_text,
 )
 from guards.analyzers.schema import Setting, SettingsSchema
 from guards.analyzers.securityguard import injection
+from guards.analyzers.securityguard.calibrators import decision_for
 from guards.analyzers.securityguard.injection_model import get_model
 from guards.analyzers.securityguard.pii import ENTITIES, detect_pii
 from guards.analyzers.securityguard.sanitizer import sanitize
 from guards.analyzers.securityguard.secrets import detect_secrets
 from guards.analyzers.securityguard.unicode_text import detect_invisible
+from guards.analyzers.securityguard import url_domains
 from guards.analyzers.securityguard.urls import detect_urls
 
 DETECTORS = ("injection", "secrets", "pii", "invisible", "urls")
@@ -48,11 +49,14 @@ class SecurityGuard(Analyzer):
         "a sanitized text with typed placeholders."
     )
     settings_schema: ClassVar[SettingsSchema] = SettingsSchema((
-        Setting("flag_threshold", "float", 0.5, "Risk score from which the decision is 'flag'.", min=0.0, max=1.0),
-        Setting("block_threshold", "float", 0.85, "Risk score from which the decision is 'block'.", min=0.0, max=1.0),
-        Setting("injection_threshold", "float", 0.5,
-                "Calibrated injection probability from which injection is reported (0.5 = tuned operating point).",
-                min=0.01, max=0.99),
+        Setting("flag_threshold", "float", 0.5,
+                "Score from which a secret, PII or hidden-text finding makes the decision 'flag' (injection and "
+                "URL findings use the thresholds calibrated for their type).", min=0.0, max=1.0),
+        Setting("block_threshold", "float", 0.85,
+                "Score from which a secret, PII or hidden-text finding makes the decision 'block'.", min=0.0, max=1.0),
+        Setting("injection_threshold", "float", 0.0,
+                "Calibrated injection probability from which injection is reported; 0 = the flag threshold "
+                "chosen on tuning data for each kind of injection verdict.", min=0.0, max=0.99),
         Setting("detectors", "list", list(DETECTORS), "Detectors to run.", choices=DETECTORS, item_type="str"),
         Setting("pii_entities", "list", list(ENTITIES), "PII types to detect.", choices=ENTITIES, item_type="str"),
         Setting("blocked_domains", "list", [], "Domains (and their subdomains) reported as blocked URLs.",
@@ -62,6 +66,7 @@ class SecurityGuard(Analyzer):
 
     def warm_up(self) -> None:
         get_model()
+        url_domains.index()
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
         text = require_text(payload)
@@ -91,11 +96,9 @@ class SecurityGuard(Analyzer):
         if "urls" in enabled:
             findings += timed("urls", lambda: detect_urls(text, blocked_domains=settings["blocked_domains"]))
         if "injection" in enabled and text.strip():
-            threshold = float(settings["injection_threshold"])
             verdict = timed("injection", lambda: injection.analyse(text, thorough=thorough))
+            threshold = float(settings["injection_threshold"]) or verdict.flag_at
             found = injection.findings_for(text, verdict, threshold=threshold, direction=direction)
-            for f in found:
-                f.score = verdict.score  # the calibrated probability is the injection's risk
             findings += found
             injection_data = {
                 "score": round(verdict.score, 4), "model_probability": round(verdict.model_probability, 4),
@@ -109,7 +112,7 @@ class SecurityGuard(Analyzer):
         timings["sanitize"] = (time.perf_counter() - t0) * 1000
 
         risk = max((f.score for f in findings), default=0.0)
-        decision = decide(risk, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"])
+        decision = decision_for(findings, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"])
         data: dict[str, Any] = {
             "risk_score": round(risk, 4),
             "placeholders": [p.to_dict() for p in placeholders],

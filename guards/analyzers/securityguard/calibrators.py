@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from guards.analyzers.base import Finding, decide
 from guards.analyzers.calibration import Calibrator, load_calibrators
 
 CALIBRATION_PATH = Path(__file__).parent / "data" / "calibration.json"
@@ -42,3 +43,24 @@ def reload() -> None:
     global _calibrators
     with _lock:
         _calibrators = None
+
+
+_ORDER = ("allow", "flag", "block")
+
+
+def decision_for(findings: list[Finding], *, flag_at: float, block_at: float) -> str:
+    """The worst decision over ``findings``.
+
+    A calibrated finding (``detail["calibrator"]``) is decided by the thresholds chosen
+    for its type on the tuning data (block only where precision was >= 0.98 there);
+    every other finding by the tenant's ``flag_at``/``block_at`` on its score.
+    """
+    worst = "allow"
+    for f in findings:
+        name = f.detail.get("calibrator")
+        decision = get_calibrator(name).decide(f.score) if name else decide(f.score, flag_at=flag_at, block_at=block_at)
+        if _ORDER.index(decision) > _ORDER.index(worst):
+            worst = decision
+            if worst == "block":
+                break
+    return worst

@@ -1,10 +1,14 @@
 """Prompt-injection and jailbreak detection: rules and the learned model, one calibrated score.
 
-The rules (:mod:`.injection_rules`) read every de-obfuscated view; the n-gram model
-(:mod:`.injection_model`) reads the folded text plus any decoded payloads. A small
-logistic combiner, fitted on the tuning split by the training script, turns the
-model's logit and the rule families that fired into one probability whose 0.5 point
-is the operating point chosen on that split; tenants move it with ``injection_threshold``.
+The rules (:mod:`.injection_rules`) read every de-obfuscated view and every hidden
+span (:mod:`.hidden`: HTML comments, alt text, invisible elements, tag characters);
+the n-gram model (:mod:`.injection_model`) reads the folded text plus any decoded
+payloads, and each hidden span worded as an order on its own. Attack words that the
+text only quotes, discusses or asks to translate (:mod:`.mention`) are not counted.
+A small logistic combiner, fitted on the tuning split by the training script, turns
+the model's logit and the rule families that fired into a raw score; an isotonic
+calibrator per kind of verdict (rule span found, or the model alone) makes it a
+probability and carries the flag/block thresholds chosen on that split.
 """
 
 from __future__ import annotations
@@ -150,11 +154,12 @@ def findings_for(text: str, verdict: InjectionVerdict, *, threshold: float, dire
     """Findings when the calibrated score reaches ``threshold``: one per rule span, or the whole text."""
     if verdict.score < threshold:
         return []
-    severity = "critical" if verdict.score >= 0.9 else "high"
+    severity = "critical" if verdict.score >= verdict.block_at else "high"
     if direction == "output":
         # Injection text in a model's answer is a sign of indirect injection, less often an attack.
         severity = "medium" if severity == "high" else "high"
-    common = {"model_probability": round(verdict.model_probability, 4), "obfuscation": verdict.obfuscations}
+    common = {"model_probability": round(verdict.model_probability, 4), "obfuscation": verdict.obfuscations,
+              "calibrator": RULED if verdict.hits else LEARNED}
     out: list[Finding] = []
     for hit in _merge(verdict.hits):
         out.append(finding(
@@ -170,6 +175,8 @@ def findings_for(text: str, verdict: InjectionVerdict, *, threshold: float, dire
             confidence=verdict.score, start=0, end=end, evidence=excerpt(text, 0, end),
             message="Text resembles known prompt-injection or jailbreak prompts", detail=common,
         ))
+    for f in out:
+        f.score = verdict.score  # the calibrated probability, not a severity weight
     return out
 
 
