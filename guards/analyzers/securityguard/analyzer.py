@@ -15,14 +15,13 @@ from guards.analyzers.base import (
     require_text,
 )
 from guards.analyzers.schema import Setting, SettingsSchema
-from guards.analyzers.securityguard import injection
+from guards.analyzers.securityguard import injection, url_domains
 from guards.analyzers.securityguard.calibrators import decision_for
 from guards.analyzers.securityguard.injection_model import get_model
 from guards.analyzers.securityguard.pii import ENTITIES, detect_pii
 from guards.analyzers.securityguard.sanitizer import sanitize
 from guards.analyzers.securityguard.secrets import detect_secrets
 from guards.analyzers.securityguard.unicode_text import detect_invisible
-from guards.analyzers.securityguard import url_domains
 from guards.analyzers.securityguard.urls import detect_urls
 
 DETECTORS = ("injection", "secrets", "pii", "invisible", "urls")
