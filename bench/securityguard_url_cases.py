@@ -59,6 +59,14 @@ BENIGN_SITES = (
     "https://myaccount.google.com/security", "https://www.chase.com/personal/checking",
     "https://www.mozilla.org/en-US/firefox/new/", "https://releases.ubuntu.com/24.04/ubuntu-24.04-desktop-amd64.iso",
     "https://www.7-zip.org/a/7z2408-x64.exe", "https://www.nationalgeographic.com/animals",
+    "https://download.mozilla.org/firefox-setup.exe", "https://dl.google.com/chrome/install/ChromeSetup.exe",
+    "https://github.com/git-for-windows/git/releases/download/v2.47.0/Git-2.47.0-64-bit.exe",
+    "https://www.videolan.org/vlc/vlc-3.0.21-win64.msi", "https://f-droid.org/F-Droid.apk",
+    "https://nodejs.org/dist/v22.11.0/node-v22.11.0-x64.msi",
+    # Raw public addresses people share on purpose: resolvers, self-hosted dashboards, demo servers.
+    "http://1.1.1.1/", "https://8.8.8.8/", "http://9.9.9.9/", "http://93.184.216.34/", "http://52.14.88.201:3000/",
+    "http://34.117.59.81/status", "https://20.81.111.85/health", "http://64.233.160.10:9090/metrics",
+    "http://104.21.5.10/dashboard", "http://151.101.1.69/docs/",
 )
 
 

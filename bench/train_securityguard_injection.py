@@ -5,7 +5,8 @@
 Reads the attack sets (deepset + jackhhao) and the benign look-alike and ordinary
 prompt sets that may be trained on (NotInject, WildGuard-benign, GSM8K; never the
 non-commercial Alpaca-style prompts), each cut by the fixed hash split of
-``bench/securityguard_datasets.py``. Writes:
+``bench/securityguard_datasets.py``, plus the everyday instructions written for
+this project in ``bench/securityguard_ordinary_prompts.py``. Writes:
 
 - ``guards/analyzers/securityguard/data/injection_model.npz``: the hashed n-gram
   logistic weights (float16) and a logistic combiner fitted on out-of-fold model
@@ -33,6 +34,7 @@ from sklearn.model_selection import StratifiedKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibration import fit_calibrator, save_calibrators
 from securityguard_datasets import floor4, load_benign, load_injection
+from securityguard_ordinary_prompts import ordinary_prompts
 
 from guards.analyzers.securityguard import calibrators, features
 from guards.analyzers.securityguard.injection import LEARNED, RULED, combiner_features, prepare
@@ -105,11 +107,12 @@ def main() -> None:
 
     attacks = [r for r in load_injection(args.data_dir / "prompt_injection") if r.split == "tune"]
     benign = [r for r in load_benign(args.data_dir, trainable_only=True) if r.split == "tune"]
-    texts = [r.text for r in attacks] + [r.text for r in benign]
-    y = np.array([r.label for r in attacks] + [0] * len(benign))
-    source = np.array([r.source for r in attacks] + [r.source for r in benign])
+    ordinary = ordinary_prompts()
+    texts = [r.text for r in attacks] + [r.text for r in benign] + ordinary
+    y = np.array([r.label for r in attacks] + [0] * (len(benign) + len(ordinary)))
+    source = np.array([r.source for r in attacks] + [r.source for r in benign] + ["ordinary"] * len(ordinary))
     # NaN marks rows outside the attack sets: they count as benign, but F1 is measured on the attack sets.
-    y_attack = np.array([float(r.label) for r in attacks] + [np.nan] * len(benign))
+    y_attack = np.array([float(r.label) for r in attacks] + [np.nan] * (len(benign) + len(ordinary)))
     lookalike = np.array([s in LOOKALIKE_SOURCES for s in source]) & (y == 0)
     prepared = [prepare(t, thorough=False) for t in texts]
     x = matrix([p.model_text for p in prepared])
@@ -161,7 +164,7 @@ def main() -> None:
         "dim": features.DIM, "feature_version": FEATURE_VERSION, "C": best_c, "tune_rows": len(texts),
         "combiner_inputs": ["model_logit", *FAMILIES, "obfuscated"],
         "trained_on": "tuning split of deepset + jackhhao + NotInject + WildGuard-benign + GSM8K "
-                      "(bench/securityguard_datasets.py)",
+                      "(bench/securityguard_datasets.py) + bench/securityguard_ordinary_prompts.py",
     }
     digest = save_model(
         args.out, weights=final.coef_[0].astype(np.float32), bias=float(final.intercept_[0]),

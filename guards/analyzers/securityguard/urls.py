@@ -46,7 +46,7 @@ POINTS = {
     "punycode_lookalike": 4.0,
     "credentials_in_url": 3.0,
     "data_url": 3.0,  # active content; other media types score less
-    "executable_download": 2.5,
+    "executable_download": 2.0,  # vendors link installers too; a disguised extension adds DISGUISE_POINTS
     "brand_in_domain": 1.0,  # a brand name inside another domain's name; a lure word adds more
     "ip_literal_host": 2.0,  # public address; private and loopback addresses score less
     "punycode_domain": 0.5,
@@ -54,7 +54,9 @@ POINTS = {
 # A shortener hides the destination: no evidence either way, so it is not calibrated; it is
 # reported at a fixed score that the default thresholds read as "flag" (a person should look).
 SHORTENER_SCORE = 0.6
-LURE_POINTS = 1.5  # "login", "verify", "billing"... next to an impersonated brand
+LURE_POINTS = 1.5
+DISGUISE_POINTS = 2.0  # "invoice.pdf.exe": a document name hiding a program
+_DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip", "mp4"})  # "login", "verify", "billing"... next to an impersonated brand
 SEVERITY_BY_PROBABILITY = ((0.9, "high"), (0.5, "medium"), (0.0, "low"))
 
 
@@ -126,10 +128,15 @@ def url_signals(url: str) -> list[_Signal]:
         public = ip.is_global
         out.append(_Signal("ip_literal_host", "URL points at a raw IP address" + ("" if public else " (private network)"),
                            POINTS["ip_literal_host"] if public else 0.5, {"ip": str(ip), "public": public}))
-    ext = _EXT_RE.search(unquote(parts.path).lower().rstrip("/"))
+    path = unquote(parts.path).lower().rstrip("/")
+    ext = _EXT_RE.search(path)
     if ext and ext.group(1) in EXECUTABLE_EXTENSIONS:
-        out.append(_Signal("executable_download", f"URL downloads a program (.{ext.group(1)})",
-                           POINTS["executable_download"], {"extension": ext.group(1)}))
+        inner = _EXT_RE.search(path[: ext.start()])
+        disguised = bool(inner) and inner.group(1) in _DOCUMENT_EXTENSIONS
+        out.append(_Signal("executable_download", f"URL downloads a program (.{ext.group(1)})"
+                           + (f" disguised as .{inner.group(1)}" if disguised else ""),
+                           POINTS["executable_download"] + (DISGUISE_POINTS if disguised else 0.0),
+                           {"extension": ext.group(1), "disguised": disguised}))
     if ip is None and host:
         out.extend(_host_signals(host))
     return out
