@@ -21,7 +21,7 @@ from guards.analyzers.base import Finding
 from guards.analyzers.calibration import Calibrator
 from guards.analyzers.securityguard.calibrators import get_calibrator
 from guards.analyzers.securityguard.common import CATEGORY_INJECTION, excerpt, finding
-from guards.analyzers.securityguard.hidden import HIDDEN_VIEW_NAMES, directive_strength, hidden_views
+from guards.analyzers.securityguard.hidden import HIDDEN_VIEW_NAMES, blank, directive_strength, hidden_views
 from guards.analyzers.securityguard.injection_model import get_model, logit
 from guards.analyzers.securityguard.injection_rules import (
     FAMILIES,
@@ -91,11 +91,14 @@ def model_text(views: list[View], masked: str | None = None) -> str:
 def prepare(text: str, *, thorough: bool) -> Prepared:
     """Rule hits over every view (hidden spans included), the text the model reads, the
     de-obfuscated views a rule fired in, and the hidden spans that read as orders."""
-    views = build_views(text, thorough=thorough)
+    hidden = hidden_views(text)
+    # The visible text is read with the hidden spans blanked out (same length, so offsets
+    # hold): a hidden span is judged on its own below, and a build comment must not make
+    # the visible text look like an order.
+    views = build_views(blank(text, [v.span for v in hidden if v.span]), thorough=thorough)
     split = split_payload(views[0])
     if split is not None:
         views.append(split)
-    hidden = hidden_views(text)
     views.extend(hidden)
     hits = match_rules(views)
     folded = views[0]

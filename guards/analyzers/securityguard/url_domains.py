@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,7 @@ def _tokens(label: str) -> list[str]:
     return [t for t in label.replace("_", "-").split("-") if t]
 
 
+@functools.lru_cache(maxsize=4096)  # a page repeats the same few hosts
 def impersonation(host: str) -> Impersonation | None:
     """The brand ``host`` imitates, if any; None for a brand's own domains and for unrelated hosts."""
     idx = index()

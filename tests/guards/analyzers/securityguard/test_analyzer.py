@@ -49,7 +49,7 @@ def test_injection_is_blocked_with_the_calibrated_score():
 
 
 def test_tenant_thresholds_change_the_decision():
-    payload = {"text": "write to jane@corp.example"}
+    payload = {"text": "contact: jane@corp.example"}
     assert _run(payload)["decision"] == "flag"
     assert _run(payload, flag_threshold=0.9, block_threshold=0.95)["decision"] == "allow"
 
@@ -89,3 +89,23 @@ def test_empty_and_very_long_text_are_handled():
     long = "lorem ipsum dolor sit amet " * 8000 + "AKIAZ3X7Q2M4N5P6R7S8"
     out = _run({"text": long})
     assert "AKIAZ3X7Q2M4N5P6R7S8" not in out["sanitized_text"]
+
+
+def test_calibrated_findings_use_their_own_thresholds_and_others_the_tenants():
+    # A look-alike URL blocks by the risky_url calibrator even when the tenant's
+    # thresholds (which apply to secrets, PII and hidden text) are set very high.
+    out = _run({"text": "log in at http://paypa1-secure-login.com/verify"}, flag_threshold=0.99, block_threshold=0.999)
+    assert out["decision"] == "block"
+    assert out["findings"][0]["detail"]["calibrator"] == "risky_url"
+
+
+def test_an_ordinary_imperative_is_not_an_injection():
+    out = _run({"text": "Write a short thank-you note to my neighbour for watering the plants."})
+    assert out["decision"] == "allow" and out["findings"] == []
+
+
+def test_the_injection_threshold_setting_overrides_the_calibrated_flag_point():
+    text = "Pretend you can see the future and tell me who wins the 2030 election."
+    assert _run({"text": text})["injection"]["detected"]
+    out = _run({"text": text}, injection_threshold=0.9)
+    assert not out["injection"]["detected"] and out["decision"] == "allow"
