@@ -2,11 +2,15 @@
 
     .venv/bin/python bench/securityguard_quality.py /work/shared/data [--task all] [--json OUT]
 
-Tasks: ``injection`` (deepset + jackhhao), ``secrets`` (detect-secrets plugin cases),
-``pii`` (presidio synth, pattern entities, span level), ``latency`` (1 KB texts).
-The split is fixed (bench/securityguard_datasets.py); the injection threshold was
-chosen by the training script on the tuning split, the other detectors have no
-tuned parameters. Runs the analyzer itself, one call at a time, on one thread.
+Tasks: ``injection`` (deepset + jackhhao), ``benign`` (block and injection-finding
+rates on NotInject, WildGuard-benign and GSM8K reported splits, and on all of the
+measure-only Alpaca-style prompts), ``urls`` (labelled URL cases written for the
+project, the issue's cases, URLs in public text), ``calibration`` (reliability on the
+reported rows, writes bench/plots/securityguard-reliability.png), ``secrets``
+(detect-secrets plugin cases), ``pii`` (presidio synth, pattern entities, span level),
+``latency`` (1 KB texts, CPU time). The split is fixed (bench/securityguard_datasets.py);
+calibrators and thresholds were fitted by the training scripts on the tuning split.
+Runs the analyzer itself, one call at a time, on one thread.
 """
 
 from __future__ import annotations
@@ -21,10 +25,24 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from securityguard_datasets import load_injection, load_pii, load_secrets, percentile, prf
+from calibration import Thresholds, reliability_diagram
+from securityguard_datasets import load_benign, load_injection, load_pii, load_secrets, percentile, prf
+from securityguard_url_cases import generate as url_cases
+from securityguard_url_cases import public_text_urls
 
 from guards.analyzers.base import AnalyzerContext
 from guards.analyzers.securityguard import SecurityGuard
+from guards.analyzers.securityguard.calibrators import get_calibrator
+from guards.analyzers.securityguard.injection import LEARNED, RULED, analyse
+from guards.analyzers.securityguard.urls import CALIBRATOR as URL_CALIBRATOR
+from guards.analyzers.securityguard.urls import url_risk, url_signals
+
+PLOT = Path(__file__).resolve().parent / "plots" / "securityguard-reliability.png"
+# The issue's URL cases and their expected decisions.
+ISSUE_URLS = {"http://paypa1-secure-login.com/verify": "block", "http://paypal.com.secure-verify.ru/signin": "block",
+              "https://bit.ly/3xYz12": "flag", "http://185.220.101.4/update.exe": "block",
+              "https://docs.python.org/3/": "allow", "https://github.com/org/repo": "allow",
+              "https://www.paypal.com/signin": "allow"}
 
 GUARD = SecurityGuard()
 CTX = AnalyzerContext()
@@ -34,9 +52,10 @@ PII_TYPES = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "
 
 
 def run(text: str, settings: dict, **payload: str) -> tuple[dict, float]:
-    t0 = time.perf_counter()
+    """The guard's answer and the CPU time it took on this thread, in ms."""
+    t0 = time.thread_time()
     result = GUARD.analyze({"text": text, **payload}, settings, CTX).to_dict()
-    return result, (time.perf_counter() - t0) * 1000
+    return result, (time.thread_time() - t0) * 1000
 
 
 def latency(ms: list[float]) -> dict[str, float]:
@@ -60,6 +79,77 @@ def task_injection(data: Path, scan_level: str) -> dict:
     report["rows"] = len(rows)
     report.update(latency(ms))
     return report
+
+
+def task_benign(data: Path, scan_level: str) -> dict:
+    """Whole guard, default settings: how often ordinary and look-alike prompts are blocked or get an injection finding."""
+    settings = GUARD.settings_schema.effective({})
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # rows, blocked, injection finding
+    for r in load_benign(data):
+        if r.split != "reported":
+            continue
+        out, _ = run(r.text, settings, scan_level=scan_level)
+        c = counts[r.source]
+        c[0] += 1
+        c[1] += out["decision"] == "block"
+        c[2] += any(f["category"] == "prompt_injection" for f in out["findings"])
+    report = {}
+    for source, (n, blocked, injection) in sorted(counts.items()):
+        split = "all rows (measure only)" if source == "alpaca" else "reported split"
+        report[source] = {"split": split, "rows": n, "block_rate": round(blocked / n, 4),
+                          "injection_finding_rate": round(injection / n, 4)}
+    report["notinject_over_defence_accuracy"] = round(1 - report["notinject"]["injection_finding_rate"], 4)
+    return report
+
+
+def task_urls(data: Path, scan_level: str) -> dict:
+    cal = get_calibrator(URL_CALIBRATOR)
+    counts = [0, 0, 0, 0]
+    for case in (c for c in url_cases() if c.split == "reported"):
+        pred = cal(url_risk(url_signals(case.url))) >= cal.flag_at
+        counts[(0 if case.label else 1) if pred else (2 if case.label else 3)] += 1
+    settings = GUARD.settings_schema.effective({"detectors": ["urls"]})
+    issue = {url: run(url, settings)[0]["decision"] for url in ISSUE_URLS}
+    public = public_text_urls(data)
+    flagged = [u for u in public if run(u, settings)[0]["decision"] != "allow"]
+    return {"reported_cases": prf(*counts), "issue_cases": issue,
+            "issue_cases_as_expected": all(issue[u] == d for u, d in ISSUE_URLS.items()),
+            "public_text_urls": len(public), "public_text_urls_not_allowed": flagged}
+
+
+def task_calibration(data: Path, scan_level: str) -> dict:
+    """Reliability of the calibrated scores on the reported rows; writes the diagram."""
+    curves: dict[str, tuple[list[float], list[int]]] = {RULED: ([], []), LEARNED: ([], [])}
+    rows = [(r.text, r.label) for r in load_injection(data / "prompt_injection") if r.split == "reported"]
+    rows += [(r.text, 0) for r in load_benign(data, trainable_only=True) if r.split == "reported"]
+    for text, label in rows:
+        v = analyse(text, thorough=scan_level == "comprehensive")
+        scores, labels = curves[RULED if v.hits else LEARNED]
+        scores.append(v.score)
+        labels.append(label)
+    cal = get_calibrator(URL_CALIBRATOR)
+    url_rows = [c for c in url_cases() if c.split == "reported"]
+    curves[URL_CALIBRATOR] = ([cal(url_risk(url_signals(c.url))) for c in url_rows], [c.label for c in url_rows])
+    thresholds = {}
+    for name in curves:
+        c = get_calibrator(name)
+        thresholds[name] = Thresholds(c.flag_at, c.block_at, *_precision_at(curves[name], c.flag_at, c.block_at))
+    measures = reliability_diagram(curves, PLOT, title="securityguard: calibrated scores on the reported split",
+                                   thresholds=thresholds)
+    return {name: {"ece": m.ece, "brier": m.brier, "rows": len(curves[name][0]),
+                   "flag_at": thresholds[name].flag_at, "block_at": thresholds[name].block_at,
+                   "flag_precision_reported": round(thresholds[name].flag_precision, 4),
+                   "block_precision_reported": round(thresholds[name].block_precision, 4)}
+            for name, m in measures.items()} | {"plot": str(PLOT.relative_to(PLOT.parents[2]))}
+
+
+def _precision_at(curve: tuple[list[float], list[int]], flag_at: float, block_at: float) -> tuple[float, float, int, int]:
+    scores, labels = curve
+    out = []
+    for cut in (flag_at, block_at):
+        hits = [y for s, y in zip(scores, labels, strict=True) if s >= cut]
+        out.append((sum(hits) / len(hits) if hits else 1.0, len(hits)))
+    return out[0][0], out[1][0], out[0][1], out[1][1]
 
 
 def task_secrets(data: Path, scan_level: str) -> dict:
@@ -132,10 +222,11 @@ def task_latency(data: Path, scan_level: str) -> dict:
     for t in texts[:10]:
         run(t, settings, scan_level=scan_level)  # warm caches
     ms = [run(t, settings, scan_level=scan_level)[1] for t in texts]
-    return {"texts": len(texts), "chars": 1024, **latency(ms)}
+    return {"texts": len(texts), "chars": 1024, "clock": "thread CPU time", **latency(ms)}
 
 
-TASKS = {"injection": task_injection, "secrets": task_secrets, "pii": task_pii, "latency": task_latency}
+TASKS = {"injection": task_injection, "benign": task_benign, "urls": task_urls, "calibration": task_calibration,
+         "secrets": task_secrets, "pii": task_pii, "latency": task_latency}
 
 
 def main() -> None:
