@@ -1,0 +1,27 @@
+"""Provider rules by family; ``RULES`` is the order they run in (earlier rules win overlaps)."""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.providers import (
+    ai,
+    cloud,
+    communication,
+    keys,
+    payments,
+    registries,
+    saas,
+    source_hosting,
+)
+from guards.analyzers.securityguard.secrets.rules import Anchored, Rule
+
+_MODULES = (keys, cloud, source_hosting, payments, communication, ai, registries, saas)
+
+RULES: tuple[Rule, ...] = tuple(rule for module in _MODULES for rule in module.RULES)
+ANCHORED: tuple[Anchored, ...] = tuple(rule for module in _MODULES for rule in getattr(module, "ANCHORED", ()))
+# Literal prefixes that name an issuer: a token that starts with one but fits none of the
+# issuer's formats is a malformed key, not a secret of unknown kind.
+# (Short generic heads such as "api-" or "key-" name no one, so they do not count.)
+KNOWN_PREFIXES: tuple[str, ...] = tuple(sorted({r.prefix for r in RULES if len(r.prefix) >= 5}, key=len, reverse=True))
+LABELS: dict[str, str] = {}
+for _rule in (*RULES, *ANCHORED):
+    LABELS.setdefault(_rule.type, _rule.label)

@@ -1,0 +1,93 @@
+"""Key material and self-describing token formats: PEM / OpenSSH / PuTTY private keys, JWTs,
+passwords inside URLs and connection strings, HTTP basic-auth headers.
+
+A PEM block (RFC 7468) is ``-----BEGIN <label>-----``, base64 lines, ``-----END <label>-----``;
+its body must decode (an OpenSSH key's to the ``openssh-key-v1`` magic). PuTTY ``.ppk``
+files name their format on the first line and end in a ``Private-MAC``. A JWT (RFC 7519)
+is two or three base64url parts whose header decodes to JSON naming ``alg``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guards.analyzers.securityguard.secrets.checks import (
+    b64decode_loose,
+    base64_body_ok,
+    is_placeholder,
+    jwt_ok,
+    openssh_key_ok,
+)
+from guards.analyzers.securityguard.secrets.rules import Rule, prefixed
+
+_LABEL = r"(?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?"
+
+
+_BEGIN_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
+
+
+def pem_ok(block: str) -> bool:
+    """The body between the armour lines decodes as base64 (OpenSSH: to its magic header)."""
+    begin = _BEGIN_RE.match(block)
+    end = block.find("-----END", begin.end()) if begin else -1
+    if begin is None or end < 0:
+        return False
+    body = block[begin.end():end]
+    if "OPENSSH" in begin.group(1):
+        return openssh_key_ok(body)
+    return base64_body_ok(body, min_bytes=48)
+
+
+def putty_ok(block: str) -> bool:
+    return "Private-Lines:" in block and bool(re.search(r"Private-MAC: [0-9a-f]{40,64}", block))
+
+
+def basic_auth_ok(value: str) -> bool:
+    """``Authorization: Basic`` carries base64 of ``user:password``, printable, with a non-empty password."""
+    raw = b64decode_loose(value)
+    if raw is None:
+        return False
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    user, sep, password = text.partition(":")
+    return bool(sep and password.strip() and user.isprintable())
+
+
+_URL_WORDS = frozenset({"password", "passwd", "pass", "pwd", "secret", "changeme", "pw", "mypassword", "yourpassword"})
+
+
+def url_password_ok(password: str) -> bool:
+    """Not a template (``${DB_PASSWORD}``, ``<password>``, ``%s``), a mask (``****``) or the word itself."""
+    return password.lower() not in _URL_WORDS and not is_placeholder(password) and not password.startswith(("$", "%"))
+
+
+# user:password@ inside a URL; the characters RFC 3986 allows in userinfo, no nesting.
+_USERINFO = r"[^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200}:([^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200})@[\w\-]"
+_DB_SCHEMES = (r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|"
+               r"cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|cassandra|jdbc:[a-z0-9]{2,20})")
+
+RULES = (
+    Rule("PRIVATE_KEY", "Private key (PEM)", "private_key", re.compile(
+        rf"-----BEGIN {_LABEL}-----(?:[\s\S]{{0,16000}}?-----END {_LABEL}-----)?"), ("PRIVATE KEY",),
+        validator=pem_ok),
+    Rule("PRIVATE_KEY", "PuTTY private key", "private_key", re.compile(
+        r"PuTTY-User-Key-File-[23]: [a-z0-9\-]{3,40}\r?\n[\s\S]{0,8000}?Private-MAC: [0-9a-f]{40,64}"),
+        ("PuTTY-User-Key-File",), validator=putty_ok),
+    prefixed("JWT", "JSON Web Token", "token_format",
+             r"eyJ[A-Za-z0-9_\-]{8,2000}\.eyJ[A-Za-z0-9_\-]{8,8000}(?:\.[A-Za-z0-9_\-]{0,2000})?", "eyJ",
+             validator=jwt_ok, strict=True, severity="high"),
+    Rule("BASIC_AUTH_HEADER", "HTTP basic-auth credentials", "connection_string",
+         re.compile(r"(?i:authorization)[\"']?\s*[:=]\s*[\"']?(?i:basic)\s+([A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=])"),
+         ("basic",), group=1, validator=basic_auth_ok, strict=True, severity="high"),
+    Rule("DOCKER_REGISTRY_AUTH", "Docker registry credentials (config.json auth)", "connection_string",
+         re.compile(r"\"auth\"\s*:\s*\"([A-Za-z0-9+/]{8,8000}={0,2})\""), ("\"auth\"",), group=1,
+         validator=basic_auth_ok, strict=True, severity="high"),
+    Rule("PASSWORD_IN_URL", "Password in a database URL", "connection_string",
+         re.compile(r"(?i:\b" + _DB_SCHEMES + r")://" + _USERINFO), ("://",), group=1, validator=url_password_ok,
+         strict=True, severity="critical"),
+    Rule("PASSWORD_IN_URL", "Password in a URL (basic auth)", "connection_string",
+         re.compile(r"\b[a-z][a-z0-9+.\-]{1,15}://" + _USERINFO), ("://",), group=1, validator=url_password_ok,
+         strict=True, severity="high"),
+)

@@ -1,0 +1,74 @@
+"""What a provider rule is: a documented token format, its label, family and validator.
+
+Two kinds of rule:
+
+- **prefixed**: the token names its issuer (``ghp_``, ``xoxb-``, ``AKIA``...). The regex
+  is the provider's documented prefix, length and alphabet; ``hints`` are literal
+  fragments one of which every match contains, so a cheap ``in`` test skips the regex
+  on most texts.
+- **anchored**: the token is a bare hex or base62 string (a Datadog or Cohere key) and
+  only the provider's name next to it says what it is. The rule gives the names
+  (``keywords``) and the value's shape; the generic scanner finds ``name ... = value``
+  and asks the anchored rules whether the value fits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Validator = Callable[[str], bool]
+
+# Provider families the bench reports recall for and calibration is fitted per.
+FAMILIES = ("cloud", "source_hosting", "payments", "communication", "ai", "package_registry", "saas",
+            "private_key", "token_format", "connection_string", "generic")
+
+_NB = r"(?<![A-Za-z0-9_\-])"  # not preceded by a token character
+_NA = r"(?![A-Za-z0-9_\-])"  # not followed by one
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    type: str  # finding type, also the placeholder name: [GITHUB_TOKEN_1]
+    label: str  # what a person reads: "GitHub personal access token"
+    family: str
+    regex: re.Pattern[str]
+    hints: tuple[str, ...] = ()  # case-sensitive unless all lower-case (then matched on lowered text)
+    group: int = 0  # capture group holding the secret itself
+    validator: Validator | None = None
+    # A failed validator drops the match when the format is strict (a checksum every real
+    # token carries); otherwise the match is kept at lower confidence, marked unvalidated.
+    strict: bool = False
+    severity: str = "critical"
+    live: bool = True  # False for test-mode keys (sk_test_): a leak, not an outage
+    prefix: str = ""  # the literal the token starts with, for "malformed key of a known provider"
+
+
+def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, group: int = 0,
+             validator: Validator | None = None, strict: bool = False, severity: str = "critical",
+             live: bool = True, bounded: bool = True, flags: int = 0) -> Rule:
+    """A rule for a self-identifying token; ``pattern`` is wrapped in token boundaries unless ``bounded=False``."""
+    regex = re.compile((_NB + pattern + _NA) if bounded else pattern, flags)
+    prefix = next((h for h in hints if len(h) >= 4 and h.endswith(("_", "-", "."))), "")
+    return Rule(type, label, family, regex, tuple(hints), group, validator, strict, severity, live, prefix)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchored:
+    """A bare-looking value that a provider's name nearby identifies (``datadog_api_key = <32 hex>``)."""
+
+    type: str
+    label: str
+    family: str
+    keywords: tuple[tuple[str, ...], ...]  # provider names (each one or more words) looked for before the value
+    value: re.Pattern[str]  # full-match shape of the value
+    severity: str = "high"
+    words: tuple[str, ...] = field(default=())  # extra key words required (e.g. "secret" for a client secret)
+
+
+def anchored(type: str, label: str, family: str, keywords: str, value: str, *, severity: str = "high",
+             words: str = "") -> Anchored:
+    """``keywords``: space-separated provider names; ``dd_api`` means the words "dd" and "api" both."""
+    names = tuple(tuple(re.findall(r"[a-z0-9]+", k.lower())) for k in keywords.split())
+    return Anchored(type, label, family, names, re.compile(value), severity, tuple(words.split()))
