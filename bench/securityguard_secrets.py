@@ -120,19 +120,6 @@ def task_providers(data: Path, *, split: str = "reported", entropy: bool = False
     return report
 
 
-def task_detect_secrets_cases(data: Path, *, entropy: bool = False) -> dict:
-    """detect-secrets' plugin cases, reported split (same rule as bench/securityguard_quality.py, secrets only)."""
-    rows = [r for r in load_secrets(data / "secrets" / "detect_secrets_plugin_tests.jsonl") if r.split == "reported"]
-    tp = fp = fn = tn = 0
-    for r in rows:
-        pred = bool(secret_findings(r.text, entropy=entropy))
-        tp += pred and r.label
-        fp += pred and not r.label
-        fn += (not pred) and r.label
-        tn += (not pred) and not r.label
-    return {**prf(tp, fp, fn, tn), "rows": len(rows)}
-
-
 def benign_texts(data: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for path in sorted((data / "benign_prompts").glob("*.jsonl")):
@@ -170,6 +157,7 @@ def adversarial_inputs() -> dict[str, str]:
         "key=value repeated": "api_key=" * (n // 8),
         "12-char tokens glued by '?'": ("a1b2c3d4e5f6?" * (n // 13)),
         "BEGIN PRIVATE KEY without END": ("-----BEGIN PRIVATE KEY-----\n" + "A" * 64 + "\n") * (n // 93),
+        "PuTTY headers without MAC": "PuTTY-User-Key-File-3: ssh-ed25519\n" * (n // 35),
         "eyJ runs": "eyJ" * (n // 3),
         "scheme:// without @": ("postgres://user:" + "p" * 60 + " ") * (n // 77),
         "AKIA prefixes": "AKIA" * (n // 4),
@@ -179,7 +167,9 @@ def adversarial_inputs() -> dict[str, str]:
 
 def task_latency(data: Path) -> dict:
     prose = " ".join(r.text for r in load_injection(data / "prompt_injection") if r.split == "reported")
-    code = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "guards").rglob("*.py")))
+    # the project's own code outside the secrets detector (whose rule tables would name every prefix)
+    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("accounts", "billing", "aiguardian", "tests")
+                     for p in sorted((ROOT / folder).rglob("*.py")))
     report: dict = {"clock": "time.thread_time (CPU), detect_secrets only, one thread"}
     for name, pool in (("prose", prose), ("code", code)):
         texts = [pool[i:i + 1024] for i in range(0, min(len(pool), 1024 * 400), 1024)]
@@ -195,13 +185,30 @@ def task_latency(data: Path) -> dict:
 
 # --- calibration ------------------------------------------------------------------------------
 
+# Format tiers say "this value is a <provider> credential". A test case's label speaks about
+# the detector it tests: trufflehog's whole-input cases also encode what ITS detector needs
+# around the value (a shop domain next to a Shopify token), and a negative case for one
+# provider (a Livestorm near miss, detect-secrets' GitLab plugin) says nothing about a valid
+# GitHub token or JWT in it. So format-tier findings are calibrated on value-level cases
+# (bare values, detect-secrets lines), a negative counting only against the provider it
+# tests; context tiers (anchored, password, keyword, token) on every case.
+FORMAT_TIERS = frozenset({"provider", "provider_unvalidated"})
+
+
+def _same_provider(finding_type: str, provider: str) -> bool:
+    return finding_type.split("_")[0].lower() in provider.lower().replace("_", "")
+
+
 def tier_rows(data: Path, split: str) -> dict[str, tuple[list[float], list[int], list[float]]]:
     """Per tier: (raw scores, labels, calibrated scores) of the findings on ``split`` rows."""
     out: dict[str, tuple[list[float], list[int], list[float]]] = {t: ([], [], []) for t in TIERS}
 
-    def add(text: str, expected: Iterable[str], label: int) -> None:
+    def add(text: str, expected: Iterable[str], label: int, provider: str, *, value_level: bool = True) -> None:
         for f in secret_findings(text):
             y = _hit_label(text, f, expected, label)
+            if f.detail["detector"] in FORMAT_TIERS and (
+                    not value_level or (y == 0 and not _same_provider(f.type, provider))):
+                continue
             if y is not None:
                 raw, labels, scores = out[f.detail["detector"]]
                 raw.append(f.detail["raw_score"])
@@ -210,10 +217,10 @@ def tier_rows(data: Path, split: str) -> dict[str, tuple[list[float], list[int],
 
     for r in load_provider_cases(data / "secrets" / "trufflehog_detector_cases.jsonl"):
         if r.split == split:
-            add(r.text, r.expected, r.label)
+            add(r.text, r.expected, r.label, provider_of(r.detector), value_level=r.case_kind != "test_input")
     for r in load_secrets(data / "secrets" / "detect_secrets_plugin_tests.jsonl"):
         if r.split == split:
-            add(r.text, (r.text,), r.label)
+            add(r.text, (r.text,), r.label, r.plugin)
     return out
 
 
@@ -244,7 +251,6 @@ def fit(data: Path) -> dict:
 
 TASKS = {
     "providers": lambda d, a: task_providers(d, split=a.split, entropy=a.comprehensive),
-    "detect_secrets": lambda d, a: task_detect_secrets_cases(d, entropy=a.comprehensive),
     "benign": lambda d, a: task_benign(d, entropy=a.comprehensive),
     "latency": lambda d, a: task_latency(d),
 }

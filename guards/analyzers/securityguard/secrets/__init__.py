@@ -38,7 +38,15 @@ from guards.analyzers.securityguard.secrets.generic import (
     keyword_assignments,
     random_tokens,
 )
-from guards.analyzers.securityguard.secrets.providers import ANCHORED, KNOWN_PREFIXES, LABELS, RULES
+from guards.analyzers.securityguard.secrets.providers import (
+    ANCHORED,
+    EXACT_HINTS,
+    KNOWN_PREFIXES,
+    LABELS,
+    LOWER_HINTS,
+    RULES,
+    UNHINTED,
+)
 from guards.analyzers.securityguard.secrets.randomness import randomness
 
 __all__ = ["LABELS", "TIERS", "detect_secrets", "github_checksum_ok", "jwt_ok", "label_of", "shannon_entropy"]
@@ -51,13 +59,14 @@ CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "secrets_calib
 DEFAULT_FLAG_AT = 0.5
 DEFAULT_BLOCK_AT = 0.85
 # Tiers that may reach "block": the format itself vouches for the value.
-BLOCKING_TIERS = frozenset({"provider", "provider_unvalidated", "anchored"})
-TIERS = ("provider", "provider_unvalidated", "anchored", "keyword", "token")
+BLOCKING_TIERS = frozenset({"provider", "anchored"})
+TIERS = ("provider", "provider_unvalidated", "anchored", "password", "keyword", "token")
 # Used until a calibration file is fitted (and for a tier the file lacks).
 _FALLBACK = {
     "provider": Calibrator((0.0, 1.0), (0.9, 0.99), 0.5, 0.9),
     "provider_unvalidated": Calibrator((0.0, 1.0), (0.6, 0.8), 0.5, 0.9),
     "anchored": Calibrator((0.0, 1.0), (0.6, 0.9), 0.5, 0.9),
+    "password": Calibrator((0.0, 1.0), (0.6, 0.85), 0.5, 0.9),
     "keyword": Calibrator((0.0, 1.0), (0.6, 0.85), 0.5, 0.9),
     "token": Calibrator((0.0, 1.0), (0.3, 0.8), 0.5, 0.9),
 }
@@ -127,12 +136,21 @@ class _Spans:
 def _provider_hits(text: str, taken: _Spans, claimed: _Spans) -> list[_Hit]:
     hits: list[_Hit] = []
     lower = text.lower()
-    for rule in RULES:
-        if rule.hints and not any(h in (lower if h.islower() else text) for h in rule.hints):
-            continue
+    active = set(UNHINTED)
+    for hint, indices in LOWER_HINTS:
+        if hint in lower:
+            active.update(indices)
+    for hint, indices in EXACT_HINTS:
+        if hint in text:
+            active.update(indices)
+    memo: dict[str, list[int]] = {}
+    for index in sorted(active):  # rule order decides overlaps
+        rule = RULES[index]
         for m in rule.regex.finditer(text):
             start, end = m.span(rule.group)
-            value = m.group(rule.group)
+            if rule.extend is not None:
+                end = rule.extend(text, end, memo)
+            value = text[start:end]
             if not value or taken.overlaps(start, end):
                 continue
             # a token glued to stray symbols is mangled; a captured value sits inside its own syntax
@@ -141,7 +159,7 @@ def _provider_hits(text: str, taken: _Spans, claimed: _Spans) -> list[_Hit]:
                     claimed.add(start, end)
                 continue
             validated = rule.validator(value) if rule.validator else None
-            if validated is False and rule.strict:
+            if (validated is False and rule.strict) or not rule.report:
                 if not claimed.overlaps(start, end):
                     claimed.add(start, end)
                 continue
@@ -164,8 +182,8 @@ def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
     for candidate in (*keyword_assignments(text, anchored), *random_tokens(text, anchored, thorough=entropy)):
         if taken.overlaps(candidate.start, candidate.end) or claimed.overlaps(candidate.start, candidate.end):
             continue
-        if candidate.type != "PASSWORD" and text.startswith(KNOWN_PREFIXES, candidate.start):
-            continue  # a known issuer's prefix on a value that fits none of its formats
+        if candidate.tier != "password" and candidate.raw < 0.8 and text.startswith(KNOWN_PREFIXES, candidate.start):
+            continue  # a known issuer's prefix on a short or patterned value that fits none of its formats
         taken.add(candidate.start, candidate.end)
         hits.append(_generic_hit(candidate))
     hits.sort(key=lambda h: h.start)

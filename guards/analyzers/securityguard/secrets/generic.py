@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from guards.analyzers.securityguard.secrets.checks import b64decode_loose, is_placeholder
-from guards.analyzers.securityguard.secrets.randomness import randomness, shape
+from guards.analyzers.securityguard.secrets.randomness import edited, randomness, shape
 from guards.analyzers.securityguard.secrets.rules import Anchored
 
 MAX_TOKEN = 1024  # longer runs are data blobs (images, archives), not credentials
@@ -58,6 +59,7 @@ _WORDY_RE = re.compile(r"^[a-z]+(?:[-_][a-z]+)*$")
 # --- tokens -------------------------------------------------------------------------------------
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/_\-.~%])[A-Za-z0-9+/_\-.~%]{12,}={0,3}")
 _BREAK = frozenset(" \t\r\n\"'`,;=:(){}<>|&\\")
+_RUN_BREAK = frozenset(" \t\r\n\"'`,;(){}<>|\\")
 _JUNK = frozenset("?#$@!*^[]")
 _PCT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _WORD_SPLIT_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
@@ -82,7 +84,7 @@ class Candidate:
 
     start: int
     end: int
-    tier: str  # anchored | keyword | token
+    tier: str  # anchored | password | keyword | token
     type: str
     label: str
     family: str
@@ -106,8 +108,10 @@ def _line_context(text: str, start: int) -> str:
     line_start = text.rfind("\n", lo, start) + 1 or lo
     ctx = text[line_start:start]
     if not any(c.isalnum() for c in ctx) and line_start > lo:
+        # a value on its own line belongs to a key that ends the line before ("api_key:\n  abc...")
         prev_lo = max(0, line_start - 1 - CONTEXT)
-        ctx = text[(text.rfind("\n", prev_lo, line_start - 1) + 1 or prev_lo):line_start - 1]
+        prev = text[(text.rfind("\n", prev_lo, line_start - 1) + 1 or prev_lo):line_start - 1].rstrip()
+        ctx = prev if prev.endswith((":", "=", "=>", ":=")) else ctx
     return ctx
 
 
@@ -135,6 +139,21 @@ def glued(text: str, start: int, end: int) -> bool:
     return _PCT_RE.search(text, start, end) is not None
 
 
+def value_run(text: str, start: int, end: int) -> str:
+    """The value a token belongs to: the run of non-space, unquoted characters around it, after the
+    key it is assigned to (``KEY=abc?def`` -> ``abc?def``). URLs are left alone (they carry ``?&=``)."""
+    lo, hi = start, end
+    while lo > 0 and text[lo - 1] not in _RUN_BREAK and start - lo < 120:
+        lo -= 1
+    while hi < len(text) and text[hi] not in _RUN_BREAK and hi - end < 120:
+        hi += 1
+    run = text[lo:hi]
+    if "://" in run:
+        return text[start:end]
+    cut = max(run.rfind("=", 0, start - lo), run.rfind(":", 0, start - lo))
+    return run[cut + 1:] if cut >= 0 else run
+
+
 def _alone_on_line(text: str, start: int, end: int) -> bool:
     lo, hi = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
     nl = text.rfind("\n", lo, start)
@@ -152,24 +171,42 @@ class AnchoredIndex:
     """The anchored rules whose provider names occur in this text, looked up per value."""
 
     def __init__(self, rules: tuple[Anchored, ...], lowered: str) -> None:
-        self.rules = [r for r in rules if any(all(w in lowered for w in name) for name in r.keywords)]
+        by_word = _anchor_words(rules)
+        present = {w for w in by_word if w in lowered}
+        candidates = sorted({i for w in present for i in by_word[w]})
+        self.rules = [rules[i] for i in candidates
+                      if any(all(w in present for w in name) for name in rules[i].keywords)]
 
     def match(self, text: str, start: int, value: str) -> Anchored | None:
         if not self.rules:
             return None
-        words = identifier_words(text[max(0, start - PROVIDER_CONTEXT):start])
+        window = text[max(0, start - PROVIDER_CONTEXT):start]
+        words = identifier_words(window)
+        lowered = window.lower()
         for rule in self.rules:
-            if rule.value.fullmatch(value) and any(all(_named(w, words) for w in name) for name in rule.keywords) \
-                    and all(_named(w, words) for w in rule.words):
+            if rule.value.fullmatch(value) and any(all(_named(w, words, lowered) for w in name)
+                                                   for name in rule.keywords) \
+                    and all(_named(w, words, lowered) for w in rule.words):
                 return rule
         return None
 
 
-def _named(name: str, words: list[str]) -> bool:
-    """``name`` is one of ``words``, or inside one run together (SOFTLAYERAPIKEY, slapi_key)."""
+@lru_cache(maxsize=8)
+def _anchor_words(rules: tuple[Anchored, ...]) -> dict[str, tuple[int, ...]]:
+    """Each provider-name word -> the rules that name it."""
+    out: dict[str, tuple[int, ...]] = {}
+    for i, rule in enumerate(rules):
+        for word in {w for name in rule.keywords for w in name}:
+            out[word] = (*out.get(word, ()), i)
+    return out
+
+
+def _named(name: str, words: list[str], lowered: str) -> bool:
+    """``name`` is one of ``words``, inside one run together (SOFTLAYERAPIKEY, slapi_key) or, when
+    long enough to be unambiguous, anywhere in the window (HubSpotAPI)."""
     if len(name) < 3:
-        return any(w.startswith(name) for w in words)
-    return any(name in w for w in words)
+        return name in words
+    return any(name in w for w in words) or (len(name) >= 5 and name in lowered)
 
 
 def _keyword_value_ok(value: str, *, quoted: bool) -> bool:
@@ -190,17 +227,17 @@ _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 def mangled_token(value: str) -> bool:
     """A key-alphabet string with a few stray symbols inside (``Ab3x$Yz9...%c^``): a corrupted or
     truncated token, not a usable one. Passwords are exempt (their keys are handled apart)."""
-    stray = sum(c not in _TOKEN_CHARS for c in value)
+    stray = sum(c not in _TOKEN_CHARS and c != ":" for c in value)
     return 0 < stray <= 3 and len(value) >= 16 and stray <= 0.1 * len(value)
 
 
 def secret_value_ok(value: str, raw: float) -> bool:
     """A value under an API-key / token / secret key: a random-looking token, or a password-like
     string rich in symbols; not an identifier, a word, a mangled token or a placeholder."""
-    if len(value) < 10 or is_placeholder(value) or mangled_token(value):
+    if len(value) < 10 or is_placeholder(value) or mangled_token(value) or edited(value):
         return False
     if all(c in _TOKEN_CHARS for c in value):
-        return raw >= 0.3
+        return raw >= 0.3 and not looks_like_identifier(value)
     return sum(not c.isalnum() for c in value) >= 4
 
 
@@ -228,37 +265,55 @@ def _anchored_candidate(rule: Anchored, start: int, end: int, raw: float, key: s
     return Candidate(start, end, "anchored", rule.type, rule.label, rule.family, rule.severity, raw, key)
 
 
+def _assignments(text: str) -> Iterator[re.Match[str]]:
+    """Matches of the assignment shapes, tried only where a secret word occurs (not at every word)."""
+    tried: set[int] = set()
+    done = 0  # end of the last assignment: a secret word inside its value is not a new key
+    for hit in _SECRET_KEY_RE.finditer(text):
+        if hit.start() < done:
+            continue
+        start = hit.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-.") and hit.start() - start < 60:
+            start -= 1
+        if start in tried:
+            continue
+        tried.add(start)
+        m = _KEYWORD_RE.match(text, start) or _KEYWORD_QUOTED_ONLY_RE.match(text, start)
+        if m is not None:
+            done = m.end()
+            yield m
+    if "==" in text or "!=" in text:
+        pos = 0
+        while (m := _REVERSED_RE.search(text, pos)) is not None:
+            pos = m.end()
+            yield m
+
+
 def keyword_assignments(text: str, anchored: AnchoredIndex) -> Iterator[Candidate]:
     """``key = value`` pairs whose key names a secret: passwords, API keys, tokens, client secrets."""
-    if not _SECRET_KEY_RE.search(text):
-        return
-    for regex in (_KEYWORD_RE, _KEYWORD_QUOTED_ONLY_RE, _REVERSED_RE):
-        pos = 0
-        while (m := regex.search(text, pos)) is not None:
-            key = m.group("key")
-            secret_key = _SECRET_KEY_RE.search(key) is not None
-            pos = m.end() if secret_key else m.end("key")
-            if not secret_key or _NON_SECRET_KEY_RE.search(key):
-                continue
-            group = "qval" if m.group("qval") is not None else "uval"
-            value = m.group(group)
-            if value is None or not _keyword_value_ok(value, quoted=group == "qval"):
-                continue
-            op = m.groupdict().get("op") or ""
-            if group == "uval" and op in ("==", "!=", "===", "!=="):
-                continue  # comparing with a bare word compares variables, not a literal
-            start, end = m.start(group), m.end(group)
-            if group == "uval":
-                end -= len(value) - len(value.rstrip(",)"))
-            value = text[start:end]
-            raw = randomness(value)
-            rule = anchored.match(text, start, value)
-            if rule is not None:
-                yield _anchored_candidate(rule, start, end, raw, key)
-            elif _PASSWORD_KEY_RE.search(key):
-                yield Candidate(start, end, "keyword", "PASSWORD", "Password", "generic", "high", max(raw, 0.5), key)
-            elif secret_value_ok(value, raw):
-                yield Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high", raw, key)
+    for m in _assignments(text):
+        key = m.group("key")
+        if _SECRET_KEY_RE.search(key) is None or _NON_SECRET_KEY_RE.search(key):
+            continue
+        group = "qval" if m.group("qval") is not None else "uval"
+        value = m.group(group)
+        if value is None or not _keyword_value_ok(value, quoted=group == "qval"):
+            continue
+        op = m.groupdict().get("op") or ""
+        if group == "uval" and op in ("==", "!=", "===", "!=="):
+            continue  # comparing with a bare word compares variables, not a literal
+        start, end = m.start(group), m.end(group)
+        if group == "uval":
+            end -= len(value) - len(value.rstrip(",)"))
+        value = text[start:end]
+        raw = randomness(value)
+        rule = anchored.match(text, start, value)
+        if rule is not None:
+            yield _anchored_candidate(rule, start, end, raw, key)
+        elif _PASSWORD_KEY_RE.search(key):
+            yield Candidate(start, end, "password", "PASSWORD", "Password", "generic", "high", raw, key)
+        elif secret_value_ok(value, raw):
+            yield Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high", raw, key)
 
 
 _URL_SECRET_WORDS = frozenset({"hook", "hooks", "webhook", "webhooks", "catch", "trigger", "triggers", "bot",
@@ -305,24 +360,27 @@ def random_tokens(text: str, anchored: AnchoredIndex, *, thorough: bool = False)
                 yield from _judge(text, seg_start, seg_end, anchored, thorough, strength or None)
 
 
+_PLAIN_RE = re.compile(r"[a-z_.\-/]+|[A-Z_.\-/]+")  # one case, no digit: names, paths, CONSTANTS
+
+
 def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: bool,
            url_strength: float | None) -> Iterator[Candidate]:
     value = text[start:end]
-    if is_placeholder(value):
-        return
-    decoded = decodes_to_text(value)
-    if decoded is not None and (":" not in decoded or is_placeholder(decoded)):
-        return  # base64 of a document ({"alg": ...}) or of a placeholder, not of key material
     rule = anchored.match(text, start, value)
-    raw = randomness(value)
     if rule is not None:
-        yield _anchored_candidate(rule, start, end, raw)
+        if not is_placeholder(value):
+            yield _anchored_candidate(rule, start, end, randomness(value))
         return
+    if _PLAIN_RE.fullmatch(value) or is_placeholder(value) or looks_like_identifier(value) or edited(value):
+        return
+    if mangled_token(value_run(text, start, end).rstrip(".?!")):
+        return
+    raw = randomness(value)
+    s = shape(value)
     ctx = _line_context(text, start)
     strength = url_strength if url_strength is not None else key_strength(ctx)
     if strength == 0 and _ASSIGNED_RE.search(ctx) and key_strength(ctx, default=0.5) > 0:
         strength = 0.5  # assigned to a key that names nothing in particular (cloudsmith: "...")
-    s = shape(value)
     if s.uuid or s.hex:
         # digests and record ids: a secret only when a key says so or it stands alone
         if strength == 0 and not (_alone_on_line(text, start, end) or thorough):
@@ -330,9 +388,15 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
         if s.uuid:
             raw = 0.5
     if strength > 0 and raw >= 0.3 and s.length >= 12:
-        yield Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high",
-                        raw * (0.5 + strength / 2))
+        candidate = Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high",
+                              raw * (0.5 + strength / 2))
     elif raw >= (0.35 if thorough else 0.5) and (len(value) >= 20 or (s.classes == 3 and len(value) >= 16)
                                                    or (s.classes >= 2 and _alone_on_line(text, start, end))):
-        yield Candidate(start, end, "token", "HIGH_ENTROPY_STRING", "High-entropy string (possible credential)",
-                        "generic", "medium", raw)
+        candidate = Candidate(start, end, "token", "HIGH_ENTROPY_STRING", "High-entropy string (possible credential)",
+                              "generic", "medium", raw)
+    else:
+        return
+    decoded = decodes_to_text(value)
+    if decoded is not None and (is_placeholder(decoded) or (":" not in decoded and randomness(decoded) < 0.5)):
+        return  # base64 of a document ({"alg": ...}), of words or of a placeholder, not of key material
+    yield candidate

@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from guards.analyzers.securityguard.secrets.checks import typed_share
 
@@ -58,6 +59,7 @@ class Shape:
         return self.digits + self.lower + self.upper
 
 
+@lru_cache(maxsize=4096)
 def shape(token: str) -> Shape:
     core = "".join(c for c in token if c.isalnum() and c.isascii())
     n = len(core)
@@ -85,6 +87,7 @@ _NUMBER_RE = re.compile(r"[+\-]?\d+(?:[.,_]\d+)*(?:[eE][+\-]?\d+)?|v?\d+(?:\.\d+
 _PART_RE = re.compile(r"[^./]+")
 
 
+@lru_cache(maxsize=4096)
 def randomness(token: str) -> float:
     """0 for words, identifiers, numbers and typed patterns; towards 1 the more uniformly random ``token`` looks.
 
@@ -128,3 +131,30 @@ def _looks_generated(token: str) -> float:
 
 def _clip(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
+
+
+_HEXISH = frozenset("0123456789abcdefABCDEF")
+_UUIDISH_RE = re.compile(r"[A-Za-z0-9]{7,9}-[A-Za-z0-9]{3,5}-[A-Za-z0-9]{3,5}-[A-Za-z0-9]{3,5}-[A-Za-z0-9]{10,14}")
+
+
+def edited(token: str) -> bool:
+    """A generated token with a character or group changed by hand: a near-miss, not a credential.
+
+    Generators draw every character from one alphabet, so a value that is hex but for one
+    or two letters, lower-case but for one or two capitals (or the reverse), or laid out
+    as a UUID with a group of the wrong length, was edited (or mistyped) after the fact.
+    The chance that a random base-36/62 string looks like this is below one in a thousand.
+    """
+    core = "".join(c for c in strip_affixes(token) if c.isalnum())
+    if len(core) < 16:
+        return False
+    off_hex = sum(c not in _HEXISH for c in core)
+    if 0 < off_hex <= 2 and len(core) >= 24:
+        return True
+    lower = sum(c.islower() for c in core)
+    upper = sum(c.isupper() for c in core)
+    if 0 < min(lower, upper) <= (3 if max(lower, upper) >= 15 else 2) and max(lower, upper) >= 12:
+        return True
+    if _UUIDISH_RE.fullmatch(token) and not _UUID_RE.fullmatch(token):
+        return token.count("-") == 4 and [len(g) for g in token.split("-")] != [8, 4, 4, 4, 12]
+    return False

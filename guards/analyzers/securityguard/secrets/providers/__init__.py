@@ -25,3 +25,11 @@ KNOWN_PREFIXES: tuple[str, ...] = tuple(sorted({r.prefix for r in RULES if len(r
 LABELS: dict[str, str] = {}
 for _rule in (*RULES, *ANCHORED):
     LABELS.setdefault(_rule.type, _rule.label)
+# hint -> indices of the rules it unlocks; a rule without hints always runs
+HINTS: dict[str, tuple[int, ...]] = {}
+for _i, _rule in enumerate(RULES):
+    for _hint in _rule.hints:
+        HINTS[_hint] = (*HINTS.get(_hint, ()), _i)
+UNHINTED: tuple[int, ...] = tuple(i for i, r in enumerate(RULES) if not r.hints)
+LOWER_HINTS: tuple[tuple[str, tuple[int, ...]], ...] = tuple((h, i) for h, i in HINTS.items() if h.islower())
+EXACT_HINTS: tuple[tuple[str, tuple[int, ...]], ...] = tuple((h, i) for h, i in HINTS.items() if not h.islower())

@@ -67,7 +67,7 @@ ANCHORED = (
     anchored("AZURE_DEVOPS_PAT", "Azure DevOps personal access token", "cloud", "azure devops ado vsts",
              r"[a-z2-7]{52}"),
     anchored("IBM_CLOUD_API_KEY", "IBM Cloud API key", "cloud", "ibm iam bluemix", r"[A-Za-z0-9_\-]{44}"),
-    anchored("IBM_CLOUD_API_KEY", "IBM Cloud API key", "cloud", "softlayer sl_", r"[a-z0-9]{64}"),
+    anchored("IBM_CLOUD_API_KEY", "IBM Cloud API key", "cloud", "softlayer sl slapi", r"[a-z0-9]{64}"),
     anchored("IBM_COS_HMAC_SECRET", "IBM Cloud Object Storage HMAC secret", "cloud", "cos hmac secret_access", r"[a-f0-9]{48}",
              words="secret"),
     anchored("CLOUDANT_CREDENTIAL", "IBM Cloudant credential", "cloud", "cloudant", r"[0-9a-f]{64}|[a-z]{24}"),

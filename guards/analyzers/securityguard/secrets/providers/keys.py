@@ -9,6 +9,7 @@ is two or three base64url parts whose header decodes to JSON naming ``alg``.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from guards.analyzers.securityguard.secrets.checks import (
@@ -21,6 +22,31 @@ from guards.analyzers.securityguard.secrets.checks import (
 from guards.analyzers.securityguard.secrets.rules import Rule, prefixed
 
 _LABEL = r"(?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?"
+MAX_BLOCK = 16000  # characters searched for a block's end (an RSA-8192 PEM is about 6,500)
+_END_RE = re.compile(rf"-----END {_LABEL}-----")
+_MAC_RE = re.compile(r"Private-MAC: [0-9a-f]{40,64}")
+
+
+def _next(text: str, needle: str, start: int, memo: dict[str, list[int]]) -> int:
+    """Where ``needle`` next occurs at or after ``start`` (within MAX_BLOCK), from one scan per text."""
+    found = memo.get(needle)
+    if found is None:
+        found = memo[needle] = [m.start() for m in re.finditer(re.escape(needle), text)]
+    i = bisect.bisect_left(found, start)
+    return found[i] if i < len(found) and found[i] - start <= MAX_BLOCK else -1
+
+
+def pem_end(text: str, header_end: int, memo: dict[str, list[int]]) -> int:
+    """End of the ``-----END ... PRIVATE KEY-----`` line closing the block, or the header's end if none."""
+    at = _next(text, "-----END ", header_end, memo)
+    m = _END_RE.match(text, at) if at >= 0 else None
+    return m.end() if m else header_end
+
+
+def putty_end(text: str, header_end: int, memo: dict[str, list[int]]) -> int:
+    at = _next(text, "Private-MAC: ", header_end, memo)
+    m = _MAC_RE.match(text, at) if at >= 0 else None
+    return m.end() if m else header_end
 
 
 _BEGIN_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]{1,40})-----")
@@ -65,16 +91,12 @@ def url_password_ok(password: str) -> bool:
 
 # user:password@ inside a URL; the characters RFC 3986 allows in userinfo, no nesting.
 _USERINFO = r"[^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200}:([^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200})@[\w\-]"
-_DB_SCHEMES = (r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|"
-               r"cockroachdb|clickhouse|neo4j(?:\+s)?|couchdb|cassandra|jdbc:[a-z0-9]{2,20})")
 
 RULES = (
-    Rule("PRIVATE_KEY", "Private key (PEM)", "private_key", re.compile(
-        rf"-----BEGIN {_LABEL}-----(?:[\s\S]{{0,16000}}?-----END {_LABEL}-----)?"), ("PRIVATE KEY",),
-        validator=pem_ok),
-    Rule("PRIVATE_KEY", "PuTTY private key", "private_key", re.compile(
-        r"PuTTY-User-Key-File-[23]: [a-z0-9\-]{3,40}\r?\n[\s\S]{0,8000}?Private-MAC: [0-9a-f]{40,64}"),
-        ("PuTTY-User-Key-File",), validator=putty_ok),
+    Rule("PRIVATE_KEY", "Private key (PEM)", "private_key", re.compile(rf"-----BEGIN {_LABEL}-----"),
+         ("PRIVATE KEY",), validator=pem_ok, extend=pem_end),
+    Rule("PRIVATE_KEY", "PuTTY private key", "private_key", re.compile(r"PuTTY-User-Key-File-[23]: [a-z0-9\-]{3,40}"),
+         ("PuTTY-User-Key-File",), validator=putty_ok, strict=True, extend=putty_end),
     prefixed("JWT", "JSON Web Token", "token_format",
              r"eyJ[A-Za-z0-9_\-]{8,2000}\.eyJ[A-Za-z0-9_\-]{8,8000}(?:\.[A-Za-z0-9_\-]{0,2000})?", "eyJ",
              validator=jwt_ok, strict=True, severity="high"),
@@ -84,10 +106,8 @@ RULES = (
     Rule("DOCKER_REGISTRY_AUTH", "Docker registry credentials (config.json auth)", "connection_string",
          re.compile(r"\"auth\"\s*:\s*\"([A-Za-z0-9+/]{8,8000}={0,2})\""), ("\"auth\"",), group=1,
          validator=basic_auth_ok, strict=True, severity="high"),
-    Rule("PASSWORD_IN_URL", "Password in a database URL", "connection_string",
-         re.compile(r"(?i:\b" + _DB_SCHEMES + r")://" + _USERINFO), ("://",), group=1, validator=url_password_ok,
-         strict=True, severity="critical"),
-    Rule("PASSWORD_IN_URL", "Password in a URL (basic auth)", "connection_string",
-         re.compile(r"\b[a-z][a-z0-9+.\-]{1,15}://" + _USERINFO), ("://",), group=1, validator=url_password_ok,
-         strict=True, severity="high"),
+    # one rule for database URLs (postgres://, mongodb+srv://, jdbc:mysql://...) and basic-auth URLs
+    Rule("PASSWORD_IN_URL", "Password in a URL (database or basic auth)", "connection_string",
+         re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,15}(?::[a-z0-9]{2,20})?://" + _USERINFO), ("://",), group=1,
+         validator=url_password_ok, strict=True, severity="critical"),
 )

@@ -16,6 +16,9 @@ RULES = (
     prefixed("STRIPE_KEY", "Stripe secret key", "payments", r"[rs]k_live_[0-9a-zA-Z]{24,250}", "k_live_"),
     prefixed("STRIPE_TEST_KEY", "Stripe test-mode secret key", "payments", r"[rs]k_test_[0-9a-zA-Z]{24,250}",
              "k_test_", severity="low", live=False),
+    # publishable keys are meant to ship in web pages: claimed so no generic check reports them
+    prefixed("STRIPE_PUBLISHABLE_KEY", "Stripe publishable key", "payments", r"pk_(?:live|test)_[0-9a-zA-Z]{24,250}",
+             "pk_live_", "pk_test_", severity="info", report=False),
     prefixed("WEBHOOK_SIGNING_SECRET", "Webhook signing secret (Stripe / Svix)", "payments",
              r"whsec_[A-Za-z0-9+/]{32,88}={0,2}", "whsec_", severity="high"),
     prefixed("SQUARE_TOKEN", "Square access token", "payments", r"EAAA[A-Za-z0-9_\-]{60}", "EAAA"),

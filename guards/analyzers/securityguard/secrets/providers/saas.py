@@ -22,7 +22,9 @@ RULES = (
     prefixed("NEW_RELIC_KEY", "New Relic API key", "saas", r"NR(?:AK|II|AA|SP)-[A-Z0-9]{27}", "NRAK-", "NRII-",
              "NRAA-", "NRSP-"),
     prefixed("NEW_RELIC_KEY", "New Relic browser key", "saas", r"NRJS-[a-f0-9]{19}", "NRJS-", severity="high"),
-    prefixed("NEW_RELIC_KEY", "New Relic license key", "saas", r"[a-f0-9]{36}NRAL", "NRAL"),
+    prefixed("NEW_RELIC_KEY", "New Relic license key", "saas", r"[A-Fa-f0-9]{36}NRAL", "NRAL"),
+    prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{42}-NRMA", "-NRMA"),
+    prefixed("HUBSPOT_TOKEN", "HubSpot private app token", "saas", rf"pat-(?:na|eu|ap)\d{{1,2}}-{_UUID}", "pat-"),
     prefixed("SENTRY_TOKEN", "Sentry organisation auth token", "saas", r"sntrys_eyJ[A-Za-z0-9+/=]{60,400}_"
              r"[A-Za-z0-9+/]{43}", "sntrys_"),
     prefixed("SENTRY_TOKEN", "Sentry user auth token", "saas", r"sntryu_[a-f0-9]{64}", "sntryu_"),
@@ -56,6 +58,8 @@ RULES = (
     prefixed("CONTENTFUL_TOKEN", "Contentful personal access token", "saas", r"CFPAT-[A-Za-z0-9_\-]{43}", "CFPAT-"),
     prefixed("MAPBOX_SECRET_TOKEN", "Mapbox secret token", "saas", r"sk\.eyJ[A-Za-z0-9_\-]{20,120}\."
              r"[A-Za-z0-9_\-]{20,40}", "sk.eyJ"),
+    prefixed("MAPBOX_PUBLIC_TOKEN", "Mapbox public token", "saas", r"pk\.eyJ[A-Za-z0-9_\-]{20,120}\.[A-Za-z0-9_\-]{20,40}",
+             "pk.eyJ", severity="info", report=False),
     prefixed("DYNATRACE_TOKEN", "Dynatrace API token", "saas", r"dt0[a-z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}", "dt0"),
     prefixed("ONEPASSWORD_TOKEN", "1Password service account token", "saas", r"ops_eyJ[A-Za-z0-9+/=_\-]{100,1000}",
              "ops_eyJ"),
@@ -94,7 +98,5 @@ ANCHORED = (
     anchored("AMPLITUDE_KEY", "Amplitude API key", "saas", "amplitude", r"[a-f0-9]{32}"),
     anchored("VAULT_TOKEN", "HashiCorp Vault token (legacy)", "saas", "vault", r"s\.[A-Za-z0-9]{24}"),
     anchored("DROPBOX_TOKEN", "Dropbox access token", "saas", "dropbox", r"sl\.[A-Za-z0-9_\-]{130,160}"),
-    anchored("HUBSPOT_TOKEN", "HubSpot private app token", "saas", "hubspot",
-             r"pat-(?:na|eu)\d-" + _UUID),
     anchored("HUBSPOT_TOKEN", "HubSpot API key (legacy)", "saas", "hubspot", _UUID),
 )
