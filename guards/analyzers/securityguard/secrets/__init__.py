@@ -41,6 +41,7 @@ from guards.analyzers.securityguard.secrets.generic import (
 from guards.analyzers.securityguard.secrets.providers import (
     ANCHORED,
     EXACT_HINTS,
+    EXACT_PREFIXES,
     KNOWN_PREFIXES,
     LABELS,
     LOWER_HINTS,
@@ -154,7 +155,7 @@ def _provider_hits(text: str, taken: _Spans, claimed: _Spans) -> list[_Hit]:
             if not value or taken.overlaps(start, end):
                 continue
             # a token glued to stray symbols is mangled; a captured value sits inside its own syntax
-            if rule.type != "PRIVATE_KEY" and (is_placeholder(value) or (not rule.group and glued(text, start, end))):
+            if (rule.placeholder or is_placeholder)(value) or (not rule.group and glued(text, start, end)):
                 if not claimed.overlaps(start, end):
                     claimed.add(start, end)
                 continue
@@ -182,8 +183,9 @@ def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
     for candidate in (*keyword_assignments(text, anchored), *random_tokens(text, anchored, thorough=entropy)):
         if taken.overlaps(candidate.start, candidate.end) or claimed.overlaps(candidate.start, candidate.end):
             continue
-        if candidate.tier != "password" and candidate.raw < 0.8 and text.startswith(KNOWN_PREFIXES, candidate.start):
-            continue  # a known issuer's prefix on a short or patterned value that fits none of its formats
+        if candidate.tier != "password" and (text.startswith(EXACT_PREFIXES, candidate.start) or (
+                candidate.raw < 0.8 and text.startswith(KNOWN_PREFIXES, candidate.start))):
+            continue  # a known issuer's prefix on a value that fits none of its formats: a near miss
         taken.add(candidate.start, candidate.end)
         hits.append(_generic_hit(candidate))
     hits.sort(key=lambda h: h.start)

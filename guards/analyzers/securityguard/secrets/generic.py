@@ -132,6 +132,8 @@ def glued(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else " "
     if before in _JUNK or before == "%":
         return True
+    if after == "@" and before in ":/":
+        return False  # user:token@host, //token@host
     if after in _JUNK or after == "%":
         # "... my key is abc123?" ends a sentence; "abc123?def" is one mangled string
         nxt = text[end + 1] if end + 1 < len(text) else " "

@@ -42,21 +42,28 @@ class Rule:
     strict: bool = False
     severity: str = "critical"
     live: bool = True  # False for test-mode keys (sk_test_): a leak, not an outage
-    prefix: str = ""  # the literal the token starts with, for "malformed key of a known provider"
+    prefixes: tuple[str, ...] = ()  # literals the token starts with, for "malformed key of a known provider"
     report: bool = True  # False for documented public values (publishable keys): claimed, never reported
     # For blocks (PEM, PuTTY): the regex finds the header, ``extend(text, end, memo)`` the block's
     # end from one scan of the text for the closing marker (``memo`` is per call), which stays
     # linear where a lazy regex would rescan the text after every header.
     extend: Callable[[str, int, dict[str, list[int]]], int] | None = None
+    # The documented format is exact (GitHub: 36 characters after ghp_): any other value with
+    # this prefix is a near miss, never reported as a generic secret either.
+    exact: bool = False
+    # Whether a matched value is a documentation placeholder (default: checks.is_placeholder).
+    placeholder: Validator | None = None
 
 
 def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, group: int = 0,
              validator: Validator | None = None, strict: bool = False, severity: str = "critical",
-             live: bool = True, bounded: bool = True, flags: int = 0, report: bool = True) -> Rule:
+             live: bool = True, bounded: bool = True, flags: int = 0, report: bool = True,
+             exact: bool = False) -> Rule:
     """A rule for a self-identifying token; ``pattern`` is wrapped in token boundaries unless ``bounded=False``."""
     regex = re.compile((_NB + pattern + _NA) if bounded else pattern, flags)
-    prefix = next((h for h in hints if len(h) >= 4 and h.endswith(("_", "-", "."))), "")
-    return Rule(type, label, family, regex, tuple(hints), group, validator, strict, severity, live, prefix, report)
+    prefixes = tuple(h for h in hints if len(h) >= 3 and h.endswith(("_", "-", ".")))
+    return Rule(type, label, family, regex, tuple(hints), group, validator, strict, severity, live, prefixes, report,
+                exact=exact)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,7 @@ RULES = (
     prefixed("TWILIO_ACCOUNT_SID", "Twilio account SID", "communication", r"AC[a-f0-9]{32}", "AC",
              severity="medium"),
     prefixed("SENDGRID_API_KEY", "SendGrid API key", "communication", r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
-             "SG."),
+             "SG.", exact=True),
     prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"key-[0-9a-f]{32}", "key-", severity="high"),
     prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}", "-",
              severity="high"),

@@ -1,5 +1,4 @@
-"""Key material and self-describing token formats: PEM / OpenSSH / PuTTY private keys, JWTs,
-passwords inside URLs and connection strings, HTTP basic-auth headers.
+"""Key material and self-describing token formats: PEM / OpenSSH / PuTTY private keys, JWTs.
 
 A PEM block (RFC 7468) is ``-----BEGIN <label>-----``, base64 lines, ``-----END <label>-----``;
 its body must decode (an OpenSSH key's to the ``openssh-key-v1`` magic). PuTTY ``.ppk``
@@ -13,7 +12,6 @@ import bisect
 import re
 
 from guards.analyzers.securityguard.secrets.checks import (
-    b64decode_loose,
     base64_body_ok,
     is_placeholder,
     jwt_ok,
@@ -64,50 +62,25 @@ def pem_ok(block: str) -> bool:
     return base64_body_ok(body, min_bytes=48)
 
 
+def pem_placeholder(block: str) -> bool:
+    """A PEM whose body is elided or templated (``...``, ``<key>``, ``xxxx``): documentation."""
+    begin = _BEGIN_RE.match(block)
+    body = block[begin.end():] if begin else block
+    body = body.split("-----END", 1)[0].strip()
+    return bool(body) and (is_placeholder(body) or not any(c.isalnum() for c in body))
+
+
 def putty_ok(block: str) -> bool:
     return "Private-Lines:" in block and bool(re.search(r"Private-MAC: [0-9a-f]{40,64}", block))
 
 
-def basic_auth_ok(value: str) -> bool:
-    """``Authorization: Basic`` carries base64 of ``user:password``, printable, with a non-empty password."""
-    raw = b64decode_loose(value)
-    if raw is None:
-        return False
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    user, sep, password = text.partition(":")
-    return bool(sep and password.strip() and user.isprintable())
-
-
-_URL_WORDS = frozenset({"password", "passwd", "pass", "pwd", "secret", "changeme", "pw", "mypassword", "yourpassword"})
-
-
-def url_password_ok(password: str) -> bool:
-    """Not a template (``${DB_PASSWORD}``, ``<password>``, ``%s``), a mask (``****``) or the word itself."""
-    return password.lower() not in _URL_WORDS and not is_placeholder(password) and not password.startswith(("$", "%"))
-
-
-# user:password@ inside a URL; the characters RFC 3986 allows in userinfo, no nesting.
-_USERINFO = r"[^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200}:([^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200})@[\w\-]"
-
 RULES = (
     Rule("PRIVATE_KEY", "Private key (PEM)", "private_key", re.compile(rf"-----BEGIN {_LABEL}-----"),
-         ("PRIVATE KEY",), validator=pem_ok, extend=pem_end),
+         ("PRIVATE KEY",), validator=pem_ok, extend=pem_end, placeholder=pem_placeholder),
     Rule("PRIVATE_KEY", "PuTTY private key", "private_key", re.compile(r"PuTTY-User-Key-File-[23]: [a-z0-9\-]{3,40}"),
-         ("PuTTY-User-Key-File",), validator=putty_ok, strict=True, extend=putty_end),
+         ("PuTTY-User-Key-File",), validator=putty_ok, strict=True, extend=putty_end,
+         placeholder=lambda block: False),
     prefixed("JWT", "JSON Web Token", "token_format",
              r"eyJ[A-Za-z0-9_\-]{8,2000}\.eyJ[A-Za-z0-9_\-]{8,8000}(?:\.[A-Za-z0-9_\-]{0,2000})?", "eyJ",
              validator=jwt_ok, strict=True, severity="high"),
-    Rule("BASIC_AUTH_HEADER", "HTTP basic-auth credentials", "connection_string",
-         re.compile(r"(?i:authorization)[\"']?\s*[:=]\s*[\"']?(?i:basic)\s+([A-Za-z0-9+/]{8,400}={0,2})(?![A-Za-z0-9+/=])"),
-         ("basic",), group=1, validator=basic_auth_ok, strict=True, severity="high"),
-    Rule("DOCKER_REGISTRY_AUTH", "Docker registry credentials (config.json auth)", "connection_string",
-         re.compile(r"\"auth\"\s*:\s*\"([A-Za-z0-9+/]{8,8000}={0,2})\""), ("\"auth\"",), group=1,
-         validator=basic_auth_ok, strict=True, severity="high"),
-    # one rule for database URLs (postgres://, mongodb+srv://, jdbc:mysql://...) and basic-auth URLs
-    Rule("PASSWORD_IN_URL", "Password in a URL (database or basic auth)", "connection_string",
-         re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,15}(?::[a-z0-9]{2,20})?://" + _USERINFO), ("://",), group=1,
-         validator=url_password_ok, strict=True, severity="critical"),
 )

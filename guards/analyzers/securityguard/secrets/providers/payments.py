@@ -13,9 +13,10 @@ from __future__ import annotations
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 RULES = (
-    prefixed("STRIPE_KEY", "Stripe secret key", "payments", r"[rs]k_live_[0-9a-zA-Z]{24,250}", "k_live_"),
+    prefixed("STRIPE_KEY", "Stripe secret key", "payments", r"[rs]k_live_[0-9a-zA-Z]{24,250}", "sk_live_",
+             "rk_live_", exact=True),
     prefixed("STRIPE_TEST_KEY", "Stripe test-mode secret key", "payments", r"[rs]k_test_[0-9a-zA-Z]{24,250}",
-             "k_test_", severity="low", live=False),
+             "sk_test_", "rk_test_", severity="low", live=False),
     # publishable keys are meant to ship in web pages: claimed so no generic check reports them
     prefixed("STRIPE_PUBLISHABLE_KEY", "Stripe publishable key", "payments", r"pk_(?:live|test)_[0-9a-zA-Z]{24,250}",
              "pk_live_", "pk_test_", severity="info", report=False),
@@ -28,7 +29,7 @@ RULES = (
     prefixed("BRAINTREE_TOKEN", "PayPal Braintree access token", "payments",
              r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}", "access_token$"),
     prefixed("SHOPIFY_TOKEN", "Shopify access token or shared secret", "payments",
-             r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", "shpat_", "shpca_", "shppa_", "shpss_"),
+             r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", "shpat_", "shpca_", "shppa_", "shpss_", exact=True),
     prefixed("RAZORPAY_KEY", "Razorpay key ID", "payments", r"rzp_live_[A-Za-z0-9]{14}", "rzp_live_",
              severity="high"),
     prefixed("FLUTTERWAVE_KEY", "Flutterwave secret key", "payments", r"FLWSECK(?:_TEST)?-[a-h0-9]{32}-X",

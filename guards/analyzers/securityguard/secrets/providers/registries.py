@@ -17,7 +17,7 @@ from guards.analyzers.securityguard.secrets.rules import Rule, anchored, prefixe
 
 RULES = (
     prefixed("NPM_TOKEN", "npm access token", "package_registry", r"npm_[A-Za-z0-9]{36}", "npm_",
-             validator=crc32_base62_ok),
+             validator=crc32_base62_ok, exact=True),
     prefixed("NPM_TOKEN", "npm access token in .npmrc", "package_registry",
              r"//[^\s/]{1,200}(?:/[^\s:]{0,200})?/:_authToken=\s*((?:npm_[A-Za-z0-9]{36})|(?:[A-Fa-f0-9\-]{36}))",
              "_authToken=", group=1, bounded=False),

@@ -20,7 +20,7 @@ _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 
 RULES = (
     prefixed("NEW_RELIC_KEY", "New Relic API key", "saas", r"NR(?:AK|II|AA|SP)-[A-Z0-9]{27}", "NRAK-", "NRII-",
-             "NRAA-", "NRSP-"),
+             "NRAA-", "NRSP-", exact=True),
     prefixed("NEW_RELIC_KEY", "New Relic browser key", "saas", r"NRJS-[a-f0-9]{19}", "NRJS-", severity="high"),
     prefixed("NEW_RELIC_KEY", "New Relic license key", "saas", r"[A-Fa-f0-9]{36}NRAL", "NRAL"),
     prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{42}-NRMA", "-NRMA"),
@@ -29,7 +29,7 @@ RULES = (
              r"[A-Za-z0-9+/]{43}", "sntrys_"),
     prefixed("SENTRY_TOKEN", "Sentry user auth token", "saas", r"sntryu_[a-f0-9]{64}", "sntryu_"),
     prefixed("HEROKU_API_KEY", "Heroku API key", "saas", r"HRKU-[A-Za-z0-9_\-]{58,64}", "HRKU-"),
-    prefixed("LINEAR_API_KEY", "Linear API key", "saas", r"lin_api_[A-Za-z0-9]{40}", "lin_api_"),
+    prefixed("LINEAR_API_KEY", "Linear API key", "saas", r"lin_api_[A-Za-z0-9]{40}", "lin_api_", exact=True),
     prefixed("LINEAR_API_KEY", "Linear OAuth token", "saas", r"lin_oauth_[a-f0-9]{64}", "lin_oauth_"),
     prefixed("NOTION_TOKEN", "Notion integration token", "saas", r"ntn_[0-9]{11}[A-Za-z0-9]{35}", "ntn_"),
     prefixed("NOTION_TOKEN", "Notion integration token (legacy)", "saas", r"secret_[A-Za-z0-9]{43}", "secret_"),

@@ -18,9 +18,9 @@ _GL = r"[A-Za-z0-9_\-]"
 
 RULES = (
     prefixed("GITHUB_TOKEN", "GitHub token", "source_hosting", r"gh[pousr]_[A-Za-z0-9]{36}",
-             "ghp_", "gho_", "ghu_", "ghs_", "ghr_", validator=crc32_base62_ok),
+             "ghp_", "gho_", "ghu_", "ghs_", "ghr_", validator=crc32_base62_ok, exact=True),
     prefixed("GITHUB_TOKEN", "GitHub fine-grained personal access token", "source_hosting",
-             r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", "github_pat_"),
+             r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", "github_pat_", exact=True),
     prefixed("GITLAB_TOKEN", "GitLab personal access token", "source_hosting",
              rf"glpat-{_GL}{{20,100}}(?:\.[0-9a-z]{{2}}\.[0-9a-z]{{9}})?", "glpat-"),
     prefixed("GITLAB_TOKEN", "GitLab token", "source_hosting",
