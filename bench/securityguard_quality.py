@@ -3,7 +3,9 @@
     .venv/bin/python bench/securityguard_quality.py /work/shared/data [--task all] [--json OUT]
 
 Tasks: ``injection`` (deepset + jackhhao), ``secrets`` (detect-secrets plugin cases),
-``pii`` (presidio synth, pattern entities, span level), ``latency`` (1 KB texts).
+``providers`` (trufflehog's provider-key cases, split by provider, and secret findings on
+ordinary prompts: bench/securityguard_secrets.py), ``pii`` (presidio synth, pattern
+entities, span level), ``latency`` (1 KB texts).
 The split is fixed (bench/securityguard_datasets.py); the injection threshold was
 chosen by the training script on the tuning split, the other detectors have no
 tuned parameters. Runs the analyzer itself, one call at a time, on one thread.
@@ -135,7 +137,20 @@ def task_latency(data: Path, scan_level: str) -> dict:
     return {"texts": len(texts), "chars": 1024, **latency(ms)}
 
 
-TASKS = {"injection": task_injection, "secrets": task_secrets, "pii": task_pii, "latency": task_latency}
+def task_providers(data: Path, scan_level: str) -> dict:
+    """Provider-key cases (reported providers) and ordinary prompts; details in bench/securityguard_secrets.py."""
+    from securityguard_secrets import task_benign
+    from securityguard_secrets import task_providers as provider_cases
+
+    thorough = scan_level == "comprehensive"
+    report = provider_cases(data, entropy=thorough)
+    return {"split": report["split"], "any_secret_finding": report["any"]["all"],
+            "decision_flag_or_block": report["flag"]["all"], "recall_by_family": report["recall_by_family"],
+            "benign_prompts": task_benign(data, entropy=thorough)}
+
+
+TASKS = {"injection": task_injection, "secrets": task_secrets, "providers": task_providers, "pii": task_pii,
+         "latency": task_latency}
 
 
 def main() -> None:

@@ -160,6 +160,8 @@ def _provider_hits(text: str, taken: _Spans, claimed: _Spans) -> list[_Hit]:
                     claimed.add(start, end)
                 continue
             validated = rule.validator(value) if rule.validator else None
+            if rule.match_check is not None and not rule.match_check(m):
+                validated = False
             if (validated is False and rule.strict) or not rule.report:
                 if not claimed.overlaps(start, end):
                     claimed.add(start, end)

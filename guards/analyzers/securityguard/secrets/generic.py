@@ -55,6 +55,7 @@ _NON_SECRET_KEY_RE = re.compile(
     r"(?:^|[_\-.])(?:length|len|size|count|min|max|type|field|policy|reset|hint|url|file|path|name|label|prompt)"
     r"(?:$|[_\-.])", re.IGNORECASE)
 _WORDY_RE = re.compile(r"^[a-z]+(?:[-_][a-z]+)*$")
+_EXPRESSION_RE = re.compile(r"[A-Za-z_][\w.]*[\[(]")
 
 # --- tokens -------------------------------------------------------------------------------------
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/_\-.~%])[A-Za-z0-9+/_\-.~%]{12,}={0,3}")
@@ -116,13 +117,14 @@ def _line_context(text: str, start: int) -> str:
 
 
 def key_strength(ctx: str, *, default: float = 0.0) -> float:
-    """1.0 when the nearest key names a secret (``api_key=``), 0 when it names something else (``sha256=``)."""
+    """1.0 when the nearest key names a secret (``api_key=``), -1 when it names something that is
+    not one (``sha256=``, ``client_id:``), ``default`` when it names neither."""
     words = identifier_words(ctx[-60:])
     for w in reversed(words[-6:]):
         if _is_secret_word(w):
             return 1.0
         if w in _NOT_SECRET_WORDS:
-            return 0.0
+            return -1.0
     return default
 
 
@@ -220,6 +222,8 @@ def _keyword_value_ok(value: str, *, quoted: bool) -> bool:
         return False
     if _PLACEHOLDER_VALUE_RE.match(v) or _IDENTIFIER_RE.match(v):
         return False
+    if not quoted and _EXPRESSION_RE.match(v):
+        return False  # request.POST['password'], config.get(...): code, not a literal
     return sum(c.isalnum() for c in v) >= 3 or len(v) >= 8
 
 
@@ -362,6 +366,7 @@ def random_tokens(text: str, anchored: AnchoredIndex, *, thorough: bool = False)
                 yield from _judge(text, seg_start, seg_end, anchored, thorough, strength or None)
 
 
+_DIGEST_RE = re.compile(r"(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?)[-:=]", re.IGNORECASE)
 _PLAIN_RE = re.compile(r"[a-z_.\-/]+|[A-Z_.\-/]+")  # one case, no digit: names, paths, CONSTANTS
 
 
@@ -379,9 +384,13 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
         return
     raw = randomness(value)
     s = shape(value)
+    if _DIGEST_RE.match(value):
+        return  # sha384-..., sha256:...: a digest that says so
     ctx = _line_context(text, start)
     strength = url_strength if url_strength is not None else key_strength(ctx)
-    if strength == 0 and _ASSIGNED_RE.search(ctx) and key_strength(ctx, default=0.5) > 0:
+    if strength < 0:
+        return  # the key names a digest, an id, a name...
+    if strength == 0 and _ASSIGNED_RE.search(ctx):
         strength = 0.5  # assigned to a key that names nothing in particular (cloudsmith: "...")
     if s.uuid or s.hex:
         # digests and record ids: a secret only when a key says so or it stands alone
@@ -399,6 +408,7 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
     else:
         return
     decoded = decodes_to_text(value)
-    if decoded is not None and (is_placeholder(decoded) or (":" not in decoded and randomness(decoded) < 0.5)):
+    if decoded is not None and (is_placeholder(decoded) or decoded.lstrip().startswith(("{", "["))
+                                or (":" not in decoded and randomness(decoded) < 0.5)):
         return  # base64 of a document ({"alg": ...}), of words or of a placeholder, not of key material
     yield candidate

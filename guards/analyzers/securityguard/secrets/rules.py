@@ -53,6 +53,8 @@ class Rule:
     exact: bool = False
     # Whether a matched value is a documentation placeholder (default: checks.is_placeholder).
     placeholder: Validator | None = None
+    # A check on the whole match (its context groups), e.g. "the .npmrc line names a registry".
+    match_check: Callable[[re.Match[str]], bool] | None = None
 
 
 def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, group: int = 0,

@@ -39,7 +39,7 @@ RULES = (
     prefixed("DISCORD_WEBHOOK", "Discord webhook URL", "communication",
              r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_\-]{60,68}",
              "discord", severity="high", bounded=False),
-    prefixed("TELEGRAM_BOT_TOKEN", "Telegram bot token", "communication", r"(?<![\w:])\d{8,10}:AA[0-9A-Za-z_\-]{33}"
+    prefixed("TELEGRAM_BOT_TOKEN", "Telegram bot token", "communication", r"(?:(?<=bot)|(?<![\w:]))\d{8,10}:AA[0-9A-Za-z_\-]{33}"
              r"(?![\w\-])", ":AA", severity="high", bounded=False),
     prefixed("TEAMS_WEBHOOK", "Microsoft Teams incoming webhook URL", "communication",
              rf"https://[a-z0-9\-]{{1,60}}\.webhook\.office\.com/webhookb2/{_UUID}@{_UUID}/IncomingWebhook/"

@@ -18,9 +18,10 @@ from guards.analyzers.securityguard.secrets.rules import Rule, anchored, prefixe
 RULES = (
     prefixed("NPM_TOKEN", "npm access token", "package_registry", r"npm_[A-Za-z0-9]{36}", "npm_",
              validator=crc32_base62_ok, exact=True),
-    prefixed("NPM_TOKEN", "npm access token in .npmrc", "package_registry",
-             r"//[^\s/]{1,200}(?:/[^\s:]{0,200})?/:_authToken=\s*((?:npm_[A-Za-z0-9]{36})|(?:[A-Fa-f0-9\-]{36}))",
-             "_authToken=", group=1, bounded=False),
+    # .npmrc: //<registry host>[/path]/:_authToken=<token>; without a host the line is malformed
+    Rule("NPM_TOKEN", "npm access token in .npmrc", "package_registry", re.compile(
+        r"//([^\s/]{0,200})(?:/[^\s:]{0,200})?/:_authToken=\s*((?:npm_[A-Za-z0-9]{36})|(?:[A-Fa-f0-9\-]{36}))"),
+        ("_authToken=",), group=2, validator=lambda value: True, strict=True, match_check=lambda m: bool(m.group(1))),
     prefixed("PYPI_TOKEN", "PyPI API token", "package_registry",
              r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,300}", "pypi-",
              validator=pypi_macaroon_ok),
