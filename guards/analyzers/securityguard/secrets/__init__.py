@@ -61,13 +61,12 @@ DEFAULT_FLAG_AT = 0.5
 DEFAULT_BLOCK_AT = 0.85
 # Tiers that may reach "block": the format itself vouches for the value.
 BLOCKING_TIERS = frozenset({"provider", "anchored"})
-TIERS = ("provider", "provider_unvalidated", "anchored", "password", "keyword", "token")
+TIERS = ("provider", "provider_unvalidated", "anchored", "keyword", "token")
 # Used until a calibration file is fitted (and for a tier the file lacks).
 _FALLBACK = {
     "provider": Calibrator((0.0, 1.0), (0.9, 0.99), 0.5, 0.9),
     "provider_unvalidated": Calibrator((0.0, 1.0), (0.6, 0.8), 0.5, 0.9),
     "anchored": Calibrator((0.0, 1.0), (0.6, 0.9), 0.5, 0.9),
-    "password": Calibrator((0.0, 1.0), (0.6, 0.85), 0.5, 0.9),
     "keyword": Calibrator((0.0, 1.0), (0.6, 0.85), 0.5, 0.9),
     "token": Calibrator((0.0, 1.0), (0.3, 0.8), 0.5, 0.9),
 }
@@ -185,7 +184,7 @@ def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
     for candidate in (*keyword_assignments(text, anchored), *random_tokens(text, anchored, thorough=entropy)):
         if taken.overlaps(candidate.start, candidate.end) or claimed.overlaps(candidate.start, candidate.end):
             continue
-        if candidate.tier != "password" and (text.startswith(EXACT_PREFIXES, candidate.start) or (
+        if candidate.type != "PASSWORD" and (text.startswith(EXACT_PREFIXES, candidate.start) or (
                 candidate.raw < 0.8 and text.startswith(KNOWN_PREFIXES, candidate.start))):
             continue  # a known issuer's prefix on a value that fits none of its formats: a near miss
         taken.add(candidate.start, candidate.end)

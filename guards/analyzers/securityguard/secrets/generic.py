@@ -30,10 +30,12 @@ CONTEXT = 100  # characters of the line before a value searched for its key
 PROVIDER_CONTEXT = 160  # characters before a value searched for a provider's name
 
 # --- keyword assignments: password = "...", "..." == secret, db_pass := ... ------------------
+# "pass" alone only as its own word part (db_pass, dbPass, PASS), never inside Passage or bypass
+_PASS = r"(?i:pass(?:word|wd|phrase)|pwd|(?<![a-z])pw(?![a-z]))|(?<![A-Za-z])(?:pass|Pass|PASS)(?![a-z])|(?<=[a-z0-9])(?:Pass|PASS)(?![a-z])"
 _SECRET_KEY_RE = re.compile(
-    r"pass(?:word|wd|phrase)?|pwd|(?<![A-Za-z])pw(?![A-Za-z])|secret|api[_\-.]?key|apikey|auth[_\-.]?token|access[_\-.]?token|"
-    r"private[_\-.]?key|client[_\-.]?secret|credential|token", re.IGNORECASE)
-_PASSWORD_KEY_RE = re.compile(r"pass(?:word|wd|phrase)?|pwd|(?<![A-Za-z])pw(?![A-Za-z])", re.IGNORECASE)
+    _PASS + r"|(?i:secret|api[_\-.]?key|apikey|auth[_\-.]?token|access[_\-.]?token|private[_\-.]?key|"
+    r"client[_\-.]?secret|credential|token)")
+_PASSWORD_KEY_RE = re.compile(_PASS)
 _KEY = r"(?<![\w\-.$])(?P<key>[A-Za-z_][\w\-.]{0,60})"
 _QUOTED = r"@?(?P<q>[\"'`])(?P<qval>[^\"'`\n]{1,200}?)(?P=q)"
 _UNQUOTED = r"(?P<uval>[^\s\"'`;]{1,200})"
@@ -85,7 +87,7 @@ class Candidate:
 
     start: int
     end: int
-    tier: str  # anchored | password | keyword | token
+    tier: str  # anchored | keyword | token
     type: str
     label: str
     family: str
@@ -317,7 +319,8 @@ def keyword_assignments(text: str, anchored: AnchoredIndex) -> Iterator[Candidat
         if rule is not None:
             yield _anchored_candidate(rule, start, end, raw, key)
         elif _PASSWORD_KEY_RE.search(key):
-            yield Candidate(start, end, "password", "PASSWORD", "Password", "generic", "high", raw, key)
+            # passwords are too few in the tuning data for a calibration of their own
+            yield Candidate(start, end, "keyword", "PASSWORD", "Password", "generic", "high", raw, key)
         elif secret_value_ok(value, raw):
             yield Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high", raw, key)
 

@@ -19,6 +19,9 @@ RULES = (
              rf"sk-(?:(?:proj|svcacct|admin|None)-)?{_U}{{16,180}}T3BlbkFJ{_U}{{16,180}}", "T3BlbkFJ"),
     prefixed("OPENAI_API_KEY", "OpenAI project API key", "ai", rf"sk-(?:proj|svcacct|admin)-{_U}{{80,200}}",
              "sk-proj-", "sk-svcacct-", "sk-admin-"),
+    # anything else carrying OpenAI's marker is a truncated or edited OpenAI key: claimed, not reported
+    prefixed("OPENAI_API_KEY", "OpenAI API key (malformed)", "ai", rf"{_U}{{0,200}}T3BlbkFJ{_U}{{0,200}}", "T3BlbkFJ",
+             report=False),
     prefixed("ANTHROPIC_API_KEY", "Anthropic API key", "ai", rf"sk-ant-(?:api|admin|sid)\d\d-{_U}{{80,120}}",
              "sk-ant-", exact=True),
     prefixed("HUGGINGFACE_TOKEN", "Hugging Face access token", "ai", r"(?:hf_|api_org_)[A-Za-z]{34}", "hf_",

@@ -36,6 +36,9 @@ RULES = (
     prefixed("DISCORD_BOT_TOKEN", "Discord bot token", "communication",
              r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}", validator=discord_bot_ok,
              severity="high"),
+    # the Discord layout (id.timestamp.hmac) with parts of the wrong size: a near miss, claimed
+    prefixed("DISCORD_BOT_TOKEN", "Discord bot token (malformed)", "communication",
+             r"[MNO][A-Za-z0-9_\-]{20,30}\.[A-Za-z0-9_\-]{4,8}\.[A-Za-z0-9_\-]{20,45}", severity="info", report=False),
     prefixed("DISCORD_WEBHOOK", "Discord webhook URL", "communication",
              r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_\-]{60,68}",
              "discord", severity="high", bounded=False),

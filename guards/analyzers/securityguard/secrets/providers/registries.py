@@ -24,7 +24,7 @@ RULES = (
         ("_authToken=",), group=2, validator=lambda value: True, strict=True, match_check=lambda m: bool(m.group(1))),
     prefixed("PYPI_TOKEN", "PyPI API token", "package_registry",
              r"pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,300}", "pypi-",
-             validator=pypi_macaroon_ok),
+             validator=pypi_macaroon_ok, exact=True),
     prefixed("RUBYGEMS_TOKEN", "RubyGems API key", "package_registry", r"rubygems_[a-f0-9]{48}", "rubygems_"),
     prefixed("NUGET_API_KEY", "NuGet API key", "package_registry", r"oy2[a-z0-9]{43}", "oy2"),
     prefixed("DOCKER_HUB_TOKEN", "Docker Hub access token", "package_registry", r"dckr_(?:pat|oat)_[A-Za-z0-9_\-]{27,36}",

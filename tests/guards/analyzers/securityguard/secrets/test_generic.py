@@ -20,7 +20,7 @@ TOKEN = f.rand(f.B62, 32)  # an unknown provider's key
     (f"https://hooks.acme-notify.net/webhook/{f.rand(f.LOWER36, 32)}", "GENERIC_SECRET", "keyword"),
     (f"I pasted this from the dashboard\n{TOKEN}\nthanks", "HIGH_ENTROPY_STRING", "token"),
     (f"I pasted this from the dashboard:\n{TOKEN}", "GENERIC_SECRET", "keyword"),
-    ('db_password = "c0rrect-h0rse-battery"', "PASSWORD", "password"),
+    ('db_password = "c0rrect-h0rse-battery"', "PASSWORD", "keyword"),
 ])
 def test_it_finds_secrets_of_unknown_providers(text, kind, tier):
     (found,) = detect_secrets(text)
@@ -50,6 +50,8 @@ def test_a_provider_name_next_to_a_bare_value_types_it():
     f"{f.rand(f.LOWER36, 8)}-{f.rand(f.LOWER36, 4)}-{f.rand(f.LOWER36, 4)}-{f.rand(f.LOWER36, 4)}-{f.rand(f.LOWER36, 11)}",
     "api_key: abcdefghijklmnopqrstuvwxyz0123456789",
     "password = request.POST['password']",
+    "Passage: Hoping for rain, the farmers waited another week before planting.",
+    "The bypass: Closed until Monday because of the flood.",
     'integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6R9GqQ8Kuxy9rx7HNQlGYl1kPzQho1wx4JwY8wCq"',
     f"client_id: {f.rand(f.B62, 32)}",
 ])

@@ -35,7 +35,7 @@ def test_a_validated_provider_key_blocks_and_a_generic_one_flags():
     assert _decide("Lunch is at noon; bring the quarterly report.") == "allow"
 
 
-@pytest.mark.parametrize("tier", ["password", "keyword", "token"])
+@pytest.mark.parametrize("tier", ["keyword", "token"])
 def test_generic_tiers_never_reach_block_even_if_a_calibrator_says_so(monkeypatch, tier):
     eager = Calibrator((0.0, 1.0), (0.99, 0.99), flag_at=0.5, block_at=0.6)
     monkeypatch.setattr(sg, "calibrators", lambda: {t: eager for t in sg.TIERS})
