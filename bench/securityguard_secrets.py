@@ -13,6 +13,8 @@ Tasks:
   instructions, measured only) with any secret finding.
 - ``latency``: CPU time (time.thread_time) of ``detect_secrets`` alone on 1 KB texts (prose
   prompts and source code), and on 200 KB adversarial inputs.
+- ``peer``: the same provider cases and prompts through detect-secrets 1.5 (default plugins
+  and filters), the peer QUALITY-GOALS names.
 
 ``--fit`` fits one calibrator per tier (bench/calibration.py) on the TUNING split's
 findings, writes guards/analyzers/securityguard/data/secrets_calibration.json and draws the
@@ -90,6 +92,38 @@ def _hit_label(text: str, f: Finding, expected: Iterable[str], row_label: int) -
     if any(value and (value in e or e in value) for e in expected) or value.strip() == text.strip():
         return 1
     return None
+
+
+def peer_flags(texts: list[str]) -> list[bool]:
+    """detect-secrets 1.5 (default plugins and filters, as QUALITY-GOALS ran it): any secret per text."""
+    import tempfile
+
+    from detect_secrets import SecretsCollection
+    from detect_secrets.settings import default_settings
+
+    out = []
+    with default_settings(), tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "case.txt"
+        for text in texts:
+            path.write_text(text, encoding="utf-8")
+            found = SecretsCollection()
+            found.scan_file(str(path))
+            out.append(bool(list(found)))
+    return out
+
+
+def task_peer(data: Path, *, split: str = "reported") -> dict:
+    """The same rows through detect-secrets, for comparison."""
+    rows = [r for r in load_provider_cases(data / "secrets" / "trufflehog_detector_cases.jsonl") if r.split == split]
+    flags = peer_flags([r.text for r in rows])
+    tp = sum(f and r.label for f, r in zip(flags, rows, strict=True))
+    fp = sum(f and not r.label for f, r in zip(flags, rows, strict=True))
+    fn = sum((not f) and r.label for f, r in zip(flags, rows, strict=True))
+    report: dict = {"providers": prf(tp, fp, fn, len(rows) - tp - fp - fn)}
+    for name, texts in benign_texts(data).items():
+        hits = sum(peer_flags(texts))
+        report[name] = {"rows": len(texts), "with_secret_finding": hits, "rate": round(hits / len(texts), 4)}
+    return report
 
 
 def task_providers(data: Path, *, split: str = "reported", entropy: bool = False) -> dict:
@@ -253,6 +287,7 @@ TASKS = {
     "providers": lambda d, a: task_providers(d, split=a.split, entropy=a.comprehensive),
     "benign": lambda d, a: task_benign(d, entropy=a.comprehensive),
     "latency": lambda d, a: task_latency(d),
+    "peer": lambda d, a: task_peer(d, split=a.split),
 }
 
 
