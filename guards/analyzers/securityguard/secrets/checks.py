@@ -104,16 +104,11 @@ def openssh_key_ok(body: str) -> bool:
     return raw is not None and raw.startswith(b"openssh-key-v1")
 
 
-_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
 
-def bech32_ok(value: str) -> bool:
-    """BIP-173 checksum (age secret keys are bech32 with the HRP ``age-secret-key-``)."""
-    value = value.lower()
-    hrp, sep, data = value.rpartition("1")
-    if not sep or not hrp or len(data) < 6 or any(c not in _BECH32 for c in data):
-        return False
-    values = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + [_BECH32.index(c) for c in data]
+def bech32_polymod(values: list[int]) -> int:
+    """BIP-173's checksum polynomial over the expanded human-readable part and the data."""
     gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
     chk = 1
     for v in values:
@@ -121,7 +116,20 @@ def bech32_ok(value: str) -> bool:
         chk = (chk & 0x1FFFFFF) << 5 ^ v
         for i in range(5):
             chk ^= gen[i] if (top >> i) & 1 else 0
-    return chk == 1
+    return chk
+
+
+def bech32_hrp_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def bech32_ok(value: str) -> bool:
+    """BIP-173 checksum (age secret keys are bech32 with the HRP ``age-secret-key-``)."""
+    value = value.lower()
+    hrp, sep, data = value.rpartition("1")
+    if not sep or not hrp or len(data) < 6 or any(c not in BECH32 for c in data):
+        return False
+    return bech32_polymod(bech32_hrp_expand(hrp) + [BECH32.index(c) for c in data]) == 1
 
 
 def shannon_entropy(s: str) -> float:

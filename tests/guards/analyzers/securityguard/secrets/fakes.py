@@ -2,7 +2,9 @@
 
 Nothing here is a real key or a row of any dataset: every value is drawn from a seeded
 random generator (so runs are repeatable) and, where the format carries a checksum,
-given a correct one (or a deliberately wrong one for the near-miss tests).
+given a correct one (or a deliberately wrong one for the near-miss tests). The checksum
+arithmetic (base62, the bech32 polynomial) is the detector's own; the tests pin that a
+token built from the documented layout with it is accepted and a one-character change is not.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import random
 import string
 import zlib
 
+from guards.analyzers.securityguard.secrets.checks import BECH32, base62, bech32_hrp_expand, bech32_polymod
+
 B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 HEX = "0123456789abcdef"
 LOWER36 = string.ascii_lowercase + string.digits
@@ -25,14 +29,6 @@ _rng = random.Random(20261201)
 
 def rand(alphabet: str, n: int) -> str:
     return "".join(_rng.choice(alphabet) for _ in range(n))
-
-
-def base62(number: int, width: int) -> str:
-    out = ""
-    while number:
-        number, r = divmod(number, 62)
-        out = B62[r] + out
-    return out.rjust(width, "0")
 
 
 def crc_token(prefix: str) -> str:
@@ -72,28 +68,13 @@ def putty_key() -> str:
             f"{public[:64]}\n{public[64:]}\nPrivate-Lines: 1\n{private}\nPrivate-MAC: {rand(HEX, 64)}")
 
 
-_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
-
-
-def _polymod(values: list[int]) -> int:
-    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
-    chk = 1
-    for v in values:
-        top = chk >> 25
-        chk = (chk & 0x1FFFFFF) << 5 ^ v
-        for i in range(5):
-            chk ^= gen[i] if (top >> i) & 1 else 0
-    return chk
-
-
 def age_secret_key() -> str:
     """``AGE-SECRET-KEY-1`` + 52 data characters + a valid 6-character bech32 checksum."""
     hrp = "age-secret-key-"
     data = [_rng.randrange(32) for _ in range(52)]
-    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
-    mod = _polymod(expanded + data + [0] * 6) ^ 1
+    mod = bech32_polymod(bech32_hrp_expand(hrp) + data + [0] * 6) ^ 1
     checksum = [(mod >> 5 * (5 - i)) & 31 for i in range(6)]
-    return (hrp + "1" + "".join(_BECH32[d] for d in data + checksum)).upper()
+    return (hrp + "1" + "".join(BECH32[d] for d in data + checksum)).upper()
 
 
 def discord_bot_token() -> str:
