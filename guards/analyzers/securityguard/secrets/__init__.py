@@ -5,9 +5,9 @@
 1. provider rules (``providers/``, one module per family), each written from the
    provider's documented format, with a checksum or structure validator where the
    format has one (GitHub/npm CRC32, JWT header, PEM body, Discord id, PyPI macaroon...);
-2. ``key = value`` assignments whose key names a secret (``generic.keyword_assignments``);
-3. random-looking tokens anywhere (``generic.random_tokens``), typed by a provider's
-   name next to them when there is one.
+2. ``key = value`` assignments whose key names a secret (``assignments.py``);
+3. random-looking tokens anywhere (``tokens.py``), typed by a provider's name next to
+   them when there is one (``context.py`` reads keys and provider names around a value).
 
 Each finding's score is a calibrated probability (``data/secrets_calibration.json``,
 fitted by ``bench/securityguard_secrets.py --fit`` on the tuning split, per tier), held
@@ -25,19 +25,14 @@ from pathlib import Path
 from guards.analyzers.base import Finding
 from guards.analyzers.calibration import Calibrator, load_calibrators
 from guards.analyzers.securityguard.common import CATEGORY_SECRET, redact
+from guards.analyzers.securityguard.secrets.assignments import keyword_assignments
 from guards.analyzers.securityguard.secrets.checks import (
     crc32_base62_ok,
     is_placeholder,
     jwt_ok,
     shannon_entropy,
 )
-from guards.analyzers.securityguard.secrets.generic import (
-    AnchoredIndex,
-    Candidate,
-    glued,
-    keyword_assignments,
-    random_tokens,
-)
+from guards.analyzers.securityguard.secrets.context import AnchoredIndex, Candidate
 from guards.analyzers.securityguard.secrets.providers import (
     ANCHORED,
     EXACT_HINTS,
@@ -49,6 +44,7 @@ from guards.analyzers.securityguard.secrets.providers import (
     UNHINTED,
 )
 from guards.analyzers.securityguard.secrets.randomness import randomness
+from guards.analyzers.securityguard.secrets.tokens import glued, random_tokens
 
 __all__ = ["LABELS", "TIERS", "detect_secrets", "github_checksum_ok", "jwt_ok", "label_of", "shannon_entropy"]
 
