@@ -118,6 +118,33 @@ def load_secrets(path: Path) -> list[SecretRow]:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderCaseRow:
+    text: str
+    label: int  # 1 when the provider's detector must report something
+    detector: str  # trufflehog's package path, e.g. "github/v2"
+    case_kind: str  # test_input | expected_secret_value | invalid_pattern_value
+    expected: tuple[str, ...]
+    split: str
+
+
+def provider_of(detector: str) -> str:
+    """The provider a trufflehog detector package covers: its versions ("github/v2") stay together."""
+    return detector.split("/", 1)[0]
+
+
+def load_provider_cases(path: Path) -> list[ProviderCaseRow]:
+    """trufflehog's detector test cases, split by PROVIDER: the reported part holds providers never tuned on."""
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            out.append(ProviderCaseRow(rec["text"], int(rec["label"] == "secret"), rec["detector"], rec["case_kind"],
+                                       tuple(rec.get("expected_secrets") or ()),
+                                       split_of(f"trufflehog-provider:{provider_of(rec['detector'])}")))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class PiiRow:
     text: str
     spans: list[tuple[str, int, int]]

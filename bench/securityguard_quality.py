@@ -7,7 +7,9 @@ rates on NotInject, WildGuard-benign and GSM8K reported splits, and on all of th
 measure-only Alpaca-style prompts), ``urls`` (labelled URL cases written for the
 project, the issue's cases, URLs in public text), ``calibration`` (reliability on the
 reported rows, writes bench/plots/securityguard-reliability.png), ``secrets``
-(detect-secrets plugin cases), ``pii`` (presidio synth, pattern entities, span level),
+(detect-secrets plugin cases), ``providers`` (trufflehog's provider-key cases, split by
+provider, and secret findings on ordinary prompts: bench/securityguard_secrets.py), ``pii``
+(presidio synth, pattern entities, span level),
 ``latency`` (1 KB texts, CPU time). The split is fixed (bench/securityguard_datasets.py);
 calibrators and thresholds were fitted by the training scripts on the tuning split.
 Runs the analyzer itself, one call at a time, on one thread.
@@ -225,8 +227,20 @@ def task_latency(data: Path, scan_level: str) -> dict:
     return {"texts": len(texts), "chars": 1024, "clock": "thread CPU time", **latency(ms)}
 
 
+def task_providers(data: Path, scan_level: str) -> dict:
+    """Provider-key cases (reported providers) and ordinary prompts; details in bench/securityguard_secrets.py."""
+    from securityguard_secrets import task_benign
+    from securityguard_secrets import task_providers as provider_cases
+
+    thorough = scan_level == "comprehensive"
+    report = provider_cases(data, entropy=thorough)
+    return {"split": report["split"], "any_secret_finding": report["any"]["all"],
+            "decision_flag_or_block": report["flag"]["all"], "recall_by_family": report["recall_by_family"],
+            "benign_prompts": task_benign(data, entropy=thorough)}
+
+
 TASKS = {"injection": task_injection, "benign": task_benign, "urls": task_urls, "calibration": task_calibration,
-         "secrets": task_secrets, "pii": task_pii, "latency": task_latency}
+         "secrets": task_secrets, "providers": task_providers, "pii": task_pii, "latency": task_latency}
 
 
 def main() -> None:

@@ -20,6 +20,15 @@ from guards.analyzers.base import Finding
 from guards.analyzers.securityguard.common import CATEGORY_PII, finding, redact
 
 ENTITIES = ("EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "US_SSN", "IP_ADDRESS")
+# What a person reads in a finding's message ("US Social Security number found").
+LABELS = {
+    "EMAIL": "Email address",
+    "PHONE": "Phone number",
+    "CREDIT_CARD": "Payment card number",
+    "IBAN": "IBAN (international bank account number)",
+    "US_SSN": "US Social Security number",
+    "IP_ADDRESS": "IP address",
+}
 
 _EMAIL_RE = re.compile(r"(?<![\w.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w\-])")
 _CARD_RE = re.compile(r"(?<![\d\-.])\d(?:[ \-]?\d){11,18}(?![\d\-]|\.\d)")
@@ -81,7 +90,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
         if kind in wanted:
             out.append(finding(
                 type=kind, category=CATEGORY_PII, severity=severity, confidence=confidence, start=start, end=end,
-                evidence=redact(text[start:end]), message=f"{kind.replace('_', ' ').title()} found", detail=detail,
+                evidence=redact(text[start:end]), message=f"{LABELS[kind]} found", detail=detail,
             ))
 
     for m in _EMAIL_RE.finditer(text):

@@ -64,8 +64,9 @@ def test_blocked_domains_come_from_settings():
     assert out["decision"] == "block" and out["findings"][0]["type"] == "blocked_domain"
 
 
-def test_comprehensive_scans_add_entropy_strings():
-    text = 'value: "q8Zr4TnV2xLw9KpB7mYc3HsJ6dFg1Ae5"'
+def test_comprehensive_scans_add_hex_digests_in_running_text():
+    # a commit-id-shaped hex run inside a sentence is usually a commit id: only the thorough scan reports it
+    text = "merged 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 into main yesterday"
     assert _run({"text": text})["findings"] == []
     found = _run({"text": text, "scan_level": "comprehensive"})["findings"]
     assert [f["type"] for f in found] == ["HIGH_ENTROPY_STRING"]

@@ -45,3 +45,15 @@ def test_entities_can_be_limited():
 
 def test_luhn():
     assert luhn_ok("79927398713") and not luhn_ok("79927398710")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("SSN 123-45-6789", "US Social Security number found"),
+    ("host 8.8.8.8", "IP address found"),
+    ("mail jane@corp.example", "Email address found"),
+    ("card 4111 1111 1111 1111", "Payment card number found"),
+    ("iban DE89370400440532013000", "IBAN (international bank account number) found"),
+    ("Call +44 20 7946 0958", "Phone number found"),
+])
+def test_messages_name_the_entity_in_words(text, message):
+    assert [f.message for f in detect_pii(text)] == [message]

@@ -1,0 +1,182 @@
+"""Structure and checksum validators for credential formats that carry one.
+
+Each validator takes the matched value and answers whether its internal structure
+holds: a checksum the provider embeds (GitHub and npm: CRC32 of the body in base62;
+age keys: bech32), a payload that must decode to something specific (JWT header,
+Discord's user id, PyPI's macaroon, an OpenSSH key blob), or a base64 body of the
+right decoded size. None of them needs a network call.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import itertools
+import json
+import math
+import re
+import zlib
+from collections import Counter
+
+B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def base62(number: int, width: int) -> str:
+    out = ""
+    while number:
+        number, r = divmod(number, 62)
+        out = B62[r] + out
+    return out.rjust(width, "0")
+
+
+def crc32_base62_ok(token: str) -> bool:
+    """GitHub (``ghp_``...) and npm (``npm_``) tokens: 30 random characters, then the base62 CRC32 of them."""
+    body = token.split("_")[-1]
+    if len(body) != 36:
+        return False
+    return base62(zlib.crc32(body[:30].encode()), 6) == body[30:]
+
+
+def b64decode_loose(data: str, *, urlsafe: bool = False) -> bytes | None:
+    """Decode standard or URL-safe base64 with or without padding; ``None`` if it is not base64."""
+    data = data.strip().rstrip("=")
+    if urlsafe:
+        data = data.replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _b64url_json(part: str) -> dict | None:
+    raw = b64decode_loose(part, urlsafe=True)
+    if raw is None:
+        return None
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+def jwt_ok(token: str) -> bool:
+    """Base64url parts whose header decodes to JSON naming ``alg`` and whose payload is base64url too
+    (JSON for a JWS, ciphertext for a JWE); signed tokens carry a signature part."""
+    parts = token.split(".")
+    if len(parts) not in (2, 3, 5):
+        return False
+    header = _b64url_json(parts[0])
+    if header is None or "alg" not in header or b64decode_loose(parts[1], urlsafe=True) is None:
+        return False
+    return len(parts) != 3 or header.get("alg") == "none" or len(parts[2]) >= 16
+
+
+def discord_bot_ok(token: str) -> bool:
+    """The first part of a Discord bot token is the bot's numeric user id (a snowflake) in base64."""
+    raw = b64decode_loose(token.split(".", 1)[0], urlsafe=True)
+    return raw is not None and raw.isdigit() and 15 <= len(raw) <= 20
+
+
+def pypi_macaroon_ok(token: str) -> bool:
+    """``pypi-`` + a base64url macaroon whose location is pypi.org or test.pypi.org."""
+    raw = b64decode_loose(token[5:], urlsafe=True)
+    return raw is not None and (b"pypi.org" in raw[:40]) and len(raw) >= 60
+
+
+def azure_account_key_ok(value: str) -> bool:
+    """An Azure storage account key is 64 random bytes in base64 (88 characters ending in ``==``)."""
+    raw = b64decode_loose(value)
+    return raw is not None and len(raw) == 64
+
+
+def base64_body_ok(body: str, *, min_bytes: int = 64) -> bool:
+    """A PEM body: base64 lines (optionally with RFC 1421 headers) that decode to at least ``min_bytes``."""
+    lines = [ln.strip() for ln in body.replace("\\n", "\n").replace("\\r", "").splitlines()]
+    data = "".join(ln for ln in lines if ln and ":" not in ln)
+    raw = b64decode_loose(data)
+    return raw is not None and len(raw) >= min_bytes
+
+
+def openssh_key_ok(body: str) -> bool:
+    """An OpenSSH private key blob starts with the magic ``openssh-key-v1\\0``."""
+    data = "".join(body.replace("\\n", "\n").split())
+    raw = b64decode_loose(data[:40])
+    return raw is not None and raw.startswith(b"openssh-key-v1")
+
+
+BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def bech32_polymod(values: list[int]) -> int:
+    """BIP-173's checksum polynomial over the expanded human-readable part and the data."""
+    gen = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    return chk
+
+
+def bech32_hrp_expand(hrp: str) -> list[int]:
+    return [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+
+
+def bech32_ok(value: str) -> bool:
+    """BIP-173 checksum (age secret keys are bech32 with the HRP ``age-secret-key-``)."""
+    value = value.lower()
+    hrp, sep, data = value.rpartition("1")
+    if not sep or not hrp or len(data) < 6 or any(c not in BECH32 for c in data):
+        return False
+    return bech32_polymod(bech32_hrp_expand(hrp) + [BECH32.index(c) for c in data]) == 1
+
+
+def shannon_entropy(s: str) -> float:
+    if not s:
+        return 0.0
+    n = len(s)
+    return -sum(k / n * math.log2(k / n) for k in Counter(s).values())
+
+
+_PLACEHOLDER_WORD_RE = re.compile(
+    r"example|placeholder|dummy|sample|redacted|changeme|change_me|your[_\-]?(?:api|secret|access|token|key|pass)"
+    r"|x{5,}|X{5,}|\*{3,}|\.{3}|^<[^<>]*>$|^\{\{[^{}]*\}\}$|^\$\{[^{}]*\}$|^\$\([^()]*\)$", re.IGNORECASE)
+
+
+def is_placeholder(value: str) -> bool:
+    """Documentation values (``EXAMPLE``, ``xxxxx``, ``<your-key>``, ``${VAR}``) and masked ones (``****``)."""
+    if _PLACEHOLDER_WORD_RE.search(value):
+        return True
+    core = re.sub(r"[^A-Za-z0-9]", "", value)
+    # one character repeated, or a short run repeated (abcabcabc, 0000...) is typed, not generated
+    return len(core) >= 6 and (len(set(core)) <= 3 or _longest_repeat(core) >= max(6, len(core) // 3))
+
+
+_KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+
+
+def typed_share(core: str) -> float:
+    """Share of characters in runs a person types: alphabet or digit order (abcd, 1234), keyboard rows
+    (qwer, asdf), or letters and digits each counting up (a1b2c3d4)."""
+    low = core.lower()
+    marked = [False] * len(low)
+    for i in range(len(low) - 3):
+        chunk = low[i:i + 4]
+        if any(chunk in row for row in _KEYBOARD_ROWS):
+            marked[i:i + 4] = [True] * 4
+    letters = [c for c in low if c.isalpha()]
+    digits = [c for c in low if c.isdigit()]
+    for seq in (letters, digits):
+        steps = sum(ord(b) - ord(a) == 1 for a, b in itertools.pairwise(seq))
+        if len(seq) >= 6 and steps >= 0.7 * (len(seq) - 1):
+            return 1.0
+    return sum(marked) / len(low)
+
+
+def _longest_repeat(s: str) -> int:
+    best = run = 1
+    for a, b in itertools.pairwise(s):
+        run = run + 1 if a == b else 1
+        best = max(best, run)
+    return best

@@ -1,0 +1,53 @@
+"""AI and model APIs: OpenAI, Anthropic, Hugging Face, Cohere, Groq, Replicate, Perplexity, xAI...
+
+OpenAI keys are ``sk-`` (optionally ``sk-proj-`` / ``sk-svcacct-`` / ``sk-admin-``) with
+the marker ``T3BlbkFJ`` (base64 of "OpenAI") inside; Anthropic keys
+``sk-ant-api03-`` / ``sk-ant-admin01-`` + ~95 URL-safe characters; Hugging Face user
+tokens ``hf_`` + 34 letters (organisation tokens ``api_org_``); Groq ``gsk_`` + 52;
+Replicate ``r8_`` + 37; Perplexity ``pplx-`` + 48; xAI ``xai-`` + 80; OpenRouter
+``sk-or-v1-`` + 64 hex; LangSmith ``lsv2_pt_`` / ``lsv2_sk_``.
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+_U = r"[A-Za-z0-9_\-]"
+
+RULES = (
+    prefixed("OPENAI_API_KEY", "OpenAI API key", "ai",
+             rf"sk-(?:(?:proj|svcacct|admin|None)-)?{_U}{{16,180}}T3BlbkFJ{_U}{{16,180}}", "T3BlbkFJ"),
+    prefixed("OPENAI_API_KEY", "OpenAI project API key", "ai", rf"sk-(?:proj|svcacct|admin)-{_U}{{80,200}}",
+             "sk-proj-", "sk-svcacct-", "sk-admin-"),
+    # anything else carrying OpenAI's marker is a truncated or edited OpenAI key: claimed, not reported
+    prefixed("OPENAI_API_KEY", "OpenAI API key (malformed)", "ai", rf"{_U}{{0,200}}T3BlbkFJ{_U}{{0,200}}", "T3BlbkFJ",
+             report=False),
+    prefixed("ANTHROPIC_API_KEY", "Anthropic API key", "ai", rf"sk-ant-(?:api|admin|sid)\d\d-{_U}{{80,120}}",
+             "sk-ant-", exact=True),
+    prefixed("HUGGINGFACE_TOKEN", "Hugging Face access token", "ai", r"(?:hf_|api_org_)[A-Za-z]{34}", "hf_",
+             "api_org_", exact=True),
+    prefixed("GROQ_API_KEY", "Groq API key", "ai", r"gsk_[A-Za-z0-9]{52}", "gsk_", exact=True),
+    prefixed("REPLICATE_TOKEN", "Replicate API token", "ai", r"r8_[A-Za-z0-9]{37}", "r8_", exact=True),
+    prefixed("PERPLEXITY_API_KEY", "Perplexity API key", "ai", r"pplx-[A-Za-z0-9]{48}", "pplx-", exact=True),
+    prefixed("XAI_API_KEY", "xAI API key", "ai", r"xai-[A-Za-z0-9]{80}", "xai-"),
+    prefixed("OPENROUTER_API_KEY", "OpenRouter API key", "ai", r"sk-or-v1-[a-f0-9]{64}", "sk-or-v1-"),
+    prefixed("LANGSMITH_API_KEY", "LangSmith API key", "ai", r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", "lsv2_"),
+    prefixed("LANGFUSE_SECRET_KEY", "Langfuse secret key", "ai",
+             r"sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "sk-lf-"),
+    prefixed("PINECONE_API_KEY", "Pinecone API key", "ai", r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80}", "pcsk_"),
+    prefixed("FIREWORKS_API_KEY", "Fireworks AI API key", "ai", r"fw_[A-Za-z0-9]{24}", "fw_", severity="high"),
+)
+
+ANCHORED = (
+    anchored("COHERE_API_KEY", "Cohere API key", "ai", "cohere co_api", r"[A-Za-z0-9]{40}"),
+    anchored("MISTRAL_API_KEY", "Mistral API key", "ai", "mistral", r"[A-Za-z0-9]{32}"),
+    anchored("DEEPSEEK_API_KEY", "DeepSeek API key", "ai", "deepseek", r"sk-[a-f0-9]{32}"),
+    anchored("TOGETHER_API_KEY", "Together AI API key", "ai", "together", r"[a-f0-9]{64}"),
+    anchored("WANDB_API_KEY", "Weights & Biases API key", "ai", "wandb weights", r"[a-f0-9]{40}"),
+    anchored("ELEVENLABS_API_KEY", "ElevenLabs API key", "ai", "elevenlabs xi-api", r"(?:sk_)?[a-f0-9]{32,48}"),
+    anchored("ASSEMBLYAI_API_KEY", "AssemblyAI API key", "ai", "assemblyai assembly", r"[a-f0-9]{32}"),
+    anchored("DEEPGRAM_API_KEY", "Deepgram API key", "ai", "deepgram", r"[a-f0-9]{40}"),
+    anchored("AZURE_OPENAI_KEY", "Azure OpenAI key", "ai", "openai azure_openai", r"[a-f0-9]{32}|[A-Za-z0-9]{84}"),
+    anchored("PINECONE_API_KEY", "Pinecone API key (legacy)", "ai", "pinecone",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+)

@@ -1,0 +1,79 @@
+"""Cloud platforms: AWS, Google Cloud, Azure, IBM Cloud, Alibaba, DigitalOcean and friends.
+
+Formats from the providers' documentation: AWS IAM unique-identifier prefixes (AKIA
+long-term, ASIA temporary, ABIA/ACCA service credentials) followed by 16 upper-case
+characters; Google API keys are ``AIza`` + 35 URL-safe characters and OAuth client
+secrets ``GOCSPX-`` + 28; Azure storage account keys are 64 random bytes in base64,
+Azure's newer "identifiable" keys embed a service signature (``+ASt``, ``+ACR``,
+``+ASb``, ``+AEh``, ``AzFu``, ``AzSe``) at a fixed place.
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.checks import azure_account_key_ok
+from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+RULES = (
+    prefixed("AWS_ACCESS_KEY", "AWS access key ID", "cloud", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
+             "AKIA", "ASIA", "ABIA", "ACCA", exact=True),
+    prefixed("AWS_SESSION_TOKEN", "AWS session token", "cloud",
+             r"(?:FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj|IQoJb3JpZ2luX2V)[A-Za-z0-9/+]{100,2000}={0,2}",
+             "FwoGZXIvYXdzE", "IQoJb3JpZ2luX2V", bounded=False),
+    prefixed("GCP_API_KEY", "Google API key", "cloud", r"AIza[0-9A-Za-z_\-]{35}", "AIza", exact=True),
+    prefixed("GCP_OAUTH_SECRET", "Google OAuth client secret", "cloud", r"GOCSPX-[0-9A-Za-z_\-]{28}", "GOCSPX-", exact=True),
+    prefixed("GCP_OAUTH_TOKEN", "Google OAuth access token", "cloud", r"ya29\.[0-9A-Za-z_\-]{30,500}", "ya29.",
+             severity="high"),
+    prefixed("GCP_OAUTH_TOKEN", "Google OAuth refresh token", "cloud", r"1//0[0-9A-Za-z_\-]{40,200}", "1//0",
+             severity="high"),
+    prefixed("GCP_SERVICE_ACCOUNT_KEY", "Google service-account key file", "cloud",
+             r"\"private_key_id\"\s*:\s*\"([0-9a-f]{40})\"", "private_key_id", group=1, bounded=False),
+    prefixed("AZURE_STORAGE_KEY", "Azure storage account key", "cloud",
+             r"AccountKey=([A-Za-z0-9+/]{86}==)", "AccountKey=", group=1, validator=azure_account_key_ok,
+             bounded=False),
+    prefixed("AZURE_STORAGE_KEY", "Azure storage account key", "cloud",
+             r"[A-Za-z0-9+/]{76}\+ASt[A-Za-z0-9+/]{6}==", "+ASt", bounded=False),
+    prefixed("AZURE_CONNECTION_STRING", "Azure Service Bus / Event Hubs shared access key", "cloud",
+             r"SharedAccessKey=([A-Za-z0-9+/]{42,43}=)", "SharedAccessKey=", group=1, bounded=False),
+    prefixed("AZURE_CONNECTION_STRING", "Azure Service Bus / Event Hubs shared access key", "cloud",
+             r"[A-Za-z0-9+/]{33}\+A(?:Sb|Eh)[A-Za-z0-9+/]{6}=", "+ASb", "+AEh", bounded=False),
+    prefixed("AZURE_CONTAINER_REGISTRY_KEY", "Azure Container Registry access key", "cloud",
+             r"[A-Za-z0-9+/]{42}\+ACR[A-Za-z0-9+/]{6}", "+ACR", bounded=False),
+    prefixed("AZURE_FUNCTION_KEY", "Azure Functions key", "cloud", r"[A-Za-z0-9_\-]{44}AzFu[A-Za-z0-9_\-]{5}==",
+             "AzFu", bounded=False),
+    prefixed("AZURE_SEARCH_KEY", "Azure AI Search key", "cloud", r"[A-Za-z0-9]{42}AzSe[A-Za-z0-9]{6}", "AzSe"),
+    prefixed("AZURE_CLIENT_SECRET", "Azure AD (Entra ID) client secret", "cloud",
+             r"[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}", "Q~", severity="high"),
+    prefixed("AZURE_SAS_TOKEN", "Azure shared access signature", "cloud",
+             r"[?&;]sv=\d{4}-\d\d-\d\d[^\s\"'<>]{0,400}?[&;]sig=([A-Za-z0-9%+/]{40,90}(?:%3D|=){0,2})",
+             "sig=", group=1, severity="high", bounded=False),
+    prefixed("AZURE_DEVOPS_PAT", "Azure DevOps personal access token", "cloud",
+             r"[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}", "AZDO"),
+    prefixed("IBM_CLOUD_API_KEY", "IBM Cloud API key", "cloud",
+             r"https?://api\.softlayer\.com/soap/v3(?:\.1)?/([a-z0-9]{64})", "softlayer.com", group=1, bounded=False),
+    prefixed("ALIBABA_ACCESS_KEY", "Alibaba Cloud AccessKey ID", "cloud", r"LTAI[A-Za-z0-9]{12,20}", "LTAI",
+             severity="high"),
+    prefixed("DIGITALOCEAN_TOKEN", "DigitalOcean token", "cloud", r"do[opr]_v1_[a-f0-9]{64}",
+             "dop_v1_", "doo_v1_", "dor_v1_", exact=True),
+    prefixed("SCALEWAY_ACCESS_KEY", "Scaleway access key", "cloud", r"SCW[A-Z0-9]{17}", "SCW", severity="high"),
+    prefixed("TENCENT_SECRET_ID", "Tencent Cloud SecretId", "cloud", r"AKID[A-Za-z0-9]{32}", "AKID", severity="high"),
+    prefixed("CLOUDFLARE_CA_KEY", "Cloudflare Origin CA key", "cloud", r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", "v1.0-"),
+)
+
+ANCHORED = (
+    anchored("AWS_SECRET_KEY", "AWS secret access key", "cloud", "aws amazon", r"[A-Za-z0-9/+]{40}",
+             severity="critical", words="secret"),
+    anchored("AZURE_STORAGE_KEY", "Azure storage account key", "cloud", "azure storage account",
+             r"[A-Za-z0-9+/]{86}==", severity="critical"),
+    anchored("AZURE_DEVOPS_PAT", "Azure DevOps personal access token", "cloud", "azure devops ado vsts",
+             r"[a-z2-7]{52}"),
+    anchored("IBM_CLOUD_API_KEY", "IBM Cloud API key", "cloud", "ibm iam bluemix", r"[A-Za-z0-9_\-]{44}"),
+    anchored("IBM_CLOUD_API_KEY", "IBM Cloud API key", "cloud", "softlayer sl slapi", r"[a-z0-9]{64}"),
+    anchored("IBM_COS_HMAC_SECRET", "IBM Cloud Object Storage HMAC secret", "cloud", "cos hmac secret_access", r"[a-f0-9]{48}",
+             words="secret"),
+    anchored("CLOUDANT_CREDENTIAL", "IBM Cloudant credential", "cloud", "cloudant", r"[0-9a-f]{64}|[a-z]{24}"),
+    anchored("HEROKU_API_KEY", "Heroku API key", "cloud", "heroku",
+             r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+    anchored("CLOUDFLARE_API_TOKEN", "Cloudflare API token", "cloud", "cloudflare cf_", r"[A-Za-z0-9_\-]{40}"),
+    anchored("CLOUDFLARE_API_KEY", "Cloudflare global API key", "cloud", "cloudflare cf_", r"[a-f0-9]{37}"),
+    anchored("VERCEL_TOKEN", "Vercel token", "cloud", "vercel", r"[A-Za-z0-9]{24}"),
+)

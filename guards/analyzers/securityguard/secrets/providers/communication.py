@@ -1,0 +1,84 @@
+"""Messaging and e-mail: Slack, Discord, Telegram, Microsoft Teams, Twilio, SendGrid, Mailgun, Mailchimp...
+
+Slack tokens are ``xox`` + a type letter (``b`` bot, ``p`` user, ``a``/``r``/``s``/``e``
+workspace, refresh, session, config) and dash-separated workspace/user numbers and a
+random tail; app tokens ``xapp-``; incoming webhooks
+``hooks.slack.com/services/T…/B…/<24>``. Discord bot tokens are three dot-separated
+base64url parts, the first the bot's numeric id; Telegram bot tokens
+``<bot id>:AA<33>``. SendGrid keys ``SG.<22>.<43>``, Mailchimp ``<32 hex>-us<dc>``,
+Mailgun ``key-<32 hex>``, Brevo ``xkeysib-<64 hex>-<16>``.
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.checks import discord_bot_ok
+from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def _slack_ok(token: str) -> bool:
+    """Workspace and user ids are numeric and the random tail is long enough to be a real token."""
+    parts = token.split("-")
+    return len(parts) >= 3 and any(p.isdigit() and len(p) >= 9 for p in parts[1:]) and len(parts[-1]) >= 10
+
+
+RULES = (
+    prefixed("SLACK_TOKEN", "Slack token", "communication", r"xox[abposre]-[0-9A-Za-z\-]{10,250}", "xox",
+             validator=_slack_ok, severity="high"),
+    prefixed("SLACK_TOKEN", "Slack configuration token", "communication", r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,300}",
+             "xoxe.", severity="high"),
+    prefixed("SLACK_TOKEN", "Slack app-level token", "communication", r"xapp-\d-[A-Z0-9]{9,12}-\d{10,14}-[a-f0-9]{64}",
+             "xapp-", severity="high"),
+    prefixed("SLACK_WEBHOOK", "Slack incoming webhook URL", "communication",
+             r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/"
+             r"(?:\d{6,20}/)?[A-Za-z0-9]{20,40}", "hooks.slack.com", severity="high", bounded=False),
+    prefixed("DISCORD_BOT_TOKEN", "Discord bot token", "communication",
+             r"[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}", validator=discord_bot_ok,
+             severity="high"),
+    # the Discord layout (id.timestamp.hmac) with parts of the wrong size: a near miss, claimed
+    prefixed("DISCORD_BOT_TOKEN", "Discord bot token (malformed)", "communication",
+             r"[MNO][A-Za-z0-9_\-]{20,30}\.[A-Za-z0-9_\-]{4,8}\.[A-Za-z0-9_\-]{20,45}", severity="info", report=False),
+    prefixed("DISCORD_WEBHOOK", "Discord webhook URL", "communication",
+             r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[A-Za-z0-9_\-]{60,68}",
+             "discord", severity="high", bounded=False),
+    prefixed("TELEGRAM_BOT_TOKEN", "Telegram bot token", "communication", r"(?:(?<=bot)|(?<![\w:]))\d{8,10}:AA[0-9A-Za-z_\-]{33}"
+             r"(?![\w\-])", ":AA", severity="high", bounded=False),
+    prefixed("TEAMS_WEBHOOK", "Microsoft Teams incoming webhook URL", "communication",
+             rf"https://[a-z0-9\-]{{1,60}}\.webhook\.office\.com/webhookb2/{_UUID}@{_UUID}/IncomingWebhook/"
+             rf"[0-9a-f]{{32}}/{_UUID}(?:/[A-Za-z0-9_\-]{{30,60}})?", "webhook.office.com", severity="high",
+             bounded=False),
+    prefixed("TWILIO_API_KEY", "Twilio API key SID", "communication", r"SK[a-f0-9]{32}", "SK", severity="high"),
+    prefixed("TWILIO_ACCOUNT_SID", "Twilio account SID", "communication", r"AC[a-f0-9]{32}", "AC",
+             severity="medium"),
+    prefixed("SENDGRID_API_KEY", "SendGrid API key", "communication", r"SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
+             "SG.", exact=True),
+    prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"key-[0-9a-f]{32}", "key-", severity="high"),
+    prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}", "-",
+             severity="high"),
+    prefixed("MAILCHIMP_API_KEY", "Mailchimp API key", "communication", r"[0-9a-f]{32}-us[0-9]{1,2}", "-us",
+             severity="high"),
+    prefixed("MANDRILL_API_KEY", "Mailchimp Transactional (Mandrill) API key", "communication",
+             r"md-[A-Za-z0-9_\-]{22}", "md-", severity="high"),
+    prefixed("BREVO_API_KEY", "Brevo (Sendinblue) API key", "communication", r"x(?:keysib|smtpsib)-[a-f0-9]{64}-"
+             r"[A-Za-z0-9]{16}", "xkeysib-", "xsmtpsib-"),
+    prefixed("TWITTER_BEARER_TOKEN", "X (Twitter) bearer token", "communication",
+             r"A{20,22}[A-Za-z0-9%]{60,140}", "AAAAAAAAAAAAAAAAAAAA", severity="high"),
+    prefixed("FACEBOOK_ACCESS_TOKEN", "Facebook access token", "communication", r"EAA[CG][A-Za-z0-9]{60,250}",
+             "EAAC", "EAAG", severity="high"),
+)
+
+ANCHORED = (
+    anchored("TWILIO_AUTH_TOKEN", "Twilio auth token", "communication", "twilio", r"[a-f0-9]{32}"),
+    anchored("POSTMARK_TOKEN", "Postmark server token", "communication", "postmark", _UUID),
+    anchored("MAILJET_KEY", "Mailjet API key", "communication", "mailjet", r"[a-f0-9]{32}"),
+    anchored("VONAGE_SECRET", "Vonage (Nexmo) API secret", "communication", "vonage nexmo", r"[A-Za-z0-9]{16}"),
+    anchored("FACEBOOK_APP_SECRET", "Facebook app secret", "communication", "facebook fb_ meta_app", r"[a-f0-9]{32}"),
+    anchored("TWITTER_SECRET", "X (Twitter) API secret", "communication", "twitter tweet", r"[A-Za-z0-9]{35,50}"),
+    anchored("ZENDESK_TOKEN", "Zendesk API token", "communication", "zendesk", r"[A-Za-z0-9]{40}"),
+    anchored("INTERCOM_TOKEN", "Intercom access token", "communication", "intercom", r"dG9rO[A-Za-z0-9+/=_\-]{40,80}"),
+    anchored("PUSHER_SECRET", "Pusher secret", "communication", "pusher", r"[a-f0-9]{20}"),
+    anchored("ZOOM_SECRET", "Zoom client secret", "communication", "zoom", r"[A-Za-z0-9]{32}"),
+    anchored("SLACK_SIGNING_SECRET", "Slack signing secret", "communication", "slack", r"[a-f0-9]{32}",
+             words="secret"),
+)

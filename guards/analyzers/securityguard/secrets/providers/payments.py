@@ -1,0 +1,59 @@
+"""Payments and commerce: Stripe, Square, PayPal / Braintree, Shopify, Razorpay and others.
+
+Stripe secret keys are ``sk_live_`` / restricted ``rk_live_`` + base62 (24 to ~250
+characters; ``sk_test_`` keys are reported at low severity: they move no money),
+webhook signing secrets ``whsec_``; Square access tokens ``EAAA`` + 60 or legacy
+``sq0atp-`` + 22, OAuth secrets ``sq0csp-`` + 43; Braintree access tokens are
+``access_token$production$<merchant id>$<32 hex>``; Shopify tokens ``shpat_`` /
+``shpca_`` / ``shppa_`` / ``shpss_`` + 32 hex.
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+RULES = (
+    prefixed("STRIPE_KEY", "Stripe secret key", "payments", r"[rs]k_live_[0-9a-zA-Z]{24,250}", "sk_live_",
+             "rk_live_", exact=True),
+    prefixed("STRIPE_TEST_KEY", "Stripe test-mode secret key", "payments", r"[rs]k_test_[0-9a-zA-Z]{24,250}",
+             "sk_test_", "rk_test_", severity="low", live=False),
+    # publishable keys are meant to ship in web pages: claimed so no generic check reports them
+    prefixed("STRIPE_PUBLISHABLE_KEY", "Stripe publishable key", "payments", r"pk_(?:live|test)_[0-9a-zA-Z]{24,250}",
+             "pk_live_", "pk_test_", severity="info", report=False),
+    prefixed("WEBHOOK_SIGNING_SECRET", "Webhook signing secret (Stripe / Svix)", "payments",
+             r"whsec_[A-Za-z0-9+/]{32,88}={0,2}", "whsec_", severity="high"),
+    prefixed("SQUARE_TOKEN", "Square access token", "payments", r"EAAA[A-Za-z0-9_\-]{60}", "EAAA"),
+    prefixed("SQUARE_TOKEN", "Square access token (legacy)", "payments", r"sq0atp-[0-9A-Za-z_\-]{22}", "sq0atp-"),
+    prefixed("SQUARE_OAUTH_SECRET", "Square OAuth application secret", "payments", r"sq0csp-[0-9A-Za-z_\-]{43}",
+             "sq0csp-"),
+    prefixed("BRAINTREE_TOKEN", "PayPal Braintree access token", "payments",
+             r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}", "access_token$"),
+    prefixed("SHOPIFY_TOKEN", "Shopify access token or shared secret", "payments",
+             r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", "shpat_", "shpca_", "shppa_", "shpss_", exact=True),
+    prefixed("RAZORPAY_KEY", "Razorpay key ID", "payments", r"rzp_live_[A-Za-z0-9]{14}", "rzp_live_",
+             severity="high"),
+    prefixed("FLUTTERWAVE_KEY", "Flutterwave secret key", "payments", r"FLWSECK(?:_TEST)?-[a-h0-9]{32}-X",
+             "FLWSECK"),
+    prefixed("PLAID_TOKEN", "Plaid access token", "payments",
+             r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+             "access-sandbox-", "access-development-", "access-production-"),
+    prefixed("SHIPPO_TOKEN", "Shippo API token", "payments", r"shippo_(?:live|test)_[a-f0-9]{40}", "shippo_"),
+    prefixed("EASYPOST_KEY", "EasyPost API key", "payments", r"EZ[AT]K[A-Za-z0-9]{54}", "EZAK", "EZTK"),
+    prefixed("DUFFEL_TOKEN", "Duffel access token", "payments", r"duffel_(?:test|live)_[A-Za-z0-9_\-=]{43}",
+             "duffel_"),
+    prefixed("COINBASE_KEY", "Coinbase API key name", "payments",
+             r"organizations/[0-9a-f\-]{36}/apiKeys/[0-9a-f\-]{36}", "/apiKeys/", severity="high", bounded=False),
+)
+
+ANCHORED = (
+    anchored("PAYPAL_CLIENT_SECRET", "PayPal REST client secret", "payments", "paypal", r"E[A-Za-z0-9_\-]{79}",
+             severity="critical"),
+    anchored("PAYPAL_CLIENT_SECRET", "PayPal REST client ID", "payments", "paypal", r"A[A-Za-z0-9_\-]{79}"),
+    anchored("BRAINTREE_TOKEN", "Braintree private key", "payments", "braintree", r"[a-f0-9]{32}"),
+    anchored("ADYEN_KEY", "Adyen API key", "payments", "adyen", r"AQE[A-Za-z0-9+/=_\-]{60,300}"),
+    anchored("SQUARE_TOKEN", "Square application secret", "payments", "square", r"[A-Za-z0-9_\-]{43,64}"),
+    anchored("MOLLIE_KEY", "Mollie API key", "payments", "mollie", r"(?:live|test)_[A-Za-z0-9]{30}"),
+    anchored("GOCARDLESS_TOKEN", "GoCardless access token", "payments", "gocardless",
+             r"(?:live|sandbox)_[A-Za-z0-9_\-]{40}"),
+    anchored("LOB_KEY", "Lob API key", "payments", "lob", r"(?:live|test)_[a-f0-9]{35}"),
+)

@@ -1,0 +1,102 @@
+"""Infrastructure and SaaS: observability, secrets managers, identity, databases, productivity.
+
+Each format is the provider's documented token shape: New Relic ``NRAK-`` + 27 (user
+key), ``NRII-``/``NRJS-``/``NRAA-``; Sentry ``sntrys_`` (org token, base64 JSON + secret)
+and ``sntryu_`` + 64 hex; Heroku ``HRKU-``; Linear ``lin_api_`` + 40; Notion
+``secret_`` + 43 or ``ntn_``; Postman ``PMAK-`` + 24 hex + ``-`` + 34 hex; Doppler
+``dp.pt.``/``dp.st.``/``dp.sa.``/``dp.ct.``; HashiCorp Vault ``hvs.``/``hvb.``/``hvr.``;
+Grafana ``glsa_`` service-account and ``glc_`` cloud tokens; Databricks ``dapi`` + 32
+hex; PlanetScale ``pscale_tkn_``/``pscale_pw_``; Tailscale ``tskey-``; Supabase ``sbp_``;
+Airtable ``pat<14>.<64 hex>``; Contentful ``CFPAT-``; Mapbox secret ``sk.eyJ``;
+Dynatrace ``dt0c01.``; 1Password service accounts ``ops_eyJ``; age ``AGE-SECRET-KEY-1``.
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.checks import bech32_ok
+from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+RULES = (
+    prefixed("NEW_RELIC_KEY", "New Relic API key", "saas", r"NR(?:AK|II|AA|SP)-[A-Z0-9]{27}", "NRAK-", "NRII-",
+             "NRAA-", "NRSP-", exact=True),
+    prefixed("NEW_RELIC_KEY", "New Relic browser key", "saas", r"NRJS-[a-f0-9]{19}", "NRJS-", severity="high"),
+    prefixed("NEW_RELIC_KEY", "New Relic license key", "saas", r"[A-Fa-f0-9]{36}NRAL", "NRAL"),
+    prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{42}-NRMA", "-NRMA"),
+    prefixed("HUBSPOT_TOKEN", "HubSpot private app token", "saas", rf"pat-(?:na|eu|ap)\d{{1,2}}-{_UUID}", "pat-"),
+    prefixed("SENTRY_TOKEN", "Sentry organisation auth token", "saas", r"sntrys_eyJ[A-Za-z0-9+/=]{60,400}_"
+             r"[A-Za-z0-9+/]{43}", "sntrys_"),
+    prefixed("SENTRY_TOKEN", "Sentry user auth token", "saas", r"sntryu_[a-f0-9]{64}", "sntryu_"),
+    prefixed("HEROKU_API_KEY", "Heroku API key", "saas", r"HRKU-[A-Za-z0-9_\-]{58,64}", "HRKU-"),
+    prefixed("LINEAR_API_KEY", "Linear API key", "saas", r"lin_api_[A-Za-z0-9]{40}", "lin_api_", exact=True),
+    prefixed("LINEAR_API_KEY", "Linear OAuth token", "saas", r"lin_oauth_[a-f0-9]{64}", "lin_oauth_"),
+    prefixed("NOTION_TOKEN", "Notion integration token", "saas", r"ntn_[0-9]{11}[A-Za-z0-9]{35}", "ntn_"),
+    prefixed("NOTION_TOKEN", "Notion integration token (legacy)", "saas", r"secret_[A-Za-z0-9]{43}", "secret_"),
+    prefixed("POSTMAN_API_KEY", "Postman API key", "saas", r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", "PMAK-"),
+    prefixed("DOPPLER_TOKEN", "Doppler token", "saas", r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9_\-]{40,50}",
+             "dp."),
+    prefixed("VAULT_TOKEN", "HashiCorp Vault token", "saas", r"hv[sbr]\.[A-Za-z0-9_\-]{24,200}", "hvs.", "hvb.",
+             "hvr."),
+    prefixed("GRAFANA_TOKEN", "Grafana service account token", "saas", r"glsa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8}",
+             "glsa_"),
+    prefixed("GRAFANA_TOKEN", "Grafana Cloud access policy token", "saas", r"glc_eyJ[A-Za-z0-9+/=_\-]{60,400}",
+             "glc_eyJ"),
+    prefixed("DATABRICKS_TOKEN", "Databricks personal access token", "saas", r"dapi[a-f0-9]{32}(?:-\d)?", "dapi"),
+    prefixed("PLANETSCALE_TOKEN", "PlanetScale token or password", "saas",
+             r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.=]{32,64}", "pscale_"),
+    prefixed("TAILSCALE_KEY", "Tailscale key", "saas", r"tskey-(?:api|auth|client|webhook|scim)-[A-Za-z0-9]{6,20}-"
+             r"[A-Za-z0-9]{20,70}", "tskey-"),
+    prefixed("SUPABASE_TOKEN", "Supabase access token", "saas", r"sbp_[a-f0-9]{40}", "sbp_"),
+    prefixed("SUPABASE_TOKEN", "Supabase secret key", "saas", r"sb_secret_[A-Za-z0-9_\-]{31,40}", "sb_secret_"),
+    prefixed("NETLIFY_TOKEN", "Netlify personal access token", "saas", r"nfp_[A-Za-z0-9]{36}", "nfp_"),
+    prefixed("RENDER_API_KEY", "Render API key", "saas", r"rnd_[A-Za-z0-9]{32}", "rnd_"),
+    prefixed("FLY_TOKEN", "Fly.io token", "saas", r"fo1_[A-Za-z0-9_\-]{43}", "fo1_"),
+    prefixed("FIGMA_TOKEN", "Figma personal access token", "saas", r"figd_[A-Za-z0-9_\-]{40}", "figd_"),
+    prefixed("AIRTABLE_TOKEN", "Airtable personal access token", "saas", r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", "pat"),
+    prefixed("TYPEFORM_TOKEN", "Typeform personal access token", "saas", r"tfp_[A-Za-z0-9_\-.]{40,60}", "tfp_"),
+    prefixed("CONTENTFUL_TOKEN", "Contentful personal access token", "saas", r"CFPAT-[A-Za-z0-9_\-]{43}", "CFPAT-"),
+    prefixed("MAPBOX_SECRET_TOKEN", "Mapbox secret token", "saas", r"sk\.eyJ[A-Za-z0-9_\-]{20,120}\."
+             r"[A-Za-z0-9_\-]{20,40}", "sk.eyJ"),
+    prefixed("MAPBOX_PUBLIC_TOKEN", "Mapbox public token", "saas", r"pk\.eyJ[A-Za-z0-9_\-]{20,120}\.[A-Za-z0-9_\-]{20,40}",
+             "pk.eyJ", severity="info", report=False),
+    prefixed("DYNATRACE_TOKEN", "Dynatrace API token", "saas", r"dt0[a-z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}", "dt0"),
+    prefixed("ONEPASSWORD_TOKEN", "1Password service account token", "saas", r"ops_eyJ[A-Za-z0-9+/=_\-]{100,1000}",
+             "ops_eyJ"),
+    prefixed("ONEPASSWORD_SECRET_KEY", "1Password secret key", "saas",
+             r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}", "A3-"),
+    prefixed("AGE_SECRET_KEY", "age encryption secret key", "private_key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}",
+             "AGE-SECRET-KEY-1", validator=bech32_ok, strict=True),
+    prefixed("PREFECT_TOKEN", "Prefect API key", "saas", r"pnu_[A-Za-z0-9]{36}", "pnu_"),
+    prefixed("LAUNCHDARKLY_KEY", "LaunchDarkly SDK or API key", "saas", rf"(?:api|sdk)-{_UUID}", "api-", "sdk-",
+             severity="high"),
+    prefixed("OCTOPUS_API_KEY", "Octopus Deploy API key", "saas", r"API-[A-Z0-9]{26,32}", "API-", severity="high"),
+    prefixed("HARNESS_TOKEN", "Harness access token", "saas", r"(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[a-f0-9]{24}\."
+             r"[A-Za-z0-9]{20}", "pat.", "sat."),
+    prefixed("ASANA_TOKEN", "Asana personal access token", "saas", r"[12]/\d{10,16}(?:/\d{10,16})?:[a-f0-9]{32}", ":",
+             severity="high"),
+    prefixed("README_API_KEY", "ReadMe API key", "saas", r"rdme_[a-z0-9]{70}", "rdme_"),
+    prefixed("INFRACOST_KEY", "Infracost API key", "saas", r"ico-[A-Za-z0-9]{32}", "ico-"),
+    prefixed("SCALINGO_TOKEN", "Scalingo API token", "saas", r"tk-us-[A-Za-z0-9_\-]{48}", "tk-us-"),
+    prefixed("FRAMEIO_TOKEN", "Frame.io developer token", "saas", r"fio-u-[A-Za-z0-9_\-=]{64}", "fio-u-"),
+    prefixed("ADAFRUIT_KEY", "Adafruit IO key", "saas", r"aio_[A-Za-z0-9]{28}", "aio_"),
+)
+
+ANCHORED = (
+    anchored("DATADOG_API_KEY", "Datadog API key", "saas", "datadog dd_ dd-", r"[a-f0-9]{32}"),
+    anchored("DATADOG_APP_KEY", "Datadog application key", "saas", "datadog dd_ dd-", r"[a-f0-9]{40}"),
+    anchored("OKTA_TOKEN", "Okta API token", "saas", "okta ssws", r"00[A-Za-z0-9_\-]{40}", severity="critical"),
+    anchored("SENTRY_TOKEN", "Sentry auth token (legacy)", "saas", "sentry", r"[a-f0-9]{64}"),
+    anchored("NEW_RELIC_KEY", "New Relic license key (legacy)", "saas", "newrelic new_relic nr_", r"[a-f0-9]{40}"),
+    anchored("ALGOLIA_KEY", "Algolia admin API key", "saas", "algolia", r"[a-f0-9]{32}"),
+    anchored("PAGERDUTY_KEY", "PagerDuty API key", "saas", "pagerduty", r"[A-Za-z0-9_+\-]{20}"),
+    anchored("SNYK_TOKEN", "Snyk API token", "saas", "snyk", _UUID),
+    anchored("FASTLY_TOKEN", "Fastly API token", "saas", "fastly", r"[A-Za-z0-9_\-]{32}"),
+    anchored("AUTH0_SECRET", "Auth0 client secret", "saas", "auth0", r"[A-Za-z0-9_\-]{64}"),
+    anchored("SEGMENT_WRITE_KEY", "Segment write key", "saas", "segment", r"[A-Za-z0-9]{32}"),
+    anchored("MIXPANEL_SECRET", "Mixpanel API secret", "saas", "mixpanel", r"[a-f0-9]{32}"),
+    anchored("AMPLITUDE_KEY", "Amplitude API key", "saas", "amplitude", r"[a-f0-9]{32}"),
+    anchored("VAULT_TOKEN", "HashiCorp Vault token (legacy)", "saas", "vault", r"s\.[A-Za-z0-9]{24}"),
+    anchored("DROPBOX_TOKEN", "Dropbox access token", "saas", "dropbox", r"sl\.[A-Za-z0-9_\-]{130,160}"),
+    anchored("HUBSPOT_TOKEN", "HubSpot API key (legacy)", "saas", "hubspot", _UUID),
+)

@@ -1,0 +1,60 @@
+"""Source hosting and CI: GitHub, GitLab, Bitbucket / Atlassian, CircleCI, Buildkite.
+
+GitHub's token format (2021): a type prefix (``ghp_`` personal, ``gho_`` OAuth, ``ghu_``
+user-to-server, ``ghs_`` server-to-server, ``ghr_`` refresh), 30 random base62
+characters and a 6-character base62 CRC32 of them; fine-grained tokens are
+``github_pat_`` + 22 + ``_`` + 59. GitLab prefixes each token type (``glpat-`` personal,
+``gldt-`` deploy, ``glrt-`` runner, ``glcbt-`` CI job, ``glptt-`` trigger, ``gloas-``
+OAuth application secret, ...). Atlassian API tokens start ``ATATT`` and Bitbucket app
+passwords ``ATBB``.
+"""
+
+from __future__ import annotations
+
+from guards.analyzers.securityguard.secrets.checks import crc32_base62_ok
+from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+_GL = r"[A-Za-z0-9_\-]"
+
+RULES = (
+    prefixed("GITHUB_TOKEN", "GitHub token", "source_hosting", r"gh[pousr]_[A-Za-z0-9]{36}",
+             "ghp_", "gho_", "ghu_", "ghs_", "ghr_", validator=crc32_base62_ok, exact=True),
+    prefixed("GITHUB_TOKEN", "GitHub fine-grained personal access token", "source_hosting",
+             r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", "github_pat_", exact=True),
+    prefixed("GITLAB_TOKEN", "GitLab personal access token", "source_hosting",
+             rf"glpat-{_GL}{{20,100}}(?:\.[0-9a-z]{{2}}\.[0-9a-z]{{9}})?", "glpat-"),
+    prefixed("GITLAB_TOKEN", "GitLab token", "source_hosting",
+             rf"(?:gldt|glrt|glsoat|glft|glffct|glcbt)-{_GL}{{20,80}}", "gldt-", "glrt-", "glsoat-", "glft-",
+             "glffct-", "glcbt-"),
+    prefixed("GITLAB_TOKEN", "GitLab OAuth application secret", "source_hosting", r"gloas-[a-f0-9]{64}", "gloas-"),
+    prefixed("GITLAB_TOKEN", "GitLab pipeline trigger token", "source_hosting", rf"glptt-{_GL}{{40}}", "glptt-"),
+    prefixed("GITLAB_TOKEN", "GitLab incoming mail token", "source_hosting", rf"glimt-{_GL}{{25}}", "glimt-"),
+    prefixed("GITLAB_TOKEN", "GitLab agent token", "source_hosting", rf"glagent-{_GL}{{50,1024}}", "glagent-"),
+    prefixed("GITLAB_TOKEN", "GitLab runner registration token", "source_hosting", rf"GR1348941{_GL}{{20,50}}",
+             "GR1348941"),
+    prefixed("ATLASSIAN_API_TOKEN", "Atlassian API token", "source_hosting",
+             r"ATATT[A-Za-z0-9_\-=]{150,300}", "ATATT"),
+    prefixed("ATLASSIAN_API_TOKEN", "Atlassian API token", "source_hosting",
+             r"ATCTT[A-Za-z0-9_\-=]{150,300}", "ATCTT"),
+    prefixed("BITBUCKET_APP_PASSWORD", "Bitbucket app password", "source_hosting", r"ATBB[A-Za-z0-9_\-=]{28,40}",
+             "ATBB"),
+    prefixed("CIRCLECI_TOKEN", "CircleCI personal API token", "source_hosting",
+             r"CCIPAT_[A-Za-z0-9_]{20,24}_[a-f0-9]{40}", "CCIPAT_"),
+    prefixed("BUILDKITE_TOKEN", "Buildkite API token", "source_hosting", r"bkua_[a-f0-9]{40}", "bkua_"),
+    prefixed("SOURCEGRAPH_TOKEN", "Sourcegraph access token", "source_hosting",
+             r"sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40}", "sgp_"),
+    prefixed("SONARQUBE_TOKEN", "SonarQube token", "source_hosting", r"sq[pua]_[a-f0-9]{40}", "sqp_", "squ_", "sqa_"),
+)
+
+ANCHORED = (
+    anchored("GITHUB_TOKEN", "GitHub token (legacy 40-hex format)", "source_hosting", "github gh_ git_token",
+             r"[a-f0-9]{40}"),
+    anchored("GITHUB_OAUTH_SECRET", "GitHub OAuth app client secret", "source_hosting", "github", r"[a-f0-9]{40}",
+             words="secret"),
+    anchored("BITBUCKET_APP_PASSWORD", "Bitbucket app password", "source_hosting", "bitbucket",
+             r"[A-Za-z0-9]{18,20}|[A-Za-z0-9_\-]{32}"),
+    anchored("ATLASSIAN_API_TOKEN", "Atlassian API token (legacy format)", "source_hosting",
+             "atlassian jira confluence", r"[A-Za-z0-9]{24}"),
+    anchored("CIRCLECI_TOKEN", "CircleCI API token", "source_hosting", "circleci circle", r"[a-f0-9]{40}"),
+    anchored("TRAVIS_TOKEN", "Travis CI token", "source_hosting", "travis", r"[A-Za-z0-9_\-]{22}"),
+)

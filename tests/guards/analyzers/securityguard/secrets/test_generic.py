@@ -1,0 +1,89 @@
+"""Provider-agnostic secrets: assignments to secret-named keys and random-looking tokens, and the
+ordinary text (prose, identifiers, digests, ids, edited near misses) that must stay quiet."""
+
+import pytest
+
+from guards.analyzers.securityguard.secrets import detect_secrets
+from guards.analyzers.securityguard.secrets.checks import is_placeholder, typed_share
+from guards.analyzers.securityguard.secrets.randomness import edited, randomness
+from tests.guards.analyzers.securityguard.secrets import fakes as f
+
+TOKEN = f.rand(f.B62, 32)  # an unknown provider's key
+
+
+@pytest.mark.parametrize(("text", "kind", "tier"), [
+    (f"MY_SERVICE_API_KEY={TOKEN}", "GENERIC_SECRET", "keyword"),
+    (f'"client_secret": "{TOKEN}"', "GENERIC_SECRET", "keyword"),
+    (f"curl -H 'Authorization: Bearer {TOKEN}' https://api.example.org/v1", "GENERIC_SECRET", "keyword"),
+    (f"<secret>{TOKEN}</secret>", "GENERIC_SECRET", "keyword"),
+    (f"settings:\n  api_key:\n    {TOKEN}", "GENERIC_SECRET", "keyword"),
+    (f"https://hooks.acme-notify.net/webhook/{f.rand(f.LOWER36, 32)}", "GENERIC_SECRET", "keyword"),
+    (f"I pasted this from the dashboard\n{TOKEN}\nthanks", "HIGH_ENTROPY_STRING", "token"),
+    (f"I pasted this from the dashboard:\n{TOKEN}", "GENERIC_SECRET", "keyword"),
+    ('db_password = "c0rrect-h0rse-battery"', "PASSWORD", "keyword"),
+])
+def test_it_finds_secrets_of_unknown_providers(text, kind, tier):
+    (found,) = detect_secrets(text)
+    assert (found.type, found.detail["detector"]) == (kind, tier)
+    assert text[found.start:found.end] in (TOKEN, "c0rrect-h0rse-battery") or found.start > text.index("webhook")
+
+
+def test_a_provider_name_next_to_a_bare_value_types_it():
+    (found,) = detect_secrets(f"cohere_api_key: {f.rand(f.B62, 40)}")
+    assert found.type == "COHERE_API_KEY" and found.detail["detector"] == "anchored"
+
+
+@pytest.mark.parametrize("text", [
+    "The quick brown fox jumps over the lazy dog; internationalization is a long word.",
+    "Natalia sold 48 clips in April and half as many in May. How many did she sell?",
+    "def get_user_profile_by_identifier(self, request_identifier): return self.repository_lookup",
+    "sha256 = 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "request_id: 3f2b8c1e-9a4d-4e7b-8c2f-1d5e6a7b8c9d",
+    "see https://github.com/acme/widgets/blob/main/src/widgets/registry.py#L120",
+    "numpy version 1.26.4.dev0+git20240101, pi is 3.14159265358979323846",
+    "api_key = os.environ['SERVICE_API_KEY']",
+    "token = get_token_from_vault(client)",
+    # near misses of an unknown provider's key: a stray character, a changed case, a bad group
+    f"API_KEY={TOKEN[:12]}?{TOKEN[12:]}",
+    f"API_KEY={f.rand(f.LOWER36, 20)}X{f.rand(f.LOWER36, 11)}",
+    f"license: {f.rand(f.HEX, 12)}g{f.rand(f.HEX, 19)}",
+    f"{f.rand(f.LOWER36, 8)}-{f.rand(f.LOWER36, 4)}-{f.rand(f.LOWER36, 4)}-{f.rand(f.LOWER36, 4)}-{f.rand(f.LOWER36, 11)}",
+    "api_key: abcdefghijklmnopqrstuvwxyz0123456789",
+    "password = request.POST['password']",
+    "Passage: Hoping for rain, the farmers waited another week before planting.",
+    "The bypass: Closed until Monday because of the flood.",
+    'integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6R9GqQ8Kuxy9rx7HNQlGYl1kPzQho1wx4JwY8wCq"',
+    f"client_id: {f.rand(f.B62, 32)}",
+])
+def test_ordinary_text_and_near_misses_are_quiet(text):
+    assert detect_secrets(text) == []
+
+
+def test_random_strings_score_high_and_words_low():
+    assert randomness(f.rand(f.B62, 32)) > 0.8
+    assert randomness(f.rand(f.HEX, 40)) > 0.8
+    assert randomness("getUserProfileIdentifier") == 0.0
+    assert randomness("internationalization") == 0.0
+    assert randomness("abcdef1234567890abcdef1234567890") < 0.3  # typed, not generated
+
+
+def test_typed_runs_and_placeholders():
+    assert typed_share("a1b2c3d4e5f6a7b8c9d0") == 1.0
+    assert typed_share("qwertyasdfgh") == 1.0
+    assert typed_share(f.rand(f.B62, 32)) < 0.3
+    for value in ("xxxxxxxxxxxxxxxx", "<your-api-key>", "${API_KEY}", "AKIAIOSFODNN7EXAMPLE", "********"):
+        assert is_placeholder(value), value
+    assert not is_placeholder(f.rand(f.B62, 32))
+
+
+def test_edited_tokens_are_recognised():
+    lower = f.rand(f.LOWER36, 32)
+    assert edited(lower[:10] + "Q" + lower[11:])
+    assert edited(f.rand(f.HEX, 20) + "z" + f.rand(f.HEX, 11))
+    assert not edited(lower) and not edited(f.rand(f.B62, 32)) and not edited(f.rand(f.HEX, 32))
+
+
+def test_standard_scans_skip_digests_in_text_that_comprehensive_scans_report():
+    text = f"merged {f.rand(f.HEX, 40)} yesterday"
+    assert detect_secrets(text) == []
+    assert [x.type for x in detect_secrets(text, entropy=True)] == ["HIGH_ENTROPY_STRING"]
