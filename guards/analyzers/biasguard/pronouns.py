@@ -96,7 +96,8 @@ def scan(text: str) -> list[Finding]:
                          f"(\u201c{antecedent.group()}\u201d); the singular \u201c{alternative}\u201d "
                          "does not assume their gender."),
                 detail={"alternative": alternative, "antecedent": antecedent.group(),
-                        "antecedent_start": antecedent.start(), "detector": "pronouns"},
+                        "antecedent_start": antecedent.start(), "detector": "pronouns",
+                        "style": True},
             ))
     findings.sort(key=lambda f: f.start or 0)
     return findings

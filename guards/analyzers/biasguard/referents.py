@@ -1,0 +1,117 @@
+"""Who a sentence is about: a whole group, or particular people.
+
+"Women are too emotional to lead" says something about every woman; "The nurse said she
+would check on the patient" says something about one nurse, and her pronoun is simply
+her pronoun. The stereotype model reads meaning, not grammar, so it cannot tell these
+apart on its own (occupations and pronouns sit close to CrowS-Pairs' stereotype
+sentences in embedding space). This module reads the shallow syntax that does:
+
+- a **generic group subject**: a group noun ("women", "gay people", "the poor"), bare
+  or under a quantifier ("all", "most", "these"), opening a clause and followed by a
+  present-tense, modal or copular verb: "X are ...", "X shouldn't be allowed ...",
+  "all X ..." (a past-tense event, "Women attended the meeting", is a report, not a
+  generalisation);
+- a **specific subject**: a definite or possessive noun phrase ("the doctor",
+  "my grandmother"), a name or a personal pronoun opening the sentence;
+- an **anchor**: any group or identity word at all ("Black", "gay", "old").
+
+Occupation words are deliberately not groups: "the developer" is a person.
+Everything here is a handful of linear-time regex scans per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from guards.analyzers.biasguard.groups import GroupMention, Groups
+
+# Words that open a noun phrase about particular, already-known people.
+_DETERMINERS = (
+    r"the|this|that|my|our|your|his|her|their|its|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d+|several|both|each|either|neither|no|some|few|whose"
+)
+# Quantifiers that make a following group noun generic ("all women", "most immigrants").
+_QUANTIFIERS = r"all|most|many|these|those|typical|every|all\s+the|most\s+of\s+the|all\s+of\s+the|so\s+many"
+# A clause may open after these: framing ("I think"), a conjunction, or punctuation.
+_CLAUSE_OPENERS = (
+    r"^|[,;:(\-\u2013\u2014]\s*|\b(?:and|but|or|because|since|so|that|if|when|while|as|although|though|"
+    r"think|believe|know|knows|feel|say|says|honestly|frankly|clearly|obviously|basically|seriously|"
+    r"everyone\s+knows|we\s+all\s+know|face\s+it|let's\s+be\s+honest)\s+"
+)
+# Verbs after the group that make the clause a statement about the group now or always.
+_GENERIC_VERB = re.compile(
+    r"""\s*(?:(?:really|just|all|always|never|only|simply|generally|usually|naturally|basically|clearly|
+        obviously|also|still|definitely|probably|often|mostly|typically|inherently)\s+)*
+        (?:are|is|aren't|isn't|ain't|can|can't|cannot|could|couldn't|should|shouldn't|must|mustn't|will|won't|
+           would|wouldn't|need|needs|do|don't|does|doesn't|have|has|tend|belong|deserve|want|get|ruin|take|
+           steal|destroy|hate|love|like|think|make|act|look|smell|cause|bring|refuse|lack|live|breed|spread|
+           care|know|only|never|always|all)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SPECIFIC_START = re.compile(
+    r"^[\s\"'\u201c(]*(?:(?:the|this|that|my|our|your|his|her|their)\s+(?!(?:poor|rich|elderly|disabled|"
+    r"blind|deaf|homeless|young|old|french|british|irish|chinese|english|dutch|swiss|japanese)\b)"
+    r"[a-z][\w-]*(?!s\b)\b|(?:he|she|i|we|you|it)\b|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+(?!are\b)"
+    r"(?:[a-z]+ed|was|is|has|had|said|told|went|got|made|took|gave|saw|came|asked|wants|needs|buys|"
+    r"bought|sold|sells|earns|earned|works|worked|can|will|would|did|does|decided|loves|likes|lives|runs|ran)\b)",
+    re.IGNORECASE,
+)
+_DETERMINER_BEFORE = re.compile(r"\b(?:" + _DETERMINERS + r")\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_QUANTIFIER_BEFORE = re.compile(r"\b(?:" + _QUANTIFIERS + r")\s+(?:of\s+)?$", re.IGNORECASE)
+_OPENER_BEFORE = re.compile(r"(?:" + _CLAUSE_OPENERS + r")$", re.IGNORECASE)
+_GENDERED_PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_LOOKBEHIND = 40  # characters before a group word that decide how it is used
+
+
+@dataclass(frozen=True, slots=True)
+class Referents:
+    """What one sentence is about, as features the stereotype model stacks."""
+
+    generic: GroupMention | None  # a group spoken of as a whole, in subject position
+    anchor: GroupMention | None  # the first group or identity word, if any
+    specific: bool  # the sentence opens with a particular person or thing
+    gendered_pronoun: bool
+
+    @property
+    def about_group(self) -> bool:
+        return self.generic is not None
+
+    def features(self) -> list[float]:
+        """Numeric features, in the order the trained stack expects (see ``FEATURES``)."""
+        return [float(self.generic is not None), float(self.anchor is not None),
+                float(self.specific and self.generic is None),
+                float(self.gendered_pronoun and self.anchor is None)]
+
+
+FEATURES = ("generic_group_subject", "names_group_or_identity", "specific_subject", "pronoun_only")
+
+
+def generic_subject(groups: Groups, sentence: str) -> GroupMention | None:
+    """The first group noun used as the generic subject of a clause in ``sentence``."""
+    for mention in groups.mentions(sentence):
+        before = sentence[max(0, mention.start - _LOOKBEHIND):mention.start]
+        phrase = mention.phrase.lower()
+        if _QUANTIFIER_BEFORE.search(before):
+            pass  # "all women", "most of the immigrants": generic whatever follows
+        elif phrase.startswith("the ") and _OPENER_BEFORE.search(before):
+            pass  # "the poor", "the elderly": the article is part of the group name
+        elif _DETERMINER_BEFORE.search(before) or not _OPENER_BEFORE.search(before):
+            continue  # "my gay friends", "two women", "met some women": particular people
+        rest = sentence[mention.end:]
+        rest = re.sub(r"^\s+people\b", "", rest, flags=re.IGNORECASE)
+        if _GENERIC_VERB.match(rest):
+            return mention
+    return None
+
+
+def referents(groups: Groups, sentence: str) -> Referents:
+    """Read who ``sentence`` is about (see the module docstring)."""
+    identity = groups.first_identity(sentence)
+    anchor = groups.mention_at(identity) if identity else None
+    return Referents(
+        generic=generic_subject(groups, sentence),
+        anchor=anchor,
+        specific=bool(_SPECIFIC_START.match(sentence)),
+        gendered_pronoun=bool(_GENDERED_PRONOUN.search(sentence)),
+    )
