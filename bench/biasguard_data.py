@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import random
 import re
 from dataclasses import dataclass
@@ -42,8 +41,14 @@ def split(items: list, *, seed: int = SEED, tune_share: float = 0.5) -> tuple[li
 
 
 HASH_SALT = "aiguardian-biasguard-v2"
-# Share of positives the calibrators see (positives subsampled to it, see ``at_base_rate``).
-CALIBRATION_BASE_RATE = float(os.environ.get("BIASGUARD_CALIBRATION_BASE_RATE", "0.10"))
+# Share of positives each calibrator sees (positives subsampled to it, see ``at_base_rate``):
+# Davidson is 83 % offensive and CrowS-Pairs' sentences naming a group are half the rows
+# that name one; in a gateway's traffic both are a minority. 10 % for offensive language;
+# 20 % for stereotypes among sentences that name a group (text that names a group is more
+# often about it). Chosen on the tuning halves: the lowest rates at which the Davidson and
+# CrowS-Pairs F1 on tuning rows stay within 0.01 of their best.
+OFFENSIVE_BASE_RATE = 0.10
+STEREOTYPE_BASE_RATE = 0.20
 _GENDERED = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
 
 

@@ -41,7 +41,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import random  # noqa: E402
 
 from biasguard_data import (  # noqa: E402
-    CALIBRATION_BASE_RATE,
+    OFFENSIVE_BASE_RATE,
     SEED,
     Labelled,
     at_base_rate,
@@ -216,7 +216,7 @@ def calibration_task(runner: Runner, positives: list[Labelled], negatives: list[
     # Offensive at the base rate it was calibrated at (Davidson's positives subsampled to 10 %).
     all_scores = offensive_scores + [runner.result(r.text).data.get("offensive_score", 0.0) for r in ordinary]
     all_labels = [r.label for r in davidson] + [0] * len(ordinary)
-    keep = at_base_rate(all_labels, CALIBRATION_BASE_RATE)
+    keep = at_base_rate(all_labels, OFFENSIVE_BASE_RATE)
     offensive = ([all_scores[i] for i in keep], [all_labels[i] for i in keep])
     thresholds = {}
     for name, key in (("stereotype / generalisation", "stereotype"), ("offensive", "offensive")):

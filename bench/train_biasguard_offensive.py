@@ -29,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import numpy as np  # noqa: E402
 from biasguard_data import (  # noqa: E402
-    CALIBRATION_BASE_RATE,
+    OFFENSIVE_BASE_RATE,
     SEED,
     at_base_rate,
     default_controls,
@@ -85,7 +85,7 @@ def main() -> None:
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     out_of_fold = cross_val_predict(model, x, labels, cv=folds, method="predict_proba")[:, 1]
     model.fit(x, labels)
-    keep = at_base_rate(labels.tolist(), CALIBRATION_BASE_RATE)
+    keep = at_base_rate(labels.tolist(), OFFENSIVE_BASE_RATE)
     calibrator, thresholds = fit_calibrator(out_of_fold[keep], labels[keep], ceiling=0.995)
     print(f"offensive: flag at {thresholds.flag_at:.3f} (precision {thresholds.flag_precision:.3f}), "
           f"block at {thresholds.block_at:.3f} (precision {thresholds.block_precision:.3f})")
@@ -102,7 +102,7 @@ def main() -> None:
     save_calibrators(args.calibration, {"offensive": calibrator}, meta={
         "offensive": "bench/train_biasguard_offensive.py: out-of-fold combiner probabilities, Davidson tuning half "
                      f"plus the tuning halves of WinoBias, GSM8K and the controls, offensive rows subsampled to "
-                     f"{CALIBRATION_BASE_RATE:.0%} (seed {SEED})"})
+                     f"{OFFENSIVE_BASE_RATE:.0%} (seed {SEED})"})
     print(json.dumps(params, indent=1))
 
 

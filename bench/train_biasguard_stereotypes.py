@@ -26,8 +26,9 @@ Three models, each logistic:
 Each stack's out-of-fold probabilities on the real rows (templates excluded) are then
 calibrated with ``bench/calibration.py`` (isotonic; flag where precision >= 0.80, block
 where >= 0.98 on these rows) and the knots written to ``data/calibration.json``:
-``stereotype`` for sentences that name a group or identity word, ``stereotype_unanchored``
-for those that do not (occupations, names and pronouns only), ``stereotype_lexical``
+``stereotype`` for sentences that name a group or identity word, ``stereotype_person`` for
+sentences about a particular person whose only gender cue is a pronoun,
+``stereotype_unanchored`` for the rest that name no group, ``stereotype_lexical``
 for named-group sentences scored without their embedding. The
 gate (which sentences are embedded at all) keeps 97 % of the positives out of fold.
 Only numbers are written: weights, centroids, the screen's word weights, knots.
@@ -46,9 +47,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import numpy as np  # noqa: E402
 from biasguard_data import (  # noqa: E402
-    CALIBRATION_BASE_RATE,
     CROWS_TO_CATEGORY,
     SEED,
+    STEREOTYPE_BASE_RATE,
     Labelled,
     at_base_rate,
     default_controls,
@@ -208,15 +209,27 @@ def main() -> None:
     # A sentence naming no group or identity word ("The doctor said he would call back")
     # has its own calibrator: among such sentences stereotypes are rare, so the same raw
     # probability means less, and "flag" needs far stronger evidence.
+    # Sentences about one particular person whose only gender cue is their pronoun ("The
+    # doctor said he would call back") are a third population: WinoBias and word problems
+    # are made of them, so there a flag needs the most evidence.
     anchored = extra[:, FEATURES.index("names_group_or_identity")] > 0
+    person = extra[:, FEATURES.index("specific_subject")] * extra[:, FEATURES.index("pronoun_only")] > 0
     calibrators = {}
     for name, oof, rows_used in (("stereotype", full_oof, real & anchored),
-                                 ("stereotype_unanchored", full_oof, real & ~anchored),
+                                 ("stereotype_unanchored", full_oof, real & ~anchored & ~person),
+                                 ("stereotype_person", full_oof, real & person),
                                  ("stereotype_lexical", lexical_oof, real & anchored)):
         used = np.flatnonzero(rows_used)
-        used = used[at_base_rate(labels[used].tolist(), CALIBRATION_BASE_RATE)]
+        used = used[at_base_rate(labels[used].tolist(), STEREOTYPE_BASE_RATE)]
         calibrator, thresholds = fit_calibrator(oof[used], labels[used], floor=0.0, ceiling=0.995)
-        if name == "stereotype_unanchored":
+        # Flag where even the lower confidence bound of precision reaches 0.80: the rows
+        # near that threshold are few, and an isotonic step there would otherwise flag a
+        # whole plateau of ordinary sentences. Block keeps the plain >= 0.98 rule.
+        _, bounded = fit_calibrator(oof[used], labels[used], floor=0.0, ceiling=0.995, use_bound=True)
+        calibrator = dataclasses.replace(calibrator, flag_at=min(bounded.flag_at, calibrator.block_at))
+        thresholds = dataclasses.replace(thresholds, flag_at=calibrator.flag_at, flag_precision=bounded.flag_precision,
+                                         flag_support=bounded.flag_support)
+        if name in ("stereotype_unanchored", "stereotype_person"):
             # Whether a named person stands for a group is a reader's call: at most a flag.
             calibrator = dataclasses.replace(calibrator, block_at=NEVER)
         calibrators[name] = calibrator

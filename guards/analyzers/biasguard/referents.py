@@ -39,15 +39,22 @@ _CLAUSE_OPENERS = (
     r"think|believe|know|knows|feel|say|says|honestly|frankly|clearly|obviously|basically|seriously|"
     r"everyone\s+knows|we\s+all\s+know|face\s+it|let's\s+be\s+honest)\s+"
 )
-# Verbs after the group that make the clause a statement about the group now or always.
+# After the group: optional adverbs, then a verb in the present (plural subjects take the
+# bare form, so any word will do) - unless the word shows the clause is not a generic
+# statement about the group: a past tense ("Women attended ..."), a preposition or
+# possessive ("women in the study", "women's team"), a conjunction continuing the noun
+# phrase ("women and children"), or a number.
+_ADVERBS = (r"really|just|all|always|never|only|simply|generally|usually|naturally|basically|clearly|obviously|"
+            r"also|still|definitely|probably|often|mostly|typically|inherently|truly|actually|sometimes")
+_NOT_A_PRESENT_VERB = (
+    r"was|were|had|did|went|came|said|told|got|made|took|gave|saw|found|left|met|won|lost|ran|became|began|"
+    r"brought|bought|sold|wrote|spoke|stood|sat|held|kept|led|paid|sent|spent|built|fought|taught|thought|"
+    r"[a-z]+ed|in|on|at|of|for|from|with|without|by|to|into|about|after|before|during|under|over|between|"
+    r"and|or|nor|'s|\u2019s|s|who|whom|whose|which|than|as|like|,|\d+"
+)
 _GENERIC_VERB = re.compile(
-    r"""\s*(?:(?:really|just|all|always|never|only|simply|generally|usually|naturally|basically|clearly|
-        obviously|also|still|definitely|probably|often|mostly|typically|inherently)\s+)*
-        (?:are|is|aren't|isn't|ain't|can|can't|cannot|could|couldn't|should|shouldn't|must|mustn't|will|won't|
-           would|wouldn't|need|needs|do|don't|does|doesn't|have|has|tend|belong|deserve|want|get|ruin|take|
-           steal|destroy|hate|love|like|think|make|act|look|smell|cause|bring|refuse|lack|live|breed|spread|
-           care|know|only|never|always|all)\b""",
-    re.IGNORECASE | re.VERBOSE,
+    r"\s*(?:(?:" + _ADVERBS + r")\s+)*(?!(?:" + _NOT_A_PRESENT_VERB + r")\b)[a-z][a-z']*\b",
+    re.IGNORECASE,
 )
 _SPECIFIC_START = re.compile(
     r"^[\s\"'\u201c(]*(?:(?:the|this|that|my|our|your|his|her|their)\s+(?!(?:poor|rich|elderly|disabled|"
@@ -72,6 +79,7 @@ class Referents:
     anchor: GroupMention | None  # the first group or identity word, if any
     specific: bool  # the sentence opens with a particular person or thing
     gendered_pronoun: bool
+    categories: tuple[str, ...] = ()  # of every group or identity word in the sentence
 
     @property
     def about_group(self) -> bool:
@@ -107,11 +115,12 @@ def generic_subject(groups: Groups, sentence: str) -> GroupMention | None:
 
 def referents(groups: Groups, sentence: str) -> Referents:
     """Read who ``sentence`` is about (see the module docstring)."""
-    identity = groups.first_identity(sentence)
-    anchor = groups.mention_at(identity) if identity else None
+    mentions = [groups.mention_at(m) for m in groups.identity_re.finditer(sentence)]
+    anchor = mentions[0] if mentions else None
     return Referents(
         generic=generic_subject(groups, sentence),
         anchor=anchor,
         specific=bool(_SPECIFIC_START.match(sentence)),
         gendered_pronoun=bool(_GENDERED_PRONOUN.search(sentence)),
+        categories=tuple(dict.fromkeys(m.category for m in mentions if m.category)),
     )

@@ -34,6 +34,7 @@ from guards.analyzers.biasguard.text import Span, masked_excerpt
 MIN_WORDS = 4
 FULL = "stereotype"  # calibrator names in data/calibration.json
 UNANCHORED = "stereotype_unanchored"  # no group or identity word: a pronoun or a name is not a group
+PERSON = "stereotype_person"  # a particular person whose only gender cue is their pronoun
 LEXICAL = "stereotype_lexical"
 
 
@@ -76,7 +77,7 @@ def scan(text: str, split: list[Span], claims: dict[int, list[Generalisation]], 
                          [c.anchor - c.sentence.start for c in embedded])
     findings: list[Finding] = []
     for candidate, result in zip(embedded, scored, strict=True):
-        name = FULL if candidate.who.anchor else UNANCHORED
+        name = _calibrator_for(candidate.who)
         findings += _findings(text, candidate, name, result.probability, result.category, quotes, threshold,
                               masked)
     for candidate in rest:
@@ -84,6 +85,12 @@ def scan(text: str, split: list[Span], claims: dict[int, list[Generalisation]], 
             continue  # without its embedding an unanchored sentence cannot reach the flag threshold
         findings += _findings(text, candidate, LEXICAL, candidate.lexical, "", quotes, threshold, masked)
     return findings, len(embedded)
+
+
+def _calibrator_for(who: Referents) -> str:
+    if who.anchor:
+        return FULL
+    return PERSON if who.specific and who.gendered_pronoun else UNANCHORED
 
 
 def _findings(text: str, candidate: Candidate, calibrator_name: str, raw: float, nearest: str,
@@ -94,7 +101,11 @@ def _findings(text: str, candidate: Candidate, calibrator_name: str, raw: float,
         return []
     sentence, who = candidate.sentence, candidate.who
     group = who.generic or who.anchor
-    category = group.category if group and group.category else nearest
+    # With no group word, a gendered pronoun is the only cue to who is stereotyped (the
+    # nearest centroid would call a doctor "disability").
+    category = group.category if group and group.category else ("gender" if who.gendered_pronoun else nearest)
+    if nearest in who.categories and not who.generic:
+        category = nearest  # "my grandmother ... so old": of the groups named, the one the meaning is about
     if not category:
         return []  # too unsure to name a group: the lexical stack alone cannot say which
     detail = {"detector": "stereotypes", "calibrator": calibrator_name, "probability": round(probability, 4),
