@@ -97,8 +97,8 @@ def _findings(text: str, candidate: Candidate, calibrator_name: str, raw: float,
               quotes: list[tuple[int, int]], threshold: float, masked: list[tuple[int, int]]) -> list[Finding]:
     calibrator = get_calibrator(calibrator_name)
     probability = calibrator(raw)
-    if probability < (threshold or calibrator.flag_at):
-        return []
+    if probability < (threshold or calibrator.flag_at) and not candidate.claims:
+        return []  # a sweeping pattern is always shown (its score says how sure); a bare sentence is not
     sentence, who = candidate.sentence, candidate.who
     group = who.generic or who.anchor
     # With no group word, a gendered pronoun is the only cue to who is stereotyped (the
