@@ -8,6 +8,7 @@ function reads from the paths given on the command line.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 import re
@@ -37,6 +38,61 @@ def split(items: list, *, seed: int = SEED, tune_share: float = 0.5) -> tuple[li
     random.Random(seed).shuffle(order)
     cut = int(len(items) * tune_share)
     return [items[i] for i in order[:cut]], [items[i] for i in order[cut:]]
+
+
+HASH_SALT = "aiguardian-biasguard-v2"
+# Share of positives each calibrator sees (positives subsampled to it, see ``at_base_rate``):
+# Davidson is 83 % offensive and CrowS-Pairs' sentences naming a group are half the rows
+# that name one; in a gateway's traffic both are a minority. 10 % for offensive language;
+# 20 % for stereotypes among sentences that name a group (text that names a group is more
+# often about it). Chosen on the tuning halves: the lowest rates at which the Davidson and
+# CrowS-Pairs F1 on tuning rows stay within 0.01 of their best.
+OFFENSIVE_BASE_RATE = 0.10
+STEREOTYPE_BASE_RATE = 0.20
+_GENDERED = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.IGNORECASE)
+
+
+def hash_split_of(key: str, *, reported_percent: int = 50) -> str:
+    """``"reported"`` or ``"tune"`` by a salted hash of the normalised ``key``.
+
+    By content, not row order: the same sentence always lands on the same side, and a
+    file that grows keeps every old row where it was.
+    """
+    norm = re.sub(r"\s+", " ", key.strip().lower())
+    bucket = int(hashlib.sha256(f"{HASH_SALT}:{norm}".encode()).hexdigest()[:8], 16) % 100
+    return "reported" if bucket < reported_percent else "tune"
+
+
+def hash_split(items: list[Labelled], key=None) -> tuple[list[Labelled], list[Labelled]]:
+    """(tune, reported) halves of ``items`` by :func:`hash_split_of` of ``key(item)`` (default: its text)."""
+    tune, reported = [], []
+    for item in items:
+        (reported if hash_split_of(key(item) if key else item.text) == "reported" else tune).append(item)
+    return tune, reported
+
+
+def winobias_key(item: Labelled) -> str:
+    """WinoBias pairs differ only in the pronoun: both spellings must land on the same side."""
+    return _GENDERED.sub("_", item.text)
+
+
+def load_winobias(path: str | Path) -> list[Labelled]:
+    """WinoBias sentences (all neutral: particular people in occupations, gendered pronouns); label 0."""
+    with open(path, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return [Labelled(r["text"], 0, f"{r['stereotype']}_type{r['wino_type']}") for r in rows]
+
+
+def load_prompts(path: str | Path) -> list[Labelled]:
+    """Ordinary user prompts (instruction, plus its input when there is one); label 0."""
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                text = "\n".join(part for part in (row["instruction"], row.get("input") or "") if part.strip())
+                out.append(Labelled(text, 0, row.get("dataset", "")))
+    return out
 
 
 def load_davidson(path: str | Path) -> list[Labelled]:
@@ -119,3 +175,15 @@ def best_threshold(labels: list[int], scores: list[float], *, max_fpr: float = 1
         if m["fpr"] <= max_fpr and m["f1"] > best_f1:
             best, best_f1 = threshold, m["f1"]
     return best
+
+
+def at_base_rate(labels: list[int], rate: float, *, seed: int = SEED) -> list[int]:
+    """Indices of every negative and a fixed random share of the positives, so positives are ``rate`` of the result.
+
+    Davidson is 83 % offensive; a gateway's traffic is not. Calibrating (and measuring
+    calibration) at a stated base rate keeps "probability 0.3" meaning the same on both.
+    """
+    positives = [i for i, y in enumerate(labels) if y]
+    negatives = [i for i, y in enumerate(labels) if not y]
+    wanted = min(len(positives), round(rate / (1 - rate) * len(negatives)))
+    return sorted(negatives + random.Random(seed).sample(positives, wanted))

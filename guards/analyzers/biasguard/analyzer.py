@@ -17,11 +17,11 @@ from guards.analyzers.base import (
     AnalyzerContext,
     Finding,
     GuardResult,
-    decide,
     require_text,
 )
 from guards.analyzers.biasguard import context as frames
-from guards.analyzers.biasguard import lexicon, offensive, pronouns, stereotypes
+from guards.analyzers.biasguard import lexicon, offensive, pronouns, statements, stereotypes
+from guards.analyzers.biasguard.calibrators import get_calibrator
 from guards.analyzers.biasguard.categories import (
     BIAS_CATEGORIES,
     CATEGORIES,
@@ -32,18 +32,16 @@ from guards.analyzers.biasguard.categories import (
 from guards.analyzers.biasguard.generalisations import Generalisation, GeneralisationPatterns
 from guards.analyzers.biasguard.groups import get_groups
 from guards.analyzers.biasguard.rewrite import neutral_text
-from guards.analyzers.biasguard.scoring import overall, severity_for
-from guards.analyzers.biasguard.text import Span, excerpt, redact, sentences
+from guards.analyzers.biasguard.scoring import decision_for, overall
+from guards.analyzers.biasguard.text import sentences
 from guards.analyzers.schema import Setting, SettingsSchema
 
 DETECTORS = ("lexicon", "pronouns", "generalisations", "stereotypes", "offensive")
-MIN_WORDS_TO_EMBED = 4
-UNANCHORED_THRESHOLD = 0.85
 
 
 class BiasGuard(Analyzer):
     name: ClassVar[str] = "biasguard"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "2.0.0"
     description: ClassVar[str] = (
         "Biased or offensive language by category (gender, race/ethnicity, religion, age, disability, "
         "sexual orientation, nationality, socioeconomic), with spans, explanations and neutral alternatives."
@@ -54,12 +52,12 @@ class BiasGuard(Analyzer):
         Setting("categories", "list", list(CATEGORIES), "Categories checked for this tenant.",
                 choices=CATEGORIES, item_type="str"),
         Setting("detectors", "list", list(DETECTORS), "Detectors that run.", choices=DETECTORS, item_type="str"),
-        Setting("offensive_threshold", "float", 0.5,
-                "Offensive-language probability that makes a finding (0.5 = tuned on Davidson).",
-                min=0.0, max=1.0),
-        Setting("stereotype_threshold", "float", 0.5,
-                "Stereotype-model probability that makes a finding (0.5 = tuned on CrowS-Pairs).",
-                min=0.0, max=1.0),
+        Setting("offensive_threshold", "float", 0.0,
+                "Calibrated offensive-language probability that makes a finding "
+                "(0 = the flag threshold calibrated on Davidson and ordinary text).", min=0.0, max=1.0),
+        Setting("stereotype_threshold", "float", 0.0,
+                "Calibrated probability from which a stereotype or generalisation is reported "
+                "(0 = the flag threshold calibrated on the tuning data).", min=0.0, max=1.0),
         Setting("max_findings", "int", 200,
                 "Findings returned at most (the highest-scoring); the score uses them all.", min=1, max=5000),
         Setting("max_embedded_sentences", "int", 1,
@@ -104,14 +102,17 @@ class BiasGuard(Analyzer):
         if "generalisations" in detectors:
             for index, sentence in enumerate(split):
                 claims[index] = self._patterns.scan(text, sentence, quotes)
-                findings += [_claim_finding(text, g, slur_spans) for g in claims[index]
-                             if g.category in categories]
         timings["generalisations"] = _ms(started)
 
-        if "stereotypes" in detectors and categories & set(BIAS_CATEGORIES):
+        if {"generalisations", "stereotypes"} & detectors and categories & set(BIAS_CATEGORIES):
             started = time.perf_counter()
-            stereotype_findings, embedded = self._stereotypes(text, split, claims, quotes, slur_spans, settings)
-            findings += [f for f in stereotype_findings if f.category in categories]
+            embed = settings["max_embedded_sentences"] if "stereotypes" in detectors else 0
+            statement_findings, embedded = statements.scan(
+                text, split, claims, quotes, get_groups(), masked=slur_spans, max_embedded=embed,
+                threshold=settings["stereotype_threshold"])
+            wanted = {"stereotype": "stereotypes", "generalisation": "generalisations"}
+            findings += [f for f in statement_findings
+                         if f.category in categories and wanted[f.type] in detectors]
             data["embedded_sentences"] = embedded
             timings["stereotypes"] = _ms(started)
 
@@ -124,48 +125,6 @@ class BiasGuard(Analyzer):
             timings["offensive"] = _ms(started)
 
         return self._result(text, findings, settings, data, timings)
-
-    def _stereotypes(self, text: str, split: list[Span], claims: dict[int, list[Generalisation]],
-                     quotes: list[tuple[int, int]], slur_spans: list[tuple[int, int]],
-                     settings: dict[str, Any]) -> tuple[list[Finding], int]:
-        groups = get_groups()
-        model = stereotypes.get_model()
-        ranked: list[tuple[float, Span, int]] = []
-        for index, sentence in enumerate(split):
-            if claims.get(index) or len(sentence.value.split()) < MIN_WORDS_TO_EMBED:
-                continue  # the pattern already reported this sentence's claim
-            prior = model.screen(sentence.value)
-            if prior < model.screen_threshold:
-                continue  # does not read like a stereotype at all: not worth 5-10 ms of embedding
-            identity = groups.first_identity(sentence.value)
-            # The claim is anchored at its group word, else just after any framing words.
-            anchor = (sentence.start + identity.start() if identity
-                      else frames.claim_start(text, sentence.start, sentence.end))
-            ranked.append((prior, sentence, anchor))
-        ranked.sort(key=lambda item: item[0], reverse=True)
-        candidates = [(sentence, anchor) for _, sentence, anchor in ranked[: settings["max_embedded_sentences"]]]
-        if not candidates:
-            return [], 0
-        scores = model.score([s.value for s, _ in candidates], [a - s.start for s, a in candidates])
-        out = []
-        for (sentence, anchor), result in zip(candidates, scores, strict=True):
-            if result.probability < _threshold(text, anchor, sentence, settings["stereotype_threshold"]):
-                continue
-            frame = frames.frame_of(text, anchor, sentence.end, sentence_start=sentence.start,
-                                    sentence_end=sentence.end, quotes=quotes)
-            mentions = groups.mentions(sentence.value)
-            category = mentions[0].category if mentions else result.category
-            score = result.probability * frame.factor
-            out.append(Finding(
-                type="stereotype", category=category, severity=severity_for(score), score=score,
-                start=sentence.start, end=sentence.end,
-                evidence=_evidence(text, sentence.start, sentence.end, slur_spans),
-                message=_frame_message("Reads like a stereotype about a group", frame),
-                detail={"detector": "stereotypes", "probability": round(result.probability, 4),
-                        "context": frame.kind, "context_cue": frame.cue,
-                        "nearest_category": result.category, "similarity": round(result.similarity, 4)},
-            ))
-        return out, len(candidates)
 
     def _result(self, text: str, findings: list[Finding], settings: dict[str, Any], data: dict[str, Any],
                 timings: dict[str, float]) -> GuardResult:
@@ -186,51 +145,10 @@ class BiasGuard(Analyzer):
             kept = sorted(findings, key=lambda f: -f.score)[:limit]
             findings = sorted(kept, key=lambda f: (f.start if f.start is not None else -1, -f.score))
         return GuardResult(
-            decision=decide(score, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"]),
+            decision=decision_for(findings, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"],
+                                  calibrator=get_calibrator),
             score=score, findings=findings, data=data, version=self.version, timings_ms=timings,
         )
-
-
-def _threshold(text: str, anchor: int, sentence: Span, threshold: float) -> float:
-    """A sentence naming no group or identity needs stronger evidence to be a stereotype.
-
-    The model learnt from CrowS-Pairs, where names stand in for groups; without a group
-    word, "We hired Maria as our new engineer" is otherwise too close to those.
-    """
-    if get_groups().first_identity(text, anchor, sentence.end) is not None:
-        return threshold
-    return max(threshold, UNANCHORED_THRESHOLD)
-
-
-def _claim_finding(text: str, claim: Generalisation, slur_spans: list[tuple[int, int]]) -> Finding:
-    score = claim.score
-    return Finding(
-        type="generalisation", category=claim.category, severity=severity_for(score), score=score,
-        start=claim.start, end=claim.end, evidence=_evidence(text, claim.start, claim.end, slur_spans),
-        message=_frame_message(f"Sweeping claim about {claim.group.lower()} as a group", claim.frame),
-        detail={"detector": "generalisations", "pattern": claim.reason, "group": claim.group,
-                "context": claim.frame.kind, "context_cue": claim.frame.cue,
-                "alternative": "Describe the specific people or evidence instead of the whole group."},
-    )
-
-
-def _frame_message(base: str, frame: frames.Frame) -> str:
-    if frame.kind == frames.NEGATED:
-        return f"{base}, but the sentence rejects it (\u201c{frame.cue.strip()}\u201d); scored low."
-    if frame.kind == frames.QUOTED:
-        return f"{base}, quoted rather than asserted; scored lower."
-    if frame.kind == frames.REPORTED:
-        return f"{base}, attributed to someone else (\u201c{frame.cue.strip()}\u201d); scored lower."
-    return f"{base}."
-
-
-def _evidence(text: str, start: int, end: int, slur_spans: list[tuple[int, int]]) -> str:
-    """The span as evidence, with any slur inside it masked."""
-    chars = list(text[start:end])
-    for s_start, s_end in slur_spans:
-        if start <= s_start and s_end <= end:
-            chars[s_start - start:s_end - start] = redact(text[s_start:s_end])
-    return excerpt("".join(chars), 0, len(chars))
 
 
 def _ms(started: float) -> float:

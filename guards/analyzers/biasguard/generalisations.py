@@ -76,6 +76,10 @@ class GeneralisationPatterns:
                         flags), 0.6, "typifying"),
         ]
 
+    def strength(self, sentence: str) -> float:
+        """How sweeping the strongest pattern in ``sentence`` is (0 when none matches), frame aside."""
+        return max((strength for pattern, strength, _ in self._patterns if pattern.search(sentence)), default=0.0)
+
     def scan(self, text: str, sentence: Span, quotes: list[tuple[int, int]]) -> list[Generalisation]:
         """Generalisations in one sentence (offsets into ``text``), strongest first per span."""
         found: list[Generalisation] = []

@@ -38,6 +38,8 @@ class Groups:
                 self.category_of.setdefault(" ".join(form.lower().split()), category)
         self.pattern = _alternation(list(self.category_of))
         self.group_re = re.compile(r"(?<![\w-])(?:" + self.pattern + r")(?![\w-])", re.IGNORECASE)
+        self.identity_category: dict[str, str] = {
+            k.lower(): v for k, v in data.get("identity_categories", {}).items()}
         self.identity_re = re.compile(
             r"(?<![\w-])(?:" + _alternation(data["identity_words"] + list(self.category_of)) + r")(?![\w-])",
             re.IGNORECASE,
@@ -49,6 +51,12 @@ class Groups:
     def mentions(self, text: str) -> list[GroupMention]:
         return [GroupMention(m.start(), m.end(), m.group(), self.category(m.group()))
                 for m in self.group_re.finditer(text)]
+
+    def mention_at(self, match: re.Match[str]) -> GroupMention:
+        """A group or identity word found by :attr:`identity_re`, with its category."""
+        key = " ".join(match.group().lower().split())
+        category = self.category_of.get(key) or self.identity_category.get(key) or ""
+        return GroupMention(match.start(), match.end(), match.group(), category)
 
     def first_identity(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
         return self.identity_re.search(text, start, len(text) if end is None else end)

@@ -21,6 +21,9 @@ DATA = Path(__file__).parent / "data"
 SLUR_SEVERITY = "high"
 # A slur that is quoted or reported is still on the page, but is not the writer's own.
 SLUR_MENTION_FACTOR = 0.7
+# A low-severity term ("chairman", "young and energetic") is a wording suggestion: reported,
+# never blocked (see scoring.decision_for).
+STYLE_SEVERITIES = ("info", "low")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +121,7 @@ def _term_finding(term: Term, match: re.Match[str]) -> Finding:
         score=SEVERITY_SCORES[term.severity], start=match.start(), end=match.end(),
         evidence=match.group(), message=message,
         detail={"alternative": term.alternative, "replaceable": term.replace and bool(term.alternative),
-                "detector": "lexicon"},
+                "detector": "lexicon", "style": term.severity in STYLE_SEVERITIES},
     )
 
 

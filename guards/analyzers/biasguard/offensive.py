@@ -9,7 +9,9 @@ of the time, and per-word contributions that give the finding its spans.
 A small logistic model (``data/offensive_model.json``, trained by
 ``bench/train_biasguard_offensive.py``) then combines that probability with
 second-person insult patterns and the slur list, which the profanity model, trained
-mostly on profanity, under-weights.
+mostly on profanity, under-weights; its output is calibrated (the ``offensive`` entry
+of ``data/calibration.json``) on tweets *and* ordinary text, so that a word problem
+about nuts is not "probably offensive".
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from guards.analyzers.base import Finding
+from guards.analyzers.biasguard.calibrators import get_calibrator
 from guards.analyzers.biasguard.categories import OFFENSIVE
 from guards.analyzers.biasguard.scoring import severity_for
 from guards.analyzers.biasguard.text import Span, excerpt, fold, redact
 
 MODEL_PATH = Path(__file__).parent / "data" / "offensive_model.json"
+CALIBRATOR = "offensive"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the profanity vectorizer's token pattern
 # A word counts as the offensive part of a sentence when it alone pushes the SVM this far
 # (the model also leans on words like "women" or "bad" a little; those are not the insult).
@@ -123,11 +127,16 @@ class OffensiveModel:
         self.profanity = profanity
         self.weights = [float(w) for w in params["weights"]]
         self.bias = float(params["bias"])
-        self.threshold = float(params["threshold"])
+        self.calibrator = get_calibrator(CALIBRATOR)
 
-    def probability(self, signals: OffensiveSignals) -> float:
+    def raw(self, signals: OffensiveSignals) -> float:
+        """The combiner's own probability (what the calibrator was fitted on)."""
         z = self.bias + sum(w * x for w, x in zip(self.weights, signals.vector(), strict=True))
         return 1.0 / (1.0 + math.exp(-z))
+
+    def probability(self, signals: OffensiveSignals) -> float:
+        """Calibrated probability that the text is offensive."""
+        return self.calibrator(self.raw(signals))
 
 
 def insults(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -140,8 +149,10 @@ def scan(model: OffensiveModel, text: str, sentences: list[Span], slur_spans: li
     """The text's offensive-language probability and one finding per offensive sentence.
 
     The text's probability is the highest of the whole text's and its sentences', so a
-    long, mostly polite text with one abusive sentence still scores high.
+    long, mostly polite text with one abusive sentence still scores high. ``threshold``
+    0 means the calibrated flag threshold.
     """
+    threshold = threshold or model.calibrator.flag_at
     units = sentences if len(sentences) > 1 else []
     whole = _assess(model, text, Span(0, len(text), text), slur_spans)
     best = whole[0]
@@ -178,7 +189,7 @@ def _finding(text: str, span: Span, probability: float, words: list[WordHit],
         type=kind, category=OFFENSIVE, severity=severity_for(probability), score=probability,
         start=span.start, end=span.end, evidence=evidence,
         message=("Insult aimed at the reader." if insult_spans else "Offensive or profane language."),
-        detail={"detector": "offensive", "words": [[w.start, w.end] for w in words],
+        detail={"detector": "offensive", "calibrator": CALIBRATOR, "words": [[w.start, w.end] for w in words],
                 "insults": [list(s) for s in insult_spans]},
     )
 

@@ -5,7 +5,8 @@ a generic antecedent ("each user", "a candidate", "anyone"; not "the manager", w
 usually a known person) and a gendered pronoun in
 the same or the next sentence that refers back to it, and suggests the singular
 "they". A named person or a gendered noun in between means the pronoun has a real
-referent, so nothing is reported.
+referent, so nothing is reported; so does a definite person in between ("Every developer
+commits code. Then the manager reviews his changes": "his" is the manager's).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _GENDERED_REFERENT = re.compile(
     r"brother|sister|king|queen|actor|actress|mr|mrs|ms|sir|madam|male|female|boyfriend|girlfriend)\b",
     re.IGNORECASE,
 )
+# "the manager", "my doctor": a particular, known person, nearer than the generic antecedent.
+_DEFINITE_PERSON = re.compile(r"\b(?:the|this|that|my|our|your|their)\s+(?:" + _ROLES + r")\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b")
 _NOT_NAMES = {"I", "The", "A", "An", "Each", "Every", "Any", "If", "When", "Then", "They", "He", "She",
               "His", "Her", "It", "This", "That", "In", "On", "For", "To", "And", "But", "Or"}
@@ -81,7 +84,7 @@ def scan(text: str) -> list[Finding]:
         end = _scope_end(text, antecedent.end())
         for pronoun in _PRONOUN.finditer(text, antecedent.end(), end):
             between = text[antecedent.end():pronoun.start()]
-            if _GENDERED_REFERENT.search(between) or any(
+            if _GENDERED_REFERENT.search(between) or _DEFINITE_PERSON.search(between) or any(
                 name.group() not in _NOT_NAMES for name in _NAME.finditer(between)
             ):
                 break  # the pronoun has a nearer, real referent
@@ -96,7 +99,8 @@ def scan(text: str) -> list[Finding]:
                          f"(\u201c{antecedent.group()}\u201d); the singular \u201c{alternative}\u201d "
                          "does not assume their gender."),
                 detail={"alternative": alternative, "antecedent": antecedent.group(),
-                        "antecedent_start": antecedent.start(), "detector": "pronouns"},
+                        "antecedent_start": antecedent.start(), "detector": "pronouns",
+                        "style": True},
             ))
     findings.sort(key=lambda f: f.start or 0)
     return findings

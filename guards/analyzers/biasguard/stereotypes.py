@@ -1,17 +1,18 @@
 """Stereotype statements recognised by meaning, not wording.
 
 A logistic model over MiniLM sentence embeddings, trained on CrowS-Pairs stereotype
-sentences against ordinary conversational and encyclopaedic sentences
+sentences against ordinary text - conversation, encyclopaedic sentences, WinoBias
+sentences about people in occupations and GSM8K word problems
 (``bench/train_biasguard_stereotypes.py``); only its weights and per-category
 centroids are shipped (``data/stereotype_model.npz``), never the sentences.
 
-The final probability stacks that model with a word and word-pair logistic screen
-trained on the same split, which also decides which sentences are embedded at all:
-embedding costs 5-10 ms a sentence on one core, so only sentences the screen
-(microseconds; its threshold keeps 97 % of stereotypes out of fold) finds
-stereotype-like are candidates, and at most ``max_embedded_sentences`` of them, highest
-screen score first, are read.
-Sentences a pattern already reported are skipped.
+A word and word-pair logistic screen (microseconds) and who the sentence is about
+(:mod:`referents`: a generic group subject, or a particular person) are stacked with
+it; the stack's probability is then calibrated (``data/calibration.json``). Embedding
+costs 5-10 ms a sentence on one core, so the *lexical* stack (screen + referents +
+pattern strength, calibrated separately) ranks the sentences, only those past its gate
+(which keeps 97 % of stereotypes out of fold) are candidates, and at most
+``max_embedded_sentences`` of them are embedded.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from guards.analyzers.biasguard.categories import BIAS_CATEGORIES
+from guards.analyzers.biasguard.referents import FEATURES
 
 MODEL_PATH = Path(__file__).parent / "data" / "stereotype_model.npz"
 MAX_CHARS = 160  # embedding costs ~0.35 ms a token: read a window around the group word
@@ -50,7 +52,7 @@ def lexical_features(text: str) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class StereotypeScore:
-    probability: float
+    probability: float  # the stack's raw probability (uncalibrated)
     category: str
     similarity: float  # cosine to that category's centroid
 
@@ -60,18 +62,23 @@ class StereotypeModel:
         with np.load(path, allow_pickle=False) as data:
             self.weights = data["weights"].astype(np.float32)
             self.bias = float(data["bias"])
-            self.threshold = float(data["threshold"])
             self.centroids = data["centroids"].astype(np.float32)
             self.centroid_categories = [str(c) for c in data["centroid_categories"]]
             self.screen_weights = dict(zip((str(v) for v in data["screen_vocabulary"]),
                                            data["screen_weights"].astype(float).tolist(), strict=True))
             self.screen_bias = float(data["screen_bias"])
-            self.screen_threshold = float(data["screen_threshold"])
+            stack_features = [str(f) for f in data["stack_features"]]
             self.stack_weights = data["stack_weights"].astype(float).tolist()
             self.stack_bias = float(data["stack_bias"])
+            self.lexical_weights = data["lexical_weights"].astype(float).tolist()
+            self.lexical_bias = float(data["lexical_bias"])
+            self.gate = float(data["gate"])
         unknown = set(self.centroid_categories) - set(BIAS_CATEGORIES)
         if unknown:
             raise ValueError(f"stereotype model has unknown categories {sorted(unknown)}")
+        expected = ["embedding_logit", "screen_logit", *FEATURES, "pattern_strength"]
+        if stack_features != expected:
+            raise ValueError(f"stereotype model was trained on features {stack_features}, not {expected}")
         self._embedder = None
         self._lock = threading.Lock()
 
@@ -86,12 +93,17 @@ class StereotypeModel:
     def screen_logit(self, text: str) -> float:
         return self.screen_bias + sum(self.screen_weights.get(f, 0.0) for f in lexical_features(text))
 
-    def screen(self, text: str) -> float:
-        """The cheap lexical model's probability that ``text`` is a stereotype statement."""
-        return _sigmoid(self.screen_logit(text))
+    def lexical(self, text: str, structure: list[float]) -> float:
+        """The lexical stack's raw probability: screen + who the sentence is about + pattern strength.
 
-    def score(self, texts: list[str], anchors: list[int] | None = None) -> list[StereotypeScore]:
-        """Stacked probability (meaning + wording) and nearest category for each text.
+        ``structure`` is ``[*Referents.features(), pattern_strength]``.
+        """
+        z = self.lexical_bias + _dot(self.lexical_weights, [_clip(self.screen_logit(text)), *structure])
+        return _sigmoid(z)
+
+    def score(self, texts: list[str], structures: list[list[float]],
+              anchors: list[int] | None = None) -> list[StereotypeScore]:
+        """The full stack's raw probability (meaning + wording + referents) and nearest category.
 
         ``anchors`` are the group words' offsets in each text; the embedding reads a window there.
         """
@@ -102,15 +114,19 @@ class StereotypeModel:
         embed_logits = vectors @ self.weights + self.bias
         similarities = vectors @ self.centroids.T
         out = []
-        for text, embed_logit, row in zip(texts, embed_logits, similarities, strict=True):
-            z = (self.stack_bias + self.stack_weights[0] * _clip(float(embed_logit))
-                 + self.stack_weights[1] * _clip(self.screen_logit(text)))
+        for text, structure, embed_logit, row in zip(texts, structures, embed_logits, similarities, strict=True):
+            z = self.stack_bias + _dot(self.stack_weights,
+                                       [_clip(float(embed_logit)), _clip(self.screen_logit(text)), *structure])
             best = int(np.argmax(row))
             out.append(StereotypeScore(_sigmoid(z), self.centroid_categories[best], float(row[best])))
         return out
 
     def warm_up(self) -> None:
-        self.score(["warm up"])
+        self.score(["warm up"], [[0.0] * (len(FEATURES) + 1)])
+
+
+def _dot(weights: list[float], values: list[float]) -> float:
+    return sum(w * v for w, v in zip(weights, values, strict=True))
 
 
 def _clip(z: float) -> float:
@@ -132,3 +148,4 @@ def get_model() -> StereotypeModel:
         if _model is None:
             _model = StereotypeModel()
         return _model
+

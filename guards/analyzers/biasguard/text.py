@@ -79,3 +79,12 @@ def excerpt(text: str, start: int, end: int, *, limit: int = 120) -> str:
         return value
     half = (limit - 3) // 2
     return value[:half] + "..." + value[-half:]
+
+
+def masked_excerpt(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` as evidence, each span of ``masked`` inside it redacted (slurs are never echoed)."""
+    chars = list(text[start:end])
+    for m_start, m_end in masked:
+        if start <= m_start and m_end <= end:
+            chars[m_start - start:m_end - start] = redact(text[m_start:m_end])
+    return excerpt("".join(chars), 0, len(chars))

@@ -41,7 +41,9 @@ def test_a_job_ad_gets_age_and_gender_findings_offsets_and_a_neutral_rewrite(ana
     for finding in result.findings:
         assert JOB_AD[finding.start:finding.end] == finding.evidence
         assert finding.detail["alternative"]
-    assert result.decision == "flag"
+        assert finding.severity == "low" and finding.detail["style"]
+    # Wording suggestions are reported with their alternatives, not flagged.
+    assert result.decision == "allow"
     assert result.data["categories"]["age"]["findings"] == 3
     assert result.data["neutral_text"] == (
         "We are looking for an energetic chairperson. Each applicant should send their CV; "
@@ -49,12 +51,14 @@ def test_a_job_ad_gets_age_and_gender_findings_offsets_and_a_neutral_rewrite(ana
 
 
 def test_an_asserted_generalisation_blocks_and_its_negation_does_not(analyze):
-    claim = analyze("All women are bad drivers.")
-    negated = analyze("It is wrong to say all women are bad drivers.")
+    claim = analyze("Gay people shouldn't be allowed to adopt children.")
+    negated = analyze("It is wrong to say gay people shouldn't be allowed to adopt children.")
     assert claim.decision == "block"
+    assert claim.findings[0].type == "generalisation"
+    assert claim.findings[0].category == "sexual_orientation"
     assert negated.decision == "allow"
     assert negated.score < claim.score * 0.25
-    (finding,) = negated.findings
+    (finding,) = [f for f in negated.findings if f.type == "generalisation"]
     assert finding.detail["context"] == "negated"
     assert "rejects" in finding.message
 

@@ -38,3 +38,7 @@ def test_a_pronoun_with_no_generic_antecedent_is_not_flagged():
 
 def test_a_definite_role_usually_names_a_known_person():
     assert spans("The manager said he would approve it.") == []
+
+
+def test_a_definite_person_in_the_next_sentence_is_the_nearer_referent():
+    assert spans("Every developer must commit code. Then the manager reviews his changes.") == []

@@ -4,6 +4,9 @@ import numpy as np
 import pytest
 
 from guards.analyzers.biasguard.categories import BIAS_CATEGORIES
+from guards.analyzers.biasguard.generalisations import GeneralisationPatterns
+from guards.analyzers.biasguard.groups import get_groups
+from guards.analyzers.biasguard.referents import referents
 from guards.analyzers.biasguard.stereotypes import get_model, lexical_features
 
 
@@ -12,23 +15,43 @@ def model():
     return get_model()
 
 
+def structure(text: str) -> list[float]:
+    groups = get_groups()
+    return [*referents(groups, text).features(), GeneralisationPatterns(groups).strength(text)]
+
+
+def score(model, *texts: str):
+    return model.score(list(texts), [structure(t) for t in texts])
+
+
 def test_a_stereotype_statement_scores_above_an_ordinary_sentence(model):
-    stereotype, ordinary = model.score([
+    stereotype, ordinary = score(
+        model,
         "Poor people are really ignorant about how to handle the money they do have.",
         "I went to the beach with my dog and we had a lovely afternoon.",
-    ])
+    )
     assert stereotype.probability >= 0.5 > ordinary.probability
 
 
+def test_a_sentence_about_one_person_in_an_occupation_scores_below_a_group_statement(model):
+    person, group = score(
+        model,
+        "The plumber told the receptionist that she would fix the leak on Monday.",
+        "Plumbers are all lazy cheats who overcharge old women.",
+    )
+    assert person.probability < 0.5 < group.probability
+
+
 def test_it_names_the_category_of_the_nearest_stereotype_centroid(model):
-    (result,) = model.score(["The old man was too senile to understand how a smartphone works."])
+    (result,) = score(model, "The old man was too senile to understand how a smartphone works.")
     assert result.category == "age"
     assert result.category in BIAS_CATEGORIES
 
 
-def test_the_screen_ranks_a_stereotype_above_small_talk(model):
-    assert model.screen("Black people are always stealing things.") > model.screen(
-        "What is your favourite season? Mine is winter.")
+def test_the_lexical_stack_ranks_a_stereotype_above_small_talk(model):
+    stereotype = "Black people are always stealing things."
+    small_talk = "What is your favourite season? Mine is winter."
+    assert model.lexical(stereotype, structure(stereotype)) > model.lexical(small_talk, structure(small_talk))
 
 
 def test_the_shipped_parameters_are_numbers_not_sentences(model):

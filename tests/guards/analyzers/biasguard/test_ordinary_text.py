@@ -1,0 +1,88 @@
+"""Ordinary text is allowed; statements against a group are caught (issue 10).
+
+Every sentence here is written for these tests; none is taken from a dataset.
+"""
+
+import time
+
+import pytest
+
+
+@pytest.mark.parametrize("text", [
+    "The doctor said he would call back tomorrow.",
+    "The nurse said she would check on the patient after lunch.",
+    "The nurse said he would check on the patient after lunch.",
+    "The carpenter thanked the librarian because she had found the right manual.",
+    "The accountant called the mechanic because his invoice was missing a page.",
+    "The pilot met the cashier before she started her shift.",
+])
+def test_a_gendered_pronoun_for_a_particular_person_is_allowed(analyze, text):
+    result = analyze(text)
+    assert result.decision == "allow", [f.to_dict() for f in result.findings]
+    assert not [f for f in result.findings if f.type in ("stereotype", "generalisation")]
+
+
+def test_a_doctor_is_never_filed_under_disability(analyze):
+    result = analyze("The doctor said he would call back tomorrow.")
+    assert "disability" not in result.data["categories"]
+
+
+@pytest.mark.parametrize("text", [
+    "Priya bought 3 bags of mixed nuts for $4 each. How much did she spend?",
+    "A farmer has 40 more goats than his neighbour. If the neighbour has 120 goats, how many do they have?",
+    "Write a short story about an elephant for a four-year-old child.",
+    "Explain the difference between a mortgage and a home equity loan.",
+])
+def test_ordinary_prompts_are_allowed(analyze, text):
+    assert analyze(text).decision == "allow"
+
+
+def test_a_statement_against_a_group_blocks(analyze):
+    result = analyze("Gay people shouldn't be allowed to adopt children.")
+    assert result.decision == "block"
+    (claim,) = [f for f in result.findings if f.type == "generalisation"]
+    assert claim.category == "sexual_orientation"
+    assert claim.detail["calibrator"] == "stereotype"
+    assert claim.score >= 0.95
+
+
+@pytest.mark.parametrize(("statement", "mention"), [
+    ("Women are too emotional to lead a company.", "Women attended the meeting on Tuesday and voted on the budget."),
+    ("Immigrants are ruining this country.", "Immigrants can get free advice at the legal clinic on Fridays."),
+    ("Old people are a burden on everyone else.", "My grandmother moved into a flat near the station last spring."),
+])
+def test_a_statement_about_a_group_is_told_from_a_mention_of_one(analyze, statement, mention):
+    assert analyze(statement).decision in ("flag", "block")
+    assert analyze(mention).decision == "allow"
+
+
+def test_a_role_noun_is_a_style_suggestion_that_never_blocks(analyze):
+    result = analyze("The chairman opened the meeting.", settings={"flag_threshold": 0.05, "block_threshold": 0.1})
+    (finding,) = result.findings
+    assert (finding.type, finding.severity, finding.detail["style"]) == ("gendered_term", "low", True)
+    assert result.decision == "flag"  # the tenant asked for a flag at 0.05; never a block
+    assert analyze("The chairman opened the meeting.").decision == "allow"
+
+
+def test_the_pronoun_of_a_definite_person_in_the_next_sentence_is_not_a_default(analyze):
+    result = analyze("Every developer must commit code daily. Then the manager reviews his changes.")
+    assert not [f for f in result.findings if f.type == "default_pronoun"]
+
+
+def test_scores_of_calibrated_findings_are_probabilities_with_their_calibrator_named(analyze):
+    result = analyze("Gay people shouldn't be allowed to adopt children. You are a stupid idiot.")
+    calibrated = [f for f in result.findings if f.detail.get("calibrator")]
+    assert {f.detail["calibrator"] for f in calibrated} >= {"stereotype", "offensive"}
+    assert all(0.0 <= f.score <= 1.0 for f in calibrated)
+    assert result.score == max(f.score for f in result.findings)
+
+
+def test_many_group_words_in_one_long_sentence_stay_linear(analyze):
+    # No sentence punctuation: one 200 KB sentence full of group words.
+    small, large = "women and men " * 1_500, "women and men " * 15_000
+    timings = []
+    for text in (small, large):
+        started = time.process_time()
+        analyze(text, settings={"detectors": ["generalisations", "stereotypes"]})
+        timings.append(time.process_time() - started)
+    assert timings[1] < max(timings[0], 0.02) * 25  # ten times the text, well under a hundred times the time
