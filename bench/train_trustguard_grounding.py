@@ -17,11 +17,18 @@ Usage (from the repository root):
    not). Among the rules that keep HaluEval's tuning pairwise accuracy within one pair of
    the lexical model's, those whose balanced per-answer accuracy at the default support
    threshold is within ``TOLERANCE`` of the best (closer is noise on ~2,400 answers) are
-   equivalent; of those, the highest threshold wins (it lets fewer wrong answers through),
-   then the best TruthfulQA pairwise accuracy.
+   equivalent; of those, the median threshold wins (the middle of the plateau: its upper
+   edge is where the curve starts to fall, and a paraphrase's cosine sits near it — "Eiffel's
+   firm built the landmark" against "built by the company of Gustave Eiffel" is 0.78), then
+   the best TruthfulQA pairwise accuracy.
+3. Output model (``risk.OutputModel``): the analyzer's output-level features of AggreFact's
+   tuning documents (split by a hash of the document id) and HaluEval's tuning answers, a
+   sign-constrained logistic regression over them, and the shared isotonic calibrators
+   (``bench/calibration.py``) fitted on the same rows: ``grounding`` (the output model's
+   probability) and ``contradiction`` (an output whose sources contradict a claim).
 
-Writes ``guards/analyzers/trustguard/data/grounding_weights.json``. The reported halves are
-never read.
+Writes ``guards/analyzers/trustguard/data/grounding_weights.json`` and ``calibration.json``.
+The reported parts are never read. Without ``--claims`` only step 3 runs (seconds).
 """
 
 from __future__ import annotations
@@ -42,11 +49,38 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from trustguard_data import SEED, as_statement, load_halueval, split, truthfulqa_paraphrases  # noqa: E402
-from trustguard_tasks import evaluate, featurise, halueval_groups, paraphrase_groups, score_answers  # noqa: E402
+from calibration import fit_calibrator, save_calibrators  # noqa: E402
+from trustguard_data import (  # noqa: E402
+    SEED,
+    as_statement,
+    load_halueval,
+    load_summaries,
+    split,
+    split_summaries,
+    truthfulqa_paraphrases,
+)
+from trustguard_tasks import (  # noqa: E402
+    Judged,
+    evaluate,
+    featurise,
+    halueval_groups,
+    halueval_outputs,
+    output_features_of,
+    paraphrase_groups,
+    score_answers,
+    summary_outputs,
+)
 
 from guards.analyzers.embeddings import get_embedder  # noqa: E402
-from guards.analyzers.trustguard.grounding import LEXICAL_FEATURES, WEIGHTS_PATH, GroundingModel  # noqa: E402
+from guards.analyzers.trustguard import analyzer  # noqa: E402
+from guards.analyzers.trustguard.grounding import (  # noqa: E402
+    LEXICAL_FEATURES,
+    OUTPUT_FEATURES,
+    WEIGHTS_PATH,
+    GroundingModel,
+    OutputModel,
+)
+from guards.analyzers.trustguard.grounding.risk import CALIBRATION_PATH  # noqa: E402
 
 THRESHOLDS = [round(float(t), 2) for t in np.arange(0.70, 0.99, 0.01)]
 SLOPES = (10.0, 20.0, 40.0)
@@ -95,13 +129,8 @@ def fit_signed_logistic(x: np.ndarray, y: np.ndarray, signs: list[int]) -> tuple
     return result.x[:-1], float(result.x[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", help="halueval_qa_dev.jsonl")
-    parser.add_argument("--truthfulqa", required=True, help="TruthfulQA.csv (tunes the meaning rule)")
-    parser.add_argument("--out", default=str(WEIGHTS_PATH))
-    args = parser.parse_args()
-
+def train_claim_model(args: argparse.Namespace) -> dict:
+    """The claim-level parts (lexical weights, meaning rule) on HaluEval's and TruthfulQA's tuning halves."""
     tune, _reported = split(load_halueval(args.data))
     x, y = lexical_rows(tune)
     weights, bias = fit_signed_logistic(x, y, [SIGNS[n] for n in LEXICAL_FEATURES])
@@ -132,10 +161,10 @@ def main() -> None:
     if not results:
         raise SystemExit("no meaning rule keeps HaluEval's tuning accuracy")
     top = max(p["balanced_accuracy"] for _m, _h, p in results)
-    meaning, h, p = max(
-        (r for r in results if r[2]["balanced_accuracy"] >= top - TOLERANCE),
-        key=lambda r: (r[0]["threshold"], r[2]["pairwise_accuracy"]),
-    )
+    plateau = [r for r in results if r[2]["balanced_accuracy"] >= top - TOLERANCE]
+    levels = sorted({r[0]["threshold"] for r in plateau})
+    middle = levels[(len(levels) - 1) // 2]
+    meaning, h, p = max((r for r in plateau if r[0]["threshold"] == middle), key=lambda r: r[2]["pairwise_accuracy"])
     for t in sorted({m["threshold"] for m, _h, _p in results})[::4]:
         _m, _h, q = max((r for r in results if r[0]["threshold"] == t), key=lambda r: r[2]["pairwise_accuracy"])
         print(f"  threshold {t:.2f}: TruthfulQA tune balanced {q['balanced_accuracy']:.3f} (supported "
@@ -156,8 +185,79 @@ def main() -> None:
                        "truthfulqa_pairwise": round(p["pairwise_accuracy"], 4)},
         },
     }
+    return raw
+
+
+
+CEILING = 0.99
+# Evidence for support lowers the risk, evidence against raises it (as for the claim model).
+OUTPUT_SIGNS = {"shortfall": 1, "mean_shortfall": 1, "unsupported_share": 1, "missing_share": 1, "missing_words": 1, "missing_numbers": 1, "missing_names": 1,
+                "contradicted": 1}
+
+
+def fit_output_model(features: list[dict[str, float]], labels: list[int]) -> dict:
+    """Sign-constrained logistic regression over ``OUTPUT_FEATURES`` (AggreFact and HaluEval tuning rows)."""
+    x = np.array([[f[n] for n in OUTPUT_FEATURES] for f in features])
+    weights, bias = fit_signed_logistic(x, np.array(labels), [OUTPUT_SIGNS[n] for n in OUTPUT_FEATURES])
+    return {"features": list(OUTPUT_FEATURES), "weights": weights.round(6).tolist(), "bias": round(bias, 6),
+            "rows": len(labels)}
+
+
+def tuning_outputs(halueval_path: str, aggrefact_path: str) -> list[Judged]:
+    """AggreFact's tuning documents and HaluEval's tuning half, as the analyzer sees them."""
+    halueval_tune, _ = split(load_halueval(halueval_path))
+    aggrefact_tune, _ = split_summaries(load_summaries(aggrefact_path))
+    return summary_outputs(aggrefact_tune) + halueval_outputs(halueval_tune)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", help="halueval_qa_dev.jsonl")
+    parser.add_argument("--aggrefact", required=True, help="aggrefact_cliff_goyal21_val.jsonl (output model)")
+    parser.add_argument("--truthfulqa", help="TruthfulQA.csv (tunes the meaning rule; needed with --claims)")
+    parser.add_argument("--claims", action="store_true",
+                        help="retrain the claim-level lexical weights and meaning rule too (slow)")
+    parser.add_argument("--out", default=str(WEIGHTS_PATH))
+    args = parser.parse_args()
+
+    if args.claims:
+        if not args.truthfulqa:
+            parser.error("--claims needs --truthfulqa")
+        raw = train_claim_model(args)
+    else:
+        raw = json.loads(Path(args.out).read_text())
+    raw.pop("output", None)
+    Path(args.out).write_text(json.dumps(raw, indent=2) + "\n")  # the claim model the features below use
+    analyzer.reset_grounding_model()
+
+    items = tuning_outputs(args.data, args.aggrefact)
+    featured = [(f, item.unfaithful) for f, item in zip(output_features_of(items), items, strict=True) if f]
+    features, labels = [f for f, _y in featured], [y for _f, y in featured]
+    raw["output"] = fit_output_model(features, labels)
+    model = OutputModel.from_dict(raw["output"])
+    raw_scores = [model(f) for f in features]
+    # A few hundred rows cannot promise certainty: no calibrated probability above CEILING.
+    grounding, grounding_t = fit_calibrator(raw_scores, labels, ceiling=CEILING)
+    contradicted = [f["contradicted"] for f in features]
+    contradiction, _t = fit_calibrator(contradicted, labels, min_support=1, ceiling=CEILING)
+    raw["trained_on"]["output"] = {"data": [Path(args.aggrefact).name, Path(args.data).name], "part": "tune",
+                                   "rows": len(labels), "split": "AggreFact by sha256(doc_id); HaluEval seeded"}
     Path(args.out).write_text(json.dumps(raw, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    save_calibrators(CALIBRATION_PATH, {"grounding": grounding, "contradiction": contradiction}, meta={
+        "fitted_on": raw["trained_on"]["output"],
+        "grounding_thresholds": {"flag_precision": round(grounding_t.flag_precision, 4),
+                                 "flag_rows": grounding_t.flag_support,
+                                 "block_precision": round(grounding_t.block_precision, 4),
+                                 "block_rows": grounding_t.block_support},
+        "contradicted_rows": int(sum(contradicted)),
+    })
+    print(f"output model on {len(labels)} tuning outputs: {dict(zip(OUTPUT_FEATURES, raw['output']['weights'], strict=True))} "
+          f"bias {raw['output']['bias']}")
+    print(f"grounding calibrator: flag at {grounding.flag_at:.3f} (precision {grounding_t.flag_precision:.3f}, "
+          f"{grounding_t.flag_support} rows), block at {grounding.block_at:.3f} (precision "
+          f"{grounding_t.block_precision:.3f}, {grounding_t.block_support} rows)")
+    print(f"contradiction: {int(sum(contradicted))} tuning outputs contradicted, P(unfaithful) = {contradiction(1.0):.3f}")
+    print(f"wrote {args.out} and {CALIBRATION_PATH}")
 
 
 if __name__ == "__main__":

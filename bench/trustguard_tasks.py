@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trustguard_data import ParaphraseItem, as_statement
+from trustguard_data import ParaphraseItem, SummaryRow, as_statement
 
 from guards.analyzers.trustguard import TrustGuard
-from guards.analyzers.trustguard.analyzer import meaning_budget
+from guards.analyzers.trustguard.analyzer import ground_output, meaning_budget
 from guards.analyzers.trustguard.claims import split_claims
 from guards.analyzers.trustguard.grounding import (
     ClaimSupport,
@@ -33,6 +33,7 @@ from guards.analyzers.trustguard.grounding import (
     claim_features,
     claims_to_embed,
     grounding_score,
+    output_features,
 )
 
 NO_CLAIM_SCORE = 1.0  # an answer asserting nothing checkable ("yes") is not unsupported
@@ -146,3 +147,34 @@ def evaluate(groups: list[Group], *, threshold: float = 0.5) -> dict[str, float]
         "supported_rate": supported_rate,  # correct answers judged supported
         "rejected_rate": rejected_rate,  # wrong answers judged unsupported
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One output to judge against its reference, as the analyzer sees it, and its label (1 = unfaithful)."""
+
+    prompt: str
+    sources: list[str]
+    output: str
+    unfaithful: int
+
+
+def halueval_outputs(rows: list[dict[str, str]]) -> list[Judged]:
+    """Each HaluEval row gives two outputs: the right answer (faithful) and the hallucinated one."""
+    return [Judged(r["question"], [r["knowledge"]], a, label)
+            for r in rows for label, a in ((0, r["right_answer"]), (1, r["hallucinated_answer"]))]
+
+
+def summary_outputs(rows: list[SummaryRow]) -> list[Judged]:
+    """AggreFact/FaithBench: the summary is the output, its document the only source, no prompt."""
+    return [Judged("", [r.document], r.summary, r.unfaithful) for r in rows]
+
+
+def output_features_of(items: list[Judged]) -> list[dict[str, float] | None]:
+    """The analyzer's output-level features of each item, with the default settings (meaning included)."""
+    settings = TrustGuard.settings_schema.defaults()
+    out = []
+    for item in items:
+        supports = ground_output(item.prompt, item.output, split_claims(item.output), item.sources, settings)
+        out.append(output_features(supports))
+    return out

@@ -44,13 +44,20 @@ from guards.analyzers.trustguard.grounding.model import (
     MeaningRule,
     decided,
 )
+from guards.analyzers.trustguard.grounding.risk import (
+    OUTPUT_FEATURES,
+    OutputModel,
+    calibrator,
+    grounding_score,
+    output_features,
+)
 from guards.analyzers.trustguard.text import Span
 
 __all__ = [
-    "ENTITY_CAP", "LEXICAL_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
-    "Evidence", "EvidenceSentence", "GroundingModel", "MeaningRule", "add_similarity", "build_evidence",
-    "claim_features", "claims_to_embed", "content_pairs", "decided", "ground_claims", "grounding_score",
-    "opposite_answers", "polarity_conflict",
+    "ENTITY_CAP", "LEXICAL_FEATURES", "OUTPUT_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
+    "Evidence", "EvidenceSentence", "GroundingModel", "MeaningRule", "OutputModel", "add_similarity",
+    "build_evidence", "calibrator", "claim_features", "claims_to_embed", "content_pairs", "decided",
+    "ground_claims", "grounding_score", "opposite_answers", "output_features", "polarity_conflict",
 ]
 
 
@@ -75,17 +82,3 @@ def ground_claims(
     for r in open_claims:
         r.score = model.score(r)
     return results
-
-
-def grounding_score(supports: list[ClaimSupport]) -> float | None:
-    """One figure for the whole output: half the weakest claim, half the length-weighted mean.
-
-    The weakest claim matters most (one invented name spoils an answer), the mean keeps
-    a long, mostly grounded answer from scoring like a wholly invented one. ``None`` when
-    the output makes no checkable claim.
-    """
-    if not supports:
-        return None
-    weights = [max(1, len(s.claim.text)) for s in supports]
-    mean = sum(w * s.score for w, s in zip(weights, supports, strict=True)) / sum(weights)
-    return 0.5 * min(s.score for s in supports) + 0.5 * mean

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from guards.analyzers.trustguard.contradiction import opposed, polar_stems
-from guards.analyzers.trustguard.grounding.evidence import Evidence
+from guards.analyzers.trustguard.grounding.evidence import Evidence, EvidenceSentence
 from guards.analyzers.trustguard.text import Span, is_negator, names, negated, numbers, tokens
 
 LEXICAL_FEATURES = (
@@ -42,8 +42,28 @@ class ClaimSupport:
     evidence: Span | None = None
     missing_names: list[Span] = field(default_factory=list)
     missing_numbers: list[Span] = field(default_factory=list)
-    missing_words: list[str] = field(default_factory=list)
+    missing_words: list[str] = field(default_factory=list)  # as written in the claim, never stems
     negates_source: bool = False  # its best evidence sentence says the same thing with the opposite polarity
+    # The figure or name the best evidence sentence gives where the claim gives another
+    # ("built in 1952" against "built in 1934"): the reference contradicts the claim.
+    substituted: Span | None = None
+
+    @property
+    def contradicted(self) -> bool:
+        """The reference says otherwise (opposite polarity, or another figure or name), not merely nothing."""
+        return self.negates_source or self.substituted is not None
+
+    def verdict(self, threshold: float, *, from_prompt: bool) -> str:
+        """``supported``, ``contradicted``, ``unsupported`` (the sources are silent) or ``unverifiable``.
+
+        Without sources the prompt is the reference only for what it states: a claim it
+        neither confirms nor contradicts cannot be judged, which is not the same as wrong.
+        """
+        if self.contradicted:
+            return "contradicted"
+        if self.score >= threshold:
+            return "supported"
+        return "unverifiable" if from_prompt else "unsupported"
 
 
 def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], ClaimSupport]:
@@ -54,6 +74,8 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     novel = stems - prompt
     found = stems & evidence.stems
     missing = sorted(novel - evidence.stems)
+    # Findings quote the claim's own words ("concrete"), never their stems ("concret").
+    missing_words = list(dict.fromkeys(t.text for t in claim_tokens if t.stem in novel and t.stem not in evidence.stems))
     coverage = len(found) / len(stems) if stems else 1.0
     novel_coverage = len(novel & evidence.stems) / len(novel) if novel else coverage
 
@@ -88,7 +110,8 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     }
     # "The office is not in Delhi" matches "the office is in Delhi" word for word.
     # A bare noun phrase ("director") has no polarity to compare.
-    negates = best is not None and (
+    # A question in the source asks, it does not deny ("Can they sue?" against "They can't sue").
+    negates = best is not None and not best.span.text.rstrip().endswith("?") and (
         opposite_answers(claim.text, best.span.text)
         or (len(stems) >= 2 and best_cov >= _SAME_STATEMENT and polarity_conflict(claim.text, best.span.text))
     )
@@ -100,10 +123,54 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         evidence=best.span if best else None,
         missing_names=missing_names,
         missing_numbers=missing_numbers,
-        missing_words=missing,
+        missing_words=missing_words,
         negates_source=negates,
+        substituted=None if best is None or negates else _substitution(
+            stems, claim_numbers, missing_numbers, claim_names, missing_names, best, evidence
+        ),
     )
     return features, support
+
+
+_SAME_REST = 0.75  # share of a claim's other content words its evidence sentence must hold to be "the same statement"
+_MIN_REST = 2
+
+
+def _substitution(
+    stems: set[str],
+    claim_numbers: list[tuple[str, Span]],
+    missing_numbers: list[Span],
+    claim_names: list[Span],
+    missing_names: list[Span],
+    best: EvidenceSentence,
+    evidence: Evidence,
+) -> Span | None:
+    """The figure (or name) of ``best`` that the claim replaced, when the rest of the statement is the same.
+
+    "The tower was finished in 1925" against "The tower was finished in 1889": every other
+    word matches, exactly one figure differs. A claim that merely adds a figure or a name
+    the source lacks, or whose other words are not the sentence's, is unsupported, not
+    contradicted: the source is silent about it.
+    """
+    if len(missing_numbers) + len(missing_names) != 1:
+        return None
+    changed = missing_numbers[0] if missing_numbers else missing_names[0]
+    changed_stems = {t.stem for t in tokens(changed.text)}
+    rest = stems - changed_stems
+    if len(rest) < _MIN_REST or len(rest & best.stems) / len(rest) < _SAME_REST:
+        return None
+    offset = best.span.start
+    if missing_numbers:
+        claim_values = {v for v, _s in claim_numbers}
+        others = [s for v, s in numbers(best.span.text, offset) if v not in claim_values]
+    else:
+        held = {t.stem for n in claim_names for t in tokens(n.text)}
+        # Every capitalised word of the sentence may be a name here ("Canberra is the capital"):
+        # the claim's other words already match it, so an opener like "See" cannot be the one.
+        known = evidence.known_names | {t.lower for t in tokens(best.span.text) if t.is_capitalised}
+        others = [n for n in names(best.span.text, offset, known=known)
+                  if not {t.stem for t in tokens(n.text)} & (held | stems)]
+    return others[0] if len(others) == 1 else None
 
 
 # Where a negation's scope ends: "Dragons don't exist, so no dragons nest in the hills"
@@ -156,8 +223,16 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     Polarity is judged per clause: counting negators over a whole sentence makes "Dragons
     don't exist, so no dragons nest there" read as affirmative (two negators), and "Yes,
     dragons nest there" would then agree with it.
+
+    A long source sentence holds several predicates, so a negation counts only where it
+    bears on a word both sides share ("not made of iron" against "a wrought-iron tower",
+    not "no place for the faint-hearted" against a claim about the stadium), and only when
+    the other side has no negator anywhere (it may deny the same thing in another clause).
+    An antonym counts only when the source clause names nobody the claim leaves out:
+    "City won the last four derbies" agrees with "United lost the last four derbies to City".
     """
     evidence_scopes = _scopes(evidence)
+    claim_stems = {t.stem for t in tokens(claim)}
     for scope in _scopes(claim):
         if len(scope.stems) < _MIN_SCOPE_STEMS:
             continue
@@ -165,9 +240,49 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
                             default=(0, None))
         if other is None or shared / len(scope.stems) < _SAME_CLAUSE:
             continue
-        if (scope.negated != other.negated) != opposed(scope.polar, other.polar):
-            return True
+        negation, antonym = scope.negated != other.negated, opposed(scope.polar, other.polar)
+        if negation == antonym:
+            continue  # the same polarity, or both at once ("is not safe" / "is dangerous")
+        if negation:
+            negated_side, plain_text = (scope, evidence) if scope.negated else (other, claim)
+            shared = (scope.stems & other.stems) | (scope.polar & other.polar)
+            if _has_negator(plain_text) or not _negates_shared(negated_side.text, shared):
+                continue
+        elif _names_left_out(other.text, claim_stems):
+            continue
+        return True
     return False
+
+
+def _has_negator(text: str) -> bool:
+    return any(is_negator(t) for t in tokens(text))
+
+
+_NEGATION_REACH = 2  # content words after a negator that it bears on
+# A negation does not reach past these: "it wasn't enough | as Moyes' side had to settle".
+_CLAUSE_WORDS = frozenset({"as", "when", "while", "because", "since", "that", "which", "who", "whom", "where", "if",
+                           "than", "until", "after", "before", "and", "but", "so"})
+
+
+def _negates_shared(text: str, shared: frozenset[str]) -> bool:
+    """Does a negator of ``text`` bear on a word both sides share ("not made of *iron*")?"""
+    toks = tokens(text)
+    for i, t in enumerate(toks):
+        if not is_negator(t):
+            continue
+        reached = 0
+        for n in toks[i + 1 :]:
+            if n.lower in _CLAUSE_WORDS or reached == _NEGATION_REACH:
+                break
+            if n.is_content and not is_negator(n):
+                if n.stem in shared:
+                    return True
+                reached += 1
+    return False
+
+
+def _names_left_out(text: str, claim_stems: set[str]) -> bool:
+    return any(t.is_capitalised and t.is_content and t.stem not in claim_stems for t in tokens(text))
 
 
 def _question_relevance(novel: set[str], evidence: Evidence) -> float:

@@ -76,12 +76,15 @@ def test_unsupported_claims_are_reported_with_offsets_into_the_output(guard):
     assert supported[0]["passage"] == 0 and "Szeged" in supported[0]["evidence"]
 
 
-def test_overconfidence_about_an_unsupported_claim_costs_more_trust(guard):
+def test_overconfidence_is_reported_higher_on_an_unsupported_claim_but_does_not_move_the_calibrated_risk(guard):
+    # The risk is a probability calibrated on labelled outputs; wording says nothing measured about truth.
     plain = run(guard, "The head office is in Debrecen.")
     sure = run(guard, "The head office is definitely in Debrecen.")
-    assert sure.data["trust_score"] < plain.data["trust_score"]
+    grounded = run(guard, "The head office is definitely in Szeged.")
+    assert sure.score == plain.score
     [marker] = [f for f in sure.findings if f.type == "overconfidence"]
-    assert marker.severity == "medium"
+    [calm] = [f for f in grounded.findings if f.type == "overconfidence"]
+    assert (marker.severity, calm.severity) == ("medium", "low")
 
 
 def test_a_self_contradiction_lowers_trust(guard):
