@@ -41,7 +41,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 
 os.environ.setdefault("EMBEDDING_THREADS", "1")
 
@@ -63,6 +62,8 @@ from trustguard_tasks import (  # noqa: E402
     Judged,
     evaluate,
     featurise,
+    fit_output_model,
+    fit_signed_logistic,
     halueval_groups,
     halueval_outputs,
     output_features_of,
@@ -94,7 +95,6 @@ SIGNS = {
     "coverage": 1, "novel_coverage": 1, "unsupported_words": -1, "unsupported_names": -1,
     "unsupported_numbers": -1, "sentence_coverage": 1, "phrase_coverage": 1, "question_relevance": 1,
 }
-L2 = 1.0
 
 
 def lexical_rows(rows: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -109,24 +109,6 @@ def lexical_rows(rows: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
                 x.append([s.features[n] for n in LEXICAL_FEATURES])
                 y.append(answer.label)
     return np.array(x), np.array(y)
-
-
-def fit_signed_logistic(x: np.ndarray, y: np.ndarray, signs: list[int]) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression with each weight's sign fixed (L-BFGS-B bounds)."""
-
-    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = params[:-1], params[-1]
-        z = x @ w + b
-        p = 1.0 / (1.0 + np.exp(-z))
-        eps = 1e-12
-        nll = -np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
-        grad_z = p - y
-        grad = np.concatenate([x.T @ grad_z + L2 * w, [grad_z.sum()]])
-        return nll + 0.5 * L2 * float(w @ w), grad
-
-    bounds = [(0, None) if sign > 0 else (None, 0) for sign in signs] + [(None, None)]
-    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
-    return result.x[:-1], float(result.x[-1])
 
 
 def train_claim_model(args: argparse.Namespace) -> dict:
@@ -190,17 +172,6 @@ def train_claim_model(args: argparse.Namespace) -> dict:
 
 
 CEILING = 0.99
-# Evidence for support lowers the risk, evidence against raises it (as for the claim model).
-OUTPUT_SIGNS = {"shortfall": 1, "mean_shortfall": 1, "unsupported_share": 1, "missing_share": 1, "missing_words": 1, "missing_numbers": 1, "missing_names": 1,
-                "contradicted": 1}
-
-
-def fit_output_model(features: list[dict[str, float]], labels: list[int]) -> dict:
-    """Sign-constrained logistic regression over ``OUTPUT_FEATURES`` (AggreFact and HaluEval tuning rows)."""
-    x = np.array([[f[n] for n in OUTPUT_FEATURES] for f in features])
-    weights, bias = fit_signed_logistic(x, np.array(labels), [OUTPUT_SIGNS[n] for n in OUTPUT_FEATURES])
-    return {"features": list(OUTPUT_FEATURES), "weights": weights.round(6).tolist(), "bias": round(bias, 6),
-            "rows": len(labels)}
 
 
 def tuning_outputs(halueval_path: str, aggrefact_path: str) -> list[Judged]:

@@ -42,13 +42,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from calibration import Thresholds, reliability_diagram  # noqa: E402
 from trustguard_data import (  # noqa: E402
     ParaphraseItem,
     as_statement,
     load_halueval,
+    load_summaries,
     split,
+    split_summaries,
     truthfulqa_paraphrases,
 )
+from trustguard_summaries import best_threshold as best_cut  # noqa: E402
+from trustguard_summaries import breakdown, cross_validated, judge, overlap, source_cost  # noqa: E402
+from trustguard_tasks import fit_output_model, halueval_outputs  # noqa: E402
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.trustguard import TrustGuard  # noqa: E402
@@ -56,11 +62,16 @@ from guards.analyzers.trustguard.analyzer import grounding_model  # noqa: E402
 from guards.analyzers.trustguard.claims import split_claims  # noqa: E402
 from guards.analyzers.trustguard.grounding import (  # noqa: E402
     VECTOR_CACHE,
+    OutputModel,
     build_evidence,
+    calibrator,
     claim_features,
     claims_to_embed,
 )
+from guards.analyzers.trustguard.grounding.risk import CALIBRATION_PATH  # noqa: E402
 from guards.analyzers.trustguard.text import content_stems  # noqa: E402
+
+PLOT = ROOT / "bench" / "plots" / "trustguard-reliability.png"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -76,6 +87,7 @@ class Runner:
         self.latencies: list[float] = []
         self.cpu: list[float] = []
         self.ms_per_kb: list[float] = []
+        self.outcomes: list[tuple[float, str]] = []  # (calibrated risk, decision) per call of ``trust``
 
     def run(self, payload: dict) -> tuple[dict, float, float]:
         """Analyse with a cold embedding cache (requests rarely repeat); wall and CPU ms."""
@@ -85,12 +97,34 @@ class Runner:
         return result.data, (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
 
     def trust(self, question: str, answer: str, sources: list[str]) -> float:
+        """The score pairs are ranked by (``rank_score``)."""
         payload = {"text": question, "output_text": answer, "sources": sources}
-        data, wall, cpu = self.run(payload)
+        VECTOR_CACHE.clear()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = self.guard.analyze(payload, self.settings, AnalyzerContext())
+        wall, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
         self.latencies.append(wall)
         self.cpu.append(cpu)
         self.ms_per_kb.append(wall / (len(json.dumps(payload).encode()) / 1024))
+        self.outcomes.append((result.score, result.decision))
+        return rank_score(result.data)
+
+    def clear(self) -> None:
+        for timings in (self.latencies, self.cpu, self.ms_per_kb, self.outcomes):
+            timings.clear()
+
+
+def rank_score(data: dict) -> float:
+    """What pairs are ranked by: 1 - the output model's uncalibrated risk, ties broken by the grounding score.
+
+    The calibrated risk orders outputs the same way but its isotonic steps tie many of them,
+    and the uncalibrated risk ties every output whose claims are all supported (a tie counts
+    as a miss): among those, the better-supported one ranks higher. Both are in the response.
+    """
+    raw, grounding = data["raw_risk"], data["grounding_score"]
+    if raw is None:
         return data["trust_score"]
+    return 1.0 - raw + 1e-6 * (grounding or 0.0)
 
 
 def overlap_baseline(question: str, answer: str, sources: list[str]) -> float:
@@ -174,7 +208,7 @@ def paraphrase_task(groups: list[tuple[str, list[str], list[tuple[int, str]]]], 
         scored = []
         for label, answer in answers:
             data, _wall, _cpu = runner.run({"text": prompt, "output_text": answer, "sources": sources})
-            scored.append((label, data["trust_score"]))
+            scored.append((label, rank_score(data)))
             right[label] += (not data["unsupported_claims"]) == bool(label)
             total[label] += 1
         for la, a in scored:
@@ -245,28 +279,108 @@ def _all_candidates(item: ParaphraseItem, answer: str) -> bool:
     return bool(supports) and len(claims_to_embed(supports, model, len(supports))) == len(supports)
 
 
+def summaries(args: argparse.Namespace, halueval_tune: list[dict], halueval_reliability) -> dict:
+    """AggreFact (tune / report / cross-validated), FaithBench (measured only), the reliability diagram."""
+    guard = TrustGuard()
+    guard.warm_up()
+    settings = guard.settings_schema.effective({})
+    agg_tune, agg_report = split_summaries(load_summaries(args.aggrefact))
+    judged_tune, judged_report = judge(agg_tune, guard, settings), judge(agg_report, guard, settings)
+    cut = best_cut([j.raw for j in judged_tune], [j.row.unfaithful for j in judged_tune])
+    peer_cut = best_cut([overlap(r) for r in agg_tune], [r.unfaithful for r in agg_tune])
+    out: dict = {"aggrefact": {
+        "tune_rows": len(agg_tune), "report_rows": len(agg_report),
+        "tune_at_decision": breakdown(judged_tune, lambda j: j.decision != "allow")["all"],
+        "report_at_decision": breakdown(judged_report, lambda j: j.decision != "allow"),
+        "report_at_tuned_threshold": breakdown(judged_report, lambda j: j.raw >= cut),
+        "peer_overlap_report_at_tuned_threshold": breakdown(judged_report, lambda j: overlap(j.row) >= peer_cut),
+        "cross_validated": cross_validated(agg_tune + agg_report, halueval_outputs(halueval_tune),
+                                           lambda f, y: OutputModel.from_dict(fit_output_model(f, y))),
+        "latency": source_cost(judged_tune + judged_report, guard, settings),
+    }}
+    curves = {"AggreFact report": ([j.risk for j in judged_report], [j.row.unfaithful for j in judged_report])}
+    if halueval_reliability[0]:
+        curves["HaluEval report"] = halueval_reliability
+    if args.faithbench:
+        faith = judge(load_summaries(args.faithbench), guard, settings)
+        out["faithbench_measure_only"] = {
+            "at_decision": breakdown(faith, lambda j: j.decision != "allow")["all"],
+            "at_aggrefact_threshold": breakdown(faith, lambda j: j.raw >= cut)["all"],
+            "peer_overlap_at_aggrefact_threshold": breakdown(faith, lambda j: overlap(j.row) >= peer_cut)["all"],
+        }
+        curves["FaithBench (measured only)"] = ([j.risk for j in faith], [j.row.unfaithful for j in faith])
+    grounding = calibrator("grounding")
+    meta = json.loads(CALIBRATION_PATH.read_text())["meta"]["grounding_thresholds"]
+    chosen = Thresholds(grounding.flag_at, grounding.block_at, meta["flag_precision"], meta["block_precision"],
+                        meta["flag_rows"], meta["block_rows"])
+    measured = reliability_diagram(curves, Path(args.plot), title="trustguard: calibrated risk of unfaithful output",
+                                   thresholds={name: chosen for name in curves})
+    out["calibration"] = {"flag_at": grounding.flag_at, "block_at": grounding.block_at, **meta,
+                          "ece": {name: r.ece for name, r in measured.items()},
+                          "brier": {name: r.brier for name, r in measured.items()}}
+    print_summaries(out, cut, peer_cut)
+    return out
+
+
+def print_summaries(out: dict, cut: float, peer_cut: float) -> None:
+    agg = out["aggrefact"]
+    print(f"AggreFact CLIFF+Goyal'21 val: tuned on {agg['tune_rows']} rows (documents hashed to 'tune'), "
+          f"reported on {agg['report_rows']}")
+    print(f"{'rows':<44}{'bal.acc':>8}{'R unf.':>8}{'P unf.':>8}{'P faith.':>9}{'n':>5}")
+    rows = [(f"trustguard decision, tune (flag at {out['calibration']['flag_at']:.3f})", agg["tune_at_decision"])]
+    for name, figures in agg["report_at_decision"].items():
+        rows.append((f"trustguard decision, report: {name}", figures))
+    for name, figures in agg["report_at_tuned_threshold"].items():
+        rows.append((f"trustguard raw >= {cut:.3f}, report: {name}", figures))
+    for name, figures in agg["peer_overlap_report_at_tuned_threshold"].items():
+        rows.append((f"peer overlap >= {peer_cut:.3f}, report: {name}", figures))
+    if "faithbench_measure_only" in out:
+        for name, figures in out["faithbench_measure_only"].items():
+            rows.append((f"FaithBench (measure only) {name}", figures))
+    for name, r in rows:
+        print(f"{name[:44]:<44}{r['balanced_accuracy']:>8.3f}{r['recall_unfaithful']:>8.3f}"
+              f"{r['precision_unfaithful']:>8.3f}{r['precision_faithful']:>9.3f}{r['rows']:>5}")
+    cv = agg["cross_validated"]
+    print(f"cross-validated by document ({cv['folds']} folds, {cv['rows']} rows): balanced accuracy "
+          f"{cv['balanced_accuracy']:.3f}; " + ", ".join(f"{k[18:]} {v:.3f}" for k, v in cv.items()
+                                                            if k.startswith("balanced_accuracy_")))
+    lat = agg["latency"]
+    print(f"latency: p50 {lat['p50_cpu_ms_per_summary']:.2f} / p99 {lat['p99_cpu_ms_per_summary']:.2f} ms CPU per "
+          f"summary (median source {lat['median_source_kb']:.1f} KB), p50 {lat['p50_cpu_ms_per_kb_source']:.2f} ms "
+          f"per KB of source; one summary against 10 / 50 / 100 KB of source: {lat['cpu_ms_10kb_source']:.1f} / "
+          f"{lat['cpu_ms_50kb_source']:.1f} / {lat['cpu_ms_100kb_source']:.1f} ms CPU")
+    cal = out["calibration"]
+    print(f"calibration: flag at {cal['flag_at']:.3f}, block at {cal['block_at']:.3f}; ECE "
+          + ", ".join(f"{k} {v:.3f}" for k, v in cal["ece"].items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", help="halueval_qa_dev.jsonl")
     parser.add_argument("--truthfulqa", help="TruthfulQA.csv (optional)")
+    parser.add_argument("--aggrefact", help="aggrefact_cliff_goyal21_val.jsonl (summary faithfulness, tune/report)")
+    parser.add_argument("--faithbench", help="faithbench_dev.jsonl (non-commercial: measured only)")
+    parser.add_argument("--plot", default=str(PLOT), help="reliability diagram PNG")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
+    halueval_reliability: tuple[list[float], list[int]] = ([], [])
 
     tune, report = split(load_halueval(args.data))
     out: dict[str, dict] = {}
     for label, overrides in (("trustguard", {}), ("trustguard_lexical_only", {"use_embeddings": False})):
         runner = Runner(**overrides)
         tune_pairs = score_pairs(tune, runner.trust)
-        runner.latencies.clear()
-        runner.cpu.clear()
-        runner.ms_per_kb.clear()
+        runner.clear()
         report_pairs = score_pairs(report, runner.trust)
         threshold = best_threshold(tune_pairs)
-        default_threshold = 1.0 - runner.settings["flag_threshold"]  # the default tenant setting
+        # The shipped decision: hallucinated = anything but "allow" (outcomes alternate right, hallucinated).
+        flagged = [1.0 if decision == "allow" else 0.0 for _risk, decision in runner.outcomes]
+        if label == "trustguard":
+            halueval_reliability = ([risk for risk, _d in runner.outcomes], [i % 2 for i in range(len(runner.outcomes))])
         out[label] = {
             "tune": pairwise(tune_pairs),
             "report": {**pairwise(report_pairs), **classify(report_pairs, threshold)},
-            "report_at_default_flag_threshold": classify(report_pairs, default_threshold),
+            "report_at_default_decision": classify(list(zip(flagged[0::2], flagged[1::2], strict=True)), 0.5),
             "latency": {"p50_ms": percentile(runner.latencies, 0.5), "p99_ms": percentile(runner.latencies, 0.99),
                         "p50_cpu_ms": percentile(runner.cpu, 0.5), "p99_cpu_ms": percentile(runner.cpu, 0.99),
                         "p50_ms_per_kb_request": percentile(runner.ms_per_kb, 0.5),
@@ -298,8 +412,8 @@ def main() -> None:
         r = figures["report"]
         print(f"{label:<26}{r['pairwise_accuracy']:>9.3f}{r['ties']:>6}{r['accuracy']:>7.3f}{r['precision']:>6.2f}"
               f"{r['recall']:>6.2f}{r['f1']:>6.2f}{r['fpr']:>6.2f}{r['threshold']:>7.3f}")
-    d = out["trustguard"]["report_at_default_flag_threshold"]
-    print(f"trustguard at the default flag_threshold (flag when trust < {d['threshold']:.2f}): accuracy "
+    d = out["trustguard"]["report_at_default_decision"]
+    print("trustguard's shipped decision (hallucinated = flag or block): accuracy "
           f"{d['accuracy']:.3f}, P {d['precision']:.2f}, R {d['recall']:.2f}, F1 {d['f1']:.2f}, FPR {d['fpr']:.2f}")
     for label in ("trustguard", "trustguard_lexical_only"):
         lat = out[label]["latency"]
@@ -332,6 +446,8 @@ def main() -> None:
                   f"embedded on average): per KB p50 {lat['p50_ms_per_kb_output']:.2f} / p99 "
                   f"{lat['p99_ms_per_kb_output']:.2f} ms wall, p50 {lat['p50_cpu_ms_per_kb_output']:.2f} / p99 "
                   f"{lat['p99_cpu_ms_per_kb_output']:.2f} ms CPU")
+    if args.aggrefact:
+        out["summaries"] = summaries(args, tune, halueval_reliability)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
 

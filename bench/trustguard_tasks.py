@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+from scipy.optimize import minimize
 from trustguard_data import ParaphraseItem, SummaryRow, as_statement
 
 from guards.analyzers.trustguard import TrustGuard
@@ -35,7 +37,9 @@ from guards.analyzers.trustguard.grounding import (
     grounding_score,
     output_features,
 )
+from guards.analyzers.trustguard.grounding.risk import OUTPUT_FEATURES
 
+L2 = 1.0
 NO_CLAIM_SCORE = 1.0  # an answer asserting nothing checkable ("yes") is not unsupported
 
 
@@ -178,3 +182,32 @@ def output_features_of(items: list[Judged]) -> list[dict[str, float] | None]:
         supports = ground_output(item.prompt, item.output, split_claims(item.output), item.sources, settings)
         out.append(output_features(supports))
     return out
+
+
+def fit_signed_logistic(x: np.ndarray, y: np.ndarray, signs: list[int]) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression with each weight's sign fixed (L-BFGS-B bounds)."""
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        z = x @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-12
+        nll = -np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
+        grad_z = p - y
+        grad = np.concatenate([x.T @ grad_z + L2 * w, [grad_z.sum()]])
+        return nll + 0.5 * L2 * float(w @ w), grad
+
+    bounds = [(0, None) if sign > 0 else (None, 0) for sign in signs] + [(None, None)]
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:-1], float(result.x[-1])
+
+
+OUTPUT_SIGNS = dict.fromkeys(OUTPUT_FEATURES, 1)  # every output feature is evidence of unfaithfulness
+
+
+def fit_output_model(features: list[dict[str, float]], labels: list[int]) -> dict:
+    """Sign-constrained logistic regression over ``OUTPUT_FEATURES`` (AggreFact and HaluEval tuning rows)."""
+    x = np.array([[f[n] for n in OUTPUT_FEATURES] for f in features])
+    weights, bias = fit_signed_logistic(x, np.array(labels), [OUTPUT_SIGNS[n] for n in OUTPUT_FEATURES])
+    return {"features": list(OUTPUT_FEATURES), "weights": weights.round(6).tolist(), "bias": round(bias, 6),
+            "rows": len(labels)}
