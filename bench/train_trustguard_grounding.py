@@ -185,15 +185,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", help="halueval_qa_dev.jsonl")
     parser.add_argument("--aggrefact", required=True, help="aggrefact_cliff_goyal21_val.jsonl (output model)")
-    parser.add_argument("--truthfulqa", help="TruthfulQA.csv (tunes the meaning rule; needed with --claims)")
+    parser.add_argument("--truthfulqa", required=True,
+                        help="TruthfulQA.csv (tunes the meaning rule, and with the others the contradiction calibrator)")
     parser.add_argument("--claims", action="store_true",
                         help="retrain the claim-level lexical weights and meaning rule too (slow)")
     parser.add_argument("--out", default=str(WEIGHTS_PATH))
     args = parser.parse_args()
 
     if args.claims:
-        if not args.truthfulqa:
-            parser.error("--claims needs --truthfulqa")
         raw = train_claim_model(args)
     else:
         raw = json.loads(Path(args.out).read_text())
@@ -209,8 +208,14 @@ def main() -> None:
     raw_scores = [model(f) for f in features]
     # A few hundred rows cannot promise certainty: no calibrated probability above CEILING.
     grounding, grounding_t = fit_calibrator(raw_scores, labels, ceiling=CEILING)
-    contradicted = [f["contradicted"] for f in features]
-    contradiction, _t = fit_calibrator(contradicted, labels, min_support=1, ceiling=CEILING)
+    # Contradictions are rare in summaries and QA answers (a handful of tuning rows); TruthfulQA's
+    # tuning half, where wrong answers often deny or replace the source's fact, adds ~300.
+    paraphrase_tune, _ = split(truthfulqa_paraphrases(args.truthfulqa))
+    statements = [Judged(i.question, [i.source], a, label) for i in paraphrase_tune
+                  for label, answers in ((0, i.supported), (1, i.unsupported)) for a in answers]
+    more = [(f, j.unfaithful) for f, j in zip(output_features_of(statements), statements, strict=True) if f]
+    contradicted = [f["contradicted"] for f in features] + [f["contradicted"] for f, _y in more]
+    contradiction, _t = fit_calibrator(contradicted, labels + [y for _f, y in more], min_support=1, ceiling=CEILING)
     raw["trained_on"]["output"] = {"data": [Path(args.aggrefact).name, Path(args.data).name], "part": "tune",
                                    "rows": len(labels), "split": "AggreFact by sha256(doc_id); HaluEval seeded"}
     Path(args.out).write_text(json.dumps(raw, indent=2) + "\n")
@@ -221,6 +226,7 @@ def main() -> None:
                                  "block_precision": round(grounding_t.block_precision, 4),
                                  "block_rows": grounding_t.block_support},
         "contradicted_rows": int(sum(contradicted)),
+        "contradiction_fitted_on": "the same tuning rows and TruthfulQA's tuning half",
     })
     print(f"output model on {len(labels)} tuning outputs: {dict(zip(OUTPUT_FEATURES, raw['output']['weights'], strict=True))} "
           f"bias {raw['output']['bias']}")

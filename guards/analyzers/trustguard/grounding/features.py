@@ -132,6 +132,14 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     return features, support
 
 
+def _kind(value: str, span: Span) -> str:
+    """"year" (1889, not 1,083), else the number of digits: what a figure can stand in for."""
+    whole = value.split(".")[0].lstrip("-")
+    if len(whole) == 4 and "," not in span.text and "." not in value and 1000 <= int(whole) <= 2100:
+        return "year"
+    return str(len(whole))
+
+
 _SAME_REST = 0.75  # share of a claim's other content words its evidence sentence must hold to be "the same statement"
 _MIN_REST = 2
 
@@ -161,8 +169,10 @@ def _substitution(
         return None
     offset = best.span.start
     if missing_numbers:
+        # A figure stands in for one of its kind: "1889" for "1925", "44" for "45"; not "87" for the "0" of "1 - 0".
         claim_values = {v for v, _s in claim_numbers}
-        others = [s for v, s in numbers(best.span.text, offset) if v not in claim_values]
+        kind = next(_kind(v, span) for v, span in claim_numbers if span == changed)
+        others = [s for v, s in numbers(best.span.text, offset) if v not in claim_values and _kind(v, s) == kind]
     else:
         held = {t.stem for n in claim_names for t in tokens(n.text)}
         # Every capitalised word of the sentence may be a name here ("Canberra is the capital"):
