@@ -53,7 +53,14 @@ from trustguard_data import (  # noqa: E402
     truthfulqa_paraphrases,
 )
 from trustguard_summaries import best_threshold as best_cut  # noqa: E402
-from trustguard_summaries import breakdown, cross_validated, judge, overlap, source_cost  # noqa: E402
+from trustguard_summaries import (  # noqa: E402
+    SOURCE_SIZES_KB,
+    breakdown,
+    cross_validated,
+    judge,
+    overlap,
+    source_cost,
+)
 from trustguard_tasks import fit_output_model, halueval_outputs  # noqa: E402
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
@@ -347,8 +354,9 @@ def print_summaries(out: dict, cut: float, peer_cut: float) -> None:
     lat = agg["latency"]
     print(f"latency: p50 {lat['p50_cpu_ms_per_summary']:.2f} / p99 {lat['p99_cpu_ms_per_summary']:.2f} ms CPU per "
           f"summary (median source {lat['median_source_kb']:.1f} KB), p50 {lat['p50_cpu_ms_per_kb_source']:.2f} ms "
-          f"per KB of source; one summary against 10 / 50 / 100 KB of source: {lat['cpu_ms_10kb_source']:.1f} / "
-          f"{lat['cpu_ms_50kb_source']:.1f} / {lat['cpu_ms_100kb_source']:.1f} ms CPU")
+          f"per KB of source; one summary against 10 / 50 / 100 / 200 KB of source: "
+          + " / ".join(f"{lat[f'cpu_ms_{kb}kb_source']:.1f}" for kb in SOURCE_SIZES_KB)
+          + f" ms CPU ({lat['cpu_ms_per_extra_kb_source']:.2f} ms per extra KB)")
     cal = out["calibration"]
     print(f"calibration: flag at {cal['flag_at']:.3f}, block at {cal['block_at']:.3f}; ECE "
           + ", ".join(f"{k} {v:.3f}" for k, v in cal["ece"].items()))
