@@ -52,7 +52,6 @@ from trustguard_data import (  # noqa: E402
     split_summaries,
     truthfulqa_paraphrases,
 )
-from trustguard_summaries import best_threshold as best_cut  # noqa: E402
 from trustguard_summaries import (  # noqa: E402
     SOURCE_SIZES_KB,
     breakdown,
@@ -61,6 +60,7 @@ from trustguard_summaries import (  # noqa: E402
     overlap,
     source_cost,
 )
+from trustguard_summaries import best_threshold as best_cut  # noqa: E402
 from trustguard_tasks import fit_output_model, halueval_outputs  # noqa: E402
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
