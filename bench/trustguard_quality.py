@@ -299,6 +299,7 @@ def summaries(args: argparse.Namespace, halueval_tune: list[dict], halueval_reli
         "tune_rows": len(agg_tune), "report_rows": len(agg_report),
         "tune_at_decision": breakdown(judged_tune, lambda j: j.decision != "allow")["all"],
         "report_at_decision": breakdown(judged_report, lambda j: j.decision != "allow"),
+        "report_blocked": breakdown(judged_report, lambda j: j.decision == "block"),
         "report_at_tuned_threshold": breakdown(judged_report, lambda j: j.raw >= cut),
         "peer_overlap_report_at_tuned_threshold": breakdown(judged_report, lambda j: overlap(j.row) >= peer_cut),
         "cross_validated": cross_validated(agg_tune + agg_report, halueval_outputs(halueval_tune),
@@ -312,6 +313,7 @@ def summaries(args: argparse.Namespace, halueval_tune: list[dict], halueval_reli
         faith = judge(load_summaries(args.faithbench), guard, settings)
         out["faithbench_measure_only"] = {
             "at_decision": breakdown(faith, lambda j: j.decision != "allow")["all"],
+            "blocked": breakdown(faith, lambda j: j.decision == "block")["all"],
             "at_aggrefact_threshold": breakdown(faith, lambda j: j.raw >= cut)["all"],
             "peer_overlap_at_aggrefact_threshold": breakdown(faith, lambda j: overlap(j.row) >= peer_cut)["all"],
         }
@@ -337,6 +339,7 @@ def print_summaries(out: dict, cut: float, peer_cut: float) -> None:
     rows = [(f"trustguard decision, tune (flag at {out['calibration']['flag_at']:.3f})", agg["tune_at_decision"])]
     for name, figures in agg["report_at_decision"].items():
         rows.append((f"trustguard decision, report: {name}", figures))
+    rows.append(("trustguard blocked, report (P unf. = block P)", agg["report_blocked"]["all"]))
     for name, figures in agg["report_at_tuned_threshold"].items():
         rows.append((f"trustguard raw >= {cut:.3f}, report: {name}", figures))
     for name, figures in agg["peer_overlap_report_at_tuned_threshold"].items():
@@ -454,6 +457,12 @@ def main() -> None:
                   f"embedded on average): per KB p50 {lat['p50_ms_per_kb_output']:.2f} / p99 "
                   f"{lat['p99_ms_per_kb_output']:.2f} ms wall, p50 {lat['p50_cpu_ms_per_kb_output']:.2f} / p99 "
                   f"{lat['p99_cpu_ms_per_kb_output']:.2f} ms CPU")
+    if halueval_reliability[0]:
+        risks, labels = halueval_reliability
+        blocked = [y for r, y in zip(risks, labels, strict=True) if r >= calibrator("grounding").block_at]
+        out["trustguard"]["report_block_precision"] = {"blocked": len(blocked),
+                                                       "precision": sum(blocked) / max(1, len(blocked))}
+        print(f"HaluEval report: {len(blocked)} answers blocked, precision {sum(blocked) / max(1, len(blocked)):.3f}")
     if args.aggrefact:
         out["summaries"] = summaries(args, tune, halueval_reliability)
     if args.json:
