@@ -98,12 +98,12 @@ def paraphrase_groups(items: list[ParaphraseItem], embed) -> list[Group]:
     ]
 
 
-def default_budget(text: str) -> int:
-    """How many claims of ``text`` TrustGuard compares by meaning with the default settings."""
+def default_budget(text: str) -> float:
+    """How many claims' worth of ``text`` TrustGuard compares by meaning with the default settings."""
     return meaning_budget(text, TrustGuard.settings_schema.defaults())
 
 
-def score_answers(groups: list[Group], model: GroundingModel, budget: Callable[[str], int] = default_budget) -> None:
+def score_answers(groups: list[Group], model: GroundingModel, budget: Callable[[str], float] = default_budget) -> None:
     """Score every claim as ``ground_claims`` does: lexical, then meaning for the claims it would embed."""
     for group in groups:
         for answer in group.answers:

@@ -101,9 +101,10 @@ class TrustGuard(Analyzer):
             Setting("use_embeddings", "bool", True,
                     "Compare by meaning (sentence embeddings) the claims whose names, figures and polarity agree "
                     "with the sources but whose words differ (paraphrases), so they can count as supported."),
-            Setting("embedded_claims_per_kb", "float", 1.0,
-                    "How many such claims are compared by meaning per KB of output_text (rounded up, at least one "
-                    "when above 0). Each costs roughly 10 ms of CPU: 1 keeps the grounding near 15 ms per KB.",
+            Setting("embedded_claims_per_kb", "float", 0.5,
+                    "How many such claims are compared by meaning per started KB of output_text, counted as "
+                    "text: one is 256 characters of claims and source windows, so several short claims share "
+                    "one; it costs up to ~20 ms of CPU on one core. Outputs up to 512 bytes get at least 1.25.",
                     min=0.0, max=64.0),
             Setting("max_embedded_claims", "int", 8,
                     "At most this many claims are compared by meaning per request, whatever the output's length.",
@@ -228,14 +229,24 @@ def thresholds(settings: dict[str, Any], calibrated: Calibrator) -> tuple[float,
     return min(flag_at, block_at), block_at
 
 
-def meaning_budget(output: str, settings: dict[str, Any]) -> int:
-    """Claims to compare by meaning: ``embedded_claims_per_kb`` per started KB, capped by ``max_embedded_claims``.
+# A short answer (a few clauses) is compared in full: its paraphrased clauses are the whole answer.
+SHORT_OUTPUT_BYTES = 512
+SHORT_OUTPUT_BUDGET = 1.25  # claims' worth of text (320 characters), ~25 ms of CPU at most
 
-    Embedding costs ~0.35 ms of CPU per word piece on one core; scaling with the output's
-    length keeps the cost per KB flat, so a short answer still gets its paraphrase checked.
+
+def meaning_budget(output: str, settings: dict[str, Any]) -> float:
+    """Full-length claims' worth of text to compare by meaning, capped by ``max_embedded_claims``.
+
+    ``embedded_claims_per_kb`` per started KB (embedding costs ~0.4 ms of CPU per word piece
+    on one core, so this keeps the cost per KB of a long output flat: 0.5 holds the worst
+    case, every claim a paraphrase, near 13 ms per KB), and at least ``SHORT_OUTPUT_BUDGET``
+    for an output of at most ``SHORT_OUTPUT_BYTES``.
     """
-    kb = len(output.encode()) / 1024
-    return min(settings["max_embedded_claims"], math.ceil(settings["embedded_claims_per_kb"] * kb))
+    size = len(output.encode())
+    budget = settings["embedded_claims_per_kb"] * math.ceil(size / 1024)
+    if budget > 0 and size <= SHORT_OUTPUT_BYTES:
+        budget = max(budget, SHORT_OUTPUT_BUDGET)
+    return min(float(settings["max_embedded_claims"]), budget)
 
 
 def _ms(started: float) -> float:

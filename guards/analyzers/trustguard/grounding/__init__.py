@@ -67,7 +67,7 @@ def ground_claims(
     model: GroundingModel,
     *,
     embed: Embed | None = None,
-    max_embedded_claims: int = 1,
+    max_embedded_claims: float = 1.0,
 ) -> list[ClaimSupport]:
     """Score every claim; meaning is consulted only for the possible paraphrases words leave unsupported."""
     results: list[ClaimSupport] = []

@@ -76,7 +76,7 @@ class _VectorCache:
 VECTOR_CACHE = _VectorCache()
 
 
-def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: int) -> list[ClaimSupport]:
+def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: float) -> list[ClaimSupport]:
     """The claims worth comparing by meaning, within ``limit`` full-length claims' worth of text.
 
     Worth it: lexically below the rule's ceiling, with a source sentence sharing some of its

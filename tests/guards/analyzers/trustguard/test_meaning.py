@@ -136,10 +136,11 @@ def test_without_a_meaning_rule_the_embedder_is_never_called():
 
 def test_the_number_of_claims_compared_by_meaning_grows_with_the_output_and_is_capped():
     defaults = TrustGuard.settings_schema.defaults()
-    assert meaning_budget("A short answer.", defaults) == 1
-    assert meaning_budget("x" * 2500, defaults) == 3  # one per started KB
+    assert meaning_budget("A short answer.", defaults) == 1.25  # a short answer is compared in full
+    assert meaning_budget("x" * 1000, defaults) == 0.5
+    assert meaning_budget("x" * 2500, defaults) == 1.5  # half a claim's worth per started KB
     assert meaning_budget("x" * 50_000, defaults) == defaults["max_embedded_claims"]
-    assert meaning_budget("x" * 2500, {**defaults, "embedded_claims_per_kb": 0.0}) == 0
+    assert meaning_budget("A short answer.", {**defaults, "embedded_claims_per_kb": 0.0}) == 0
 
 
 def test_a_claim_already_failing_its_facts_leaves_the_rest_of_the_output_lexical():
