@@ -48,16 +48,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import trustguard_data as data  # noqa: E402
 from calibration import Thresholds, fit_calibrator, save_calibrators  # noqa: E402
-from trustguard_data import (  # noqa: E402
-    SEED,
-    as_statement,
-    load_halueval,
-    load_summaries,
-    split,
-    split_summaries,
-    truthfulqa_paraphrases,
-)
 from trustguard_tasks import (  # noqa: E402
     Judged,
     evaluate,
@@ -103,7 +95,7 @@ def lexical_rows(rows: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
     x, y = [], []
     for row in rows:
         answers = [(1, row["right_answer"]), (0, row["hallucinated_answer"])]
-        answers += [(label, s) for label, a in answers if (s := as_statement(row["question"], a))]
+        answers += [(label, s) for label, a in answers if (s := data.as_statement(row["question"], a))]
         group = featurise(row["question"], [row["knowledge"]], answers, None)
         for answer in group.answers:
             for s in answer.supports:
@@ -114,14 +106,14 @@ def lexical_rows(rows: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
 
 def train_claim_model(args: argparse.Namespace) -> dict:
     """The claim-level parts (lexical weights, meaning rule) on HaluEval's and TruthfulQA's tuning halves."""
-    tune, _reported = split(load_halueval(args.data))
+    tune, _reported = data.split(data.load_halueval(args.data))
     x, y = lexical_rows(tune)
     weights, bias = fit_signed_logistic(x, y, [SIGNS[n] for n in LEXICAL_FEATURES])
     lexical = {"features": list(LEXICAL_FEATURES), "weights": weights.round(6).tolist(), "bias": round(bias, 6),
                "rows": len(y)}
 
     embed = get_embedder().embed
-    paraphrase_tune, _paraphrase_reported = split(truthfulqa_paraphrases(args.truthfulqa))
+    paraphrase_tune, _paraphrase_reported = data.split(data.truthfulqa_paraphrases(args.truthfulqa))
     halueval = halueval_groups(tune, embed, statements=False) + halueval_groups(tune, embed, statements=True)
     paraphrase = paraphrase_groups(paraphrase_tune, embed)
 
@@ -162,7 +154,7 @@ def train_claim_model(args: argparse.Namespace) -> dict:
             "lexical": {"data": Path(args.data).name, "part": "tune", "pairs": len(tune)},
             "meaning": {"data": Path(args.truthfulqa).name, "part": "tune", "questions": len(paraphrase_tune),
                         "guarded_by": "HaluEval tune pairwise accuracy"},
-            "split_seed": SEED,
+            "split_seed": data.SEED,
             "tuning": {"halueval_pairwise": round(h["pairwise_accuracy"], 4),
                        "truthfulqa_balanced": round(p["balanced_accuracy"], 4),
                        "truthfulqa_pairwise": round(p["pairwise_accuracy"], 4)},
@@ -177,8 +169,8 @@ CEILING = 0.99
 
 def tuning_outputs(halueval_path: str, aggrefact_path: str) -> list[Judged]:
     """AggreFact's tuning documents and HaluEval's tuning half, as the analyzer sees them."""
-    halueval_tune, _ = split(load_halueval(halueval_path))
-    aggrefact_tune, _ = split_summaries(load_summaries(aggrefact_path))
+    halueval_tune, _ = data.split(data.load_halueval(halueval_path))
+    aggrefact_tune, _ = data.split_summaries(data.load_summaries(aggrefact_path))
     return summary_outputs(aggrefact_tune) + halueval_outputs(halueval_tune)
 
 
@@ -218,7 +210,7 @@ def main() -> None:
                              flag_t.flag_support, block_t.block_support)
     # Contradictions are rare in summaries and QA answers (a handful of tuning rows); TruthfulQA's
     # tuning half, where wrong answers often deny or replace the source's fact, adds ~300.
-    paraphrase_tune, _ = split(truthfulqa_paraphrases(args.truthfulqa))
+    paraphrase_tune, _ = data.split(data.truthfulqa_paraphrases(args.truthfulqa))
     statements = [Judged(i.question, [i.source], a, label) for i in paraphrase_tune
                   for label, answers in ((0, i.supported), (1, i.unsupported)) for a in answers]
     more = [(f, j.unfaithful) for f, j in zip(output_features_of(statements), statements, strict=True) if f]
