@@ -21,17 +21,21 @@ risk reaches the threshold that maximises balanced accuracy on AggreFact's tunin
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
-from trustguard_data import SummaryRow
-from trustguard_tasks import Judged, output_features_of
+from calibration import Thresholds, reliability_diagram
+from trustguard_data import SummaryRow, load_summaries, split_summaries
+from trustguard_tasks import Judged, fit_output_model, halueval_outputs, output_features_of
 
 from guards.analyzers.base import AnalyzerContext
 from guards.analyzers.trustguard import TrustGuard
-from guards.analyzers.trustguard.grounding import VECTOR_CACHE
+from guards.analyzers.trustguard.grounding import VECTOR_CACHE, OutputModel, calibrator
+from guards.analyzers.trustguard.grounding.risk import CALIBRATION_PATH
 from guards.analyzers.trustguard.text import content_stems
 
 FOLDS = 5
@@ -164,3 +168,83 @@ def source_cost(judged: Sequence[Judgement], guard: TrustGuard, settings: dict) 
             "p50_cpu_ms_per_kb_source": float(np.percentile(per_kb, 50)),
             "median_source_kb": float(np.median([len(j.row.document.encode()) / 1024 for j in judged])),
             "cpu_ms_per_extra_kb_source": slope, **timings}
+
+
+def summaries(aggrefact: str, faithbench: str | None, plot: Path, halueval_tune: list[dict],
+              halueval_reliability: tuple[list[float], list[int]]) -> dict:
+    """AggreFact (tune / report / cross-validated), FaithBench (measured only), the reliability diagram."""
+    guard = TrustGuard()
+    guard.warm_up()
+    settings = guard.settings_schema.effective({})
+    agg_tune, agg_report = split_summaries(load_summaries(aggrefact))
+    judged_tune, judged_report = judge(agg_tune, guard, settings), judge(agg_report, guard, settings)
+    cut = best_threshold([j.raw for j in judged_tune], [j.row.unfaithful for j in judged_tune])
+    peer_cut = best_threshold([overlap(r) for r in agg_tune], [r.unfaithful for r in agg_tune])
+    out: dict = {"aggrefact": {
+        "tune_rows": len(agg_tune), "report_rows": len(agg_report),
+        "tune_at_decision": breakdown(judged_tune, lambda j: j.decision != "allow")["all"],
+        "report_at_decision": breakdown(judged_report, lambda j: j.decision != "allow"),
+        "report_blocked": breakdown(judged_report, lambda j: j.decision == "block"),
+        "report_at_tuned_threshold": breakdown(judged_report, lambda j: j.raw >= cut),
+        "peer_overlap_report_at_tuned_threshold": breakdown(judged_report, lambda j: overlap(j.row) >= peer_cut),
+        "cross_validated": cross_validated(agg_tune + agg_report, halueval_outputs(halueval_tune),
+                                           lambda f, y: OutputModel.from_dict(fit_output_model(f, y))),
+        "latency": source_cost(judged_tune + judged_report, guard, settings),
+    }}
+    curves = {"AggreFact report": ([j.risk for j in judged_report], [j.row.unfaithful for j in judged_report])}
+    if halueval_reliability[0]:
+        curves["HaluEval report"] = halueval_reliability
+    if faithbench:
+        faith = judge(load_summaries(faithbench), guard, settings)
+        out["faithbench_measure_only"] = {
+            "at_decision": breakdown(faith, lambda j: j.decision != "allow")["all"],
+            "blocked": breakdown(faith, lambda j: j.decision == "block")["all"],
+            "at_aggrefact_threshold": breakdown(faith, lambda j: j.raw >= cut)["all"],
+            "peer_overlap_at_aggrefact_threshold": breakdown(faith, lambda j: overlap(j.row) >= peer_cut)["all"],
+        }
+        curves["FaithBench (measured only)"] = ([j.risk for j in faith], [j.row.unfaithful for j in faith])
+    grounding = calibrator("grounding")
+    meta = json.loads(CALIBRATION_PATH.read_text())["meta"]["grounding_thresholds"]
+    chosen = Thresholds(grounding.flag_at, grounding.block_at, meta["flag_precision"], meta["block_precision"],
+                        meta["flag_rows"], meta["block_rows"])
+    measured = reliability_diagram(curves, plot, title="trustguard: calibrated risk of unfaithful output",
+                                   thresholds={name: chosen for name in curves})
+    out["calibration"] = {"flag_at": grounding.flag_at, "block_at": grounding.block_at, **meta,
+                          "ece": {name: r.ece for name, r in measured.items()},
+                          "brier": {name: r.brier for name, r in measured.items()}}
+    print_summaries(out, cut, peer_cut)
+    return out
+
+
+def print_summaries(out: dict, cut: float, peer_cut: float) -> None:
+    agg = out["aggrefact"]
+    print(f"AggreFact CLIFF+Goyal'21 val: tuned on {agg['tune_rows']} rows (documents hashed to 'tune'), "
+          f"reported on {agg['report_rows']}")
+    print(f"{'rows':<44}{'bal.acc':>8}{'R unf.':>8}{'P unf.':>8}{'P faith.':>9}{'n':>5}")
+    rows = [(f"trustguard decision, tune (flag at {out['calibration']['flag_at']:.3f})", agg["tune_at_decision"])]
+    for name, figures in agg["report_at_decision"].items():
+        rows.append((f"trustguard decision, report: {name}", figures))
+    rows.append(("trustguard blocked, report (P unf. = block P)", agg["report_blocked"]["all"]))
+    for name, figures in agg["report_at_tuned_threshold"].items():
+        rows.append((f"trustguard raw >= {cut:.3f}, report: {name}", figures))
+    for name, figures in agg["peer_overlap_report_at_tuned_threshold"].items():
+        rows.append((f"peer overlap >= {peer_cut:.3f}, report: {name}", figures))
+    if "faithbench_measure_only" in out:
+        for name, figures in out["faithbench_measure_only"].items():
+            rows.append((f"FaithBench (measure only) {name}", figures))
+    for name, r in rows:
+        print(f"{name[:44]:<44}{r['balanced_accuracy']:>8.3f}{r['recall_unfaithful']:>8.3f}"
+              f"{r['precision_unfaithful']:>8.3f}{r['precision_faithful']:>9.3f}{r['rows']:>5}")
+    cv = agg["cross_validated"]
+    print(f"cross-validated by document ({cv['folds']} folds, {cv['rows']} rows): balanced accuracy "
+          f"{cv['balanced_accuracy']:.3f}; " + ", ".join(f"{k[18:]} {v:.3f}" for k, v in cv.items()
+                                                            if k.startswith("balanced_accuracy_")))
+    lat = agg["latency"]
+    print(f"latency: p50 {lat['p50_cpu_ms_per_summary']:.2f} / p99 {lat['p99_cpu_ms_per_summary']:.2f} ms CPU per "
+          f"summary (median source {lat['median_source_kb']:.1f} KB), p50 {lat['p50_cpu_ms_per_kb_source']:.2f} ms "
+          f"per KB of source; one summary against 10 / 50 / 100 / 200 KB of source: "
+          + " / ".join(f"{lat[f'cpu_ms_{kb}kb_source']:.1f}" for kb in SOURCE_SIZES_KB)
+          + f" ms CPU ({lat['cpu_ms_per_extra_kb_source']:.2f} ms per extra KB)")
+    cal = out["calibration"]
+    print(f"calibration: flag at {cal['flag_at']:.3f}, block at {cal['block_at']:.3f}; ECE "
+          + ", ".join(f"{k} {v:.3f}" for k, v in cal["ece"].items()))

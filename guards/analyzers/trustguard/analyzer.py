@@ -1,7 +1,10 @@
 """TrustGuard: how far a model's answer can be trusted, given what it was asked and handed.
 
-``score`` is the risk, ``1 - trust_score``, like every guard's score (higher = worse), so
-the tenant's ``flag_threshold``/``block_threshold`` read the same way across guards.
+``score`` is the risk, ``1 - trust_score``, like every guard's score (higher = worse): the
+calibrated probability that the output is unfaithful to its sources (``grounding.risk``),
+decided by the thresholds chosen on tuning data unless the tenant sets its own. Each claim
+gets a verdict: supported, unsupported (the sources are silent), contradicted, or
+unverifiable (no sources, and the prompt does not state it).
 """
 
 from __future__ import annotations
@@ -80,8 +83,9 @@ class TrustGuard(Analyzer):
     name = "trustguard"
     version = "2.0.0"
     description = (
-        "Grounding of model output (output_text) in its sources or prompt: unsupported claims, "
-        "overconfidence and hedging, self-contradiction, refusals, invented citations, a trust score."
+        "Grounding of model output (output_text) in its sources, or in what the prompt states: supported, "
+        "unsupported, contradicted and unverifiable claims, overconfidence and hedging, self-contradiction, "
+        "refusals, invented citations, a calibrated risk of unfaithfulness."
     )
 
     @classmethod

@@ -1,7 +1,8 @@
 """Grounding: is each claim of the output supported by the sources (or by the prompt)?
 
 Evidence is combined by a small sign-constrained logistic model trained on HaluEval's
-tuning half, and a meaning rule tuned on TruthfulQA's (``bench/train_trustguard_grounding.py``):
+tuning half, a meaning rule tuned on TruthfulQA's, and an output model trained on AggreFact's
+and HaluEval's tuning rows (``bench/train_trustguard_grounding.py``):
 
 - lexical (``features``): which content words (stemmed) of the claim occur in the evidence,
   counting apart the words it adds beyond the question (restating the question proves
@@ -13,7 +14,11 @@ tuning half, and a meaning rule tuned on TruthfulQA's (``bench/train_trustguard_
   antonyms, an opposite yes/no answer);
 - meaning (``meaning``): a claim whose names, figures and polarity all agree with its best
   source sentence but whose words differ (a paraphrase) is supported when its MiniLM cosine
-  with that sentence is high (``model.MeaningRule``, threshold tuned on paraphrase data).
+  with that sentence is high (``model.MeaningRule``, threshold tuned on paraphrase data);
+- contradiction (``polarity``): the reference saying the opposite, or another figure or name in
+  the same statement, makes a claim ``contradicted`` rather than merely unsupported;
+- the whole output (``risk``): an output model over what the claims add up to, and the shipped
+  calibrators that turn it into a probability of unfaithfulness with tuned thresholds.
 """
 
 from __future__ import annotations
@@ -24,13 +29,7 @@ from guards.analyzers.trustguard.grounding.evidence import (
     build_evidence,
     content_pairs,
 )
-from guards.analyzers.trustguard.grounding.features import (
-    LEXICAL_FEATURES,
-    ClaimSupport,
-    claim_features,
-    opposite_answers,
-    polarity_conflict,
-)
+from guards.analyzers.trustguard.grounding.features import LEXICAL_FEATURES, ClaimSupport, claim_features
 from guards.analyzers.trustguard.grounding.meaning import (
     VECTOR_CACHE,
     Embed,
@@ -44,6 +43,7 @@ from guards.analyzers.trustguard.grounding.model import (
     MeaningRule,
     decided,
 )
+from guards.analyzers.trustguard.grounding.polarity import opposite_answers, polarity_conflict
 from guards.analyzers.trustguard.grounding.risk import (
     OUTPUT_FEATURES,
     OutputModel,
