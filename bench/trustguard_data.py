@@ -13,6 +13,7 @@ never the part reported on. Two tasks:
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 import re
@@ -95,3 +96,42 @@ def truthfulqa_paraphrases(path: str | Path) -> list[ParaphraseItem]:
             if source and supported and unsupported:
                 items.append(ParaphraseItem(row["Question"].strip(), source, supported, unsupported))
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """A document, a summary of it, and whether the summary is faithful (AggreFact, FaithBench)."""
+
+    document: str
+    summary: str
+    unfaithful: int
+    group: str  # rows of one document share it: splits and folds never separate them
+    dataset: str  # AggreFact/CLIFF, AggreFact/Goyal'21, FaithBench
+    origin: str  # cnndm / xsum (AggreFact), the summariser (FaithBench)
+
+
+def load_summaries(path: str | Path) -> list[SummaryRow]:
+    """AggreFact or FaithBench rows (``source_document``, ``summary``, ``label``), grouped by document."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            rows.append(SummaryRow(
+                r["source_document"], r["summary"], int(r["label"] == "unfaithful"),
+                str(r.get("doc_id") or r.get("doc_group") or r.get("doc_sha256")),
+                str(r.get("dataset", "")).replace("\u2019", "'"),
+                str(r.get("origin") or r.get("summarizer") or ""),
+            ))
+    return rows
+
+
+def group_part(group: str) -> str:
+    """``tune`` or ``report``: a fixed split by a hash of the document id, so a document's rows stay together."""
+    return "tune" if int(hashlib.sha256(group.encode()).hexdigest(), 16) % 2 == 0 else "report"
+
+
+def split_summaries(rows: list[SummaryRow]) -> tuple[list[SummaryRow], list[SummaryRow]]:
+    """(tune, report) parts of AggreFact by document."""
+    return [r for r in rows if group_part(r.group) == "tune"], [r for r in rows if group_part(r.group) == "report"]

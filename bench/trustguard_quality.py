@@ -49,6 +49,7 @@ from trustguard_data import (  # noqa: E402
     split,
     truthfulqa_paraphrases,
 )
+from trustguard_summaries import summaries  # noqa: E402
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.trustguard import TrustGuard  # noqa: E402
@@ -57,10 +58,13 @@ from guards.analyzers.trustguard.claims import split_claims  # noqa: E402
 from guards.analyzers.trustguard.grounding import (  # noqa: E402
     VECTOR_CACHE,
     build_evidence,
+    calibrator,
     claim_features,
     claims_to_embed,
 )
 from guards.analyzers.trustguard.text import content_stems  # noqa: E402
+
+PLOT = ROOT / "bench" / "plots" / "trustguard-reliability.png"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -76,6 +80,7 @@ class Runner:
         self.latencies: list[float] = []
         self.cpu: list[float] = []
         self.ms_per_kb: list[float] = []
+        self.outcomes: list[tuple[float, str]] = []  # (calibrated risk, decision) per call of ``trust``
 
     def run(self, payload: dict) -> tuple[dict, float, float]:
         """Analyse with a cold embedding cache (requests rarely repeat); wall and CPU ms."""
@@ -85,12 +90,34 @@ class Runner:
         return result.data, (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
 
     def trust(self, question: str, answer: str, sources: list[str]) -> float:
+        """The score pairs are ranked by (``rank_score``)."""
         payload = {"text": question, "output_text": answer, "sources": sources}
-        data, wall, cpu = self.run(payload)
+        VECTOR_CACHE.clear()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = self.guard.analyze(payload, self.settings, AnalyzerContext())
+        wall, cpu = (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
         self.latencies.append(wall)
         self.cpu.append(cpu)
         self.ms_per_kb.append(wall / (len(json.dumps(payload).encode()) / 1024))
+        self.outcomes.append((result.score, result.decision))
+        return rank_score(result.data)
+
+    def clear(self) -> None:
+        for timings in (self.latencies, self.cpu, self.ms_per_kb, self.outcomes):
+            timings.clear()
+
+
+def rank_score(data: dict) -> float:
+    """What pairs are ranked by: 1 - the output model's uncalibrated risk, ties broken by the grounding score.
+
+    The calibrated risk orders outputs the same way but its isotonic steps tie many of them,
+    and the uncalibrated risk ties every output whose claims are all supported (a tie counts
+    as a miss): among those, the better-supported one ranks higher. Both are in the response.
+    """
+    raw, grounding = data["raw_risk"], data["grounding_score"]
+    if raw is None:
         return data["trust_score"]
+    return 1.0 - raw + 1e-6 * (grounding or 0.0)
 
 
 def overlap_baseline(question: str, answer: str, sources: list[str]) -> float:
@@ -174,7 +201,7 @@ def paraphrase_task(groups: list[tuple[str, list[str], list[tuple[int, str]]]], 
         scored = []
         for label, answer in answers:
             data, _wall, _cpu = runner.run({"text": prompt, "output_text": answer, "sources": sources})
-            scored.append((label, data["trust_score"]))
+            scored.append((label, rank_score(data)))
             right[label] += (not data["unsupported_claims"]) == bool(label)
             total[label] += 1
         for la, a in scored:
@@ -249,24 +276,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", help="halueval_qa_dev.jsonl")
     parser.add_argument("--truthfulqa", help="TruthfulQA.csv (optional)")
+    parser.add_argument("--aggrefact", help="aggrefact_cliff_goyal21_val.jsonl (summary faithfulness, tune/report)")
+    parser.add_argument("--faithbench", help="faithbench_dev.jsonl (non-commercial: measured only)")
+    parser.add_argument("--plot", default=str(PLOT), help="reliability diagram PNG")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
+    halueval_reliability: tuple[list[float], list[int]] = ([], [])
 
     tune, report = split(load_halueval(args.data))
     out: dict[str, dict] = {}
     for label, overrides in (("trustguard", {}), ("trustguard_lexical_only", {"use_embeddings": False})):
         runner = Runner(**overrides)
         tune_pairs = score_pairs(tune, runner.trust)
-        runner.latencies.clear()
-        runner.cpu.clear()
-        runner.ms_per_kb.clear()
+        runner.clear()
         report_pairs = score_pairs(report, runner.trust)
         threshold = best_threshold(tune_pairs)
-        default_threshold = 1.0 - runner.settings["flag_threshold"]  # the default tenant setting
+        # The shipped decision: hallucinated = anything but "allow" (outcomes alternate right, hallucinated).
+        flagged = [1.0 if decision == "allow" else 0.0 for _risk, decision in runner.outcomes]
+        if label == "trustguard":
+            halueval_reliability = ([risk for risk, _d in runner.outcomes], [i % 2 for i in range(len(runner.outcomes))])
         out[label] = {
             "tune": pairwise(tune_pairs),
             "report": {**pairwise(report_pairs), **classify(report_pairs, threshold)},
-            "report_at_default_flag_threshold": classify(report_pairs, default_threshold),
+            "report_at_default_decision": classify(list(zip(flagged[0::2], flagged[1::2], strict=True)), 0.5),
             "latency": {"p50_ms": percentile(runner.latencies, 0.5), "p99_ms": percentile(runner.latencies, 0.99),
                         "p50_cpu_ms": percentile(runner.cpu, 0.5), "p99_cpu_ms": percentile(runner.cpu, 0.99),
                         "p50_ms_per_kb_request": percentile(runner.ms_per_kb, 0.5),
@@ -298,8 +330,8 @@ def main() -> None:
         r = figures["report"]
         print(f"{label:<26}{r['pairwise_accuracy']:>9.3f}{r['ties']:>6}{r['accuracy']:>7.3f}{r['precision']:>6.2f}"
               f"{r['recall']:>6.2f}{r['f1']:>6.2f}{r['fpr']:>6.2f}{r['threshold']:>7.3f}")
-    d = out["trustguard"]["report_at_default_flag_threshold"]
-    print(f"trustguard at the default flag_threshold (flag when trust < {d['threshold']:.2f}): accuracy "
+    d = out["trustguard"]["report_at_default_decision"]
+    print("trustguard's shipped decision (hallucinated = flag or block): accuracy "
           f"{d['accuracy']:.3f}, P {d['precision']:.2f}, R {d['recall']:.2f}, F1 {d['f1']:.2f}, FPR {d['fpr']:.2f}")
     for label in ("trustguard", "trustguard_lexical_only"):
         lat = out[label]["latency"]
@@ -332,6 +364,14 @@ def main() -> None:
                   f"embedded on average): per KB p50 {lat['p50_ms_per_kb_output']:.2f} / p99 "
                   f"{lat['p99_ms_per_kb_output']:.2f} ms wall, p50 {lat['p50_cpu_ms_per_kb_output']:.2f} / p99 "
                   f"{lat['p99_cpu_ms_per_kb_output']:.2f} ms CPU")
+    if halueval_reliability[0]:
+        risks, labels = halueval_reliability
+        blocked = [y for r, y in zip(risks, labels, strict=True) if r >= calibrator("grounding").block_at]
+        out["trustguard"]["report_block_precision"] = {"blocked": len(blocked),
+                                                       "precision": sum(blocked) / max(1, len(blocked))}
+        print(f"HaluEval report: {len(blocked)} answers blocked, precision {sum(blocked) / max(1, len(blocked)):.3f}")
+    if args.aggrefact:
+        out["summaries"] = summaries(args.aggrefact, args.faithbench, Path(args.plot), tune, halueval_reliability)
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trustguard_data import ParaphraseItem, as_statement
+import numpy as np
+from scipy.optimize import minimize
+from trustguard_data import ParaphraseItem, SummaryRow, as_statement
 
 from guards.analyzers.trustguard import TrustGuard
-from guards.analyzers.trustguard.analyzer import meaning_budget
+from guards.analyzers.trustguard.analyzer import ground_output, meaning_budget
 from guards.analyzers.trustguard.claims import split_claims
 from guards.analyzers.trustguard.grounding import (
     ClaimSupport,
@@ -33,8 +35,11 @@ from guards.analyzers.trustguard.grounding import (
     claim_features,
     claims_to_embed,
     grounding_score,
+    output_features,
 )
+from guards.analyzers.trustguard.grounding.risk import OUTPUT_FEATURES
 
+L2 = 1.0
 NO_CLAIM_SCORE = 1.0  # an answer asserting nothing checkable ("yes") is not unsupported
 
 
@@ -93,12 +98,12 @@ def paraphrase_groups(items: list[ParaphraseItem], embed) -> list[Group]:
     ]
 
 
-def default_budget(text: str) -> int:
-    """How many claims of ``text`` TrustGuard compares by meaning with the default settings."""
+def default_budget(text: str) -> float:
+    """How many claims' worth of ``text`` TrustGuard compares by meaning with the default settings."""
     return meaning_budget(text, TrustGuard.settings_schema.defaults())
 
 
-def score_answers(groups: list[Group], model: GroundingModel, budget: Callable[[str], int] = default_budget) -> None:
+def score_answers(groups: list[Group], model: GroundingModel, budget: Callable[[str], float] = default_budget) -> None:
     """Score every claim as ``ground_claims`` does: lexical, then meaning for the claims it would embed."""
     for group in groups:
         for answer in group.answers:
@@ -146,3 +151,63 @@ def evaluate(groups: list[Group], *, threshold: float = 0.5) -> dict[str, float]
         "supported_rate": supported_rate,  # correct answers judged supported
         "rejected_rate": rejected_rate,  # wrong answers judged unsupported
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One output to judge against its reference, as the analyzer sees it, and its label (1 = unfaithful)."""
+
+    prompt: str
+    sources: list[str]
+    output: str
+    unfaithful: int
+
+
+def halueval_outputs(rows: list[dict[str, str]]) -> list[Judged]:
+    """Each HaluEval row gives two outputs: the right answer (faithful) and the hallucinated one."""
+    return [Judged(r["question"], [r["knowledge"]], a, label)
+            for r in rows for label, a in ((0, r["right_answer"]), (1, r["hallucinated_answer"]))]
+
+
+def summary_outputs(rows: list[SummaryRow]) -> list[Judged]:
+    """AggreFact/FaithBench: the summary is the output, its document the only source, no prompt."""
+    return [Judged("", [r.document], r.summary, r.unfaithful) for r in rows]
+
+
+def output_features_of(items: list[Judged]) -> list[dict[str, float] | None]:
+    """The analyzer's output-level features of each item, with the default settings (meaning included)."""
+    settings = TrustGuard.settings_schema.defaults()
+    out = []
+    for item in items:
+        supports = ground_output(item.prompt, item.output, split_claims(item.output), item.sources, settings)
+        out.append(output_features(supports))
+    return out
+
+
+def fit_signed_logistic(x: np.ndarray, y: np.ndarray, signs: list[int]) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression with each weight's sign fixed (L-BFGS-B bounds)."""
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        z = x @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-12
+        nll = -np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
+        grad_z = p - y
+        grad = np.concatenate([x.T @ grad_z + L2 * w, [grad_z.sum()]])
+        return nll + 0.5 * L2 * float(w @ w), grad
+
+    bounds = [(0, None) if sign > 0 else (None, 0) for sign in signs] + [(None, None)]
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x[:-1], float(result.x[-1])
+
+
+OUTPUT_SIGNS = dict.fromkeys(OUTPUT_FEATURES, 1)  # every output feature is evidence of unfaithfulness
+
+
+def fit_output_model(features: list[dict[str, float]], labels: list[int]) -> dict:
+    """Sign-constrained logistic regression over ``OUTPUT_FEATURES`` (AggreFact and HaluEval tuning rows)."""
+    x = np.array([[f[n] for n in OUTPUT_FEATURES] for f in features])
+    weights, bias = fit_signed_logistic(x, np.array(labels), [OUTPUT_SIGNS[n] for n in OUTPUT_FEATURES])
+    return {"features": list(OUTPUT_FEATURES), "weights": weights.round(6).tolist(), "bias": round(bias, 6),
+            "rows": len(labels)}

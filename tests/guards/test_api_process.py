@@ -218,3 +218,14 @@ def test_calls_are_counted_and_timed_per_guard_backend_outcome_and_decision(api_
     assert REGISTRY.get_sample_value("aiguardian_guard_requests_total", labels) == before + 1
     assert REGISTRY.get_sample_value("aiguardian_guard_request_latency_seconds_count",
                                      {"guard": "shoutguard", "backend": "inprocess"}) == timed + 1
+
+
+def test_trustguard_without_sources_does_not_block_an_answer_the_prompt_cannot_confirm(api_client, guard_config) -> None:
+    guard_config("trustguard")
+    body = {"service_type": "trustguard",
+            "payload": {"text": "What is the capital of Australia?", "output_text": "The capital of Australia is Canberra."}}
+    response = _post(api_client, body)
+    assert response.status_code == 200, response.json()
+    data = response.json()["data"]
+    assert data["decision"] == "allow" and data["reference"] == "prompt"
+    assert [(f["type"], f["severity"]) for f in data["findings"]] == [("unverifiable_claim", "low")]

@@ -1,7 +1,10 @@
 """TrustGuard: how far a model's answer can be trusted, given what it was asked and handed.
 
-``score`` is the risk, ``1 - trust_score``, like every guard's score (higher = worse), so
-the tenant's ``flag_threshold``/``block_threshold`` read the same way across guards.
+``score`` is the risk, ``1 - trust_score``, like every guard's score (higher = worse): the
+calibrated probability that the output is unfaithful to its sources (``grounding.risk``),
+decided by the thresholds chosen on tuning data unless the tenant sets its own. Each claim
+gets a verdict: supported, unsupported (the sources are silent), contradicted, or
+unverifiable (no sources, and the prompt does not state it).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from guards.analyzers.base import (
     decide,
     require_text,
 )
+from guards.analyzers.calibration import Calibrator
 from guards.analyzers.schema import Setting, SettingsSchema
 from guards.analyzers.trustguard.citations import find_citations
 from guards.analyzers.trustguard.claims import split_claims
@@ -27,16 +31,26 @@ from guards.analyzers.trustguard.grounding import (
     ClaimSupport,
     GroundingModel,
     build_evidence,
+    calibrator,
     ground_claims,
     grounding_score,
+    output_features,
 )
 from guards.analyzers.trustguard.markers import find_markers
-from guards.analyzers.trustguard.verdict import SOURCE, Parts, build_findings, claim_dict, trust_score
+from guards.analyzers.trustguard.text import Span
+from guards.analyzers.trustguard.verdict import SOURCE, Parts, build_findings, claim_dict, output_risk
 
 DETECTORS = ("grounding", "markers", "contradiction", "citations")
 
 _model_lock = threading.Lock()
 _model: GroundingModel | None = None
+
+
+def reset_grounding_model() -> None:
+    """Forget the loaded weights (the training script rewrites them)."""
+    global _model
+    with _model_lock:
+        _model = None
 
 
 def grounding_model() -> GroundingModel:
@@ -67,10 +81,11 @@ def _sources(payload: dict[str, Any]) -> list[str]:
 
 class TrustGuard(Analyzer):
     name = "trustguard"
-    version = "1.1.0"
+    version = "2.0.0"
     description = (
-        "Grounding of model output (output_text) in its sources or prompt: unsupported claims, "
-        "overconfidence and hedging, self-contradiction, refusals, invented citations, a trust score."
+        "Grounding of model output (output_text) in its sources, or in what the prompt states: supported, "
+        "unsupported, contradicted and unverifiable claims, overconfidence and hedging, self-contradiction, "
+        "refusals, invented citations, a calibrated risk of unfaithfulness."
     )
 
     @classmethod
@@ -78,19 +93,22 @@ class TrustGuard(Analyzer):
         return bool(payload.get("output_text"))
     settings_schema = SettingsSchema(
         (
-            Setting("flag_threshold", "float", 0.5, "Risk (1 - trust_score) at which the output is flagged.",
-                    min=0.0, max=1.0),
-            Setting("block_threshold", "float", 0.85, "Risk (1 - trust_score) at which the output is blocked.",
-                    min=0.0, max=1.0),
+            Setting("flag_threshold", "float", 0.0,
+                    "Risk (1 - trust_score, a calibrated probability) at which the output is flagged; 0 = the "
+                    "threshold chosen on tuning data (precision >= 0.80).", min=0.0, max=1.0),
+            Setting("block_threshold", "float", 0.0,
+                    "Risk at which the output is blocked; 0 = the threshold chosen on tuning data "
+                    "(precision >= 0.98).", min=0.0, max=1.0),
             Setting("support_threshold", "float", 0.5,
                     "Claims whose support score is below this are reported as unsupported.", min=0.0, max=1.0),
             Setting("detectors", "list", list(DETECTORS), "Detectors to run.", choices=DETECTORS, item_type="str"),
             Setting("use_embeddings", "bool", True,
                     "Compare by meaning (sentence embeddings) the claims whose names, figures and polarity agree "
                     "with the sources but whose words differ (paraphrases), so they can count as supported."),
-            Setting("embedded_claims_per_kb", "float", 1.0,
-                    "How many such claims are compared by meaning per KB of output_text (rounded up, at least one "
-                    "when above 0). Each costs roughly 10 ms of CPU: 1 keeps the grounding near 15 ms per KB.",
+            Setting("embedded_claims_per_kb", "float", 0.5,
+                    "How many such claims are compared by meaning per started KB of output_text, counted as "
+                    "text: one is 256 characters of claims and source windows, so several short claims share "
+                    "one; it costs up to ~20 ms of CPU on one core. Outputs up to 512 bytes get at least 1.25.",
                     min=0.0, max=64.0),
             Setting("max_embedded_claims", "int", 8,
                     "At most this many claims are compared by meaning per request, whatever the output's length.",
@@ -123,18 +141,8 @@ class TrustGuard(Analyzer):
 
         started = time.perf_counter()
         supports: list[ClaimSupport] = []
-        has_reference = any(s.strip() for s in sources) or bool(prompt.strip())
-        if "grounding" in enabled and has_reference:
-            model = grounding_model()
-            embed = None
-            if settings["use_embeddings"] and model.uses_meaning:
-                from guards.analyzers.embeddings import get_embedder
-
-                embed = get_embedder().embed
-            supports = ground_claims(
-                claims, build_evidence(prompt, sources), model,
-                embed=embed, max_embedded_claims=meaning_budget(output, settings),
-            )
+        if "grounding" in enabled:
+            supports = ground_output(prompt, output, claims, sources, settings)
         timings["grounding"] = _ms(started)
 
         started = time.perf_counter()
@@ -145,22 +153,33 @@ class TrustGuard(Analyzer):
         citations = find_citations(output, "\n".join([prompt, *sources])) if "citations" in enabled else []
         timings["citations"] = _ms(started)
 
-        parts = Parts(supports, grounding_score(supports), markers, contradictions, citations)
         with_sources = any(s.strip() for s in sources)
-        trust = trust_score(parts, settings["support_threshold"], with_sources=with_sources)
-        risk = 1.0 - trust
-        findings = build_findings(parts, settings["support_threshold"], with_sources=with_sources)
-        unsupported = [s for s in supports if s.score < settings["support_threshold"]]
+        verdicts = [s.verdict(settings["support_threshold"], from_prompt=not with_sources) for s in supports]
+        features = output_features(supports, settings["support_threshold"]) if with_sources else None
+        raw_risk = None if features is None else _raw_risk(features)
+        calibrated = calibrator("grounding")
+        parts = Parts(
+            supports, verdicts, None if raw_risk is None else calibrated(raw_risk),
+            calibrator("contradiction")(1.0), markers, contradictions, citations, with_sources,
+        )
+        risk = output_risk(parts)
+        trust = 1.0 - risk
+        findings = build_findings(parts)
+        flag_at, block_at = thresholds(settings, calibrated)
         data = {
             "trust_score": round(trust, 4),
-            "grounding_score": None if parts.grounding is None else round(parts.grounding, 4),
+            "grounding_score": None if not supports else round(grounding_score(supports), 4),
+            # The output model's uncalibrated probability: monotone with the risk, without its ties.
+            "raw_risk": None if raw_risk is None else round(raw_risk, 6),
+            "output_features": None if features is None else {k: round(v, 4) for k, v in features.items()},
             "reference": "sources" if with_sources else ("prompt" if prompt.strip() else "none"),
-            "claims": [claim_dict(s, settings["support_threshold"]) for s in supports]
+            "verdicts": {v: verdicts.count(v) for v in ("supported", "unsupported", "contradicted", "unverifiable")},
+            "claims": [claim_dict(s, v) for s, v in zip(supports, verdicts, strict=True)]
             if supports else [{"text": c.text, "start": c.start, "end": c.end, "source": SOURCE} for c in claims],
             "unsupported_claims": [
                 {"text": s.claim.text, "start": s.claim.start, "end": s.claim.end, "score": round(s.score, 4),
-                 "source": SOURCE}
-                for s in unsupported
+                 "verdict": v, "source": SOURCE}
+                for s, v in zip(supports, verdicts, strict=True) if v != "supported"
             ],
             "claims_truncated": len(all_claims) > len(claims),
             "overconfidence_markers": sum(m.kind == "overconfidence" for m in markers),
@@ -172,7 +191,7 @@ class TrustGuard(Analyzer):
                           for c in citations],
         }
         return GuardResult(
-            decision=decide(risk, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"]),
+            decision=decide(risk, flag_at=flag_at, block_at=block_at),
             score=risk,
             findings=findings,
             data=data,
@@ -181,14 +200,57 @@ class TrustGuard(Analyzer):
         )
 
 
-def meaning_budget(output: str, settings: dict[str, Any]) -> int:
-    """Claims to compare by meaning: ``embedded_claims_per_kb`` per started KB, capped by ``max_embedded_claims``.
+def ground_output(
+    prompt: str, output: str, claims: list[Span], sources: list[str], settings: dict[str, Any]
+) -> list[ClaimSupport]:
+    """Every claim scored against the sources (or what the prompt states); [] without any reference.
 
-    Embedding costs ~0.35 ms of CPU per word piece on one core; scaling with the output's
-    length keeps the cost per KB flat, so a short answer still gets its paraphrase checked.
+    The benchmark and training scripts call this too, so they measure exactly what runs here.
     """
-    kb = len(output.encode()) / 1024
-    return min(settings["max_embedded_claims"], math.ceil(settings["embedded_claims_per_kb"] * kb))
+    if not (any(s.strip() for s in sources) or prompt.strip()):
+        return []
+    model = grounding_model()
+    embed = None
+    if settings["use_embeddings"] and model.uses_meaning:
+        from guards.analyzers.embeddings import get_embedder
+
+        embed = get_embedder().embed
+    return ground_claims(
+        claims, build_evidence(prompt, sources), model,
+        embed=embed, max_embedded_claims=meaning_budget(output, settings),
+    )
+
+
+def _raw_risk(features: dict[str, float]) -> float:
+    model = grounding_model()
+    return model.output(features) if model.output is not None else 1.0 - features["grounding"]
+
+
+def thresholds(settings: dict[str, Any], calibrated: Calibrator) -> tuple[float, float]:
+    """(flag_at, block_at): the tenant's, or where they are 0 those chosen on tuning data."""
+    block_at = settings["block_threshold"] or calibrated.block_at
+    flag_at = settings["flag_threshold"] or calibrated.flag_at
+    return min(flag_at, block_at), block_at
+
+
+# A short answer (a few clauses) is compared in full: its paraphrased clauses are the whole answer.
+SHORT_OUTPUT_BYTES = 512
+SHORT_OUTPUT_BUDGET = 1.25  # claims' worth of text (320 characters), ~25 ms of CPU at most
+
+
+def meaning_budget(output: str, settings: dict[str, Any]) -> float:
+    """Full-length claims' worth of text to compare by meaning, capped by ``max_embedded_claims``.
+
+    ``embedded_claims_per_kb`` per started KB (embedding costs ~0.4 ms of CPU per word piece
+    on one core, so this keeps the cost per KB of a long output flat: 0.5 holds the worst
+    case, every claim a paraphrase, near 13 ms per KB), and at least ``SHORT_OUTPUT_BUDGET``
+    for an output of at most ``SHORT_OUTPUT_BYTES``.
+    """
+    size = len(output.encode())
+    budget = settings["embedded_claims_per_kb"] * math.ceil(size / 1024)
+    if budget > 0 and size <= SHORT_OUTPUT_BYTES:
+        budget = max(budget, SHORT_OUTPUT_BUDGET)
+    return min(float(settings["max_embedded_claims"]), budget)
 
 
 def _ms(started: float) -> float:

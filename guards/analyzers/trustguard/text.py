@@ -44,8 +44,12 @@ GENERIC_WORDS = frozenset(
     currently originally primarily mainly mostly generally usually typically often simply
     specifically particularly especially basically exactly approximately roughly nearly
     around located place placed find found famous notable popular well best main major
+    definitely certainly undoubtedly unquestionably absolutely clearly obviously surely indeed
+    probably possibly perhaps likely apparently reportedly allegedly presumably arguably
     """.split()
 )
+# (The last two lines are how sure the output sounds, which markers.py reports; a source
+# never needs to say "definitely" for the fact to be in it.)
 
 # Capitalised only because they open a sentence: never treated as names.
 SENTENCE_OPENERS = frozenset(
@@ -139,10 +143,22 @@ class Span:
     end: int
 
 
+# Units written out in one text and abbreviated in another ("1,083 feet" / "1,083 ft") are the
+# same word. "m" is left alone: it is as often "million" ("$5m") as "metres".
+_UNIT_ALIASES = {
+    "ft": "foot", "feet": "foot", "meter": "metre", "meters": "metre", "metres": "metre", "km": "kilometre",
+    "kilometer": "kilometre", "kilometers": "kilometre", "kilometres": "kilometre", "cm": "centimetre",
+    "centimeters": "centimetre", "centimetres": "centimetre", "mm": "millimetre", "millimeters": "millimetre",
+    "millimetres": "millimetre", "mi": "mile", "miles": "mile", "kg": "kilogram", "kgs": "kilogram",
+    "kilograms": "kilogram", "lb": "pound", "lbs": "pound", "yd": "yard", "yds": "yard", "yards": "yard",
+    "sq": "square", "pct": "percent",
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem of a lower-cased word (cached: the vocabulary of a process is small)."""
-    return _STEMMER.stemWord(word)
+    """Snowball stem of a lower-cased word, units unabbreviated (cached: a process's vocabulary is small)."""
+    return _STEMMER.stemWord(_UNIT_ALIASES.get(word, word))
 
 
 def normalise_word(word: str) -> str:

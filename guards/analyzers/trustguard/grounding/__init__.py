@@ -1,7 +1,8 @@
 """Grounding: is each claim of the output supported by the sources (or by the prompt)?
 
 Evidence is combined by a small sign-constrained logistic model trained on HaluEval's
-tuning half, and a meaning rule tuned on TruthfulQA's (``bench/train_trustguard_grounding.py``):
+tuning half, a meaning rule tuned on TruthfulQA's, and an output model trained on AggreFact's
+and HaluEval's tuning rows (``bench/train_trustguard_grounding.py``):
 
 - lexical (``features``): which content words (stemmed) of the claim occur in the evidence,
   counting apart the words it adds beyond the question (restating the question proves
@@ -13,7 +14,11 @@ tuning half, and a meaning rule tuned on TruthfulQA's (``bench/train_trustguard_
   antonyms, an opposite yes/no answer);
 - meaning (``meaning``): a claim whose names, figures and polarity all agree with its best
   source sentence but whose words differ (a paraphrase) is supported when its MiniLM cosine
-  with that sentence is high (``model.MeaningRule``, threshold tuned on paraphrase data).
+  with that sentence is high (``model.MeaningRule``, threshold tuned on paraphrase data);
+- contradiction (``polarity``): the reference saying the opposite, or another figure or name in
+  the same statement, makes a claim ``contradicted`` rather than merely unsupported;
+- the whole output (``risk``): an output model over what the claims add up to, and the shipped
+  calibrators that turn it into a probability of unfaithfulness with tuned thresholds.
 """
 
 from __future__ import annotations
@@ -24,13 +29,7 @@ from guards.analyzers.trustguard.grounding.evidence import (
     build_evidence,
     content_pairs,
 )
-from guards.analyzers.trustguard.grounding.features import (
-    LEXICAL_FEATURES,
-    ClaimSupport,
-    claim_features,
-    opposite_answers,
-    polarity_conflict,
-)
+from guards.analyzers.trustguard.grounding.features import LEXICAL_FEATURES, ClaimSupport, claim_features
 from guards.analyzers.trustguard.grounding.meaning import (
     VECTOR_CACHE,
     Embed,
@@ -44,13 +43,21 @@ from guards.analyzers.trustguard.grounding.model import (
     MeaningRule,
     decided,
 )
+from guards.analyzers.trustguard.grounding.polarity import opposite_answers, polarity_conflict
+from guards.analyzers.trustguard.grounding.risk import (
+    OUTPUT_FEATURES,
+    OutputModel,
+    calibrator,
+    grounding_score,
+    output_features,
+)
 from guards.analyzers.trustguard.text import Span
 
 __all__ = [
-    "ENTITY_CAP", "LEXICAL_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
-    "Evidence", "EvidenceSentence", "GroundingModel", "MeaningRule", "add_similarity", "build_evidence",
-    "claim_features", "claims_to_embed", "content_pairs", "decided", "ground_claims", "grounding_score",
-    "opposite_answers", "polarity_conflict",
+    "ENTITY_CAP", "LEXICAL_FEATURES", "OUTPUT_FEATURES", "VECTOR_CACHE", "WEIGHTS_PATH", "ClaimSupport", "Embed",
+    "Evidence", "EvidenceSentence", "GroundingModel", "MeaningRule", "OutputModel", "add_similarity",
+    "build_evidence", "calibrator", "claim_features", "claims_to_embed", "content_pairs", "decided",
+    "ground_claims", "grounding_score", "opposite_answers", "output_features", "polarity_conflict",
 ]
 
 
@@ -60,7 +67,7 @@ def ground_claims(
     model: GroundingModel,
     *,
     embed: Embed | None = None,
-    max_embedded_claims: int = 1,
+    max_embedded_claims: float = 1.0,
 ) -> list[ClaimSupport]:
     """Score every claim; meaning is consulted only for the possible paraphrases words leave unsupported."""
     results: list[ClaimSupport] = []
@@ -75,17 +82,3 @@ def ground_claims(
     for r in open_claims:
         r.score = model.score(r)
     return results
-
-
-def grounding_score(supports: list[ClaimSupport]) -> float | None:
-    """One figure for the whole output: half the weakest claim, half the length-weighted mean.
-
-    The weakest claim matters most (one invented name spoils an answer), the mean keeps
-    a long, mostly grounded answer from scoring like a wholly invented one. ``None`` when
-    the output makes no checkable claim.
-    """
-    if not supports:
-        return None
-    weights = [max(1, len(s.claim.text)) for s in supports]
-    mean = sum(w * s.score for w, s in zip(weights, supports, strict=True)) / sum(weights)
-    return 0.5 * min(s.score for s in supports) + 0.5 * mean

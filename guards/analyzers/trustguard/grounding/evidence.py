@@ -38,12 +38,19 @@ _EVIDENCE_REACH = 3
 
 
 def build_evidence(prompt: str, sources: list[str]) -> Evidence:
-    """Index the sources (or the prompt when there are none) sentence by sentence."""
+    """Index the sources (or, when there are none, what the prompt states) sentence by sentence.
+
+    A question states nothing: "What is the capital of Australia?" neither confirms nor
+    denies an answer, so without sources only the prompt's statements are evidence.
+    """
     from_prompt = not any(s.strip() for s in sources)
-    passages = [(-1, prompt)] if from_prompt else list(enumerate(sources))
     items: list[EvidenceSentence] = []
     all_numbers: set[str] = set()
-    for index, passage in passages:
+    if from_prompt:
+        items = [item for item in _index_sentences(-1, prompt) if not _is_question(item.span.text)]
+        for item in items:
+            all_numbers |= number_values(item.span.text)
+    for index, passage in [] if from_prompt else enumerate(sources):
         all_numbers |= number_values(passage)
         items.extend(_index_sentences(index, passage))
     all_stems = frozenset().union(*(item.stems for item in items))
@@ -62,6 +69,10 @@ def content_pairs(text: str, *, reach: int = 1) -> set[tuple[str, str]]:
     """
     stems = [t.stem for t in tokens(text) if t.is_content or t.lower.isdigit()]
     return {(a, b) for i, a in enumerate(stems) for b in stems[i + 1 : i + 1 + reach]}
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip("\"'\u201d\u2019)] ").endswith("?")
 
 
 def _index_sentences(index: int, passage: str) -> list[EvidenceSentence]:

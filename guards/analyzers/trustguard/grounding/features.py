@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from dataclasses import dataclass, field
 
-from guards.analyzers.trustguard.contradiction import opposed, polar_stems
 from guards.analyzers.trustguard.grounding.evidence import Evidence
-from guards.analyzers.trustguard.text import Span, is_negator, names, negated, numbers, tokens
+from guards.analyzers.trustguard.grounding.polarity import opposite_answers, polarity_conflict, substitution
+from guards.analyzers.trustguard.text import Span, names, numbers, tokens
 
 LEXICAL_FEATURES = (
     "coverage",  # share of the claim's content stems found in the evidence
@@ -42,8 +41,28 @@ class ClaimSupport:
     evidence: Span | None = None
     missing_names: list[Span] = field(default_factory=list)
     missing_numbers: list[Span] = field(default_factory=list)
-    missing_words: list[str] = field(default_factory=list)
+    missing_words: list[str] = field(default_factory=list)  # as written in the claim, never stems
     negates_source: bool = False  # its best evidence sentence says the same thing with the opposite polarity
+    # The figure or name the best evidence sentence gives where the claim gives another
+    # ("built in 1952" against "built in 1934"): the reference contradicts the claim.
+    substituted: Span | None = None
+
+    @property
+    def contradicted(self) -> bool:
+        """The reference says otherwise (opposite polarity, or another figure or name), not merely nothing."""
+        return self.negates_source or self.substituted is not None
+
+    def verdict(self, threshold: float, *, from_prompt: bool) -> str:
+        """``supported``, ``contradicted``, ``unsupported`` (the sources are silent) or ``unverifiable``.
+
+        Without sources the prompt is the reference only for what it states: a claim it
+        neither confirms nor contradicts cannot be judged, which is not the same as wrong.
+        """
+        if self.contradicted:
+            return "contradicted"
+        if self.score >= threshold:
+            return "supported"
+        return "unverifiable" if from_prompt else "unsupported"
 
 
 def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], ClaimSupport]:
@@ -54,6 +73,8 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     novel = stems - prompt
     found = stems & evidence.stems
     missing = sorted(novel - evidence.stems)
+    # Findings quote the claim's own words ("concrete"), never their stems ("concret").
+    missing_words = list(dict.fromkeys(t.text for t in claim_tokens if t.stem in novel and t.stem not in evidence.stems))
     coverage = len(found) / len(stems) if stems else 1.0
     novel_coverage = len(novel & evidence.stems) / len(novel) if novel else coverage
 
@@ -88,7 +109,8 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     }
     # "The office is not in Delhi" matches "the office is in Delhi" word for word.
     # A bare noun phrase ("director") has no polarity to compare.
-    negates = best is not None and (
+    # A question in the source asks, it does not deny ("Can they sue?" against "They can't sue").
+    negates = best is not None and not best.span.text.rstrip().endswith("?") and (
         opposite_answers(claim.text, best.span.text)
         or (len(stems) >= 2 and best_cov >= _SAME_STATEMENT and polarity_conflict(claim.text, best.span.text))
     )
@@ -100,74 +122,13 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
         evidence=best.span if best else None,
         missing_names=missing_names,
         missing_numbers=missing_numbers,
-        missing_words=missing,
+        missing_words=missing_words,
         negates_source=negates,
+        substituted=None if best is None or negates else substitution(
+            stems, claim_numbers, missing_numbers, claim_names, missing_names, best, evidence
+        ),
     )
     return features, support
-
-
-# Where a negation's scope ends: "Dragons don't exist, so no dragons nest in the hills"
-# holds two negated clauses, not a double negative.
-_SCOPE_BREAK_RE = re.compile(
-    r"\s*[,;:()\u2013\u2014]\s*|\s+(?:but|so|because|while|whereas|although|though)\s+",
-    re.IGNORECASE,
-)
-_MIN_SCOPE_STEMS = 2
-_SAME_CLAUSE = 0.6  # share of a claim clause's content stems its evidence clause must hold
-_ANSWER_RE = re.compile(r"^\W*(yes|no)\b(?=\s*(?:[,.;:!\u2013\u2014-]|$))", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class _Scope:
-    text: str
-    stems: frozenset[str]  # content stems, without negators or words that have an antonym
-    polar: frozenset[str]  # stems of words that have an antonym ("legal", "more")
-    negated: bool
-
-
-def _scopes(text: str) -> list[_Scope]:
-    out = []
-    for piece in _SCOPE_BREAK_RE.split(text):
-        if not piece or not piece.strip():
-            continue
-        polar = polar_stems(piece)
-        stems = frozenset(t.stem for t in tokens(piece) if t.is_content and not is_negator(t)) - polar
-        out.append(_Scope(piece, stems, polar, negated(piece)))
-    return out
-
-
-def opposite_answers(claim: str, evidence: str) -> bool:
-    """"No, ..." against "Yes, ..." (or the reverse): opposite answers to the same question.
-
-    Whatever follows, so "No, cartilage protects sharks" contradicts "Yes, sharks can get cancer".
-    """
-    answers = (_ANSWER_RE.match(claim), _ANSWER_RE.match(evidence))
-    return bool(answers[0] and answers[1] and answers[0].group(1).lower() != answers[1].group(1).lower())
-
-
-def polarity_conflict(claim: str, evidence: str) -> bool:
-    """Does a clause of the claim say what a clause of the evidence says, with the opposite polarity?
-
-    Each claim clause with at least two content words is matched with the evidence clause
-    sharing most of them: negated on one side only ("is not in Delhi" / "is in Delhi"), or
-    using a word whose antonym the other uses ("legal" / "illegal") — unless both happen at
-    once ("is not safe" / "is dangerous" agree).
-
-    Polarity is judged per clause: counting negators over a whole sentence makes "Dragons
-    don't exist, so no dragons nest there" read as affirmative (two negators), and "Yes,
-    dragons nest there" would then agree with it.
-    """
-    evidence_scopes = _scopes(evidence)
-    for scope in _scopes(claim):
-        if len(scope.stems) < _MIN_SCOPE_STEMS:
-            continue
-        shared, other = max(((len(scope.stems & e.stems), e) for e in evidence_scopes), key=lambda m: m[0],
-                            default=(0, None))
-        if other is None or shared / len(scope.stems) < _SAME_CLAUSE:
-            continue
-        if (scope.negated != other.negated) != opposed(scope.polar, other.polar):
-            return True
-    return False
 
 
 def _question_relevance(novel: set[str], evidence: Evidence) -> float:

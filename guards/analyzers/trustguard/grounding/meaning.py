@@ -11,6 +11,7 @@ at most, and rarely again: reference passages recur).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,11 +21,22 @@ import numpy as np
 from guards.analyzers.trustguard.grounding.evidence import Evidence
 from guards.analyzers.trustguard.grounding.features import ClaimSupport
 from guards.analyzers.trustguard.grounding.model import GroundingModel, decided
-from guards.analyzers.trustguard.text import tokens
+from guards.analyzers.trustguard.text import Span, tokens
 
 Embed = Callable[[list[str]], np.ndarray]
 
 EMBED_CHARS = 120  # ~27 word pieces: a claim or source sentence longer than this is cut to a window
+CHARS_PER_CLAIM = 256  # the budget's unit: one full-length claim and its source window (~60 word pieces)
+_MIN_WINDOW = 64  # a short claim is compared with the stretch of its source sentence about as long as twice it
+
+
+def source_window(claim: str) -> int:
+    """How much of the source sentence a claim is compared with: short claims with a short stretch.
+
+    MiniLM's cosine between "it rises 1,083 feet" and a whole sentence listing height,
+    date and rank is dominated by what the claim does not talk about.
+    """
+    return min(EMBED_CHARS, max(_MIN_WINDOW, 2 * len(claim)))
 
 
 class _VectorCache:
@@ -64,8 +76,8 @@ class _VectorCache:
 VECTOR_CACHE = _VectorCache()
 
 
-def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: int) -> list[ClaimSupport]:
-    """The claims worth comparing by meaning, at most ``limit``, nearest to a source sentence first.
+def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: float) -> list[ClaimSupport]:
+    """The claims worth comparing by meaning, within ``limit`` full-length claims' worth of text.
 
     Worth it: lexically below the rule's ceiling, with a source sentence sharing some of its
     words, and no name, figure or polarity disagreeing with the sources (meaning cannot
@@ -74,12 +86,31 @@ def claims_to_embed(supports: list[ClaimSupport], model: GroundingModel, limit: 
     When a claim already fails those checks, the output is unsupported whatever the others
     say, and none is embedded: meaning would cost most of the request's CPU time for nothing
     that changes the verdict.
+
+    Embedding costs by the word piece, so the budget is text, not claims: ``limit`` claims
+    of ``EMBED_CHARS`` each with a source window as long. Short claims ("it rises 330 m")
+    cost less, so a short answer made of two paraphrased clauses gets both checked; a
+    source sentence shared by several claims is paid for once. Nearest to a source first.
     """
     if model.meaning is None or limit <= 0 or any(decided(s) for s in supports):
         return []
     candidates = [s for s in supports if s.score < model.meaning.ceiling and s.evidence is not None]
     candidates.sort(key=lambda s: -s.features["sentence_coverage"])
-    return candidates[:limit]
+    budget = limit * CHARS_PER_CLAIM
+    chosen: list[ClaimSupport] = []
+    paid: set[Span] = set()
+    for s in candidates:
+        source = s.evidence
+        if source is None:
+            continue
+        window = min(len(source.text), source_window(s.claim.text))
+        cost = min(len(s.claim.text), EMBED_CHARS) + (0 if source in paid else window)
+        if cost > budget and chosen:
+            continue
+        chosen.append(s)
+        paid.add(source)
+        budget -= cost
+    return chosen
 
 
 def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embed) -> None:
@@ -94,13 +125,35 @@ def add_similarity(supports: list[ClaimSupport], evidence: Evidence, embed: Embe
             continue
         claim_stems = {t.stem for t in tokens(s.claim.text) if t.is_content or t.lower.isdigit()}
         source_stems = {t.stem for t in tokens(s.evidence.text) if t.is_content or t.lower.isdigit()}
-        plans.append((s, focus(s.claim.text, source_stems), focus(s.evidence.text, claim_stems)))
+        claim = with_subject(focus(s.claim.text, source_stems), s.evidence.text)
+        plans.append((s, claim, focus(s.evidence.text, claim_stems, source_window(s.claim.text))))
     if not plans:
         return
     texts = [t for _s, claim, source in plans for t in (claim, source)]
     vectors = VECTOR_CACHE.get_many(texts, embed, keep={source for _s, _claim, source in plans})
     for i, (s, _claim, _source) in enumerate(plans):
         s.features["similarity"] = float(vectors[2 * i] @ vectors[2 * i + 1])
+
+
+_PRONOUN_RE = re.compile(r"^(?:it|he|she|they|this|these)\b", re.IGNORECASE)
+_SUBJECT_RE = re.compile(
+    r"^((?:[^\s,;:]+\s+){1,5}?)(?:is|was|are|were|has|had|have|will|would|can|could|remains|stands)\b", re.IGNORECASE
+)
+
+
+def with_subject(claim: str, source: str) -> str:
+    """``claim`` with a leading pronoun replaced by its source sentence's subject.
+
+    "it rises about 1,083 feet" is a clause of a longer answer whose "it" MiniLM cannot
+    resolve (cosine 0.57 with "The tower is 330 metres (1,083 feet) tall"); the claim was
+    matched to that sentence, so it speaks of the same thing ("The tower rises ...": 0.81).
+    A pronoun hides the subject from every check, so this assumes no more than they do.
+    """
+    pronoun = _PRONOUN_RE.match(claim)
+    subject = _SUBJECT_RE.match(source)
+    if not pronoun or not subject or _PRONOUN_RE.match(subject.group(1)):
+        return claim
+    return subject.group(1).strip() + claim[pronoun.end() :]
 
 
 def focus(text: str, stems: frozenset[str] | set[str], limit: int = EMBED_CHARS) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from guards.analyzers.trustguard.grounding.features import LEXICAL_FEATURES, ClaimSupport
+from guards.analyzers.trustguard.grounding.risk import OutputModel
 
 WEIGHTS_PATH = Path(__file__).resolve().parents[1] / "data" / "grounding_weights.json"
 ENTITY_CAP = 0.25  # most a claim naming an unknown name or figure (or negating its source) can score
@@ -50,10 +51,12 @@ class MeaningRule:
 
 @dataclass(frozen=True, slots=True)
 class GroundingModel:
-    """A lexical logistic model for every claim, and a meaning rule for the paraphrases it misses."""
+    """A lexical logistic model for every claim, a meaning rule for the paraphrases it misses,
+    and the output model that turns the claims into one probability of unfaithfulness."""
 
     lexical: _Logistic
     meaning: MeaningRule | None  # None: never consult the embedder
+    output: OutputModel | None = None  # None: only while training the claim-level parts
 
     @classmethod
     def from_dict(cls, raw: dict) -> GroundingModel:
@@ -66,6 +69,7 @@ class GroundingModel:
             None if meaning is None else MeaningRule(
                 float(meaning["threshold"]), float(meaning["slope"]), float(meaning["ceiling"])
             ),
+            OutputModel.from_dict(raw["output"]) if raw.get("output") else None,
         )
 
     @classmethod

@@ -53,10 +53,11 @@ def test_it_accepts_sources_given_as_objects_with_text(guard):
     assert result.data["unsupported_claims"] == []
 
 
-def test_a_grounded_answer_is_allowed_and_an_invented_one_is_blocked(guard):
+def test_a_grounded_answer_is_allowed_and_an_invented_one_is_flagged(guard):
+    # Flagged, not blocked: no risk reached a block precision of 0.98 by its confidence bound on tuning data.
     good = run(guard, "The head office is in Szeged. It was founded in 1934.")
     bad = run(guard, "The head office is in Debrecen. It was founded in 1952 by Peter Kovacs.")
-    assert good.decision == "allow" and bad.decision == "block"
+    assert good.decision == "allow" and bad.decision == "flag"
     assert good.data["trust_score"] > 0.6 > 0.2 > bad.data["trust_score"]
     assert bad.score == pytest.approx(1 - bad.data["trust_score"], abs=1e-3)
 
@@ -76,12 +77,15 @@ def test_unsupported_claims_are_reported_with_offsets_into_the_output(guard):
     assert supported[0]["passage"] == 0 and "Szeged" in supported[0]["evidence"]
 
 
-def test_overconfidence_about_an_unsupported_claim_costs_more_trust(guard):
+def test_overconfidence_is_reported_higher_on_an_unsupported_claim_but_does_not_move_the_calibrated_risk(guard):
+    # The risk is a probability calibrated on labelled outputs; wording says nothing measured about truth.
     plain = run(guard, "The head office is in Debrecen.")
     sure = run(guard, "The head office is definitely in Debrecen.")
-    assert sure.data["trust_score"] < plain.data["trust_score"]
+    grounded = run(guard, "The head office is definitely in Szeged.")
+    assert sure.score == plain.score
     [marker] = [f for f in sure.findings if f.type == "overconfidence"]
-    assert marker.severity == "medium"
+    [calm] = [f for f in grounded.findings if f.type == "overconfidence"]
+    assert (marker.severity, calm.severity) == ("medium", "low")
 
 
 def test_a_self_contradiction_lowers_trust(guard):
@@ -125,7 +129,8 @@ def test_it_handles_empty_and_very_long_output(guard):
 
 def test_tenant_thresholds_and_detectors_change_the_answer(guard):
     output = "The head office is definitely in Debrecen."
-    assert run(guard, output).decision == "block"
+    assert run(guard, output).decision == "flag"
+    assert run(guard, output, block_threshold=0.9).decision == "block"
     assert run(guard, output, flag_threshold=1.0, block_threshold=1.0).decision == "allow"
     only_markers = run(guard, output, detectors=["markers"])
     assert [f.type for f in only_markers.findings] == ["overconfidence"]

@@ -64,12 +64,12 @@ def test_a_paraphrase_that_changes_a_number_or_a_name_is_unsupported(guard, outp
     assert reason in finding.message and changed in finding.message
 
 
-def test_a_negated_paraphrase_is_still_caught(guard):
+def test_a_negated_paraphrase_is_caught_as_a_contradiction(guard):
     result = claims(guard, "The Eiffel Tower was not completed by Gustave Eiffel.")
     [claim] = result.data["claims"]
-    assert not claim["supported"] and claim["score"] <= ENTITY_CAP
-    [finding] = [f for f in result.findings if f.type == "unsupported_claim"]
-    assert finding.detail["negates_source"]
+    assert claim["verdict"] == "contradicted" and claim["score"] <= ENTITY_CAP
+    [finding] = [f for f in result.findings if f.type == "contradiction"]
+    assert finding.detail["negates_source"] and finding.severity == "high"
 
 
 def test_an_unrelated_claim_sharing_the_names_stays_unsupported(guard):
@@ -107,15 +107,19 @@ def test_claims_and_their_source_sentences_are_embedded_in_one_batch_each_senten
     VECTOR_CACHE.clear()
 
 
-def test_at_most_max_embedded_claims_are_compared_by_meaning():
-    calls = []
+def test_the_meaning_budget_is_text_so_long_claims_use_it_up_and_short_ones_share_it():
     evidence = build_evidence("", [EIFFEL])
-    output = "The Eiffel Tower was completed in 1889. Gustave Eiffel's firm finished the tower in 1889."
-    VECTOR_CACHE.clear()
-    supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls),
-                             max_embedded_claims=1)
-    assert len(calls[0]) == 2
-    assert sum("similarity" in s.features for s in supports) == 1
+    long_claims = ("The Eiffel Tower was completed in 1889 after a long period of hard work by very many builders and "
+                   "engineers. Gustave Eiffel's own engineering firm finished the whole tower in 1889 after a long "
+                   "period of careful design and construction work.")
+    short_claims = "Eiffel's firm finished it in 1889. The tower was completed in 1889."
+    for output, embedded in ((long_claims, 1), (short_claims, 2)):
+        calls = []
+        VECTOR_CACHE.clear()
+        supports = ground_claims(split_claims(output), evidence, grounding_model(), embed=fake_embedder(calls),
+                                 max_embedded_claims=1)
+        assert len(supports) == 2
+        assert sum("similarity" in s.features for s in supports) == embedded
     VECTOR_CACHE.clear()
 
 
@@ -132,10 +136,11 @@ def test_without_a_meaning_rule_the_embedder_is_never_called():
 
 def test_the_number_of_claims_compared_by_meaning_grows_with_the_output_and_is_capped():
     defaults = TrustGuard.settings_schema.defaults()
-    assert meaning_budget("A short answer.", defaults) == 1
-    assert meaning_budget("x" * 2500, defaults) == 3  # one per started KB
+    assert meaning_budget("A short answer.", defaults) == 1.25  # a short answer is compared in full
+    assert meaning_budget("x" * 1000, defaults) == 0.5
+    assert meaning_budget("x" * 2500, defaults) == 1.5  # half a claim's worth per started KB
     assert meaning_budget("x" * 50_000, defaults) == defaults["max_embedded_claims"]
-    assert meaning_budget("x" * 2500, {**defaults, "embedded_claims_per_kb": 0.0}) == 0
+    assert meaning_budget("A short answer.", {**defaults, "embedded_claims_per_kb": 0.0}) == 0
 
 
 def test_a_claim_already_failing_its_facts_leaves_the_rest_of_the_output_lexical():
