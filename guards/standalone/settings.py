@@ -20,6 +20,7 @@ if not GUARD_SERVICE_TOKEN:
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"]
 MIDDLEWARE = [
     "aiguardian.middleware.RequestIdMiddleware",
+    "aiguardian.middleware.ChunkedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
