@@ -10,8 +10,10 @@ imports Django: gunicorn's master process loads it before any app.
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from gunicorn import glogging, util
 
@@ -27,11 +29,27 @@ _SERVER_ERROR_CODES = {
 }
 
 
+_ABSOLUTE_FORM = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*")
+
+
 def _text(value: str | None) -> str | None:
-    """WSGI strings carry raw bytes as latin-1: show them as the UTF-8 the client sent."""
+    """WSGI header strings carry raw bytes as latin-1: show them as the UTF-8 the client sent."""
     if value is None:
         return None
     return value.encode("latin-1", "replace").decode("utf-8", "backslashreplace")
+
+
+def _path(environ: dict[str, Any]) -> str | None:
+    """The requested path, decoded, without the query string.
+
+    From the raw request line: Django rewrites ``PATH_INFO`` in the environ it is given,
+    so by the time the line is logged its encoding depends on whether Django ran.
+    """
+    raw = environ.get("RAW_URI")
+    if raw is None:
+        return _text(environ.get("PATH_INFO"))
+    path = _ABSOLUTE_FORM.sub("", raw.split("?", 1)[0].split("#", 1)[0])
+    return unquote(path.encode("latin-1", "replace").decode("utf-8", "backslashreplace"), errors="backslashreplace")
 
 
 def access_line(resp: Any, environ: dict[str, Any], request_time: timedelta) -> str:
@@ -42,7 +60,7 @@ def access_line(resp: Any, environ: dict[str, Any], request_time: timedelta) -> 
         "remote": environ.get("REMOTE_ADDR", "-"),
         "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR"),
         "method": _text(environ.get("REQUEST_METHOD")),
-        "path": _text(environ.get("PATH_INFO")),
+        "path": _path(environ),
         "status": int(status) if str(status).isdigit() else status,
         "bytes": getattr(resp, "sent", None),
         "duration_us": request_time.seconds * 1_000_000 + request_time.microseconds,
