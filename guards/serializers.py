@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiguardian.openapi import ErrorSerializer
+from guards.analyzers.registry import GUARDS
 
 CLIENT_TYPES = ("web", "vscode", "chrome", "api")
 CONTENT_TYPES = ("text", "code", "document")
@@ -74,6 +75,22 @@ class PriorityField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "string", "enum": list(GUARDS), "description": "The guard to run (404 unknown_guard "
+                      "for any other name)."})
+class ServiceTypeField(StrictCharField):
+    """A guard name; an unknown one is the view's 404, so the field itself takes any string."""
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True,
+                      "properties": {"text": {"type": "string"},
+                                     "content_type": {"type": "string", "enum": list(CONTENT_TYPES)},
+                                     "output_text": {"type": "string"}},
+                      "description": "The text and the guard's own fields (trustguard: output_text, sources; "
+                                     "tokenguard: model, messages, max_tokens, optimize; contextguard: role, reset)."})
+class PayloadField(serializers.JSONField):
+    """The guard payload: an object, checked by :func:`validate_payload_object` and the analyzer."""
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses keys it does not declare."""
 
@@ -119,9 +136,8 @@ class _CallOptions(StrictSerializer):
 
 
 class ProcessRequestSerializer(_CallOptions):
-    service_type = StrictCharField(max_length=64, help_text="tokenguard, trustguard, contextguard, "
-                                   "biasguard, securityguard or healthguard")
-    payload = serializers.JSONField(help_text='{"text": "...", "content_type": "text|code|document", ...}')
+    service_type = ServiceTypeField(max_length=64)
+    payload = PayloadField()
 
     def validate_payload(self, value: Any) -> dict[str, Any]:
         return validate_payload_object(value)
@@ -143,8 +159,8 @@ class ScanRequestSerializer(_CallOptions):
     content_type = serializers.ChoiceField(choices=CONTENT_TYPES, default="text")
     guards = serializers.ListField(child=StrictCharField(max_length=64), required=False, allow_empty=False,
                                    max_length=6, help_text="Default: every guard enabled for the tenant and key.")
-    payload = serializers.JSONField(required=False, default=dict,
-                                    help_text="Extra guard-specific payload fields (e.g. output_text).")
+    payload = PayloadField(required=False, default=dict,
+                           help_text="Extra guard-specific payload fields (e.g. output_text).")
 
     def validate_payload(self, value: Any) -> dict[str, Any]:
         return validate_payload_object(value)
