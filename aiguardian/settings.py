@@ -242,7 +242,7 @@ GUARD_AUDIT_RETENTION_DAYS = env.int("GUARD_AUDIT_RETENTION_DAYS", default=90)
 BILLING_DEFAULT_PLAN = env.str("BILLING_DEFAULT_PLAN", default="free")
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds; older events are replays
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds, both ways
 
 # --- Accounts ------------------------------------------------------------------------------------
 # HMAC peppers for API keys (comma-separated; the first hashes new keys, the others still
