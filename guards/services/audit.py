@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from aiguardian.retention import cutoff, delete_in_batches
+from aiguardian.retention import cutoff, prune
 from guards.models import GuardRequest
 
 logger = logging.getLogger(__name__)
@@ -167,10 +167,10 @@ def audit_flush() -> None:
         _writer.flush()
 
 
-def audit_prune(*, older_than_days: int | None = None, batch_size: int = 5000) -> int:
+def audit_prune(*, older_than_days: int | None = None, batch_size: int = 5000, dry_run: bool = False) -> int:
     """Delete audit rows past the retention period in batches (short locks); returns the count."""
     days = settings.GUARD_AUDIT_RETENTION_DAYS if older_than_days is None else older_than_days
-    return delete_in_batches(GuardRequest.objects.filter(created_at__lt=cutoff(days)), batch_size=batch_size)
+    return prune(GuardRequest.objects.filter(created_at__lt=cutoff(days)), batch_size=batch_size, dry_run=dry_run)
 
 
 def audit_entry_fields(payload: dict[str, Any], *, store_raw_text: bool) -> dict[str, Any]:
