@@ -103,17 +103,23 @@ def test_the_keys_api_follows_the_same_rule(admin_a) -> None:  # noqa: F811 - fi
     assert "(body)" in invalid_fields(post_raw(admin_a.client, "/api/v1/keys", deep_body))
 
 
-def test_a_valid_surrogate_pair_is_an_ordinary_character(api_client) -> None:
-    response = post_raw(api_client, PROCESS, '{"service_type": "tokenguard", "payload": {"text": "ok \\ud83d\\ude00"}}')
-    assert response.status_code == 200, response.content
-    assert response.json()["data"]["token_count"] > 1
+def test_a_valid_surrogate_pair_is_an_ordinary_character_where_a_lone_one_is_refused(api_client) -> None:
+    pair = post_raw(api_client, PROCESS, '{"service_type": "tokenguard", "payload": {"text": "ok", '
+                                         '"model": "gpt-4o \\ud83d\\ude00"}}')
+    assert pair.status_code == 200, pair.content
+    lone = post_raw(api_client, PROCESS, '{"service_type": "tokenguard", "payload": {"text": "ok", '
+                                         '"model": "gpt-4o \\ud83d"}}')
+    assert list(invalid_fields(lone)) == ["payload.model"]
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
-def test_non_json_number_constants_are_malformed_json(api_client, constant) -> None:
+def test_non_json_constants_stay_malformed_and_deep_nesting_is_invalid_in_the_same_parser(api_client,
+                                                                                          constant) -> None:
     body = fill('{"service_type": "tokenguard", "payload": {"text": "x"}, "timeout": <X>}', constant)
     response = post_raw(api_client, PROCESS, body)
     assert response.status_code == 400 and response.json()["error"]["code"] == "malformed_json"
+    nested = fill('{"service_type": "tokenguard", "payload": {"text": "x", "a": <X>}}', deep(200))
+    assert "(body)" in invalid_fields(post_raw(api_client, PROCESS, nested))
 
 
 # --- strict types (case 10) ----------------------------------------------------------------------
