@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def render_nginx_conf(env: dict[str, str], run_dir: Path) -> Path:
         "PORT": env.get("PORT", "8000"),
         "UPSTREAM": env.get("GUNICORN_BIND", "127.0.0.1:8080"),
         "RUN_DIR": str(run_dir),
+        "ACCESS_LOG": str(run_dir / "access.fifo"),
         "WORKER_PROCESSES": env.get("NGINX_WORKER_PROCESSES", "1"),
         "CLIENT_MAX_BODY_SIZE": env.get("NGINX_CLIENT_MAX_BODY_SIZE", "4m"),
         # Longer than gunicorn's own worker timeout, so gunicorn (not nginx) decides.
@@ -54,6 +56,28 @@ def render_nginx_conf(env: dict[str, str], run_dir: Path) -> Path:
     conf = run_dir / "nginx.conf"
     conf.write_text(text)
     return conf
+
+
+def relay_access_log(fifo: Path) -> threading.Thread:
+    """Copy what nginx writes to ``fifo`` to our stdout, line by line, for as long as we run.
+
+    nginx opens its access log itself; as a non-root user it may not open ``/dev/stdout``
+    (a pipe the container runtime created as root), so it writes to a FIFO we own.
+    """
+    if fifo.exists():
+        fifo.unlink()
+    os.mkfifo(fifo, 0o600)
+
+    def relay() -> None:
+        while True:  # nginx reopens the log on USR1, and `nginx -t` opens it once
+            with open(fifo, "rb") as source:  # blocks until nginx opens it for writing
+                for line in source:
+                    sys.stdout.buffer.write(line)
+                    sys.stdout.buffer.flush()
+
+    thread = threading.Thread(target=relay, name="nginx-access-log", daemon=True)
+    thread.start()
+    return thread
 
 
 def _nginx_binary() -> str:
@@ -106,6 +130,7 @@ def main(argv: list[str]) -> int:
     bind = env.setdefault("GUNICORN_BIND", "127.0.0.1:8080")
     run_dir = Path(env.get("NGINX_RUN_DIR", "/tmp/nginx"))
     conf = render_nginx_conf(env, run_dir)
+    relay_access_log(run_dir / "access.fifo")
     nginx = [_nginx_binary(), "-e", "stderr", "-c", str(conf)]
     subprocess.run([*nginx, "-t", "-q"], check=True)  # a broken config stops start-up with nginx's message
     procs = {"gunicorn": subprocess.Popen(_gunicorn(app, bind), env=env)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -176,3 +177,18 @@ def test_through_nginx_a_chunked_body_arrives_whole_and_app_errors_pass_through(
     wrong = requests.post(f"{proxied.url}/api/v1/guards/process", json={"service_type": "x"}, headers=key_headers,
                           timeout=30)
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_request"
+
+
+def test_nginxs_own_answers_are_logged_as_json_lines_without_the_query(proxied) -> None:
+    raw_request(proxied.port, b"POST /api/v1/webhooks/stripe?key=leaked HTTP/1.1\r\nHost: localhost\r\n"
+                              b"Content-Length: 100000\r\n\r\n" + b"x" * 100000)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        lines = [line for line in proxied.output().splitlines() if '"source":"nginx"' in line]
+        if any('"status":413' in line for line in lines):
+            break
+        time.sleep(0.1)
+    records = [json.loads(line) for line in lines]
+    (record,) = [r for r in records if r["status"] == 413]
+    assert (record["method"], record["path"]) == ("POST", "/api/v1/webhooks/stripe")
+    assert all("leaked" not in line for line in lines)
