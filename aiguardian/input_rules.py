@@ -30,8 +30,10 @@ from rest_framework.parsers import JSONParser
 
 from aiguardian.api import APIError, PayloadTooLarge
 
-# A JSON string, unrolled so the regex engine runs in C without backtracking.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string, unrolled so the regex engine runs in C without backtracking. An
+# unterminated one runs to the end of the body: a match must succeed from every opening
+# quote, or the engine retries from each later quote and `"\"\"\"…` costs O(n²).
+_STRING = re.compile(rb'"[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*(?:"|\Z)', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _DEPTH_STEP = np.zeros(256, dtype=np.int32)
 _DEPTH_STEP[[ord("["), ord("{")]] = 1

@@ -188,9 +188,13 @@ def test_the_checks_add_well_under_a_tenth_of_a_millisecond_per_kilobyte() -> No
     assert checked - plain < 50e-6, f"input rules cost {(checked - plain) * 1e6:.1f} us of CPU per 1 KB body"
 
 
-def test_the_depth_scan_is_linear_on_a_megabyte_of_brackets() -> None:
-    body = b"[" + b"[]," * 330_000 + b"[]]"
+@pytest.mark.parametrize(("body", "depth"), [
+    (b"[" + b"[]," * 330_000 + b"[]]", 2),  # a megabyte of brackets
+    (b"[" * 40 + b'"' + b'\\"' * 500_000, 40),  # an unterminated string of escaped quotes
+    (b"[" * 40 + b'"a\\' * 300_000, 40),  # ... of backslashes
+])
+def test_the_depth_scan_is_linear_on_adversarial_megabytes(body, depth) -> None:
     started = time.process_time()
-    assert nesting_depth(body) == 2
+    assert nesting_depth(body) == depth
     assert time.process_time() - started < 0.25
     assert input_rules.max_depth() == 32
