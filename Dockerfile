@@ -18,7 +18,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=aiguardian.settings \
     DJANGO_ENV=production \
     PORT=8000 \
+    NGINX_RUN_DIR=/tmp/nginx \
     PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+# nginx buffers requests in front of gunicorn's sync workers (deploy/run_gateway.py):
+# a client dripping its body a byte a second must not hold a worker.
+RUN apt-get update && apt-get install -y --no-install-recommends nginx \
+    && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home /app app
 COPY --from=build /wheels /wheels
 RUN pip install --no-index --find-links /wheels /wheels/*.whl && rm -rf /wheels

@@ -28,6 +28,8 @@ from accounts.services.api_keys import api_key_rehash
 logger = logging.getLogger(__name__)
 
 API_KEY_HEADER = "HTTP_X_API_KEY"
+MALFORMED_AUTHORIZATION = ("Malformed Authorization header: use 'Authorization: Bearer <key>' "
+                           "or 'X-API-Key: <key>'.")
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class APIKeyAuthentication(BaseAuthentication):
         raw = request.META.get(API_KEY_HEADER)
         if raw is None:
             raw = _bearer(request)
+            if raw is None and get_authorization_header(request).strip():
+                # A bare key (or another scheme) would otherwise read as "no credentials".
+                raise _fail("malformed_authorization", MALFORMED_AUTHORIZATION)
             if raw is None or _looks_like_jwt(raw):
                 return None
         return self.authenticate_key(raw.strip())

@@ -21,6 +21,18 @@ from accounts.permissions import IsTenantAdmin
 from accounts.serializers import APIKeyOutputSerializer
 from accounts.services import api_key_issue, api_key_revoke
 from accounts.services.api_keys import MAX_SCOPES
+from aiguardian.openapi import BODY_ERRORS, error_responses
+
+# Every status the key operations can answer besides success.
+_SESSION_ERRORS = {
+    401: "not_authenticated / malformed_authorization / invalid_token / token_expired / unknown_user / "
+         "user_inactive / tenant_inactive / invalid_api_key (API keys are checked first)",
+    403: "api_key_not_allowed / no_active_organization / insufficient_role",
+    503: "auth_unavailable (Clerk's key set could not be fetched)",
+}
+_READ_ERRORS = error_responses(_SESSION_ERRORS)
+_KEY_ERRORS = error_responses({**_SESSION_ERRORS, 404: "api_key_not_found"})
+_CREATE_ERRORS = error_responses({**_SESSION_ERRORS, **BODY_ERRORS, 404: "not_found (the tenant is gone)"})
 
 
 def _session(request: Request) -> ClerkSession:
@@ -55,13 +67,15 @@ class KeyListCreateApi(_TenantAdminApi):
             fields = ["key", *APIKeyOutputSerializer.Meta.fields]
             read_only_fields = fields
 
-    @extend_schema(operation_id="keys_list", responses=APIKeyOutputSerializer(many=True), tags=["keys"])
+    @extend_schema(operation_id="keys_list", responses={200: APIKeyOutputSerializer(many=True), **_READ_ERRORS},
+                   tags=["keys"])
     def get(self, request: Request) -> Response:
         keys = selectors.api_key_list(tenant_id=_session(request).tenant_id)
         return Response(APIKeyOutputSerializer(keys, many=True).data)
 
     @extend_schema(
-        operation_id="keys_create", request=InputSerializer, responses={201: CreatedSerializer}, tags=["keys"]
+        operation_id="keys_create", request=InputSerializer, responses={201: CreatedSerializer, **_CREATE_ERRORS},
+        tags=["keys"],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -78,11 +92,12 @@ class KeyListCreateApi(_TenantAdminApi):
 
 
 class KeyDetailApi(_TenantAdminApi):
-    @extend_schema(operation_id="keys_retrieve", responses=APIKeyOutputSerializer, tags=["keys"])
+    @extend_schema(operation_id="keys_retrieve", responses={200: APIKeyOutputSerializer, **_KEY_ERRORS}, tags=["keys"])
     def get(self, request: Request, prefix: str) -> Response:
         return Response(APIKeyOutputSerializer(_tenant_key(request, prefix)).data)
 
-    @extend_schema(operation_id="keys_delete", responses={204: OpenApiResponse(description="Revoked.")}, tags=["keys"])
+    @extend_schema(operation_id="keys_delete", responses={204: OpenApiResponse(description="Revoked."), **_KEY_ERRORS},
+                   tags=["keys"])
     def delete(self, request: Request, prefix: str) -> Response:
         """Revoke the key (keys are never deleted: audits keep pointing at them)."""
         api_key_revoke(key=_tenant_key(request, prefix))
@@ -90,7 +105,8 @@ class KeyDetailApi(_TenantAdminApi):
 
 
 class KeyRevokeApi(_TenantAdminApi):
-    @extend_schema(operation_id="keys_revoke", request=None, responses=APIKeyOutputSerializer, tags=["keys"])
+    @extend_schema(operation_id="keys_revoke", request=None, responses={200: APIKeyOutputSerializer, **_KEY_ERRORS},
+                   tags=["keys"])
     def post(self, request: Request, prefix: str) -> Response:
         key = api_key_revoke(key=_tenant_key(request, prefix))
         return Response(APIKeyOutputSerializer(key).data)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ class PayloadTooLarge(APIError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
     default_detail = "Request body is too large."
+
+    @classmethod
+    def over(cls, limit: int) -> PayloadTooLarge:
+        return cls(f"Request body is larger than {limit} bytes.")
 
 
 _DEFAULT_CODES: dict[type[exceptions.APIException], str] = {
@@ -98,6 +103,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # request.body above DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge.over(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if not isinstance(exc, exceptions.APIException):
         return None  # Django's handler500 answers, in JSON (see urls.py)
 
@@ -117,6 +124,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         message = str(exc.detail)
 
+    # Imported here: DRF's views module loads DEFAULT_PARSER_CLASSES (aiguardian.input_rules,
+    # which imports this module) while it is being defined.
+    from rest_framework.views import set_rollback
+
     set_rollback()
     response = Response(
         error_body(_code_for(exc), message, request_id, fields), status=exc.status_code, headers=headers
@@ -124,15 +135,40 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+# --- Django's own error views (urls.py handler400/403/404/500, CSRF_FAILURE_VIEW) -------------
+# Outside DRF, Django answers these itself, in HTML by default; the gateway answers JSON.
+
+def _json_error(request: HttpRequest, status_code: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message, getattr(request, "request_id", None)), status=status_code)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """Django's 400 (SuspiciousOperation): a bad Host header, an oversized body, and the like."""
+    if isinstance(exception, RequestDataTooBig):
+        return _json_error(request, 413, "payload_too_large",
+                           f"Request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+    if isinstance(exception, DisallowedHost):
+        return _json_error(request, 400, "disallowed_host", "This host name is not served here.")
+    return _json_error(request, 400, "bad_request", "Bad request.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return _json_error(request, 403, "permission_denied", "You do not have permission to perform this action.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """JSON on API paths (clients read codes); Django's page elsewhere (a person at the admin reads it)."""
+    if request.path.startswith("/api/"):
+        return _json_error(request, 403, "csrf_failed", "CSRF verification failed.")
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason=reason)
+
+
 def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """JSON 500 for anything unhandled; the traceback goes to the log only."""
-    return JsonResponse(
-        error_body("internal_error", "Internal server error.", getattr(request, "request_id", None)),
-        status=500,
-    )
+    return _json_error(request, 500, "internal_error", "Internal server error.")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(
-        error_body("not_found", "Not found.", getattr(request, "request_id", None)), status=404
-    )
+    return _json_error(request, 404, "not_found", "Not found.")

@@ -1,13 +1,18 @@
-"""Request-id middleware: accept a sane ``X-Request-ID`` or mint one, echo it back."""
+"""Request-id middleware (accept a sane ``X-Request-ID`` or mint one, echo it back) and
+chunked request bodies."""
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from aiguardian.api import error_body
 from aiguardian.logging import request_id_var
 
 HEADER = "X-Request-ID"
@@ -30,3 +35,29 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response[HEADER] = request_id
         return response
+
+
+class ChunkedBodyMiddleware:
+    """Read a ``Transfer-Encoding: chunked`` body that comes without ``Content-Length``.
+
+    Django sizes every body by ``Content-Length`` and reads an absent one as empty, so
+    a chunked JSON request used to arrive as ``{}``. gunicorn decodes the chunks; this
+    reads at most the larger body limit plus one byte (413 beyond, before any view) and
+    hands Django the bytes with their length. Behind nginx, which buffers the body and
+    sends ``Content-Length``, it does nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if not meta.get("CONTENT_LENGTH") and "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
+            limit = max(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0, settings.GUARD_MAX_REQUEST_BYTES)
+            body = meta["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                return JsonResponse(error_body("payload_too_large", f"Request body is larger than {limit} bytes.",
+                                               getattr(request, "request_id", None)), status=413)
+            request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[attr-defined]
+            meta["CONTENT_LENGTH"] = str(len(body))
+        return self.get_response(request)

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from aiguardian import health
 
+handler400 = "aiguardian.api.bad_request"
+handler403 = "aiguardian.api.permission_denied"
 handler404 = "aiguardian.api.not_found"
 handler500 = "aiguardian.api.server_error"
 

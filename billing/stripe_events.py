@@ -3,13 +3,15 @@
 The event row is inserted first under a unique ``event_id`` (so two deliveries racing
 each other cannot both apply it); a row that already succeeded is acknowledged without
 work, a failed one is retried. Handlers run in one transaction: a failure rolls back
-every change and the event is marked failed, and the view answers 500 so Stripe retries.
+every change and the event is marked failed, and the view answers 503 so Stripe retries.
+A signed body the handlers cannot use is recorded as failed by :func:`reject` and
+acknowledged (see :mod:`aiguardian.webhooks`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +24,14 @@ from django.utils import timezone
 
 from accounts.models import Tenant
 from aiguardian.retention import cutoff, prune
+from aiguardian.webhooks import (
+    UnusableEvent,
+    event_parse,
+    required_id,
+    required_object,
+    stored_key,
+    unusable_payload,
+)
 from billing import services
 from billing.models import Plan, StripeEvent, Subscription
 
@@ -43,28 +53,65 @@ class Outcome:
     event_id: str
 
 
-def verify(*, payload: bytes, signature: str | None) -> dict[str, Any]:
-    """Check the ``Stripe-Signature`` header (HMAC and timestamp tolerance) with stripe's library."""
+def _signed_at(signature: str) -> int:
+    """The ``t=`` timestamp of a header the library has already verified."""
+    stamps = [item.split("=", 1)[1] for item in signature.split(",") if item.startswith("t=")]
+    return int(stamps[0])
+
+
+def verify(*, payload: bytes, signature: str | None) -> None:
+    """Check the ``Stripe-Signature`` header with stripe's library, then the timestamp window.
+
+    The library rejects only timestamps older than the tolerance; a signature dated in
+    the future is refused here by the same tolerance (as Svix does for Clerk), so a
+    captured request cannot be pre-dated to stay replayable.
+    """
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise WebhookRejected("webhook_not_configured", "Stripe webhooks are not configured.")
     if not signature:
         raise WebhookRejected("missing_signature", "Stripe-Signature header is required.")
     try:
-        stripe.Webhook.construct_event(payload, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE)
+        stripe.WebhookSignature.verify_header(payload, signature, secret, tolerance=None)
     except stripe.SignatureVerificationError:
-        raise WebhookRejected("invalid_signature", "Signature verification failed (or the event is too old).") from None
-    except ValueError:
-        raise WebhookRejected("malformed_payload", "Body is not a Stripe event.") from None
-    event = json.loads(payload)
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise WebhookRejected("malformed_payload", "Event lacks id or type.")
+        raise WebhookRejected("invalid_signature", "Signature verification failed.") from None
+    except ValueError:  # the body is not UTF-8, so it cannot be what Stripe signed
+        raise WebhookRejected("invalid_signature", "Signature verification failed.") from None
+    if abs(time.time() - _signed_at(signature)) > settings.STRIPE_WEBHOOK_TOLERANCE:
+        raise WebhookRejected("stale_timestamp", "Webhook timestamp outside the tolerance.")
+
+
+def parse(payload: bytes) -> dict[str, Any]:
+    """A verified body as an event the handlers can use; :class:`UnusableEvent` otherwise."""
+    event = event_parse(payload)
+    event_type = required_id(event.get("type"), "type")
+    required_id(event.get("id"), "id", event_type=event_type)
+    if event_type in HANDLERS:
+        data = required_object(event.get("data"), "data", event_type=event_type)
+        required_object(data.get("object"), "data.object", event_type=event_type)
     return event
 
 
+def reject(*, payload: bytes, reason: UnusableEvent) -> StripeEvent:
+    """Record an unusable delivery as failed, once (a redelivery finds the row)."""
+    try:
+        raw_id = event_parse(payload).get("id")
+    except UnusableEvent:
+        raw_id = None
+    key = stored_key(raw_id, payload)
+    try:
+        with transaction.atomic():
+            return StripeEvent.objects.create(
+                event_id=key, event_type=reason.event_type, payload=unusable_payload(payload, reason),
+                status=StripeEvent.Status.FAILED, error=f"{reason.code}: {reason.message}"[:2000], attempts=1,
+            )
+    except IntegrityError:
+        return StripeEvent.objects.get(event_id=key)
+
+
 def process(event: dict[str, Any]) -> Outcome:
-    """Apply a verified event exactly once."""
-    event_id, event_type = str(event["id"]), str(event["type"])
+    """Apply an event from :func:`parse` exactly once."""
+    event_id, event_type = event["id"], event["type"]
     try:
         with transaction.atomic():
             row = StripeEvent.objects.create(event_id=event_id, event_type=event_type, payload=event)

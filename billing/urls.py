@@ -6,5 +6,5 @@ from billing import views
 
 app_name = "billing"
 urlpatterns = [
-    path("webhooks/stripe", views.stripe_webhook, name="stripe-webhook"),
+    path("webhooks/stripe", views.StripeWebhookApi.as_view(), name="stripe-webhook"),
 ]

@@ -11,8 +11,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+
+# The project root, so the serving helpers import however gunicorn was started.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aiguardian import serving
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -30,11 +36,11 @@ worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Request id, status, size, duration in microseconds; never the query string (it may hold a key).
-access_log_format = (
-    '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":%(B)s,'
-    '"duration_us":%(D)s,"request_id":"%({x-request-id}o)s","user_agent":"%(a)s"}'
-)
+# One JSON object per line (json.dumps, never a format string): request id, status, size,
+# duration in microseconds; never the query string (it may hold a key).
+logger_class = serving.JSONAccessLogger
+# gunicorn's own 400/414/431 answers in the gateway's JSON error shape, not HTML.
+serving.install_json_error_pages()
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="aig-prom-")

@@ -46,7 +46,8 @@ class InvalidPayload(APIError):
 class GuardFailure(APIError):
     """A backend failure; fallback to the in-process analyzer may answer instead."""
 
-    #: whether the failure says something about the backend's health (breaker)
+    #: whether the failure says something about the backend's health: only these count
+    #: towards the circuit breaker, so one tenant's input cannot open it for everyone.
     counts_against_backend = True
 
 
@@ -54,6 +55,25 @@ class GuardBackendError(GuardFailure):
     status_code = status.HTTP_502_BAD_GATEWAY
     default_code = "guard_backend_error"
     default_detail = "The guard backend failed."
+
+
+class GuardAnalyzerError(GuardBackendError):
+    """The analyzer could not handle this call: it raised on the input, or the tenant's stored
+    settings no longer validate. A bug or a config to fix, but no sign that the backend is
+    unhealthy, so it never counts towards the breaker and a guard service does not retry it."""
+
+    default_code = "guard_analyzer_error"
+    default_detail = "The guard failed on this input."
+    counts_against_backend = False
+
+
+class BackendPayloadTooLarge(GuardFailure):
+    """The guard service's own size limit refused the call: the payload's doing, not the backend's."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The payload is too large for this guard's backend."
+    counts_against_backend = False
 
 
 class GuardUnavailable(GuardFailure):

@@ -6,29 +6,24 @@ reads at most the limit plus one byte, so a chunked or lying request is cut off 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.conf import settings
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 
 from aiguardian.api import PayloadTooLarge
+from aiguardian.input_rules import CheckedJSONParser
 
 
 def too_large() -> PayloadTooLarge:
-    return PayloadTooLarge(f"Request body is larger than {settings.GUARD_MAX_REQUEST_BYTES} bytes.")
+    return PayloadTooLarge.over(settings.GUARD_MAX_REQUEST_BYTES)
 
 
-class LimitedJSONParser(JSONParser):
-    """JSON parser that never reads more than ``GUARD_MAX_REQUEST_BYTES``."""
+class LimitedJSONParser(CheckedJSONParser):
+    """The input rules' JSON parser, reading at most ``GUARD_MAX_REQUEST_BYTES``."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
-        limit = settings.GUARD_MAX_REQUEST_BYTES
-        body = stream.read(limit + 1) if stream is not None else b""
-        if len(body) > limit:
-            raise too_large()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+    def max_bytes(self) -> int:
+        return settings.GUARD_MAX_REQUEST_BYTES
 
 
 class SizeLimitedMixin:

@@ -1,20 +1,94 @@
 """Input and output shapes of the guard API (the seeds' contract), validated strictly.
 
 Unknown top-level fields are errors rather than silently ignored: a typo in
-``fallback_enabled`` must not quietly change what the gateway does.
+``fallback_enabled`` must not quietly change what the gateway does. Types are strict
+too: a string is a JSON string, a number a JSON number and a flag a JSON boolean, so
+``"timeout": "5"`` or ``"text": 5`` is a 400 on every endpoint rather than coerced on some.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from aiguardian.openapi import ErrorSerializer
+from guards.analyzers.registry import GUARDS
 
 CLIENT_TYPES = ("web", "vscode", "chrome", "api")
 CONTENT_TYPES = ("text", "code", "document")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _TEXT_FIELDS = ("text", "output_text")
+
+
+# The seeds' clients send names; integers 1-10 are accepted too (higher is more urgent).
+PRIORITY_NAMES = {"low": 1, "normal": 5, "high": 8, "critical": 10}
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string: DRF's CharField would turn ``5`` into ``"5"``."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean: DRF's BooleanField would take ``"yes"`` or ``0``."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictFloatField(serializers.FloatField):
+    """A finite JSON number: not a string, not a boolean."""
+
+    def to_internal_value(self, data: Any) -> float:
+        try:
+            finite = not isinstance(data, bool) and isinstance(data, int | float) and math.isfinite(data)
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 1, "maximum": 10},
+                                {"type": "string", "enum": list(PRIORITY_NAMES)}],
+                      "description": "1-10 (higher is more urgent) or low=1, normal=5, high=8, critical=10."})
+class PriorityField(serializers.IntegerField):
+    """An integer 1-10 or one of the seeds' names (stored as its integer)."""
+
+    default_error_messages = {"invalid": f"An integer 1-10 or one of: {', '.join(PRIORITY_NAMES)}."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and data in PRIORITY_NAMES:
+            return PRIORITY_NAMES[data]
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "string", "enum": list(GUARDS), "description": "The guard to run (404 unknown_guard "
+                      "for any other name)."})
+class ServiceTypeField(StrictCharField):
+    """A guard name; an unknown one is the view's 404, so the field itself takes any string."""
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True,
+                      "properties": {"text": {"type": "string"},
+                                     "content_type": {"type": "string", "enum": list(CONTENT_TYPES)},
+                                     "output_text": {"type": "string"}},
+                      "description": "The text and the guard's own fields (trustguard: output_text, sources; "
+                                     "tokenguard: model, messages, max_tokens, optimize; contextguard: role, reset)."})
+class PayloadField(serializers.JSONField):
+    """The guard payload: an object, checked by :func:`validate_payload_object` and the analyzer."""
 
 
 class StrictSerializer(serializers.Serializer):
@@ -50,30 +124,23 @@ def validate_session_id(value: str | None) -> str | None:
 
 
 class _CallOptions(StrictSerializer):
-    user_id = serializers.CharField(max_length=128, required=False, allow_null=True, default=None)
-    session_id = serializers.CharField(max_length=128, required=False, allow_null=True, default=None,
-                                       validators=[validate_session_id])
-    priority = serializers.IntegerField(min_value=1, max_value=10, default=1)
-    timeout = serializers.FloatField(min_value=0.1, max_value=300, default=30.0,
-                                     help_text="Seconds; capped by the backend's own timeout.")
-    fallback_enabled = serializers.BooleanField(default=True,
-                                                help_text="Let the in-process analyzer answer if the backend fails.")
+    user_id = StrictCharField(max_length=128, required=False, allow_null=True, default=None)
+    session_id = StrictCharField(max_length=128, required=False, allow_null=True, default=None,
+                                 validators=[validate_session_id])
+    priority = PriorityField(min_value=1, max_value=10, default=1)
+    timeout = StrictFloatField(min_value=0.1, max_value=300, default=30.0,
+                               help_text="Seconds (a number); capped by the backend's own timeout.")
+    fallback_enabled = StrictBooleanField(default=True,
+                                          help_text="Let the in-process analyzer answer if the backend fails.")
     client_type = serializers.ChoiceField(choices=CLIENT_TYPES, default="api")
 
 
 class ProcessRequestSerializer(_CallOptions):
-    service_type = serializers.CharField(max_length=64, help_text="tokenguard, trustguard, contextguard, "
-                                         "biasguard, securityguard or healthguard")
-    payload = serializers.JSONField(help_text='{"text": "...", "content_type": "text|code|document", ...}')
+    service_type = ServiceTypeField(max_length=64)
+    payload = PayloadField()
 
     def validate_payload(self, value: Any) -> dict[str, Any]:
         return validate_payload_object(value)
-
-
-class GuardErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(required=False)
 
 
 class ProcessResponseSerializer(serializers.Serializer):
@@ -82,18 +149,18 @@ class ProcessResponseSerializer(serializers.Serializer):
     success = serializers.BooleanField()
     data = serializers.DictField(allow_null=True, help_text="decision, score, findings, analyzer_version and "
                                  "the guard's own fields")
-    error = GuardErrorSerializer(allow_null=True)
+    error = ErrorSerializer(allow_null=True)
     processing_time = serializers.FloatField(help_text="Seconds spent running the guard.")
     service_used = serializers.CharField(help_text='The guard name, or "<guard> (in-process fallback)".')
 
 
 class ScanRequestSerializer(_CallOptions):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    text = StrictCharField(allow_blank=True, trim_whitespace=False)
     content_type = serializers.ChoiceField(choices=CONTENT_TYPES, default="text")
-    guards = serializers.ListField(child=serializers.CharField(max_length=64), required=False, allow_empty=False,
+    guards = serializers.ListField(child=StrictCharField(max_length=64), required=False, allow_empty=False,
                                    max_length=6, help_text="Default: every guard enabled for the tenant and key.")
-    payload = serializers.JSONField(required=False, default=dict,
-                                    help_text="Extra guard-specific payload fields (e.g. output_text).")
+    payload = PayloadField(required=False, default=dict,
+                           help_text="Extra guard-specific payload fields (e.g. output_text).")
 
     def validate_payload(self, value: Any) -> dict[str, Any]:
         return validate_payload_object(value)
@@ -103,7 +170,7 @@ class ScanItemSerializer(serializers.Serializer):
     service_type = serializers.CharField()
     success = serializers.BooleanField()
     data = serializers.DictField(allow_null=True)
-    error = GuardErrorSerializer(allow_null=True)
+    error = ErrorSerializer(allow_null=True)
     processing_time = serializers.FloatField()
     service_used = serializers.CharField()
 
@@ -147,8 +214,3 @@ class HealthResponseSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=("healthy", "degraded", "unhealthy"))
     services = serializers.DictField(child=GuardHealthSerializer())
 
-
-class ErrorResponseSerializer(serializers.Serializer):
-    success = serializers.BooleanField(default=False)
-    error = GuardErrorSerializer()
-    request_id = serializers.CharField(allow_null=True)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import APIKeyAuthentication
+from aiguardian.openapi import BODY_ERRORS, error_responses
 from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
 from guards import serializers as s
 from guards.analyzers.registry import GUARDS
@@ -21,17 +22,20 @@ from guards.services.runner import Caller, RunOptions, RunResult, guard_process,
 from guards.services.scan import guards_scan
 from guards.stores import session_memory_delete, session_memory_get
 
-_ERRORS = {code: OpenApiResponse(s.ErrorResponseSerializer, description=text) for code, text in {
-    400: "invalid_request (field errors) / malformed_json",
-    401: "not_authenticated / invalid_api_key",
+API_KEY_401 = ("not_authenticated / malformed_authorization / invalid_api_key / api_key_revoked / "
+               "api_key_expired / tenant_inactive")
+_ERRORS = error_responses({
+    **BODY_ERRORS,
+    401: API_KEY_401,
     403: "guard_not_enabled / guard_not_in_key_scope",
     404: "unknown_guard",
-    413: "payload_too_large",
+    413: "payload_too_large (the gateway's GUARD_MAX_REQUEST_BYTES, or the guard service's own limit)",
     429: "rate_limited / quota_exceeded (Retry-After)",
-    502: "guard_backend_error",
+    502: "guard_backend_error / guard_analyzer_error (the guard failed on this input)",
     503: "guard_unavailable",
     504: "guard_timeout",
-}.items()}
+})
+_SESSION_ERRORS = error_responses({401: API_KEY_401, 403: "guard_not_in_key_scope", 404: "session_not_found"})
 
 
 class GuardAPIView(APIView):
@@ -121,16 +125,15 @@ class SessionView(GuardAPIView):
     """contextguard's memory of one session of the caller's tenant."""
 
     @extend_schema(operation_id="guards_session_get", responses={200: OpenApiResponse(description="The session's "
-                   "turns, roles, trimmed texts and times."), 401: _ERRORS[401], 403: _ERRORS[403],
-                   404: OpenApiResponse(s.ErrorResponseSerializer, description="session_not_found")})
+                   "turns, roles, trimmed texts and times."),
+                   **_SESSION_ERRORS})
     def get(self, request: Request, session_id: str) -> Response:
         view = session_memory_get(session_access_check(caller=self.caller(request)), session_id)
         if view is None:
             raise NotFound("No live session by that id.", code="session_not_found")
         return Response(view)
 
-    @extend_schema(operation_id="guards_session_delete", responses={204: None, 401: _ERRORS[401],
-                   403: _ERRORS[403], 404: OpenApiResponse(s.ErrorResponseSerializer, description="session_not_found")})
+    @extend_schema(operation_id="guards_session_delete", responses={204: None, **_SESSION_ERRORS})
     def delete(self, request: Request, session_id: str) -> Response:
         if not session_memory_delete(session_access_check(caller=self.caller(request)), session_id):
             raise NotFound("No live session by that id.", code="session_not_found")

@@ -13,7 +13,9 @@ from accounts.services.api_keys import (
 )
 from accounts.services.clerk import (
     ClerkSyncError,
+    clerk_event_parse,
     clerk_event_process,
+    clerk_event_reject,
     clerk_events_prune,
     clerk_membership_deactivate,
     clerk_membership_upsert,
@@ -38,7 +40,9 @@ __all__ = [
     "api_key_revoke",
     "api_key_touch",
     "api_key_update",
+    "clerk_event_parse",
     "clerk_event_process",
+    "clerk_event_reject",
     "clerk_events_prune",
     "clerk_membership_deactivate",
     "clerk_membership_upsert",

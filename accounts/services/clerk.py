@@ -31,6 +31,14 @@ from accounts.services.tenants import (
     tenant_update,
 )
 from aiguardian.retention import cutoff, prune
+from aiguardian.webhooks import (
+    UnusableEvent,
+    event_parse,
+    required_id,
+    required_object,
+    stored_key,
+    unusable_payload,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +204,29 @@ class EventOutcome:
     error: str = ""
 
 
+def clerk_event_parse(*, svix_id: str, body: bytes) -> dict[str, Any]:
+    """A verified delivery as an event the handlers can use; :class:`UnusableEvent` otherwise."""
+    required_id(svix_id, "svix-id")
+    event = event_parse(body)
+    event_type = required_id(event.get("type"), "type")
+    if event_type in HANDLERS:
+        required_object(event.get("data"), "data", event_type=event_type)
+    return event
+
+
+def clerk_event_reject(*, svix_id: str, body: bytes, reason: UnusableEvent) -> ClerkWebhookEvent:
+    """Record an unusable delivery as failed, once per message (a redelivery finds the row)."""
+    key = stored_key(svix_id, body)
+    try:
+        with transaction.atomic():
+            return ClerkWebhookEvent.objects.create(
+                svix_id=key, event_type=reason.event_type, payload=unusable_payload(body, reason),
+                status=Status.FAILED, error=f"{reason.code}: {reason.message}"[:2000], attempts=1,
+            )
+    except IntegrityError:
+        return ClerkWebhookEvent.objects.get(svix_id=key)
+
+
 def _claim(svix_id: str) -> bool:
     """Take the event for processing; ``False`` when another worker holds it or it is done."""
     now = timezone.now()
@@ -210,8 +241,8 @@ def _claim(svix_id: str) -> bool:
 
 
 def clerk_event_process(*, svix_id: str, event: dict[str, Any]) -> EventOutcome:
-    """Record a verified Clerk event and apply it once (see the module docstring)."""
-    event_type = str(event.get("type") or "")[:100]
+    """Record a verified event from :func:`clerk_event_parse` and apply it once (see the module docstring)."""
+    event_type = event["type"]
     try:
         with transaction.atomic():
             ClerkWebhookEvent.objects.create(svix_id=svix_id, event_type=event_type, payload=event)
@@ -225,10 +256,7 @@ def clerk_event_process(*, svix_id: str, event: dict[str, Any]) -> EventOutcome:
     try:
         with transaction.atomic():
             if handler is not None:
-                data = event.get("data")
-                if not isinstance(data, dict):
-                    raise ClerkSyncError("event has no data object")
-                handler(data)
+                handler(event["data"])
             ClerkWebhookEvent.objects.filter(svix_id=svix_id).update(
                 status=Status.SUCCEEDED, error="", processed_at=timezone.now(), updated_at=timezone.now()
             )

@@ -16,6 +16,7 @@ from aiguardian.api import APIError
 from billing.services import usage_record
 from guards.analyzers.registry import GUARDS
 from guards.errors import (
+    BackendPayloadTooLarge,
     GuardBackendError,
     GuardFailure,
     GuardNotEnabled,
@@ -39,6 +40,7 @@ FALLBACK_SUFFIX = " (in-process fallback)"
 Outcome = GuardRequest.Outcome
 _OUTCOME_OF_ERROR: dict[type[APIError], str] = {
     InvalidPayload: Outcome.INVALID,
+    BackendPayloadTooLarge: Outcome.INVALID,
     GuardTimeout: Outcome.TIMEOUT,
     GuardUnavailable: Outcome.UNAVAILABLE,
     GuardBackendError: Outcome.ERROR,

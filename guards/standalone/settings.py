@@ -20,6 +20,7 @@ if not GUARD_SERVICE_TOKEN:
 INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"]
 MIDDLEWARE = [
     "aiguardian.middleware.RequestIdMiddleware",
+    "aiguardian.middleware.ChunkedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
@@ -31,7 +32,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["aiguardian.input_rules.CheckedJSONParser"],
     "EXCEPTION_HANDLER": "aiguardian.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

@@ -6,6 +6,8 @@ from django_prometheus.exports import ExportToDjangoView
 from aiguardian import health
 from guards.standalone import views
 
+handler400 = "aiguardian.api.bad_request"
+handler403 = "aiguardian.api.permission_denied"
 handler404 = "aiguardian.api.not_found"
 handler500 = "aiguardian.api.server_error"
 

@@ -118,6 +118,14 @@ def test_missing_credentials_get_401_not_403(db):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+@pytest.mark.parametrize("value", ["{raw}", "Token {raw}", "Bearer", "Basic dXNlcjpwYXNz"])
+def test_an_authorization_header_without_bearer_gets_a_401_that_says_how(api_key, value):
+    response = call(HTTP_AUTHORIZATION=value.format(raw=api_key.raw))
+    assert_rejected(response, "malformed_authorization")
+    assert "Authorization: Bearer <key>" in response.data["error"]["message"]
+    assert "X-API-Key" in response.data["error"]["message"]
+
+
 def test_a_jwt_shaped_bearer_token_is_left_to_other_authenticators(db):
     request = APIRequestFactory().get("/probe", HTTP_AUTHORIZATION="Bearer aaa.bbb.ccc")
     assert APIKeyAuthentication().authenticate(Probe().initialize_request(request)) is None

@@ -128,7 +128,7 @@ def test_unknown_event_types_are_stored_and_acknowledged(webhook_secret):
 
 # --- failure and retry -----------------------------------------------------------------------------
 
-def test_a_failing_handler_rolls_back_answers_500_and_is_retried(webhook_secret):
+def test_a_failing_handler_rolls_back_answers_503_and_is_retried(webhook_secret):
     def billing_down(**kwargs):
         raise RuntimeError("billing unavailable")
 
@@ -138,7 +138,7 @@ def test_a_failing_handler_rolls_back_answers_500_and_is_retried(webhook_secret)
         response = post(delivery)
     finally:
         tenant_created.disconnect(dispatch_uid="test.billing_down")
-    assert response.status_code == 500 and code(response) == "webhook_processing_failed"
+    assert response.status_code == 503 and code(response) == "webhook_processing_failed"
     assert "billing unavailable" not in response.content.decode()
     assert not Tenant.objects.filter(clerk_org_id="org_2xyz").exists()  # the tenant insert was rolled back
     event = ClerkWebhookEvent.objects.get(svix_id="msg_fail")
@@ -154,7 +154,7 @@ def test_a_failing_handler_rolls_back_answers_500_and_is_retried(webhook_secret)
 def test_a_user_whose_email_belongs_to_a_staff_account_is_not_linked(webhook_secret):
     User.objects.create_user(username="ops", email="alice@example.com", is_staff=True)
     response = send("user.created", clerk_user(), msg_id="msg_takeover")
-    assert response.status_code == 500
+    assert response.status_code == 503
     assert User.objects.get(email="alice@example.com").clerk_user_id is None
     assert "belongs to another user" in ClerkWebhookEvent.objects.get(svix_id="msg_takeover").error
 

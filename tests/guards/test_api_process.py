@@ -161,7 +161,7 @@ def test_an_analyzer_payload_error_is_400_naming_the_payload_field(api_client, s
 def test_a_crashing_analyzer_is_a_502_that_leaks_nothing(api_client, test_guards, guard_config) -> None:
     guard_config("brokenguard")
     response = _post(api_client, _body("brokenguard"))
-    assert response.status_code == 502 and response.json()["error"]["code"] == "guard_backend_error"
+    assert response.status_code == 502 and response.json()["error"]["code"] == "guard_analyzer_error"
     assert "sk-live" not in response.content.decode()
 
 

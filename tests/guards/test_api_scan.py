@@ -51,7 +51,7 @@ def test_without_a_list_it_runs_every_guard_the_tenant_enabled(api_client, guard
     assert response.status_code == 200, body
     results = {r["service_type"]: r for r in body["results"]}
     assert set(results) == {"shoutguard", "brokenguard"}
-    assert results["brokenguard"]["error"]["code"] == "guard_backend_error"
+    assert results["brokenguard"]["error"]["code"] == "guard_analyzer_error"
     assert body["success"] is False and body["decision"] == "flag"  # allow + unknown
 
 

@@ -5,7 +5,14 @@ import time
 import pytest
 
 from guards.analyzers.base import AnalyzerContext
-from guards.errors import GuardBackendError, GuardTimeout, GuardUnavailable, InvalidPayload
+from guards.errors import (
+    BackendPayloadTooLarge,
+    GuardAnalyzerError,
+    GuardBackendError,
+    GuardTimeout,
+    GuardUnavailable,
+    InvalidPayload,
+)
 from guards.services.backends import BackendSpec, GuardCall
 from guards.services.backends.breaker import BreakerPolicy, CircuitBreaker
 from guards.services.backends.http import SERVICE_TOKEN_HEADER, run_http
@@ -103,6 +110,24 @@ def test_failures_open_the_breaker_and_then_calls_are_refused_without_io(fake_se
     with pytest.raises(GuardUnavailable, match="circuit open"):
         run_http(_spec(fake_service.url), _call())
     assert len(fake_service.received) == 2
+
+
+def test_an_analyzer_failing_on_the_input_is_neither_retried_nor_counted(fake_service, settings) -> None:
+    settings.GUARD_BREAKER_FAILURES = 2
+    fake_service.plan(*[Reply(502, {"error": {"code": "guard_analyzer_error"}})] * 3)
+    for _ in range(3):
+        with pytest.raises(GuardAnalyzerError):
+            run_http(_spec(fake_service.url, max_retries=2), _call())
+    assert len(fake_service.received) == 3  # one call each: the same input would fail again
+    assert CircuitBreaker(901, "remote").state() == "closed"
+
+
+def test_a_413_from_the_service_is_the_payloads_not_the_backends(fake_service, settings) -> None:
+    settings.GUARD_BREAKER_FAILURES = 1
+    fake_service.plan(Reply(413, {"error": {"code": "payload_too_large"}}))
+    with pytest.raises(BackendPayloadTooLarge):
+        run_http(_spec(fake_service.url), _call())
+    assert CircuitBreaker(901, "remote").state() == "closed"
 
 
 def test_a_half_open_probe_that_succeeds_closes_the_breaker(fake_service, settings) -> None:

@@ -2,7 +2,7 @@
 
 Its behaviour comes from the JSON file named by ``FAKE_GUARD_STATE`` and is re-read on
 every request, so a test can make it slow, failing or healthy while gunicorn runs it:
-``{"delay": 2.0, "status": 200}``. It answers like a guard service: ``/process`` with
+``{"delay": 2.0, "status": 200}`` (``"code"`` names the error of a failing answer). It answers like a guard service: ``/process`` with
 the seed contract (a word count as its "analysis"), ``/health`` and ``/health/live``.
 """
 
@@ -36,7 +36,8 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
         body: dict[str, Any] = {
             "request_id": "fake", "service_type": request.get("service_type"), "success": status == 200,
             "data": {"decision": "keep", "score": 0.0, "findings": [], "analyzer_version": "fake-1", "words": words},
-            "error": None if status == 200 else {"code": "guard_unavailable", "message": "fake failure"},
+            "error": None if status == 200 else {"code": state.get("code", "guard_unavailable"),
+                                                 "message": "fake failure"},
             "processing_time": 0.0, "service_used": request.get("service_type"),
         }
     else:

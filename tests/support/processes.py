@@ -134,19 +134,27 @@ class Gunicorn:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), *self.extra_args, self.app]
+
     def start(self, *, timeout: float = 60.0) -> Gunicorn:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers), *self.extra_args, self.app],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.proc = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_live(timeout)
+        except Exception:
+            self.stop()  # a fixture that fails here never reaches its own stop(): leave nothing running
+            raise
+        return self
+
+    def _wait_live(self, timeout: float) -> None:
         wait_for_port(self.port, timeout=timeout, proc=self.proc)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 if requests.get(f"{self.url}/health/live", timeout=2).status_code == 200:
-                    return self
+                    return
             except requests.RequestException:
                 pass
             time.sleep(0.2)

@@ -4,6 +4,12 @@ Retries only what cannot have reached the service (connection refused or timed o
 while connecting) and explicit 502/503 answers, with exponential backoff, all inside
 the request's deadline (its ``timeout`` capped by the backend's). A read timeout is
 never retried: the service may have acted (contextguard writes session memory).
+
+The breaker counts only the backend's own faults: connection errors, timeouts, and
+5xx answers other than ``guard_analyzer_error`` (the analyzer failed on *this* input).
+What the service refuses because of the call itself (400 ``invalid_request``, 413) is
+the caller's error and, like a payload-caused analyzer failure, leaves the breaker
+alone: one tenant's input must not open the breaker for every tenant on the backend.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from guards.errors import (
+    BackendPayloadTooLarge,
+    GuardAnalyzerError,
     GuardBackendError,
     GuardFailure,
     GuardTimeout,
@@ -104,6 +112,12 @@ def _error_of(response: requests.Response) -> dict[str, Any]:
     return error if isinstance(error, dict) else {}
 
 
+def _retryable(response: requests.Response) -> bool:
+    """A 502/503 the service may not give again; an analyzer failure on this input it would."""
+    return (response.status_code in RETRY_STATUSES
+            and _error_of(response).get("code") != GuardAnalyzerError.default_code)
+
+
 def _answer(spec: BackendSpec, response: requests.Response) -> GuardAnswer:
     status = response.status_code
     if status == 200:
@@ -118,6 +132,10 @@ def _answer(spec: BackendSpec, response: requests.Response) -> GuardAnswer:
     if status == 400 and error.get("code") == "invalid_request":
         fields = error.get("fields") if isinstance(error.get("fields"), dict) else None
         raise InvalidPayload(str(error.get("message") or "Invalid payload."), fields=fields)
+    if status == 413:
+        raise BackendPayloadTooLarge(f"The payload is too large for backend {spec.name}.")
+    if error.get("code") == GuardAnalyzerError.default_code:
+        raise GuardAnalyzerError(f"The {spec.name} analyzer failed on this input.")
     if status == 504:
         raise GuardTimeout(f"Backend {spec.name} timed out.")
     if status == 503:
@@ -149,7 +167,7 @@ def _post(spec: BackendSpec, call: GuardCall) -> GuardAnswer:
         except requests.RequestException:
             raise GuardBackendError(f"Backend {spec.name} failed.") from None
         else:
-            if response.status_code not in RETRY_STATUSES or last:
+            if last or not _retryable(response):
                 return _answer(spec, response)
         time.sleep(min(BACKOFF_SECONDS * 2**attempt, max(0.0, deadline - time.monotonic())))
     raise GuardUnavailable(f"Backend {spec.name} is unreachable.")  # pragma: no cover - loop always returns
@@ -166,11 +184,14 @@ def run_http(spec: BackendSpec, call: GuardCall) -> GuardAnswer:
     started = time.perf_counter()
     try:
         answer = _post(spec, call)
+    except GuardFailure as exc:
+        if exc.counts_against_backend:
+            breaker.record_failure((time.perf_counter() - started) * 1000)
+        else:  # the service answered; the call itself was the problem
+            breaker.record_success((time.perf_counter() - started) * 1000)
+        raise
     except InvalidPayload:
         breaker.record_success((time.perf_counter() - started) * 1000)  # the service is fine
-        raise
-    except GuardFailure:
-        breaker.record_failure((time.perf_counter() - started) * 1000)
         raise
     breaker.record_success((time.perf_counter() - started) * 1000)
     return answer

@@ -7,7 +7,7 @@ import logging
 from guards.analyzers.base import Analyzer, PayloadError
 from guards.analyzers.registry import analyzer_class, get_analyzer
 from guards.analyzers.schema import SettingsError
-from guards.errors import GuardBackendError, GuardUnavailable, InvalidPayload
+from guards.errors import GuardAnalyzerError, GuardUnavailable, InvalidPayload
 from guards.services.backends.types import GuardAnswer, GuardCall
 
 logger = logging.getLogger(__name__)
@@ -35,19 +35,19 @@ def load_analyzer(guard: str) -> Analyzer:
 
 
 def run_inprocess(call: GuardCall) -> GuardAnswer:
-    """Analyse ``call.payload`` here; analyzer crashes become a 502, never a 500."""
+    """Analyse ``call.payload`` here; analyzer crashes become a 502 ``guard_analyzer_error``, never a 500."""
     analyzer = load_analyzer(call.guard)
     try:
         effective = analyzer.settings_schema.effective(call.settings)
     except SettingsError as exc:
         # Validated when saved; a schema change since then must not be silently ignored.
         logger.error("stored settings of %s no longer validate: %s", call.guard, sorted(exc.errors))
-        raise GuardBackendError(f"The tenant's {call.guard} settings are invalid: {exc}") from None
+        raise GuardAnalyzerError(f"The tenant's {call.guard} settings are invalid: {exc}") from None
     try:
         result = analyzer.analyze(call.payload, effective, call.context)
     except PayloadError as exc:
         raise InvalidPayload.for_field(exc.field, exc.message) from None
     except Exception:
         logger.exception("analyzer %s failed", call.guard)
-        raise GuardBackendError(f"The {call.guard} analyzer failed.") from None
+        raise GuardAnalyzerError(f"The {call.guard} analyzer failed on this input.") from None
     return GuardAnswer(result.to_dict())
