@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -51,6 +52,15 @@ class PayloadTooLarge(APIError):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
     default_detail = "Request body is too large."
+
+
+class DatabaseUnavailable(APIError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "database_unavailable"
+    default_detail = "The service is briefly unavailable; retry shortly."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "5"})
 
 
 _DEFAULT_CODES: dict[type[exceptions.APIException], str] = {
@@ -98,6 +108,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # The database cannot be reached (a cold cache needed it): the client may retry.
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        exc = DatabaseUnavailable()
     if not isinstance(exc, exceptions.APIException):
         return None  # Django's handler500 answers, in JSON (see urls.py)
 

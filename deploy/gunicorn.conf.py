@@ -4,6 +4,9 @@ Workers default to 2 x CPU + 1 (capped by ``WEB_CONCURRENCY``); graceful shutdow
 gives in-flight guard calls time to finish when ECS stops a task. Prometheus runs in
 multiprocess mode: each worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR``
 and ``/metrics`` aggregates them, so counters are right whichever worker answers.
+
+Each worker starts its audit writer before it takes traffic (which replays any spool a
+killed worker left behind) and stores what it has spooled when it exits gracefully.
 """
 
 from __future__ import annotations
@@ -52,3 +55,18 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
 
     multiprocess.mark_process_dead(worker.pid)
 
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    if os.environ.get("GUARD_SERVICE_NAME"):
+        return  # a standalone guard service keeps no audit trail (the gateway does)
+    from guards.services.audit import audit_start
+
+    audit_start()
+
+
+def worker_exit(server, worker):  # type: ignore[no-untyped-def]
+    if os.environ.get("GUARD_SERVICE_NAME"):
+        return
+    from guards.services.audit import audit_stop
+
+    audit_stop(timeout=min(10.0, graceful_timeout / 2))
