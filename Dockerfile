@@ -18,7 +18,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=aiguardian.settings \
     DJANGO_ENV=production \
     PORT=8000 \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
+    GUARD_SPOOL_DIR=/app/var/spool
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home /app app
 COPY --from=build /wheels /wheels
 RUN pip install --no-index --find-links /wheels /wheels/*.whl && rm -rf /wheels
@@ -27,7 +28,8 @@ COPY --chown=app:app . .
 # Static files are collected at build time with throwaway settings (no secret needed).
 RUN SECRET_KEY=collectstatic-only-$(date +%s)-not-a-real-key-0123456789abcdefghij \
     DJANGO_ENV=development python manage.py collectstatic --noinput -v 0 \
-    && chmod +x deploy/entrypoint.sh
+    && chmod +x deploy/entrypoint.sh \
+    && install -d -o app -g app -m 700 /app/var/spool
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -19,6 +19,7 @@ import time
 
 from django.db import connection
 
+from guards.services import metrics
 from guards.services.audit.entry import AuditEntry
 from guards.services.audit.spool import Segment, Spool, read_lines
 from guards.services.audit.store import DatabaseUnavailable, StoreResult, audit_store
@@ -36,7 +37,12 @@ _SEALS_PER_ROUND = 4  # under steady load, let the orphan scan and the stop flag
 
 def dead_letter(spool: Spool, entry: AuditEntry, why: str) -> None:
     """Keep an entry the database refused for good in the spool's dead-letter file."""
-    spool.dead_letter(entry.to_line(), why)
+    _keep_dead(spool, entry.to_line(), why)
+
+
+def _keep_dead(spool: Spool, line: bytes, why: str) -> None:
+    spool.dead_letter(line, why)
+    metrics.AUDIT_DEAD_LETTERS.inc()
 
 
 def store_segment(spool: Spool, segment: Segment) -> StoreResult:
@@ -49,7 +55,7 @@ def store_segment(spool: Spool, segment: Segment) -> StoreResult:
             try:
                 entries.append(AuditEntry.from_line(line))
             except (ValueError, TypeError):
-                spool.dead_letter(line, "unreadable spool line")
+                _keep_dead(spool, line, "unreadable spool line")
                 total.dead += 1
         result = audit_store(entries, dead_letter=refused)
         total.stored += result.stored
@@ -69,6 +75,7 @@ def replay_orphans(spool: Spool) -> StoreResult:
             spool.release(segment)  # kept for the next replay
             raise
         spool.discard(segment)
+        metrics.AUDIT_REPLAYED.inc(result.stored)
         if result.stored or result.dead:
             logger.warning("replayed an orphaned audit spool %s: %d stored, %d already stored, %d dead-lettered",
                            segment.path.name, result.stored, result.duplicates, result.dead)
@@ -140,6 +147,7 @@ class AuditWriter:
                 logger.exception("audit writer failed; retrying")
                 retry = RETRY_MAX_SECONDS
                 _close_connection()
+            metrics.AUDIT_SPOOL_BYTES.set(self.spool.backlog()[1])
             if time.monotonic() - idle_since > IDLE_SECONDS:
                 _close_connection()  # idle: hold no database connection
                 idle_since = time.monotonic()
