@@ -56,17 +56,26 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
     multiprocess.mark_process_dead(worker.pid)
 
 
-def post_worker_init(worker):  # type: ignore[no-untyped-def]
+def _gateway_ready() -> bool:
+    """The gateway's Django app is loaded here (not a guard service, not a worker that failed to boot)."""
     if os.environ.get("GUARD_SERVICE_NAME"):
-        return  # a standalone guard service keeps no audit trail (the gateway does)
-    from guards.services.audit import audit_start
+        return False  # a standalone guard service keeps no audit trail (the gateway does)
+    try:
+        from django.apps import apps
+    except ImportError:
+        return False
+    return apps.ready
 
-    audit_start()
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    if _gateway_ready():
+        from guards.services.audit import audit_start
+
+        audit_start()
 
 
 def worker_exit(server, worker):  # type: ignore[no-untyped-def]
-    if os.environ.get("GUARD_SERVICE_NAME"):
-        return
-    from guards.services.audit import audit_stop
+    if _gateway_ready():
+        from guards.services.audit import audit_stop
 
-    audit_stop(timeout=min(10.0, graceful_timeout / 2))
+        audit_stop(timeout=min(10.0, graceful_timeout / 2))
