@@ -6,6 +6,7 @@ Kept out of ``settings.py`` so they can be unit-tested without reloading setting
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,16 @@ def normalise_database_url(url: str) -> str:
     if scheme not in {"postgresql", "sqlite"}:
         fail(f"DATABASE_URL: unsupported scheme {scheme!r} (use postgresql://)")
     return f"{scheme}://{rest}"
+
+
+def sqlite_path_of(url: str, *, base_dir: Path) -> str:
+    """The file of a ``sqlite:///name.db`` (relative to the project) or ``sqlite:////abs/name.db`` URL."""
+    path = url.removeprefix("sqlite://")
+    if path in ("", "/"):
+        fail("DATABASE_URL: a sqlite URL needs a file (sqlite:///db.sqlite3 or sqlite:////var/data/db.sqlite3)")
+    if path.startswith("//"):  # sqlite:////abs -> /abs
+        return path[1:]
+    return str(base_dir / path.lstrip("/"))
 
 
 def check_production(*, secret_key: str, allowed_hosts: list[str], debug: bool) -> None:

@@ -22,3 +22,8 @@ def delete_in_batches(queryset: QuerySet, *, batch_size: int = 5000) -> int:
         if not ids:
             return deleted
         deleted += model._default_manager.filter(pk__in=ids).delete()[0]
+
+
+def prune(queryset: QuerySet, *, batch_size: int = 5000, dry_run: bool = False) -> int:
+    """Delete ``queryset`` in batches, or with ``dry_run`` only count what would go."""
+    return queryset.count() if dry_run else delete_in_batches(queryset, batch_size=batch_size)

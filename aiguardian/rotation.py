@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import secrets as pysecrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,21 +54,39 @@ def rotate(document: dict[str, Any], keys: list[str], *, keep: int = 2) -> dict[
     return doc
 
 
+@contextmanager
+def _aws_errors(secret_name: str, region: str) -> Iterator[None]:
+    """Turn boto's failures into one line that says what to fix (commands show it, never a traceback)."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    try:
+        yield
+    except NoCredentialsError:
+        raise SecretsConfigError("AWS credentials not found: run with an IAM role, AWS_PROFILE or "
+                                 "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY") from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "error")
+        raise SecretsConfigError(f"AWS_SECRETS_NAME: cannot read or write secret {secret_name!r} ({code})") from None
+    except BotoCoreError as exc:  # no region, endpoint unreachable, ...
+        raise SecretsConfigError(f"AWS Secrets Manager in {region!r} is not reachable: {exc}") from None
+
+
 def rotate_in_secrets_manager(*, keys: list[str], region: str, secret_name: str = DEFAULT_SECRET_NAME,
                               keep: int = 2, dry_run: bool = False) -> RotationResult:
     import boto3
-    from botocore.exceptions import ClientError
 
-    client = boto3.session.Session().client("secretsmanager", region_name=region)
+    with _aws_errors(secret_name, region):
+        client = boto3.session.Session().client("secretsmanager", region_name=region)
+        raw = client.get_secret_value(SecretId=secret_name).get("SecretString")
     try:
-        current = json.loads(client.get_secret_value(SecretId=secret_name)["SecretString"])
-    except ClientError as exc:
-        raise SecretsConfigError(f"AWS_SECRETS_NAME: cannot read secret {secret_name!r} "
-                                 f"({exc.response.get('Error', {}).get('Code', 'error')})") from None
-    except (KeyError, ValueError):
-        raise SecretsConfigError(f"AWS_SECRETS_NAME: secret {secret_name!r} is not a JSON object") from None
+        current = json.loads(raw or "")
+    except ValueError:
+        current = None
+    if not isinstance(current, dict):
+        raise SecretsConfigError(f"AWS_SECRETS_NAME: secret {secret_name!r} is not a JSON object")
     updated = rotate(current, keys, keep=keep)
     if dry_run:
         return RotationResult(secret_name, tuple(keys), None)
-    response = client.put_secret_value(SecretId=secret_name, SecretString=json.dumps(updated))
+    with _aws_errors(secret_name, region):
+        response = client.put_secret_value(SecretId=secret_name, SecretString=json.dumps(updated))
     return RotationResult(secret_name, tuple(keys), response.get("VersionId"))

@@ -8,6 +8,7 @@ AWS Secrets Manager secret is overlaid on the environment before anything is rea
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -98,7 +99,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = config.normalise_database_url(env.str("DATABASE_URL", default=""))
-if DATABASE_URL:
+if DATABASE_URL.startswith("sqlite://"):
+    # sqlite:///relative/path or sqlite:////absolute/path: the embedded default, at that file.
+    DATABASES = {"default": {"ENGINE": "django_prometheus.db.backends.sqlite3",
+                             "NAME": config.sqlite_path_of(DATABASE_URL, base_dir=BASE_DIR)}}
+elif DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -113,6 +118,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where `manage.py demo_setup` (make run) keeps the one demo API key between runs.
+DEMO_KEY_FILE = env.str("DEMO_KEY_FILE", default=str(BASE_DIR / ".demo-api-key"))
 
 # --- Cache ------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -172,8 +179,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Development serves straight from the apps' static folders; no collectstatic needed.
+# Development serves straight from the apps' static folders; no collectstatic needed. The
+# (empty) folder still has to exist, or WhiteNoise warns about it on every start.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+if not IS_PRODUCTION:
+    with contextlib.suppress(OSError):
+        Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Security headers -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Tenant
-from aiguardian.retention import cutoff, delete_in_batches
+from aiguardian.retention import cutoff, prune
 from billing import services
 from billing.models import Plan, StripeEvent, Subscription
 
@@ -164,11 +164,11 @@ def _invoice_status(status: str) -> Callable[[dict[str, Any]], None]:
     return apply
 
 
-def stripe_events_prune(*, older_than_days: int, batch_size: int = 5000) -> int:
+def stripe_events_prune(*, older_than_days: int, batch_size: int = 5000, dry_run: bool = False) -> int:
     """Delete applied or ignored Stripe events past retention; failed ones are kept."""
     done = StripeEvent.objects.filter(
         status__in=[StripeEvent.Status.SUCCEEDED, StripeEvent.Status.IGNORED], received_at__lt=cutoff(older_than_days))
-    return delete_in_batches(done, batch_size=batch_size)
+    return prune(done, batch_size=batch_size, dry_run=dry_run)
 
 
 HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {

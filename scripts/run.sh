@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the runtime requirements into .venv and start the gateway on the embedded
 # default: SQLite, local-memory cache, in-process guards. Creates (once) a demo tenant
-# and API key and prints a working curl command.
+# and its one API key (kept in .demo-api-key) and prints a working curl command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -22,6 +22,16 @@ logger = logging.getLogger(__name__)
 _SCOPE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 MAX_SCOPES = 32
 
+# The names a key may be scoped to. Accounts does not know the guard catalogue (it imports
+# nothing from guards); the guards app registers its names here when it starts.
+_scope_names: frozenset[str] = frozenset()
+
+
+def api_key_scope_names_register(names: Iterable[str]) -> None:
+    """Declare the valid scope names (called once from ``GuardsConfig.ready``)."""
+    global _scope_names
+    _scope_names = frozenset(names)
+
 
 class _Unset:
     """Marks an argument that was not given (``None`` is a meaningful value)."""
@@ -33,13 +43,14 @@ UNSET = _Unset()
 def api_key_scopes_clean(scopes: Iterable[str]) -> list[str]:
     """Validated, de-duplicated, sorted guard names (empty = every guard).
 
-    Accounts does not know the guard catalogue (it imports nothing from guards), so it
-    checks the shape only; the gateway answers 403 for a guard outside the scopes.
+    A key scoped only to names that are not guards could call nothing, so unknown names
+    are refused (against the names the guards app registered; the shape alone before).
     """
     cleaned = sorted({s.strip().lower() for s in scopes if s and s.strip()})
-    bad = [s for s in cleaned if not _SCOPE_RE.match(s)]
+    bad = [s for s in cleaned if not _SCOPE_RE.match(s) or (_scope_names and s not in _scope_names)]
     if bad:
-        raise ValidationError({"scopes": f"not a guard name: {', '.join(bad)}"})
+        known = f"; choose from: {', '.join(sorted(_scope_names))}" if _scope_names else ""
+        raise ValidationError({"scopes": f"not a guard name: {', '.join(bad)}{known}"})
     if len(cleaned) > MAX_SCOPES:
         raise ValidationError({"scopes": f"at most {MAX_SCOPES} scopes"})
     return cleaned

@@ -30,7 +30,7 @@ from accounts.services.tenants import (
     tenant_unique_slug,
     tenant_update,
 )
-from aiguardian.retention import cutoff, delete_in_batches
+from aiguardian.retention import cutoff, prune
 
 logger = logging.getLogger(__name__)
 
@@ -243,11 +243,11 @@ def clerk_event_process(*, svix_id: str, event: dict[str, Any]) -> EventOutcome:
     return EventOutcome("processed" if handler is not None else "ignored", row)
 
 
-def clerk_events_prune(*, older_than_days: int, batch_size: int = 5000) -> int:
+def clerk_events_prune(*, older_than_days: int, batch_size: int = 5000, dry_run: bool = False) -> int:
     """Delete applied Clerk deliveries past retention (their payloads hold e-mail addresses).
 
     Failed and in-flight events are kept for investigation and retries.
     """
     done = ClerkWebhookEvent.objects.filter(
         status=ClerkWebhookEvent.Status.SUCCEEDED, received_at__lt=cutoff(older_than_days))
-    return delete_in_batches(done, batch_size=batch_size)
+    return prune(done, batch_size=batch_size, dry_run=dry_run)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Tenant
@@ -34,8 +35,14 @@ def default_plan() -> Plan:
 
 
 def plan_assign(*, tenant: Tenant, plan_code: str | None = None) -> Subscription:
-    """Put ``tenant`` on ``plan_code`` (the default plan when None)."""
-    plan = Plan.objects.get(code=plan_code) if plan_code else default_plan()
+    """Put ``tenant`` on ``plan_code`` (the default plan when None); an unknown code is a ValidationError."""
+    if plan_code:
+        plan = Plan.objects.filter(code=plan_code).first()
+        if plan is None:
+            codes = ", ".join(Plan.objects.order_by("code").values_list("code", flat=True))
+            raise ValidationError({"plan": f"no plan {plan_code!r}; choose from: {codes}"})
+    else:
+        plan = default_plan()
     subscription, _ = Subscription.objects.update_or_create(
         tenant=tenant, defaults={"plan": plan, "status": Subscription.Status.ACTIVE}
     )

@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import ClerkWebhookEvent
@@ -52,3 +52,39 @@ def test_guard_requests_past_retention_are_pruned_in_batches():
     call_command("prune_guard_requests", "--days", "90", "--batch-size", "1", stdout=out)
     assert "pruned 2 guard requests" in out.getvalue()
     assert list(GuardRequest.objects.values_list("request_id", flat=True)) == ["r10"]
+
+
+def _three_guard_requests() -> None:
+    tenant = TenantFactory()
+    now = timezone.now()
+    for age in (100, 20, 2):
+        GuardRequest.objects.create(request_id=f"r{age}", tenant=tenant, guard="tokenguard", outcome="success",
+                                    latency_ms=1.0, created_at=now - timedelta(days=age))
+
+
+@pytest.mark.parametrize("command", ["prune_guard_requests", "prune_webhook_events"])
+@pytest.mark.parametrize("days", ["0", "-1"])
+def test_a_retention_below_one_day_is_refused_and_nothing_is_deleted(command, days):
+    _three_guard_requests()
+    with pytest.raises(CommandError, match="--days must be at least 1"):
+        call_command(command, "--days", days, "--yes")
+    assert GuardRequest.objects.count() == 3
+
+
+def test_a_shorter_period_than_configured_needs_yes():
+    _three_guard_requests()
+    with pytest.raises(CommandError, match="add --yes"):
+        call_command("prune_guard_requests", "--days", "10")
+    assert GuardRequest.objects.count() == 3
+    out = io.StringIO()
+    call_command("prune_guard_requests", "--days", "10", "--yes", stdout=out)
+    assert "pruned 2 guard requests older than 10 days" in out.getvalue()
+    assert list(GuardRequest.objects.values_list("request_id", flat=True)) == ["r2"]
+
+
+def test_dry_run_counts_what_would_go_and_deletes_nothing():
+    _three_guard_requests()
+    out = io.StringIO()
+    call_command("prune_guard_requests", "--days", "10", "--dry-run", stdout=out)
+    assert "would prune 2 guard requests older than 10 days" in out.getvalue()
+    assert GuardRequest.objects.count() == 3

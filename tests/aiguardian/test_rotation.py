@@ -61,7 +61,7 @@ def test_a_dry_run_writes_nothing(sm):
 
 
 def test_a_missing_secret_is_a_clear_error(sm):
-    with pytest.raises(CommandError, match="cannot read secret 'nope'"):
+    with pytest.raises(CommandError, match="cannot read or write secret 'nope'"):
         call_command("rotate_secrets", "SECRET_KEY", "--region", REGION, "--secret-name", "nope")
 
 

@@ -99,3 +99,57 @@ def test_a_guard_service_starts_in_production_without_the_api_key_pepper():
     assert result.returncode == 0, result.stderr[-2000:]
     gateway = boot(**{**PRODUCTION, "API_KEY_PEPPERS": ""})
     assert "configuration error: API_KEY_PEPPERS:" in gateway.stderr
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("sqlite:///local.db", str(ROOT / "local.db")),
+    ("sqlite:////var/data/gw.db", "/var/data/gw.db"),
+])
+def test_a_sqlite_database_url_runs_on_sqlite_at_that_file(url, expected):
+    result = boot(DATABASE_URL=url, REDIS_URL="")
+    assert result.returncode == 0, result.stderr[-2000:]
+    check = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "aiguardian.settings", "DATABASE_URL": url})
+    assert check.stdout.split() == ["django_prometheus.db.backends.sqlite3", expected]
+
+
+def test_a_sqlite_url_without_a_file_is_refused_in_one_line():
+    result = boot(DATABASE_URL="sqlite://")
+    assert "configuration error: DATABASE_URL: a sqlite URL needs a file" in result.stderr
+
+
+def test_a_development_start_does_not_warn_about_a_missing_static_folder(tmp_path):
+    static_root = tmp_path / "static-not-yet"
+    result = subprocess.run(
+        [sys.executable, "-W", "error::UserWarning", "-c",
+         "import django; django.setup(); from django.test import Client; print(Client().get('/health/live').status_code)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "aiguardian.settings", "STATIC_ROOT": str(static_root),
+             "DATABASE_URL": "", "REDIS_URL": ""})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "200" and "No directory at" not in result.stderr
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**clean, "DJANGO_SETTINGS_MODULE": "aiguardian.settings", **env})
+
+
+@pytest.mark.parametrize("extra", [[], ["--dry-run"]])
+def test_rotate_secrets_without_aws_credentials_is_one_line_not_a_traceback(tmp_path, extra):
+    result = _manage("rotate_secrets", "SECRET_KEY", *extra, AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+                     AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_EC2_METADATA_DISABLED="true")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: AWS credentials not found: run with an IAM role, AWS_PROFILE or "
+        "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"]
+
+
+def test_rotate_secrets_explains_its_dry_run():
+    text = " ".join(_manage("rotate_secrets", "--help").stdout.split())
+    assert "--dry-run Read the secret and check it can be rotated; write nothing." in text

@@ -25,4 +25,11 @@ class Command(BaseCommand):
             tenant = services.tenant_create(slug=slug, name=name, plan=plan)
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
-        self.stdout.write(f"created tenant {tenant.slug} ({tenant.name}), id {tenant.pk}, plan {plan or 'default'}")
+        self.stdout.write(f"created tenant {tenant.slug} ({tenant.name}), id {tenant.pk}, plan {_plan_of(tenant, plan)}")
+
+
+def _plan_of(tenant: Any, asked: str | None) -> str:
+    """The plan billing put the tenant on (accounts does not import billing: read the relation)."""
+    subscription = getattr(tenant, "subscription", None)
+    plan = getattr(subscription, "plan", None)
+    return getattr(plan, "code", None) or asked or "none"

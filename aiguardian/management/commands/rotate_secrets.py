@@ -14,13 +14,18 @@ class Command(BaseCommand):
     help = "Rotate SECRET_KEY and/or API_KEY_PEPPERS in the AWS Secrets Manager secret, keeping fallbacks."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("keys", nargs="+", choices=rotation.ROTATABLE)
-        parser.add_argument("--secret-name", default=os.environ.get("AWS_SECRETS_NAME", DEFAULT_SECRET_NAME))
-        parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
-        parser.add_argument("--keep", type=int, default=2, help="How many previous values stay valid.")
-        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("keys", nargs="+", choices=rotation.ROTATABLE, help="Which secrets to rotate.")
+        parser.add_argument("--secret-name", default=os.environ.get("AWS_SECRETS_NAME", DEFAULT_SECRET_NAME),
+                            help="The Secrets Manager secret (default: $AWS_SECRETS_NAME).")
+        parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"),
+                            help="AWS region (default: $AWS_REGION or us-east-1).")
+        parser.add_argument("--keep", type=int, default=2, help="How many previous values stay valid (1-10).")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Read the secret and check it can be rotated; write nothing.")
 
     def handle(self, *args, **options) -> None:
+        if not 1 <= options["keep"] <= 10:
+            raise CommandError("--keep must be between 1 and 10")
         try:
             result = rotation.rotate_in_secrets_manager(
                 keys=options["keys"], region=options["region"], secret_name=options["secret_name"],

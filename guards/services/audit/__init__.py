@@ -36,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from aiguardian.retention import cutoff, delete_in_batches
+from aiguardian.retention import cutoff, prune
 from guards.errors import AuditUnavailable
 from guards.models import GuardRequest
 from guards.services.audit.entry import AuditEntry, audit_entry_fields, text_fingerprint
@@ -126,7 +126,7 @@ def audit_spool_replay() -> StoreResult:
     return replay_orphans(Spool(audit_spool_dir()))
 
 
-def audit_prune(*, older_than_days: int | None = None, batch_size: int = 5000) -> int:
+def audit_prune(*, older_than_days: int | None = None, batch_size: int = 5000, dry_run: bool = False) -> int:
     """Delete audit rows past the retention period in batches (short locks); returns the count."""
     days = settings.GUARD_AUDIT_RETENTION_DAYS if older_than_days is None else older_than_days
-    return delete_in_batches(GuardRequest.objects.filter(created_at__lt=cutoff(days)), batch_size=batch_size)
+    return prune(GuardRequest.objects.filter(created_at__lt=cutoff(days)), batch_size=batch_size, dry_run=dry_run)
