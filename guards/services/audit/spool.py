@@ -109,14 +109,14 @@ class Spool:
             sealed, self.current = self.current, fresh
         return sealed
 
-    def sync(self) -> None:
-        """fdatasync the open segment (the writer calls it while the database is unreachable)."""
-        current = self.current
-        if current is not None:
-            try:
-                os.fdatasync(current.fd)
-            except OSError:
-                logger.warning("could not fsync the audit spool", exc_info=True)
+    def sync(self, *segments: Segment | None) -> None:
+        """fdatasync the open segment and ``segments`` (while the database is unreachable they are all there is)."""
+        for segment in (self.current, *segments):
+            if segment is not None:
+                try:
+                    os.fdatasync(segment.fd)
+                except OSError:
+                    logger.warning("could not fsync the audit spool", exc_info=True)
 
     def discard(self, segment: Segment) -> None:
         """Its lines are stored: delete it, then let go of the lock (in that order)."""

@@ -141,7 +141,7 @@ class AuditWriter:
                 retry = min(RETRY_MAX_SECONDS, max(RETRY_MIN_SECONDS, retry * 2))
                 logger.warning("audit spool kept: database unavailable (%s); retrying in %.2f s",
                                type(exc.__cause__).__name__, retry)
-                self.spool.sync()
+                self.spool.sync(self.sealed)
                 _close_connection()
             except Exception:  # never let the writer die: the spool keeps the entries
                 logger.exception("audit writer failed; retrying")
