@@ -9,63 +9,52 @@ from __future__ import annotations
 
 import time
 
-import pytest
-from rest_framework.test import APIClient
-
 from billing.models import UsageRecord
 from guards.models import GuardBackend, GuardRequest
 from guards.services.backends.breaker import CircuitBreaker
 from guards.services.config import guard_config_resolve, tenant_guards_resolve
-from tests.fixtures.accounts import issue_key
 
 URL = "/api/v1/guards/process"
 BODY = {"service_type": "tokenguard", "payload": {"text": "Count the tokens of this sentence, please."}}
 
 
-@pytest.fixture
-def client_with_key(tenant) -> APIClient:  # type: ignore[no-untyped-def]
-    """A key issued while Redis is up; the tests then take Redis away."""
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_key(tenant).raw}")
-    return client
 
-
-def test_process_answers_and_records_the_call_while_redis_is_down(client_with_key, tenant, redis_down) -> None:
+def test_process_answers_and_records_the_call_while_redis_is_down(api_client, tenant, redis_down) -> None:
     for _ in range(3):
-        response = client_with_key.post(URL, BODY, format="json")
+        response = api_client.post(URL, BODY, format="json")
         assert response.status_code == 200, response.content
     assert GuardRequest.objects.filter(tenant=tenant, outcome="success").count() == 3
     assert UsageRecord.objects.get(tenant=tenant, guard="tokenguard").units == 3
 
 
-def test_a_frozen_redis_costs_one_timeout_then_nothing(client_with_key, redis_frozen) -> None:
+def test_a_frozen_redis_costs_one_timeout_then_nothing(api_client, redis_frozen) -> None:
     timings = []
     for _ in range(4):
         started = time.monotonic()
-        assert client_with_key.post(URL, BODY, format="json").status_code == 200
+        assert api_client.post(URL, BODY, format="json").status_code == 200
         timings.append(time.monotonic() - started)
     # The first call waits on the socket once (REDIS_SOCKET_TIMEOUT, 2 s), the others skip Redis at once.
     assert timings[0] < 3.5 and max(timings[1:]) < 0.5, timings
 
 
-def test_failing_closed_answers_a_json_503(client_with_key, redis_down, settings) -> None:
+def test_failing_closed_answers_a_json_503(api_client, redis_down, settings) -> None:
     settings.THROTTLE_FAIL_OPEN = False
-    response = client_with_key.post(URL, BODY, format="json")
+    response = api_client.post(URL, BODY, format="json")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "rate_limit_unavailable" and int(response["Retry-After"]) >= 1
 
 
-def test_contextguard_without_its_session_memory_is_unavailable_not_broken(client_with_key, redis_down) -> None:
+def test_contextguard_without_its_session_memory_is_unavailable_not_broken(api_client, redis_down) -> None:
     body = {"service_type": "contextguard", "session_id": "chat-9", "payload": {"text": "Plan the trip to Oslo."}}
-    response = client_with_key.post(URL, body, format="json")
+    response = api_client.post(URL, body, format="json")
     assert response.status_code == 503 and response.json()["error"]["code"] == "guard_unavailable"
-    sessions = client_with_key.get("/api/v1/guards/sessions/chat-9")
+    sessions = api_client.get("/api/v1/guards/sessions/chat-9")
     assert sessions.status_code == 503 and sessions.json()["error"]["code"] == "guard_unavailable"
 
 
-def test_discovery_and_health_answer_without_redis(client_with_key, redis_down) -> None:
-    assert client_with_key.get("/api/v1/guards/services").status_code == 200
-    assert client_with_key.get("/api/v1/guards/health").status_code == 200
+def test_discovery_and_health_answer_without_redis(api_client, redis_down) -> None:
+    assert api_client.get("/api/v1/guards/services").status_code == 200
+    assert api_client.get("/api/v1/guards/health").status_code == 200
 
 
 def test_configs_are_read_from_the_database_while_redis_is_down(tenant, redis_down, django_assert_num_queries):

@@ -129,8 +129,10 @@ class AuditWriter:
             if now >= next_scan:
                 self._replay_orphans()
                 next_scan = now + ORPHAN_SCAN_SECONDS
-            woke = self.wake.wait(timeout=retry or min(ORPHAN_SCAN_SECONDS, IDLE_SECONDS))
-            if woke:
+            if retry:  # back off whatever the requests say: they keep spooling meanwhile
+                self.stopping.wait(retry)
+                self.wake.clear()
+            elif self.wake.wait(timeout=min(ORPHAN_SCAN_SECONDS, IDLE_SECONDS)):
                 self.wake.clear()
                 self.stopping.wait(LINGER_SECONDS)  # gather a batch (cut short by stop)
             try:
