@@ -29,7 +29,7 @@ _ERRORS = {code: OpenApiResponse(s.ErrorResponseSerializer, description=text) fo
     413: "payload_too_large",
     429: "rate_limited / quota_exceeded (Retry-After)",
     502: "guard_backend_error",
-    503: "guard_unavailable",
+    503: "guard_unavailable / rate_limit_unavailable / audit_unavailable / database_unavailable (Retry-After)",
     504: "guard_timeout",
 }.items()}
 
