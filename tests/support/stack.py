@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -117,6 +118,7 @@ class Stack:
             self.gateway.stop()
         self.redis.stop()
         self.pg.cleanup()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     # --- set-up and counting -------------------------------------------------------------
 
