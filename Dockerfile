@@ -19,7 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_ENV=production \
     PORT=8000 \
     NGINX_RUN_DIR=/tmp/nginx \
-    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus \
+    GUARD_SPOOL_DIR=/app/var/spool
 # nginx buffers requests in front of gunicorn's sync workers (deploy/run_gateway.py):
 # a client dripping its body a byte a second must not hold a worker.
 RUN apt-get update && apt-get install -y --no-install-recommends nginx \
@@ -32,7 +33,8 @@ COPY --chown=app:app . .
 # Static files are collected at build time with throwaway settings (no secret needed).
 RUN SECRET_KEY=collectstatic-only-$(date +%s)-not-a-real-key-0123456789abcdefghij \
     DJANGO_ENV=development python manage.py collectstatic --noinput -v 0 \
-    && chmod +x deploy/entrypoint.sh
+    && chmod +x deploy/entrypoint.sh \
+    && install -d -o app -g app -m 700 /app/var/spool
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -56,6 +57,15 @@ class PayloadTooLarge(APIError):
     @classmethod
     def over(cls, limit: int) -> PayloadTooLarge:
         return cls(f"Request body is larger than {limit} bytes.")
+
+
+class DatabaseUnavailable(APIError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "database_unavailable"
+    default_detail = "The service is briefly unavailable; retry shortly."
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "5"})
 
 
 _DEFAULT_CODES: dict[type[exceptions.APIException], str] = {
@@ -105,6 +115,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):  # request.body above DATA_UPLOAD_MAX_MEMORY_SIZE
         exc = PayloadTooLarge.over(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        # The database cannot be reached (a cold cache needed it): the client may retry.
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        exc = DatabaseUnavailable()
     if not isinstance(exc, exceptions.APIException):
         return None  # Django's handler500 answers, in JSON (see urls.py)
 

@@ -9,6 +9,7 @@ AWS Secrets Manager secret is overlaid on the environment before anything is rea
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from pathlib import Path
 
 import environ
@@ -42,6 +43,8 @@ if IS_PRODUCTION:
 
 SERVICE_NAME = "codeguardians-gateway"
 GUARD_SERVICE_NAME = env.str("GUARD_SERVICE_NAME", default="")  # set when running as a guard service
+# /health/ready's own deadline: a dependency that has not answered by then (frozen) is not ready.
+HEALTH_READY_TIMEOUT = env.float("HEALTH_READY_TIMEOUT", default=1.5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -131,6 +134,8 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # Fails fast while Redis is down and probes it in the background (aiguardian/redis_outage.py).
+                "CONNECTION_POOL_CLASS": "aiguardian.redis_outage.FailFastConnectionPool",
                 # redis-py picks the hiredis parser by itself when hiredis is installed.
                 "CONNECTION_POOL_KWARGS": {
                     "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=50),
@@ -245,15 +250,19 @@ GUARD_BREAKER_COOLDOWN_SECONDS = env.float("GUARD_BREAKER_COOLDOWN_SECONDS", def
 GUARD_CONFIG_CACHE_SECONDS = env.int("GUARD_CONFIG_CACHE_SECONDS", default=300)
 GUARD_HEALTH_CACHE_SECONDS = env.int("GUARD_HEALTH_CACHE_SECONDS", default=10)
 GUARD_SCAN_MAX_WORKERS = env.int("GUARD_SCAN_MAX_WORKERS", default=6)
-GUARD_AUDIT_ASYNC = env.bool("GUARD_AUDIT_ASYNC", default=True)  # write audit rows off the request path
-GUARD_AUDIT_QUEUE_SIZE = env.int("GUARD_AUDIT_QUEUE_SIZE", default=10000)
+GUARD_AUDIT_ASYNC = env.bool("GUARD_AUDIT_ASYNC", default=True)  # spool audit rows; a thread stores them
 GUARD_AUDIT_RETENTION_DAYS = env.int("GUARD_AUDIT_RETENTION_DAYS", default=90)
+# Where each worker spools audit entries before they reach PostgreSQL (one sub-directory per
+# database, so two deployments sharing a disk never replay into each other's database).
+GUARD_SPOOL_DIR = env.str("GUARD_SPOOL_DIR", default=str(Path(tempfile.gettempdir()) / "aiguardian-spool"))
 
 # --- Billing ------------------------------------------------------------------------------------
 BILLING_DEFAULT_PLAN = env.str("BILLING_DEFAULT_PLAN", default="free")
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds, both ways
+# Redis down: admit on per-worker windows and PostgreSQL figures (true), or answer 503 (false).
+THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", default=True)
 
 # --- Accounts ------------------------------------------------------------------------------------
 # HMAC peppers for API keys (comma-separated; the first hashes new keys, the others still

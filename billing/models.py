@@ -53,7 +53,7 @@ class Subscription(models.Model):
 
 
 class UsageRecord(models.Model):
-    """Guard requests per tenant, guard and UTC day, flushed from Redis counters."""
+    """Billable guard calls per tenant, guard and UTC day, added in the transaction that stores their audit rows."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="usage_records")
     guard = models.CharField(max_length=32)

@@ -1,16 +1,25 @@
 """DRF throttles enforcing the tenant's plan: a per-minute rate and a monthly quota.
 
 Both key on the API key's tenant (``request.auth.tenant_id``) and answer 429 with
-``Retry-After``; the quota counts what :func:`billing.services.usage_record` metered.
-Listed together (rate first), they share one Redis round trip per request: the rate
-throttle's :func:`billing.services.usage_window_hit` also returns the month total and
-the plan limits, and the quota throttle reads them from the request.
+``Retry-After``; the quota counts the units metered this month. Listed together (rate
+first), they share one Redis round trip per request: the rate throttle's
+:func:`billing.services.usage_window_hit` also returns the month total and the plan
+limits, and the quota throttle reads them from the request.
+
+While Redis is down the window is counted per worker process and the figures come from
+PostgreSQL. ``THROTTLE_FAIL_OPEN`` (default true) admits on those figures: each worker
+enforces the plan's per-minute limit by itself (so the whole deployment may admit up
+to workers x the limit) and the quota is checked against the stored units; every
+admitted call is still audited and billed. Set it to false to refuse instead, with
+503 ``rate_limit_unavailable`` and ``Retry-After``, where the limit protects something
+dearer than availability.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
 from aiguardian.api import APIError
@@ -18,6 +27,7 @@ from billing import services
 
 # Where the rate throttle leaves this request's UsageWindow for the quota throttle.
 _WINDOW_ATTR = "_billing_usage_window"
+DEGRADED_RETRY_AFTER = 5  # seconds; about how long a Redis failover takes
 
 
 def _tenant_id(request: Any) -> int | None:
@@ -34,6 +44,9 @@ class PlanRateThrottle(BaseThrottle):
         if tenant_id is None:
             return True
         window = services.usage_window_hit(tenant_id=tenant_id)
+        if window.degraded and not settings.THROTTLE_FAIL_OPEN:
+            raise APIError("Rate limiting is unavailable right now; retry shortly.", code="rate_limit_unavailable",
+                           status_code=503, headers={"Retry-After": str(DEGRADED_RETRY_AFTER)})
         setattr(request, _WINDOW_ATTR, window)
         limit = window.limits.rate_limit_per_minute
         if window.rate_count > limit:

@@ -4,6 +4,9 @@ Workers default to 2 x CPU + 1 (capped by ``WEB_CONCURRENCY``); graceful shutdow
 gives in-flight guard calls time to finish when ECS stops a task. Prometheus runs in
 multiprocess mode: each worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR``
 and ``/metrics`` aggregates them, so counters are right whichever worker answers.
+
+Each worker starts its audit writer before it takes traffic (which replays any spool a
+killed worker left behind) and stores what it has spooled when it exits gracefully.
 """
 
 from __future__ import annotations
@@ -58,3 +61,27 @@ def child_exit(server, worker):  # type: ignore[no-untyped-def]
 
     multiprocess.mark_process_dead(worker.pid)
 
+
+def _gateway_ready() -> bool:
+    """The gateway's Django app is loaded here (not a guard service, not a worker that failed to boot)."""
+    if os.environ.get("GUARD_SERVICE_NAME"):
+        return False  # a standalone guard service keeps no audit trail (the gateway does)
+    try:
+        from django.apps import apps
+    except ImportError:
+        return False
+    return apps.ready
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    if _gateway_ready():
+        from guards.services.audit import audit_start
+
+        audit_start()
+
+
+def worker_exit(server, worker):  # type: ignore[no-untyped-def]
+    if _gateway_ready():
+        from guards.services.audit import audit_stop
+
+        audit_stop(timeout=min(10.0, graceful_timeout / 2))

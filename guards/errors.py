@@ -88,6 +88,14 @@ class GuardTimeout(GuardFailure):
     default_detail = "The guard did not answer in time."
 
 
+class AuditUnavailable(APIError):
+    """Neither the audit spool nor the database took the call's record: it is not answered as done."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "audit_unavailable"
+    default_detail = "The call could not be recorded; retry shortly."
+
+
 def error_payload(exc: APIError) -> dict[str, Any]:
     """The ``error`` object of the seed contract for a failed guard run (used by scan)."""
     out: dict[str, Any] = {"code": exc.code, "message": str(exc.detail)}

@@ -85,6 +85,9 @@ class GuardRequest(models.Model):
         TIMEOUT = "timeout", "Timeout"
 
     id = models.BigAutoField(primary_key=True)
+    # Minted by the gateway for each call; replays of the audit spool are de-duplicated by it.
+    # (Not the request id: clients may send their own X-Request-ID, and reuse it.)
+    entry_id = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     request_id = models.CharField(max_length=128, db_index=True)
     tenant = models.ForeignKey("accounts.Tenant", on_delete=models.CASCADE, related_name="guard_requests")
     key_id = models.BigIntegerField(null=True, blank=True)

@@ -22,6 +22,10 @@ Backends: with django-redis (``REDIS_URL`` set) the stores talk to Redis directl
 (``SET ... EX``, ``INCRBY`` + ``EXPIRE NX`` in one ``MULTI``; Redis >= 7). Without it
 (the embedded default, local-memory cache) the same operations go through Django's
 cache API, which is per process: fine for development, not for several workers.
+
+While Redis is unreachable a store call raises ``GuardUnavailable`` (503
+``guard_unavailable``): contextguard without its session memory, or tokenguard without
+its budget, cannot give a truthful answer, and the caller may retry.
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
+from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from guards.analyzers.contextguard.state import public_view
+from guards.errors import GuardUnavailable
 
 MAX_TTL_SECONDS = 30 * 86400
 DEFAULT_MAX_STATE_BYTES = 1024 * 1024  # a backstop: contextguard compacts to the tenant's smaller limit
@@ -51,13 +59,12 @@ def _check_tenant_key(tenant_key: str) -> str:
     return tenant_key
 
 
-def _redis() -> Any | None:
-    """The raw Redis client behind the default cache, or None when it is not django-redis."""
-    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
-        return None
-    from django_redis import get_redis_connection
-
-    return get_redis_connection("default")
+@contextmanager
+def _redis_or_unavailable(what: str) -> Iterator[None]:
+    try:
+        yield
+    except REDIS_ERRORS as exc:
+        raise GuardUnavailable(f"{what} is unavailable right now; retry shortly.") from exc
 
 
 def _prefix() -> str:
@@ -80,8 +87,9 @@ class RedisSessionMemory:
         return f"{_prefix()}:ctx:{self.tenant_key}:{digest}"
 
     def load(self, session_id: str) -> dict[str, Any] | None:
-        client = _redis()
-        raw = client.get(self.key(session_id)) if client is not None else cache.get(self.key(session_id))
+        client = redis_client()
+        with _redis_or_unavailable("Session memory"):
+            raw = client.get(self.key(session_id)) if client is not None else cache.get(self.key(session_id))
         if raw is None:
             return None
         try:
@@ -96,17 +104,19 @@ class RedisSessionMemory:
         if size > self.max_state_bytes:
             raise SessionStateTooLarge(f"session state is {size} bytes; the limit is {self.max_state_bytes}")
         ttl = max(1, min(int(ttl_seconds), MAX_TTL_SECONDS))
-        client = _redis()
-        if client is not None:
-            client.set(self.key(session_id), raw, ex=ttl)
-        else:
-            cache.set(self.key(session_id), raw, timeout=ttl)
+        client = redis_client()
+        with _redis_or_unavailable("Session memory"):
+            if client is not None:
+                client.set(self.key(session_id), raw, ex=ttl)
+            else:
+                cache.set(self.key(session_id), raw, timeout=ttl)
 
     def delete(self, session_id: str) -> bool:
-        client = _redis()
-        if client is not None:
-            return bool(client.delete(self.key(session_id)))
-        return bool(cache.delete(self.key(session_id)))
+        client = redis_client()
+        with _redis_or_unavailable("Session memory"):
+            if client is not None:
+                return bool(client.delete(self.key(session_id)))
+            return bool(cache.delete(self.key(session_id)))
 
 
 class RedisBudgetStore:
@@ -128,12 +138,13 @@ class RedisBudgetStore:
             raise ValueError("amount must not be negative")
         ttl = max(1, int(period_seconds))
         full = self.counter_key(key)
-        client = _redis()
+        client = redis_client()
         if client is not None:
             pipe = client.pipeline(transaction=True)
             pipe.incrby(full, amount)
             pipe.expire(full, ttl, nx=True)
-            total, _ = pipe.execute()
+            with _redis_or_unavailable("The token budget"):
+                total, _ = pipe.execute()
             return int(total)
         cache.add(full, 0, timeout=ttl)
         try:
@@ -143,8 +154,9 @@ class RedisBudgetStore:
             return int(cache.get(full, amount))
 
     def used(self, key: str) -> int:
-        client = _redis()
-        raw = client.get(self.counter_key(key)) if client is not None else cache.get(self.counter_key(key))
+        client = redis_client()
+        with _redis_or_unavailable("The token budget"):
+            raw = client.get(self.counter_key(key)) if client is not None else cache.get(self.counter_key(key))
         return int(raw) if raw is not None else 0
 
 

@@ -32,7 +32,7 @@ _ERRORS = error_responses({
     413: "payload_too_large (the gateway's GUARD_MAX_REQUEST_BYTES, or the guard service's own limit)",
     429: "rate_limited / quota_exceeded (Retry-After)",
     502: "guard_backend_error / guard_analyzer_error (the guard failed on this input)",
-    503: "guard_unavailable",
+    503: "guard_unavailable / rate_limit_unavailable / audit_unavailable / database_unavailable (Retry-After)",
     504: "guard_timeout",
 })
 _SESSION_ERRORS = error_responses({401: API_KEY_401, 403: "guard_not_in_key_scope", 404: "session_not_found"})

@@ -14,6 +14,7 @@ from django.conf import settings
 pytest_plugins = [
     "tests.fixtures.accounts",
     "tests.fixtures.guards",
+    "tests.fixtures.outages",
 ]
 
 

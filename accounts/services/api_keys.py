@@ -11,7 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import apikeys
@@ -138,8 +138,12 @@ def api_key_revoke(*, key: APIKey) -> APIKey:
 
 
 def api_key_rehash(*, key_id: int, prefix: str, raw: str) -> None:
-    """Store the hash under the current pepper after a match with an older one."""
-    APIKey.objects.filter(pk=key_id).update(key_hash=apikeys.hash_key(raw))
+    """Store the hash under the current pepper after a match with an older one (next time if the database fails)."""
+    try:
+        APIKey.objects.filter(pk=key_id).update(key_hash=apikeys.hash_key(raw))
+    except DatabaseError:
+        logger.warning("could not rehash api key %s: database unavailable", prefix)
+        return
     api_key_cache_invalidate(prefixes=[prefix])
 
 
@@ -178,5 +182,9 @@ def api_key_touch(*, key_id: int) -> bool:
     else:  # a gate set before it held its expiry (an older release): at most one interval old
         _touch_quiet_until[key_id] = now + interval
     if first:
-        APIKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
+        try:
+            APIKey.objects.filter(pk=key_id).update(last_used_at=timezone.now())
+        except DatabaseError:  # bookkeeping: never fail the request for it
+            logger.warning("could not record the use of api key %s: database unavailable", key_id)
+            return False
     return bool(first)

@@ -7,7 +7,8 @@ the configs only when their version is the current one. Saving a config or a bac
 bumps the version of every tenant concerned once the transaction commits, so a reader
 that raced the write can only have cached configs tagged with a version nobody holds
 any more. A tenant with no configs is cached too (as an empty map). Nothing is cached
-when the database fails.
+when the database fails. While Redis is down every resolution reads the database
+(one query), uncached: a config saved meanwhile applies at once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
 
+from aiguardian.redis_outage import REDIS_ERRORS
 from guards.analyzers.registry import GUARD_NAMES, GUARDS
 from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, TenantGuardConfig
@@ -92,7 +94,10 @@ def config_cache_invalidate(*, tenant_ids: list[int] | set[int]) -> None:
     ids = sorted(set(tenant_ids))
 
     def bump() -> None:
-        cache.set_many({_version_key(t): uuid.uuid4().hex[:12] for t in ids}, timeout=None)
+        try:
+            cache.set_many({_version_key(t): uuid.uuid4().hex[:12] for t in ids}, timeout=None)
+        except REDIS_ERRORS:  # cached configs expire after GUARD_CONFIG_CACHE_SECONDS
+            logger.warning("could not invalidate the cached configs of %d tenants", len(ids))
 
     if ids:
         bump()
@@ -102,15 +107,27 @@ def config_cache_invalidate(*, tenant_ids: list[int] | set[int]) -> None:
 def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
     """All configured guards of a tenant, from the cache or one query."""
     version_key, configs_key = _version_key(tenant_id), _configs_key(tenant_id)
-    cached = cache.get_many([version_key, configs_key])  # one round trip
-    version, entry = cached.get(version_key), cached.get(configs_key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    # The version is read before the rows: configs cached from rows older than a save
-    # carry a version that the save's after-commit bump has already replaced.
-    version = str(version) if version is not None else _version_create(tenant_id)
+    try:
+        cached = cache.get_many([version_key, configs_key])  # one round trip
+        version, entry = cached.get(version_key), cached.get(configs_key)
+        if version is not None and entry is not None and entry[0] == version:
+            return entry[1]
+        # The version is read before the rows: configs cached from rows older than a save
+        # carry a version that the save's after-commit bump has already replaced.
+        version = str(version) if version is not None else _version_create(tenant_id)
+    except REDIS_ERRORS:
+        return _configs_load(tenant_id)
+    resolved = _configs_load(tenant_id)
+    try:
+        cache.set(configs_key, (version, resolved), timeout=django_settings.GUARD_CONFIG_CACHE_SECONDS)
+    except REDIS_ERRORS:
+        pass
+    return resolved
+
+
+def _configs_load(tenant_id: int) -> dict[str, ResolvedGuard]:
     rows = TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
-    resolved = {
+    return {
         row.guard: ResolvedGuard(
             guard=row.guard, enabled=row.enabled,
             backend=BackendSpec.from_model(row.backend) if row.backend_id else IN_PROCESS,
@@ -119,8 +136,6 @@ def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
         )
         for row in rows
     }
-    cache.set(configs_key, (version, resolved), timeout=django_settings.GUARD_CONFIG_CACHE_SECONDS)
-    return resolved
 
 
 def guard_config_resolve(*, tenant_id: int, guard: str) -> ResolvedGuard | None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from aiguardian.redis_outage import REDIS_ERRORS
 from guards.analyzers.registry import GUARDS
 from guards.errors import GuardUnavailable
 from guards.services.backends import BackendSpec
@@ -38,10 +39,16 @@ def backend_health_check(*, spec: BackendSpec, use_cache: bool = True) -> dict[s
     if not spec.is_remote:
         return {"backend": spec.name, "kind": spec.kind, "status": "healthy", "breaker_state": "closed"}
     key = f"guards:health:{spec.id}"
-    probe = cache.get(key) if use_cache else None
+    try:
+        probe = cache.get(key) if use_cache else None
+    except REDIS_ERRORS:
+        probe = None
     if probe is None:
         probe = check_http_health(spec) if spec.active else {"status": "unhealthy", "detail": "disabled"}
-        cache.set(key, probe, timeout=settings.GUARD_HEALTH_CACHE_SECONDS)
+        try:
+            cache.set(key, probe, timeout=settings.GUARD_HEALTH_CACHE_SECONDS)
+        except REDIS_ERRORS:
+            pass
     breaker = CircuitBreaker(spec.id, spec.name).state()
     status = probe["status"]
     if status == "healthy" and breaker != "closed":

@@ -29,6 +29,20 @@ BREAKER_STATE = Gauge(
     multiprocess_mode="livemostrecent",
 )
 
+AUDIT_DEAD_LETTERS = Counter(
+    "aiguardian_audit_dead_letters_total",
+    "Audit entries the database refused for good, kept in the spool's dead-letter file.",
+)
+AUDIT_REPLAYED = Counter(
+    "aiguardian_audit_replayed_total",
+    "Audit entries stored from spool segments that a killed or stopped worker left behind.",
+)
+AUDIT_SPOOL_BYTES = Gauge(
+    "aiguardian_audit_spool_bytes",
+    "Bytes waiting in the audit spool directory (it grows while PostgreSQL is unreachable).",
+    multiprocess_mode="max",
+)
+
 
 def record_call(*, guard: str, backend: str, outcome: str, decision: str, seconds: float) -> None:
     GUARD_REQUESTS.labels(guard=guard, backend=backend, outcome=outcome, decision=decision or "none").inc()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiguardian.api import APIError
-from billing.services import usage_record
+from billing.services import usage_quota_count
 from guards.analyzers.registry import GUARDS
 from guards.errors import (
     BackendPayloadTooLarge,
@@ -174,11 +174,11 @@ def guard_execute(
 
 
 def guard_finish(*, result: RunResult, caller: Caller) -> None:
-    """Meter a successful run and write its audit row (request thread)."""
-    if result.success:
-        usage_record(tenant_id=caller.tenant_id, guard=result.guard, units=1)
+    """Record the run durably (its audit entry carries the billable unit), then count it for the quota."""
     if result.audit is not None:
         audit_record(result.audit)
+    if result.success:
+        usage_quota_count(tenant_id=caller.tenant_id, units=1)
 
 
 def guard_denial_record(*, caller: Caller, guard: str, error: APIError, request_id: str, client_type: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -51,9 +52,9 @@ def test_the_rate_limit_is_per_tenant(tiny_plan_tenant):
 def test_the_quota_throttle_refuses_once_the_month_is_used_up(tiny_plan_tenant):
     throttle = MonthlyQuotaThrottle()
     request = request_for(tiny_plan_tenant)
-    services.usage_record(tenant_id=tiny_plan_tenant.pk, guard="tokenguard", units=4)
+    services.usage_quota_count(tenant_id=tiny_plan_tenant.pk, units=4)
     assert throttle.allow_request(request, None)
-    services.usage_record(tenant_id=tiny_plan_tenant.pk, guard="tokenguard")
+    services.usage_quota_count(tenant_id=tiny_plan_tenant.pk)
     with pytest.raises(APIError) as info:
         throttle.allow_request(request, None)
     assert info.value.code == "quota_exceeded"
@@ -62,7 +63,7 @@ def test_the_quota_throttle_refuses_once_the_month_is_used_up(tiny_plan_tenant):
 
 def test_unlimited_plans_have_no_quota(tiny_plan_tenant):
     services.plan_assign(tenant=tiny_plan_tenant, plan_code="enterprise")
-    services.usage_record(tenant_id=tiny_plan_tenant.pk, guard="tokenguard", units=10_000_000)
+    services.usage_quota_count(tenant_id=tiny_plan_tenant.pk, units=10_000_000)
     assert MonthlyQuotaThrottle().allow_request(request_for(tiny_plan_tenant), None)
 
 
@@ -80,7 +81,7 @@ def test_both_throttles_share_one_redis_round_trip(tiny_plan_tenant, monkeypatch
 
 
 def test_the_quota_throttle_after_the_rate_throttle_sees_the_metered_month(tiny_plan_tenant):
-    services.usage_record(tenant_id=tiny_plan_tenant.pk, guard="tokenguard", units=5)
+    services.usage_quota_count(tenant_id=tiny_plan_tenant.pk, units=5)
     with pytest.raises(APIError) as info:
         check_both(request_for(tiny_plan_tenant))
     assert info.value.code == "quota_exceeded"
@@ -107,11 +108,41 @@ def test_without_redis_the_rate_limit_holds_through_the_cache_api(local_memory_c
     assert info.value.code == "rate_limited"
 
 
+def meter(tenant, units: int) -> None:
+    """What an answered call does: its unit stored with the audit row, then counted for the quota."""
+    services.usage_units_add(counts={(tenant.pk, "tokenguard", datetime.now(UTC).date()): units})
+    services.usage_quota_count(tenant_id=tenant.pk, units=units)
+
+
 def test_without_redis_the_quota_holds_through_the_cache_api(local_memory_cache, tiny_plan_tenant):
-    services.usage_record(tenant_id=tiny_plan_tenant.pk, guard="tokenguard", units=4)
+    meter(tiny_plan_tenant, 4)
     check_both(request_for(tiny_plan_tenant))
-    services.usage_record(tenant_id=tiny_plan_tenant.pk, guard="tokenguard")
+    meter(tiny_plan_tenant, 1)
     with pytest.raises(APIError) as info:
         check_both(request_for(tiny_plan_tenant))
     assert info.value.code == "quota_exceeded"
     assert services.plan_limits_get(tenant_id=tiny_plan_tenant.pk).plan == "tiny"
+
+
+def test_redis_down_fails_open_on_per_process_windows_by_default(tiny_plan_tenant, redis_down):
+    request = request_for(tiny_plan_tenant)
+    for _ in range(3):
+        check_both(request)  # admitted although Redis is unreachable
+    with pytest.raises(APIError) as info:
+        check_both(request)  # the plan's limit still holds in this process
+    assert info.value.code == "rate_limited"
+
+
+def test_redis_down_keeps_the_quota_from_the_stored_units(tiny_plan_tenant, redis_down):
+    meter(tiny_plan_tenant, 5)
+    with pytest.raises(APIError) as info:
+        check_both(request_for(tiny_plan_tenant))
+    assert info.value.code == "quota_exceeded"
+
+
+def test_redis_down_fails_closed_with_a_503_when_configured(tiny_plan_tenant, redis_down, settings):
+    settings.THROTTLE_FAIL_OPEN = False
+    with pytest.raises(APIError) as info:
+        check_both(request_for(tiny_plan_tenant))
+    assert (info.value.status_code, info.value.code) == (503, "rate_limit_unavailable")
+    assert int(info.value.headers["Retry-After"]) >= 1

@@ -6,6 +6,7 @@ import io
 import pytest
 
 from aiguardian.api import PayloadTooLarge
+from billing.models import UsageRecord
 from billing.services import usage_month_total
 from guards.limits import LimitedJSONParser
 from guards.models import GuardRequest, TenantGuardConfig
@@ -68,6 +69,8 @@ def test_each_successful_call_is_metered(api_client, shout, tenant) -> None:
     _post(api_client, _body())
     _post(api_client, _body(guard="nope"))
     assert usage_month_total(tenant_id=tenant.pk) == before + 1
+    # The billable unit is stored with the audit row, not only counted in Redis.
+    assert list(UsageRecord.objects.filter(tenant=tenant).values_list("guard", "units")) == [("shoutguard", 1)]
 
 
 def test_a_warm_process_request_makes_four_redis_round_trips(api_client, monkeypatch) -> None:
@@ -81,7 +84,7 @@ def test_a_warm_process_request_makes_four_redis_round_trips(api_client, monkeyp
         for _ in range(3):
             assert _post(api_client, body).status_code == 200
     assert trips.count == 3 * 4, trips.calls
-    assert trips.calls[:4] == ["GET", "EVALSHA", "MGET", "PIPELINE[HINCRBY,INCRBY,EXPIRE]"]
+    assert trips.calls[:4] == ["GET", "EVALSHA", "MGET", "PIPELINE[INCRBY,EXPIRE]"]
 
 
 def test_it_refuses_a_request_without_a_key(client) -> None:

@@ -38,8 +38,9 @@ COOLDOWN = 1.5
 def servers(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:  # type: ignore[no-untyped-def]
     state = tmp_path_factory.mktemp("fake-guard") / "state.json"
     state.write_text("{}")
+    # A spool of this run's own: the test database is recreated under the same name each run.
     common = {"REDIS_URL": settings.REDIS_URL, "GUARD_SERVICE_TOKEN": TOKEN, "LOG_LEVEL": "warning",
-              "GUNICORN_ACCESS_LOG": "/dev/null"}
+              "GUNICORN_ACCESS_LOG": "/dev/null", "GUARD_SPOOL_DIR": str(tmp_path_factory.mktemp("spool"))}
     gateway = Gunicorn({
         **common, **processes.test_database_env(connection.settings_dict), "DJANGO_SETTINGS_MODULE": "aiguardian.settings",
         "GUARD_BREAKER_FAILURES": "2", "GUARD_BREAKER_WINDOW_SECONDS": "30",

@@ -7,7 +7,8 @@ its worker died, is replaced after another cool-down). Every transition is one L
 script, so concurrent workers cannot interleave a read and a write. The same script
 keeps the backend's recent latencies for the health snapshot.
 
-Without Redis (the embedded development default) the same rules run in process memory.
+Without Redis (the embedded development default, or while Redis is down) the same
+rules run in process memory: each worker then keeps its own breaker.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
+from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from guards.services import metrics
 
 _SCRIPT = """
@@ -86,14 +88,6 @@ class BreakerPolicy:
                    settings.GUARD_BREAKER_COOLDOWN_SECONDS)
 
 
-def _redis() -> Any | None:
-    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
-        return None
-    from django_redis import get_redis_connection
-
-    return get_redis_connection("default")
-
-
 class _LocalState:
     """The script's rules for one process when there is no Redis."""
 
@@ -154,16 +148,23 @@ class CircuitBreaker:
     def _run(self, op: str, latency_ms: float | None = None) -> tuple[bool, str]:
         # Recent calls are kept as latencies, failures negated: one list gives latency and error rate.
         latency = "" if latency_ms is None else f"{-latency_ms if op == 'failure' else latency_ms:.3f}"
-        client = _redis()
-        if client is None:
-            allowed, state = _LocalState.apply(self.key, op, self.policy, latency)
-        else:
-            script = _script(client)
-            allowed, state = script(keys=[self.key, self.latency_key],
-                                    args=[op, self.policy.failures, self.policy.window, self.policy.cooldown, latency])
-            state = state.decode() if isinstance(state, bytes) else str(state)
+        shared = self._run_shared(op, latency)
+        allowed, state = shared if shared is not None else _LocalState.apply(self.key, op, self.policy, latency)
         metrics.record_breaker(self.label, state)
         return bool(allowed), state
+
+    def _run_shared(self, op: str, latency: str) -> tuple[int, str] | None:
+        """The transition in Redis, shared by every worker; None without a reachable Redis."""
+        client = redis_client()
+        if client is None:
+            return None
+        try:
+            allowed, state = _script(client)(
+                keys=[self.key, self.latency_key],
+                args=[op, self.policy.failures, self.policy.window, self.policy.cooldown, latency])
+        except REDIS_ERRORS:
+            return None
+        return int(allowed), state.decode() if isinstance(state, bytes) else str(state)
 
     def allow(self) -> tuple[bool, str]:
         """May a call go out now? Moves open -> half_open once the cool-down has passed."""
@@ -181,17 +182,22 @@ class CircuitBreaker:
 
     def recent_calls(self) -> list[tuple[float, bool]]:
         """The last 50 calls, newest first, as (latency in ms, succeeded)."""
-        client = _redis()
-        raw = _LocalState.latencies(self.key) if client is None else client.lrange(self.latency_key, 0, -1)
+        client = redis_client()
+        try:
+            raw = _LocalState.latencies(self.key) if client is None else client.lrange(self.latency_key, 0, -1)
+        except REDIS_ERRORS:
+            raw = _LocalState.latencies(self.key)
         values = [float(v) for v in raw]
         return [(abs(v), math.copysign(1.0, v) > 0) for v in values]  # -0.0 is a failure too
 
     def reset(self) -> None:
-        client = _redis()
-        if client is None:
-            _LocalState.reset(self.key)
-        else:
-            client.delete(self.key, self.latency_key)
+        _LocalState.reset(self.key)
+        client = redis_client()
+        if client is not None:
+            try:
+                client.delete(self.key, self.latency_key)
+            except REDIS_ERRORS:  # the shared state is unreachable; this process's is reset
+                pass
 
 
 _scripts: dict[int, Any] = {}

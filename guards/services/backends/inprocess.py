@@ -7,7 +7,7 @@ import logging
 from guards.analyzers.base import Analyzer, PayloadError
 from guards.analyzers.registry import analyzer_class, get_analyzer
 from guards.analyzers.schema import SettingsError
-from guards.errors import GuardAnalyzerError, GuardUnavailable, InvalidPayload
+from guards.errors import GuardAnalyzerError, GuardFailure, GuardUnavailable, InvalidPayload
 from guards.services.backends.types import GuardAnswer, GuardCall
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,8 @@ def run_inprocess(call: GuardCall) -> GuardAnswer:
         result = analyzer.analyze(call.payload, effective, call.context)
     except PayloadError as exc:
         raise InvalidPayload.for_field(exc.field, exc.message) from None
+    except GuardFailure:  # e.g. session memory unavailable (guards/stores.py): its own status
+        raise
     except Exception:
         logger.exception("analyzer %s failed", call.guard)
         raise GuardAnalyzerError(f"The {call.guard} analyzer failed on this input.") from None

@@ -1,0 +1,127 @@
+"""Store audit entries in PostgreSQL, each exactly once, with its usage unit.
+
+One transaction per batch: the entries not stored yet (by ``entry_id``) become
+``GuardRequest`` rows in one INSERT, and the billable ones (outcome success or
+fallback) add their units to ``UsageRecord`` in the same transaction, so an entry's
+row and its unit are stored together or not at all, and a replayed entry adds neither
+twice. The audit row is the single source of truth for usage.
+
+A batch that the database refuses for its data (a NUL byte the cleaning missed, a
+tenant deleted meanwhile) is retried one entry at a time, so one bad entry costs only
+itself: it goes to the dead-letter callback. A database that cannot be reached raises
+:class:`DatabaseUnavailable` and nothing is consumed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date
+
+from django.db import DatabaseError, DataError, IntegrityError, models, transaction
+from django.utils import timezone
+
+from billing.services import usage_units_add
+from guards.models import GuardRequest
+from guards.services.audit.entry import FIELDS, AuditEntry
+
+logger = logging.getLogger(__name__)
+
+#: Outcomes that are billed: the guard answered (itself, or the in-process fallback).
+METERED_OUTCOMES = frozenset({GuardRequest.Outcome.SUCCESS, GuardRequest.Outcome.FALLBACK})
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_TEXT_LIMITS: dict[str, int | None] = {
+    f.name: f.max_length for f in GuardRequest._meta.concrete_fields
+    if isinstance(f, (models.CharField, models.TextField)) and f.name in FIELDS
+}
+# Entry-level failures: the data, not the database. Anything else that is a DatabaseError
+# (connection refused, server gone, a missing table during a deploy) is retried later.
+_BAD_DATA = (DataError, IntegrityError, ValueError, TypeError, UnicodeError)
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not take the batch now; keep it and retry."""
+
+
+@dataclass(slots=True)
+class StoreResult:
+    stored: int = 0
+    duplicates: int = 0
+    dead: int = 0
+    units: int = 0
+
+
+DeadLetter = Callable[[AuditEntry, str], None]
+
+
+def _clean_text(value: str, limit: int | None) -> str:
+    """What PostgreSQL can store: no NUL, no lone surrogate, within the column's length."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = _SURROGATES.sub("\ufffd", value)
+    return value[:limit] if limit is not None and len(value) > limit else value
+
+
+def _row(entry: AuditEntry) -> GuardRequest:
+    values = {name: getattr(entry, name) for name in FIELDS}
+    for name, limit in _TEXT_LIMITS.items():
+        if isinstance(values[name], str):
+            values[name] = _clean_text(values[name], limit)
+    if values["created_at"] is None:
+        values["created_at"] = timezone.now()
+    return GuardRequest(**values)
+
+
+def _usage_day(entry: AuditEntry) -> date:
+    """The UTC day the call was made (not the day it was stored: a replay may come days later)."""
+    created = entry.created_at or timezone.now()
+    return created.astimezone(UTC).date() if timezone.is_aware(created) else created.date()
+
+
+def _store(entries: Sequence[AuditEntry]) -> StoreResult:
+    """One transaction: the new entries' rows and their usage units."""
+    by_id = {uuid.UUID(e.entry_id): e for e in entries}  # ValueError for a mangled id: bad data
+    with transaction.atomic():
+        known = set(GuardRequest.objects.filter(entry_id__in=list(by_id)).values_list("entry_id", flat=True))
+        fresh = [e for key, e in by_id.items() if key not in known]
+        GuardRequest.objects.bulk_create([_row(e) for e in fresh])
+        units = Counter((e.tenant_id, e.guard, _usage_day(e)) for e in fresh if e.outcome in METERED_OUTCOMES)
+        usage_units_add(counts=units)
+    return StoreResult(stored=len(fresh), duplicates=len(entries) - len(fresh), units=sum(units.values()))
+
+
+def audit_store(entries: Sequence[AuditEntry], *, dead_letter: DeadLetter) -> StoreResult:
+    """Store ``entries`` (and their units) exactly once; per entry when the batch is refused."""
+    if not entries:
+        return StoreResult()
+    try:
+        return _store(entries)
+    except _BAD_DATA as exc:
+        logger.warning("audit batch of %d refused (%s); storing entry by entry", len(entries), type(exc).__name__)
+    except DatabaseError as exc:
+        raise DatabaseUnavailable(str(exc)) from exc
+    total = StoreResult()
+    for entry in entries:
+        try:
+            result = _store([entry])
+        except _BAD_DATA as exc:
+            reason = f"{type(exc).__name__}: {str(exc)[:300]}"
+            logger.error("audit entry %s (request %s, tenant %s) cannot be stored: %s",
+                         entry.entry_id, entry.request_id, entry.tenant_id, type(exc).__name__)
+            dead_letter(entry, reason)
+            total.dead += 1
+            continue
+        except DatabaseError as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+        total.stored += result.stored
+        total.duplicates += result.duplicates
+        total.units += result.units
+    return total
