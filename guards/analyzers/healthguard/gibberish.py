@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,11 @@ MODEL_PATH = Path(__file__).parent / "data" / "charlm.npz"
 ALPHABET = "^abcdefghijklmnopqrstuvwxyz"  # "^" marks a word boundary
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}+)*")
-_URLISH = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+")
+# Masked spans are what ``(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+`` finds; that
+# pattern backtracks cubically inside a long token (5 KB of "@" took a minute), so
+# ``urlish_spans`` computes the same spans token by token in linear time.
+_TOKEN = regex.compile(r"\S+")
+_URL_OR_TAG = regex.compile(r"(?:https?://|www\.)(?=\S)|[@#]\w+")
 _VOWELS = set("aeiouy")
 _CACHE_LIMIT = 200_000
 
@@ -87,17 +92,53 @@ class ScoredWord:
     name_like: bool  # Capitalised, the rest lowercase
 
 
+def _emailish(text: str, start: int, end: int) -> bool:
+    """Whether ``\\S+@\\S+\\.\\S+`` matches the token ``text[start:end]`` from its start.
+
+    It does iff some "@" after the first character precedes, by at least two, a "."
+    that is not the token's last character; the last such dot is the best candidate.
+    """
+    dot = text.rfind(".", start, end - 1)
+    return dot >= start + 3 and text.rfind("@", start + 1, dot - 1) >= 0
+
+
+def urlish_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of URLs, e-mail-like tokens, handles and hashtags, in order, not overlapping.
+
+    Within one token a URL or e-mail match runs to the token's end; an e-mail match can
+    only start at the token's start (if it fails there, a later start has fewer "@"
+    before the same dots), so the rest of the token is searched for URLs and tags only.
+    """
+    spans: list[tuple[int, int]] = []
+    for token in _TOKEN.finditer(text):
+        start, end = token.span()
+        if _emailish(text, start, end):
+            spans.append((start, end))
+            continue
+        pos = start
+        while (m := _URL_OR_TAG.search(text, pos, end)) is not None:
+            if text[m.start()] in "@#":
+                spans.append(m.span())
+                pos = m.end()
+            else:
+                spans.append((m.start(), end))
+                break
+    return spans
+
+
 def candidate_words(text: str) -> list[tuple[int, int, str]]:
     """Prose words of ``text`` that the model can score: ``(start, end, folded a-z form)``.
 
     The training script reads its words through this too, so model and use agree.
     """
-    masked = [m.span() for m in _URLISH.finditer(text)]
+    masked = urlish_spans(text)
+    masked_starts = [s for s, _ in masked]
     out = []
     for m in _WORD.finditer(text):
         start, end = m.span()
         word = m.group()
-        if any(s <= start < e for s, e in masked):
+        i = bisect_right(masked_starts, start) - 1
+        if i >= 0 and start < masked[i][1]:
             continue
         # Part of an identifier or number (user_id, x86, abc123): not prose.
         if (start and (text[start - 1].isdigit() or text[start - 1] == "_")) or (

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
+import regex
 
-from guards.analyzers.healthguard.gibberish import gibberish_findings, load_model
+from guards.analyzers.healthguard.gibberish import gibberish_findings, load_model, urlish_spans
 
 
 @pytest.mark.parametrize("text", [
@@ -53,3 +55,15 @@ def test_the_threshold_shipped_with_the_model_drives_detection():
     lenient = dataclasses.replace(model, word_threshold=-20.0)
     assert gibberish_findings("asdkjh qwpeoi zxmcnv lkjasd", "text", lenient).findings == []
     assert model.word_threshold > -20.0
+
+
+def test_urlish_spans_are_what_the_url_email_tag_pattern_finds():
+    # The single-pattern form backtracks cubically in long tokens; the linear scan must
+    # mask exactly the same spans, so words (and the trained model's inputs) are unchanged.
+    reference = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|[@#]\w+")
+    rng = random.Random(11)
+    pieces = ["h", "t", "p", "s", ":", "/", "w", ".", "@", "#", " ", "a", "_", "1", "\n", "é", "-",
+              "http://", "https://", "www.", "\u200b", "\xa0"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(25)))
+        assert urlish_spans(text) == [m.span() for m in reference.finditer(text)], text
