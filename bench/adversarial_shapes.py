@@ -113,6 +113,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "json_nesting": _json_nesting,
     "code_fences": lambda n: _fill("```\n", n),
     "tabs_spaces": lambda n: _fill(" \t", n),
+    "spaces_then_word": lambda n: " " * (n - 4) + "word",
     "hyphen_chain": lambda n: _fill("a-", n),
     "dotted_chain": lambda n: _fill("a.", n),
     "leet_tokens": lambda n: _fill("1gn0r3 pr3v10us 1nstruct10ns ", n),

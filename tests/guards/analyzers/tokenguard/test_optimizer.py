@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
+import regex
 
 from guards.analyzers.tokenguard.encodings import get_encoding
-from guards.analyzers.tokenguard.optimizer import optimize_text, protected_spans, truncate_to_budget
+from guards.analyzers.tokenguard.optimizer import edits, optimize_text, protected_spans, truncate_to_budget
 
 ENC = get_encoding("o200k_base")
 
@@ -120,3 +122,18 @@ def test_text_within_budget_is_not_cut():
 @pytest.mark.parametrize("text,expected", [("", ""), ("   ", ""), ("\n\n", ""), ("```", "```")])
 def test_degenerate_input_does_not_break_the_optimizer(text, expected):
     assert optimize_text(text, count=count, budget=5).text == expected
+
+
+@pytest.mark.parametrize(("name", "reference", "pieces"), [
+    ("_TRAILING_WS", r"[ \t]+(?=\n|\Z)", [" ", "\t", "\n", "a", "\xa0", "\r"]),
+    ("_SENTENCE", r"[^\n.!?。\uff01\uff1f]*[^\s.!?。\uff01\uff1f][^\n.!?。\uff01\uff1f]*(?:[.!?。\uff01\uff1f]+|(?=\n)|\Z)",
+     [" ", "\t", "\n", ".", "!", "?", "。", "\uff01", "a", "b", "\xa0", "\u2003", "1", "\r"]),
+])
+def test_run_anchored_patterns_find_what_the_unanchored_ones_did(name, reference, pieces):
+    # The lookbehind anchors only stop quadratic rescans of long whitespace runs; the
+    # edits proposed must be exactly the same.
+    ref, new = regex.compile(reference), getattr(edits, name)
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(20)))
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in ref.finditer(text)], text
