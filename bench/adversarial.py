@@ -127,7 +127,7 @@ def measure_guard(guard: str, shapes: list[str], sizes: list[int], cap: float) -
 
 def growth_rows(
     guard: str, results: dict[tuple[str, int], float | None], shapes: list[str], sizes: list[int],
-    *, flag_growth: float, flag_seconds: float, cap: float, floor: float = 0.02,
+    *, flag_growth: float, flag_seconds: float, cap: float, floor: float = 0.05,
 ) -> list[dict[str, Any]]:
     """One row per shape: seconds per size, worst growth per 4x and a verdict.
 

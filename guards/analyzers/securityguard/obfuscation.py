@@ -23,7 +23,10 @@ _CONFUSABLE_TABLE = str.maketrans(CONFUSABLES)
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s",
                        "!": "i", "|": "l", "8": "b", "9": "g", "+": "t"})
-_LEET_TOKEN_RE = re.compile(r"[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*")
+# A token is a whole run of these characters holding a letter, so a match starts only
+# where a run does (the lookbehind); unanchored, each position of a letterless run (20 KB
+# of digits or "!") rescanned the rest of it: quadratic.
+_LEET_TOKEN_RE = re.compile(r"(?<![a-z0-9@$!|+])[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*")
 _LEET_CHARS = frozenset("0134578@$!|+9")
 _SPACED_RE = re.compile(r"(?<![\w])(?:[a-z][ .\-_*/]{1,2}){3,}[a-z](?![\w])")
 _B64_RE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
