@@ -42,6 +42,18 @@ def _words(n: int) -> str:
     return " ".join(out)[:n]
 
 
+def _comma_clauses(n: int) -> str:
+    """One endless sentence of distinct short clauses sharing common words."""
+    rng = _rng("clauses")
+    out: list[str] = []
+    size = 0
+    while size < n:
+        clause = " ".join(rng.choice(_WORDS) for _ in range(3))
+        out.append(clause)
+        size += len(clause) + 2
+    return ", ".join(out)[:n]
+
+
 def _long_token(n: int) -> str:
     rng = _rng("token")
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -102,6 +114,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "open_brackets": lambda n: "(" * n,
     "quotes": lambda n: _fill("\"'`\u201c", n),
     "words": _words,
+    "comma_clauses": _comma_clauses,
+    "but_clauses": lambda n: _fill("the rain fell hard but the river rose slowly ", n),
     "repeated_sentence": lambda n: _fill("Women are always worse at math than men, the study said in 2020. ", n),
     "digits": lambda n: _fill("0123456789", n),
     "phone_like": lambda n: _fill("555-123-4567 ", n),

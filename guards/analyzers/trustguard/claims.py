@@ -8,14 +8,20 @@ Claims without any content word ("Sure!", "Here you go:") are dropped: nothing t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from guards.analyzers.trustguard.text import Span, sentences, tokens
 
 # Where one sentence holds two statements; the separator itself stays out of both claims.
+# A break starts at its ";" or "," or where a whitespace run begins (the lookbehind): the
+# scan meets it there first, and unanchored, each position of a long whitespace run
+# rescanned the rest of it (quadratic).
 _CLAUSE_BREAK_RE = re.compile(
-    r"\s*;\s*|\s*,\s*(?:but|while|whereas|although|though|however|yet)\s+|\s+(?:but|whereas)\s+",
+    r";\s*|,\s*(?:but|while|whereas|although|though|however|yet)\s+"
+    r"|(?<!\s)\s+(?:;\s*|,\s*(?:but|while|whereas|although|though|however|yet)\s+|(?:but|whereas)\s+)",
     re.IGNORECASE,
 )
+_WORD_RUN_RE = re.compile(r"\S+")
 _MIN_CLAUSE_WORDS = 3  # shorter pieces stay attached: "X, but not Y" is one claim
 
 
@@ -32,10 +38,17 @@ def split_claims(text: str) -> list[Span]:
 def _clauses(sentence: Span) -> list[Span]:
     pieces: list[Span] = []
     start = 0
+    # Words (as str.split sees them) of any slice, counted from the word runs by
+    # bisection: splitting the rest of the sentence at every break was quadratic.
+    runs = [m.span() for m in _WORD_RUN_RE.finditer(sentence.text)]
+    run_starts = [s for s, _ in runs]
+    run_ends = [e for _, e in runs]
+
+    def words(begin: int, end: int) -> int:
+        return bisect_left(run_starts, end) - bisect_right(run_ends, begin)
+
     for match in _CLAUSE_BREAK_RE.finditer(sentence.text):
-        left = sentence.text[start : match.start()]
-        right = sentence.text[match.end() :]
-        if len(left.split()) >= _MIN_CLAUSE_WORDS and len(right.split()) >= _MIN_CLAUSE_WORDS:
+        if words(start, match.start()) >= _MIN_CLAUSE_WORDS and words(match.end(), len(sentence.text)) >= _MIN_CLAUSE_WORDS:
             pieces.append(_piece(sentence, start, match.start()))
             start = match.end()
     pieces.append(_piece(sentence, start, len(sentence.text)))

@@ -181,14 +181,17 @@ def _tokens(text: str) -> tuple[Token, ...]:
     # Cached: a claim is tokenized by several detectors, and reference passages recur.
     out: list[Token] = []
     for match in _WORD_RE.finditer(text):
-        lower = normalise_word(match.group())
+        # One string per word, shared by its parts: a fresh copy per part was quadratic
+        # in one long dotted or hyphenated word ("a.a.a..." of 40 KB took 5 s).
+        word, start, end = match.group(), match.start(), match.end()
+        lower = normalise_word(word)
         if not lower:
             continue
         # "16-year-old" and "U.S." style words: index the parts.
         parts = re.split(r"[-.]", lower) if ("-" in lower or "." in lower) and not _is_number(lower) else [lower]
         for part in parts:
             if part:
-                out.append(Token(match.group(), match.start(), match.end(), part, stem(part)))
+                out.append(Token(word, start, end, part, stem(part)))
     return tuple(out)
 
 

@@ -7,6 +7,7 @@ finding (``contradiction``), and these checks are what tell the two apart.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from guards.analyzers.trustguard.contradiction import opposed, polar_stems
@@ -67,8 +68,12 @@ def substitution(
 
 # Where a negation's scope ends: "Dragons don't exist, so no dragons nest in the hills"
 # holds two negated clauses, not a double negative.
+# A break starts at its punctuation or where a whitespace run begins (the lookbehind):
+# that is where the scan meets it first, and without the anchor each position of a long
+# whitespace run rescanned the rest of it (quadratic).
 _SCOPE_BREAK_RE = re.compile(
-    r"\s*[,;:()\u2013\u2014]\s*|\s+(?:but|so|because|while|whereas|although|though)\s+",
+    r"[,;:()\u2013\u2014]\s*"
+    r"|(?<!\s)\s+(?:[,;:()\u2013\u2014]\s*|(?:but|so|because|while|whereas|although|though)\s+)",
     re.IGNORECASE,
 )
 _MIN_SCOPE_STEMS = 2
@@ -123,14 +128,25 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     An antonym counts only when the source clause names nobody the claim leaves out:
     "City won the last four derbies" agrees with "United lost the last four derbies to City".
     """
-    evidence_scopes = _scopes(evidence)
+    # A repeated clause answers as its first copy did, and only evidence clauses sharing a
+    # stem can be the best match: comparing every clause with every other was quadratic.
+    evidence_scopes = list(dict.fromkeys(_scopes(evidence)))
+    holding: dict[str, list[int]] = {}
+    for i, e in enumerate(evidence_scopes):
+        for stem in e.stems:
+            holding.setdefault(stem, []).append(i)
     claim_stems = {t.stem for t in tokens(claim)}
-    for scope in _scopes(claim):
+    for scope in dict.fromkeys(_scopes(claim)):
         if len(scope.stems) < _MIN_SCOPE_STEMS:
             continue
-        shared, other = max(((len(scope.stems & e.stems), e) for e in evidence_scopes), key=lambda m: m[0],
-                            default=(0, None))
-        if other is None or shared / len(scope.stems) < _SAME_CLAUSE:
+        counts: Counter[int] = Counter()
+        for stem in scope.stems:
+            counts.update(holding.get(stem, ()))
+        if not counts:
+            continue
+        shared = max(counts.values())
+        other = evidence_scopes[min(i for i, n in counts.items() if n == shared)]  # the first best, as max() took
+        if shared / len(scope.stems) < _SAME_CLAUSE:
             continue
         negation, antonym = scope.negated != other.negated, opposed(scope.polar, other.polar)
         if negation == antonym:
