@@ -13,6 +13,7 @@ inside quotes is mentioned, not used.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from guards.analyzers.trustguard.text import is_negator, tokens
@@ -60,6 +61,22 @@ _ABSTAIN_RE = re.compile(
 )
 # A refusal mentioned, not made: "it's not that I can't help", "he said 'I cannot help'".
 _NOT_THAT_RE = re.compile(r"\b(?:not that|doesn't mean|does not mean)\s*$", re.IGNORECASE)
+_MONTH_CONTEXT_RE = re.compile(r"\b(?:in|of|since|until|by|early|late|mid)\s*$", re.IGNORECASE)
+_AMOUNT_AFTER_RE = re.compile(r"\s+(?:\$|€|£)?\d")
+_DIGIT_AFTER_RE = re.compile(r"\s+\d")
+
+
+def _ends_with(pattern: re.Pattern[str], text: str, end: int, longest: int) -> bool:
+    """Whether ``pattern`` (phrase, whitespace, ``$``) matches at the end of ``text[:end]``.
+
+    The phrase is at most ``longest`` characters and ends where the trailing whitespace
+    begins, so the search starts there instead of at 0 (which made a text with many
+    markers quadratic); ``\\b`` still sees the character before the window.
+    """
+    phrase_end = end
+    while phrase_end and text[phrase_end - 1].isspace():
+        phrase_end -= 1
+    return pattern.search(text, max(0, phrase_end - longest), end) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,23 +119,60 @@ def _marker(kind: str, match: re.Match[str], *, negated: bool = False) -> Marker
     return Marker(kind, match.start(), match.end(), match.group(), negated, _strength(kind, match.group()))
 
 
-def _quoted(text: str, start: int, end: int) -> bool:
-    """True when the span sits inside a pair of quotes on its line (a mention, not a use)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    before, after = text[line_start:start], text[end:line_end]
-    for open_q, close_q in (('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u2018", "\u2019")):
-        if open_q == close_q:
-            # An apostrophe inside a word ("don't") is not a quote mark.
-            opens = len(re.findall(rf"(?<!\w){re.escape(open_q)}", before)) - len(
-                re.findall(rf"(?<=\w){re.escape(close_q)}(?!\w)", before)
-            )
-            if opens % 2 == 1 and re.search(rf"{re.escape(close_q)}(?!\w)", after):
+class _Quotes:
+    """Answers "is this span inside a pair of quotes on its line?" (a mention, not a use).
+
+    Rescanning the line around every marker was quadratic in a long line full of
+    markers, so the quote marks and line ends are indexed once and counted by bisection;
+    the answers are those of matching the patterns on the line's text before and after
+    the span (see ``_quoted_reference`` in the tests).
+    """
+
+    _PAIRS = (('"', '"'), ("\u201c", "\u201d"), ("'", "'"), ("\u2018", "\u2019"))
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.at: dict[str, list[int]] = {q: [] for pair in self._PAIRS for q in pair}
+        for m in re.finditer("[\"'\u201c\u201d\u2018\u2019]", text):
+            self.at[m.group()].append(m.start())
+        # For the straight quotes, whether a word character precedes and follows each one.
+        self.opening: dict[str, list[int]] = {}
+        self.closing: dict[str, list[int]] = {}  # word character before, none after
+        self.free_after: dict[str, list[int]] = {}  # no word character after
+        for q in ('"', "'"):
+            self.opening[q] = [i for i in self.at[q] if not (i and _is_word(text[i - 1]))]
+            self.free_after[q] = [i for i in self.at[q] if not (i + 1 < len(text) and _is_word(text[i + 1]))]
+            self.closing[q] = [i for i in self.free_after[q] if i and _is_word(text[i - 1])]
+
+    @staticmethod
+    def _count(positions: list[int], start: int, end: int) -> int:
+        return bisect_left(positions, end) - bisect_left(positions, start)
+
+    def quoted(self, start: int, end: int) -> bool:
+        text, count = self.text, self._count
+        i = bisect_left(self.newlines, start)
+        line_start = self.newlines[i - 1] + 1 if i else 0
+        j = bisect_left(self.newlines, end)
+        line_end = self.newlines[j] if j < len(self.newlines) else len(text)
+        for open_q, close_q in self._PAIRS:
+            if open_q == close_q:
+                # An apostrophe inside a word ("don't") is not a quote mark. The line's text
+                # before the span ends at ``start``, so a mark just before it closes there.
+                closes = count(self.closing[open_q], line_start, start - 1)
+                if start - 1 >= line_start and text[start - 1] == open_q and start - 1 and _is_word(text[start - 2]):
+                    closes += 1
+                opens = count(self.opening[open_q], line_start, start) - closes
+                if opens % 2 == 1 and count(self.free_after[close_q], end, line_end):
+                    return True
+            elif count(self.at[open_q], line_start, start) > count(self.at[close_q], line_start, start) and count(
+                    self.at[close_q], end, line_end):
                 return True
-        elif before.count(open_q) > before.count(close_q) and close_q in after:
-            return True
-    return False
+        return False
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _negated(text: str, start: int) -> bool:
@@ -130,8 +184,9 @@ def _negated(text: str, start: int) -> bool:
 def find_markers(text: str) -> list[Marker]:
     """Overconfidence, hedging, refusal and abstention markers in ``text``, in order."""
     out: list[Marker] = []
+    quotes = _Quotes(text)
     for match in _OVERCONFIDENT_RE.finditer(text):
-        if _quoted(text, match.start(), match.end()):
+        if quotes.quoted(match.start(), match.end()):
             continue
         word = match.group().lower()
         if _negated(text, match.start()):
@@ -139,26 +194,29 @@ def find_markers(text: str) -> list[Marker]:
                 out.append(_marker("hedging", match, negated=True))
             continue
         out.append(_marker("overconfidence", match))
-    certain = [(m.start, m.end) for m in out]
+    # Overconfidence markers come in order and do not overlap: bisect for the one before.
+    certain_starts = [m.start for m in out]
+    certain_ends = [m.end for m in out]
     for match in _HEDGE_RE.finditer(text):
         word = match.group().lower()
         # Negating a hedge still leaves doubt ("not likely", "cannot possibly"), so no flip here.
-        if _quoted(text, match.start(), match.end()) or any(s <= match.start() < e for s, e in certain):
+        k = bisect_right(certain_starts, match.start()) - 1
+        if quotes.quoted(match.start(), match.end()) or (k >= 0 and match.start() < certain_ends[k]):
             continue
-        if word in _NUMBER_ONLY_HEDGES and not re.match(r"\s+(?:\$|€|£)?\d", text[match.end() :]):
+        if word in _NUMBER_ONLY_HEDGES and not _AMOUNT_AFTER_RE.match(text, match.end()):
             continue
         if word == "may" and (
-            re.search(r"\b(?:in|of|since|until|by|early|late|mid)\s*$", text[: match.start()], re.I)
-            or (match.group()[0] == "M" and re.match(r"\s+\d", text[match.end() :]))
+            _ends_with(_MONTH_CONTEXT_RE, text, match.start(), 5)
+            or (match.group()[0] == "M" and _DIGIT_AFTER_RE.match(text, match.end()))
         ):
             continue  # the month
         out.append(_marker("hedging", match))
     for match in _REFUSAL_RE.finditer(text):
-        if _quoted(text, match.start(), match.end()) or _NOT_THAT_RE.search(text[: match.start()]):
+        if quotes.quoted(match.start(), match.end()) or _ends_with(_NOT_THAT_RE, text, match.start(), 13):
             continue
         out.append(_marker("refusal", match))
     for match in _ABSTAIN_RE.finditer(text):
-        if _quoted(text, match.start(), match.end()):
+        if quotes.quoted(match.start(), match.end()):
             continue
         out.append(_marker("abstention", match))
     return sorted(out, key=lambda m: (m.start, m.end))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from guards.analyzers.trustguard.contradiction import opposed, polar_stems
 from guards.analyzers.trustguard.grounding.evidence import Evidence, EvidenceSentence
@@ -89,7 +90,9 @@ class _Scope:
     negated: bool
 
 
-def _scopes(text: str) -> list[_Scope]:
+@lru_cache(maxsize=1024)
+def _scopes(text: str) -> tuple[_Scope, ...]:
+    # Cached: every claim grounded in the same evidence sentence splits it again.
     out = []
     for piece in _SCOPE_BREAK_RE.split(text):
         if not piece or not piece.strip():
@@ -97,7 +100,7 @@ def _scopes(text: str) -> list[_Scope]:
         polar = polar_stems(piece)
         stems = frozenset(t.stem for t in tokens(piece) if t.is_content and not is_negator(t)) - polar
         out.append(_Scope(piece, stems, polar, negated(piece)))
-    return out
+    return tuple(out)
 
 
 def opposite_answers(claim: str, evidence: str) -> bool:
