@@ -103,6 +103,30 @@ def _scopes(text: str) -> tuple[_Scope, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=256)
+def _indexed_scopes(text: str) -> tuple[list[_Scope], dict[str, list[int]]]:
+    """The distinct clauses of ``text`` (first copies, in order) and, per stem, those holding it.
+
+    A repeated clause answers as its first copy did, and only clauses sharing a stem can
+    be the best match: comparing every claim clause with every evidence clause was
+    quadratic. Cached: the claims grounded in one evidence sentence share its index.
+    """
+    scopes = _distinct(_scopes(text))
+    holding: dict[str, list[int]] = {}
+    for i, scope in enumerate(scopes):
+        for stem in scope.stems:
+            holding.setdefault(stem, []).append(i)
+    return scopes, holding
+
+
+def _distinct(scopes: tuple[_Scope, ...]) -> list[_Scope]:
+    """The first copy of each clause, in order (equal text, equal clause)."""
+    first: dict[str, _Scope] = {}
+    for scope in scopes:
+        first.setdefault(scope.text, scope)
+    return list(first.values())
+
+
 def opposite_answers(claim: str, evidence: str) -> bool:
     """"No, ..." against "Yes, ..." (or the reverse): opposite answers to the same question.
 
@@ -131,15 +155,9 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     An antonym counts only when the source clause names nobody the claim leaves out:
     "City won the last four derbies" agrees with "United lost the last four derbies to City".
     """
-    # A repeated clause answers as its first copy did, and only evidence clauses sharing a
-    # stem can be the best match: comparing every clause with every other was quadratic.
-    evidence_scopes = list(dict.fromkeys(_scopes(evidence)))
-    holding: dict[str, list[int]] = {}
-    for i, e in enumerate(evidence_scopes):
-        for stem in e.stems:
-            holding.setdefault(stem, []).append(i)
+    evidence_scopes, holding = _indexed_scopes(evidence)
     claim_stems = {t.stem for t in tokens(claim)}
-    for scope in dict.fromkeys(_scopes(claim)):
+    for scope in _distinct(_scopes(claim)):
         if len(scope.stems) < _MIN_SCOPE_STEMS:
             continue
         counts: Counter[int] = Counter()
