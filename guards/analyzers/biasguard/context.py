@@ -9,6 +9,7 @@ found here. Mentions still produce a finding, at a lower score, with the reason 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 ASSERTED = "asserted"
@@ -41,13 +42,15 @@ _NEGATING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# The same rejection placed after the claim: "... all X are Y is a myth".
-_NEGATING_AFTER = re.compile(
-    r"""^[\s"'”\u2019»,;:)-]*(?:,?\s*which\s+)?(?:is|are|was|were|'s)\s+(?:just\s+|simply\s+|clearly\s+|completely\s+)?
+# The same rejection placed after the claim: "... all X are Y is a myth". (The spec;
+# ``_negating_after`` matches it without its quadratic backtracking over a long lead.)
+_AFTER_LEAD = r"""[\s"'”\u2019»,;:)-]"""
+_AFTER_REST = r"""(?:,?\s*which\s+)?(?:is|are|was|were|'s)\s+(?:just\s+|simply\s+|clearly\s+|completely\s+)?
         (?:wrong|false|untrue|not\s+true|a\s+myth|a\s+stereotype|a\s+lie|offensive|racist|sexist|bigoted|
-           nonsense|a\s+harmful|harmful|prejudiced|inaccurate|incorrect|a\s+misconception)\b""",
-    re.IGNORECASE | re.VERBOSE,
-)
+           nonsense|a\s+harmful|harmful|prejudiced|inaccurate|incorrect|a\s+misconception)\b"""
+_NEGATING_AFTER = re.compile("^" + _AFTER_LEAD + "*" + _AFTER_REST, re.IGNORECASE | re.VERBOSE)
+_AFTER_LEAD_RUN = re.compile(_AFTER_LEAD + "*+")
+_AFTER_REST_AT = re.compile(_AFTER_REST, re.IGNORECASE | re.VERBOSE)
 
 # The claim runs to the end of its sentence and rejects itself there:
 # "Saying all X are Y is sexist."
@@ -59,6 +62,13 @@ _NEGATING_TAIL = re.compile(
 )
 
 _NOT_BEFORE = re.compile(r"\bnot\s*$", re.IGNORECASE)
+# What may follow a claim that ends its sentence ("... is sexist.\"").
+_CLOSERS = re.compile("[ \t\"'”\u2019.!?]*")
+# How far before a claim, within its sentence, negating and reporting cues are looked for.
+# Scanning the whole sentence so far for every claim in it was quadratic in a long
+# sentence full of claims (one slur repeated over 40 KB: 22 s); a cue further back than
+# this does not frame the claim. Sentences shorter than this are read as before.
+CUE_REACH = 1000
 
 # Frames that attribute the claim to someone else without endorsing it.
 _REPORTING = re.compile(
@@ -75,8 +85,11 @@ _REPORTING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Paired quotation marks; straight double quotes pair left to right.
+# Paired quotation marks; straight double quotes pair left to right. ``quoted_ranges``
+# finds what this pattern does, from the table below (closing mark, fewest characters inside).
 _QUOTES = re.compile(r"\"[^\"\n]{3,}\"|“[^”\n]{3,}”|«[^»\n]{3,}»|\u2018[^\u2019\n]{6,}\u2019")
+_CLOSING = {'"': ('"', 3), "“": ("”", 3), "«": ("»", 3), "\u2018": ("\u2019", 6)}
+_OPENING = re.compile("[\"“«\u2018]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +105,34 @@ class Frame:
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of quoted passages (quotes included)."""
-    return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+    """Character ranges of quoted passages (quotes included), in order, disjoint.
+
+    What ``_QUOTES.finditer`` finds: a quotation closes at the first closing mark after
+    its opening one unless a line break comes first. Matching the pattern itself rescans
+    to the end of the line from every unclosed opening mark (quadratic), so the closing
+    marks and line breaks are indexed and found by bisection.
+    """
+    if not any(mark in text for mark in _CLOSING):
+        return []
+    at = {mark: [m.start() for m in re.finditer(re.escape(mark), text)] for mark in {"\n", *(close for close, _ in _CLOSING.values())}}
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _OPENING.finditer(text):
+        start = m.start()
+        if start < pos:
+            continue
+        close, least = _CLOSING[m.group()]
+        closes, breaks = at[close], at["\n"]
+        i = bisect_right(closes, start)
+        if i == len(closes):
+            continue
+        end = closes[i]
+        j = bisect_right(breaks, start)
+        if (j < len(breaks) and breaks[j] < end) or end - start - 1 < least:
+            continue
+        out.append((start, end + 1))
+        pos = end + 1
+    return out
 
 
 def frame_of(text: str, start: int, end: int, *, sentence_start: int = 0, sentence_end: int | None = None,
@@ -103,29 +142,60 @@ def frame_of(text: str, start: int, end: int, *, sentence_start: int = 0, senten
     Negation wins over quotation ("it is a myth that 'X are Y'" argues against it);
     a quotation wins over a bare reporting verb.
     """
-    before = text[sentence_start:start]
+    if sentence_end is None:
+        sentence_end = len(text)
+    cue_start = max(sentence_start, start - CUE_REACH)
     inside = text[start:end]
-    after = text[end:len(text) if sentence_end is None else sentence_end]
-    trailing = _NEGATING_AFTER.match(after)
-    tail = _NEGATING_TAIL.search(inside) if not after.strip(" \t\"'”\u2019.!?") else None
-    negation = (_last(_NEGATING, before) or _last(_NOT_BEFORE, before) or _leading(_NEGATING, inside)
-                or (trailing.group() if trailing else "") or (tail.group() if tail else ""))
+    # Matched in place (pos/endpos) rather than on copies of the sentence's slices:
+    # the same answers, without copying the sentence for every claim in it.
+    trailing = _negating_after(text, end, sentence_end)
+    closes_sentence = end >= sentence_end or _CLOSERS.fullmatch(text, end, sentence_end)
+    tail = _NEGATING_TAIL.search(inside) if closes_sentence else None
+    negation = (_last(_NEGATING, text, cue_start, start) or _not_before(text, sentence_start, start)
+                or _leading(_NEGATING, inside)
+                or trailing or (tail.group() if tail else ""))
     if negation:
         return Frame(NEGATED, negation)
-    for q_start, q_end in quotes if quotes is not None else quoted_ranges(text):
-        if q_start < start < q_end:  # the claim opens inside the quotation
-            return Frame(QUOTED, text[q_start:q_start + 1])
-    report = _last(_REPORTING, before)
+    quotes = quoted_ranges(text) if quotes is None else quotes
+    k = bisect_left(quotes, (start,)) - 1  # the last quotation opening before the claim
+    if k >= 0 and start < quotes[k][1]:  # the claim opens inside the quotation
+        return Frame(QUOTED, text[quotes[k][0]])
+    report = _last(_REPORTING, text, cue_start, start)
     if report:
         return Frame(REPORTED, report)
     return Frame(ASSERTED)
 
 
-def _last(pattern: re.Pattern[str], before: str) -> str:
+def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> str:
     found = ""
-    for match in pattern.finditer(before):
+    for match in pattern.finditer(text, start, end):
         found = match.group()
     return found
+
+
+def _negating_after(text: str, end: int, sentence_end: int) -> str:
+    """What ``_NEGATING_AFTER`` matches on ``text[end:sentence_end]`` ("" if nothing).
+
+    Backtracking through a long run of spaces or quote marks after the claim made the
+    pattern quadratic. Its rest can only start where that run ends ("is", "which"...) or
+    one character earlier, on the apostrophe of "'s"; so the run is taken whole and the
+    rest tried at those two places, in the order the pattern would.
+    """
+    lead_end = _AFTER_LEAD_RUN.match(text, end, sentence_end)
+    rest_start = lead_end.end() if lead_end else end
+    match = _AFTER_REST_AT.match(text, rest_start, sentence_end)
+    if match is None and rest_start > end and text[rest_start - 1] == "'":
+        match = _AFTER_REST_AT.match(text, rest_start - 1, sentence_end)
+    return text[end:match.end()] if match else ""
+
+
+def _not_before(text: str, sentence_start: int, start: int) -> str:
+    """"not" right before the claim (``_NOT_BEFORE`` on the sentence so far), looking back only that far."""
+    word_end = start
+    while word_end > sentence_start and text[word_end - 1].isspace():
+        word_end -= 1
+    match = _NOT_BEFORE.search(text, max(sentence_start, word_end - 3), start)
+    return match.group() if match else ""
 
 
 def _leading(pattern: re.Pattern[str], inside: str) -> str:

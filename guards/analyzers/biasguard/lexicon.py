@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,7 +77,7 @@ class Lexicon:
         """Findings for slurs and biased terms in ``categories``; slurs win overlaps."""
         quotes = context.quoted_ranges(text)
         findings = [f for f in self._scan_slurs(text, quotes) if f.category in categories]
-        taken = [(f.start, f.end) for f in findings]
+        taken = [(f.start, f.end) for f in findings]  # in order and disjoint: matches of one pattern
         for match in self._terms_re.finditer(text):
             term = self.terms[_key(match.group())]
             if term.category not in categories or _overlaps(match.start(), match.end(), taken):
@@ -87,10 +88,11 @@ class Lexicon:
     def _scan_slurs(self, text: str, quotes: list[tuple[int, int]]) -> list[Finding]:
         out = []
         # Folding keeps the length, so match offsets index the original text.
+        cuts = [m.start() for m in _SENTENCE_BREAK.finditer(text)]
         for match in self._slurs_re.finditer(fold(text)):
             term = self.slurs[self._slur_keys[int((match.lastgroup or "s0")[1:])]]
             start, end = match.span()
-            frame = context.frame_of(text, start, end, sentence_start=_sentence_start(text, start),
+            frame = context.frame_of(text, start, end, sentence_start=_sentence_start(cuts, start),
                                      quotes=quotes)
             score = SEVERITY_SCORES[SLUR_SEVERITY]
             if frame.kind != context.ASSERTED:
@@ -126,12 +128,18 @@ def _term_finding(term: Term, match: re.Match[str]) -> Finding:
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < s_end and s_start < end for s_start, s_end in spans)
+    """Whether [start, end) overlaps one of ``spans`` (sorted, disjoint): by bisection, not a scan of all."""
+    i = bisect_left(spans, (end,))  # spans starting before ``end``; only the last can reach past ``start``
+    return i > 0 and start < spans[i - 1][1]
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    cut = max(text.rfind(ch, 0, pos) for ch in ".!?\n")
-    return cut + 1
+def _sentence_start(cuts: list[int], pos: int) -> int:
+    """Just after the last sentence break (sorted positions ``cuts``) before ``pos``."""
+    i = bisect_left(cuts, pos)
+    return cuts[i - 1] + 1 if i else 0
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 
 
 @lru_cache(maxsize=1)
