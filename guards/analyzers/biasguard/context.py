@@ -12,6 +12,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from guards.analyzers.textscan import search_suffix
+
 ASSERTED = "asserted"
 NEGATED = "negated"
 QUOTED = "quoted"
@@ -151,7 +153,8 @@ def frame_of(text: str, start: int, end: int, *, sentence_start: int = 0, senten
     trailing = _negating_after(text, end, sentence_end)
     closes_sentence = end >= sentence_end or _CLOSERS.fullmatch(text, end, sentence_end)
     tail = _NEGATING_TAIL.search(inside) if closes_sentence else None
-    negation = (_last(_NEGATING, text, cue_start, start) or _not_before(text, sentence_start, start)
+    not_before = search_suffix(_NOT_BEFORE, text, sentence_start, start, 3)
+    negation = (_last(_NEGATING, text, cue_start, start) or (not_before.group() if not_before else "")
                 or _leading(_NEGATING, inside)
                 or trailing or (tail.group() if tail else ""))
     if negation:
@@ -187,15 +190,6 @@ def _negating_after(text: str, end: int, sentence_end: int) -> str:
     if match is None and rest_start > end and text[rest_start - 1] == "'":
         match = _AFTER_REST_AT.match(text, rest_start - 1, sentence_end)
     return text[end:match.end()] if match else ""
-
-
-def _not_before(text: str, sentence_start: int, start: int) -> str:
-    """"not" right before the claim (``_NOT_BEFORE`` on the sentence so far), looking back only that far."""
-    word_end = start
-    while word_end > sentence_start and text[word_end - 1].isspace():
-        word_end -= 1
-    match = _NOT_BEFORE.search(text, max(sentence_start, word_end - 3), start)
-    return match.group() if match else ""
 
 
 def _leading(pattern: re.Pattern[str], inside: str) -> str:

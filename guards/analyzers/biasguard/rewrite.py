@@ -11,6 +11,7 @@ import re
 
 from guards.analyzers.base import Finding
 from guards.analyzers.biasguard.text import match_case, redact
+from guards.analyzers.textscan import search_suffix
 
 _AGREEMENT = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't", "wasn't": "weren't",
               "hasn't": "haven't", "doesn't": "don't", "'s": "'re"}
@@ -50,7 +51,7 @@ def neutral_text(text: str, findings: list[Finding]) -> str | None:
 
 def _term_edit(text: str, start: int, end: int, alternative: str) -> tuple[int, int, str]:
     value = match_case(alternative, text[start:end])
-    article = _ARTICLE.search(text, 0, start)
+    article = search_suffix(_ARTICLE, text, 0, start, 2)  # not a search of the whole text per term
     if article is not None:
         # "a young and energetic" -> "an energetic": the article follows the new word.
         wanted = "an" if value[:1].lower() in "aeiou" else "a"

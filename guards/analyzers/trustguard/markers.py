@@ -16,6 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from guards.analyzers.textscan import search_suffix
 from guards.analyzers.trustguard.text import is_negator, tokens
 
 _OVERCONFIDENT = (
@@ -64,19 +65,6 @@ _NOT_THAT_RE = re.compile(r"\b(?:not that|doesn't mean|does not mean)\s*$", re.I
 _MONTH_CONTEXT_RE = re.compile(r"\b(?:in|of|since|until|by|early|late|mid)\s*$", re.IGNORECASE)
 _AMOUNT_AFTER_RE = re.compile(r"\s+(?:\$|€|£)?\d")
 _DIGIT_AFTER_RE = re.compile(r"\s+\d")
-
-
-def _ends_with(pattern: re.Pattern[str], text: str, end: int, longest: int) -> bool:
-    """Whether ``pattern`` (phrase, whitespace, ``$``) matches at the end of ``text[:end]``.
-
-    The phrase is at most ``longest`` characters and ends where the trailing whitespace
-    begins, so the search starts there instead of at 0 (which made a text with many
-    markers quadratic); ``\\b`` still sees the character before the window.
-    """
-    phrase_end = end
-    while phrase_end and text[phrase_end - 1].isspace():
-        phrase_end -= 1
-    return pattern.search(text, max(0, phrase_end - longest), end) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,13 +194,13 @@ def find_markers(text: str) -> list[Marker]:
         if word in _NUMBER_ONLY_HEDGES and not _AMOUNT_AFTER_RE.match(text, match.end()):
             continue
         if word == "may" and (
-            _ends_with(_MONTH_CONTEXT_RE, text, match.start(), 5)
+            search_suffix(_MONTH_CONTEXT_RE, text, 0, match.start(), 5)
             or (match.group()[0] == "M" and _DIGIT_AFTER_RE.match(text, match.end()))
         ):
             continue  # the month
         out.append(_marker("hedging", match))
     for match in _REFUSAL_RE.finditer(text):
-        if quotes.quoted(match.start(), match.end()) or _ends_with(_NOT_THAT_RE, text, match.start(), 13):
+        if quotes.quoted(match.start(), match.end()) or search_suffix(_NOT_THAT_RE, text, 0, match.start(), 13):
             continue
         out.append(_marker("refusal", match))
     for match in _ABSTAIN_RE.finditer(text):

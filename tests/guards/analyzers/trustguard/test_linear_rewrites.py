@@ -11,10 +11,11 @@ import re
 
 import pytest
 
+from guards.analyzers.textscan import search_suffix
 from guards.analyzers.trustguard import claims
 from guards.analyzers.trustguard.contradiction import opposed
 from guards.analyzers.trustguard.grounding import polarity
-from guards.analyzers.trustguard.markers import _MONTH_CONTEXT_RE, _NOT_THAT_RE, _ends_with, _Quotes
+from guards.analyzers.trustguard.markers import _MONTH_CONTEXT_RE, _NOT_THAT_RE, _Quotes
 from guards.analyzers.trustguard.text import Span, tokens
 
 
@@ -58,7 +59,7 @@ def test_phrase_before_a_marker_is_found_as_searching_the_whole_prefix(pattern):
     rng = random.Random(2)
     for text in _texts(2, pieces, 4_000):
         end = rng.randrange(len(text) + 1)
-        assert _ends_with(pattern, text, end, 13) == bool(pattern.search(text[:end])), (text, end)
+        assert bool(search_suffix(pattern, text, 0, end, 13)) == bool(pattern.search(text[:end])), (text, end)
 
 
 def _clauses_reference(sentence: Span) -> list[Span]:
