@@ -118,15 +118,27 @@ def _duplicate_sentences(text: str, protected: ProtectedIndex) -> list[Edit]:
     return edits
 
 
+def _at_sentence_start(text: str, start: int, leading_space: int) -> bool:
+    """Nothing but spaces since a line or sentence end, or since the text began.
+
+    Looks back over the spaces only: copying the text before every match was quadratic.
+    """
+    if start <= leading_space:
+        return True
+    before = start
+    while before and text[before - 1] in " \t":
+        before -= 1
+    return before > 0 and text[before - 1] in "\n.!?:"
+
+
 def _boilerplate(text: str) -> list[Edit]:
     edits = []
+    leading_space = len(text) - len(text.lstrip())
     for pattern, replacement in _BOILERPLATE:
         for m in pattern.finditer(text):
             start, end = m.span()
             rep = replacement
-            at_sentence_start = start == 0 or text[:start].rstrip(" \t").endswith(
-                ("\n", ".", "!", "?", ":")
-            ) or not text[:start].strip()
+            at_sentence_start = _at_sentence_start(text, start, leading_space)
             if at_sentence_start:
                 if rep:
                     rep = rep[0].upper() + rep[1:]

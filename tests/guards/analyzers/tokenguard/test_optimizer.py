@@ -137,3 +137,14 @@ def test_run_anchored_patterns_find_what_the_unanchored_ones_did(name, reference
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(20)))
         assert [m.span() for m in new.finditer(text)] == [m.span() for m in ref.finditer(text)], text
+
+
+def test_sentence_start_is_judged_as_on_the_text_before_the_match():
+    rng = random.Random(6)
+    for _ in range(20_000):
+        text = "".join(rng.choice([" ", "\t", "\n", ".", "!", ":", "a", "\xa0", "\r"]) for _ in range(rng.randrange(12)))
+        lead = len(text) - len(text.lstrip())
+        for start in range(len(text) + 1):
+            before = text[:start]
+            expected = start == 0 or before.rstrip(" \t").endswith(("\n", ".", "!", "?", ":")) or not before.strip()
+            assert edits._at_sentence_start(text, start, lead) == expected, (text, start)
