@@ -33,12 +33,7 @@ from guards.services.runner import (
     guard_execute,
     guard_finish,
 )
-
-# Each guard's vocabulary mapped onto one severity scale: allow < flag < block.
-SEVERITY = {"allow": 0, "keep": 0, "pass": 0, "flag": 1, "trim": 1, "warn": 1, "review": 1,
-            "block": 2, "reject": 2}
-OVERALL = ("allow", "flag", "block")
-UNKNOWN_SEVERITY = 1
+from guards.services.verdicts import OVERALL, UNKNOWN_SEVERITY, severity_of
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -68,7 +63,7 @@ def overall_decision(results: list[RunResult]) -> str:
         if result.data is None:
             level = UNKNOWN_SEVERITY
         else:
-            level = SEVERITY.get(str(result.data.get("decision", "")).lower(), UNKNOWN_SEVERITY)
+            level = severity_of(str(result.data.get("decision", "")))
         worst = max(worst, level)
     return OVERALL[worst]
 

@@ -55,3 +55,21 @@ class SleepyGuard(Analyzer):
 
         time.sleep(settings["delay"])
         return GuardResult(decision="allow", score=0.0, version=self.version)
+
+
+class SpinGuard(Analyzer):
+    """Busy for ``seconds`` in a pure-Python loop: CPU-bound work a deadline must stop, unlike a sleep."""
+
+    name = "spinguard"
+    version = "0.0.1"
+    settings_schema = SettingsSchema((Setting("seconds", "float", 3.0, min=0.0, max=60.0),))
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        import time
+
+        text = require_text(payload)
+        end = time.monotonic() + settings["seconds"]
+        rounds = 0
+        while time.monotonic() < end:
+            rounds += sum(1 for c in text[:64] if c.isalpha())
+        return GuardResult(decision="allow", score=0.0, version=self.version, data={"rounds": rounds})
