@@ -52,35 +52,48 @@ class _Watchdog:
     """The process's deadline heap and the thread that fires it (recreated after a fork)."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)  # the watchdog waits on it; arm/disarm take the bare lock
         self._heap: list[tuple[float, int, _Armed]] = []
         self._seq = itertools.count()
         self._pid = 0
+        self._wakes_at = float("inf")  # when the watchdog will look next: wake it only for an earlier deadline
+        self._open = 0  # armed and not yet closed; closed entries are dropped from the heap lazily
 
     def arm(self, when: float) -> _Armed:
         armed = _Armed(thread_id=threading.get_ident(), when=when)
-        with self._cond:
+        with self._lock:
             if self._pid != os.getpid():  # first use, or a forked child: start a thread here
                 self._heap.clear()
+                self._open = 0
+                self._wakes_at = float("inf")
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="guard-deadline", daemon=True).start()
             heapq.heappush(self._heap, (when, next(self._seq), armed))
-            if self._heap[0][2] is armed:
+            self._open += 1
+            if when < self._wakes_at:
+                self._wakes_at = when
                 self._cond.notify()
         return armed
 
     def disarm(self, armed: _Armed) -> bool:
         """Close the scope; True when the deadline had fired (its exception, if pending, is dropped)."""
-        with self._cond:
-            armed.done = True
+        with self._lock:
+            if not armed.done:
+                armed.done = True
+                self._open -= 1
             if armed.fired:
                 _raise_in(armed.thread_id, None)
+            elif len(self._heap) > 2 * self._open + 256:
+                # Closed scopes wait in the heap until their deadline; compact so it stays near the open count.
+                self._heap = [entry for entry in self._heap if not entry[2].done]
+                heapq.heapify(self._heap)
             return armed.fired
 
     def pending(self) -> int:
-        """Scopes still armed (for tests and metrics)."""
-        with self._cond:
-            return sum(not armed.done for _, _, armed in self._heap)
+        """Scopes open now (for tests and metrics)."""
+        with self._lock:
+            return self._open
 
     def _run(self) -> None:
         with self._cond:
@@ -88,11 +101,13 @@ class _Watchdog:
                 while self._heap and self._heap[0][2].done:
                     heapq.heappop(self._heap)
                 if not self._heap:
+                    self._wakes_at = float("inf")
                     self._cond.wait()
                     continue
                 when, _, armed = self._heap[0]
                 delay = when - time.monotonic()
                 if delay > 0:
+                    self._wakes_at = when
                     self._cond.wait(delay)
                     continue
                 heapq.heappop(self._heap)
@@ -116,7 +131,11 @@ def deadline_scope(when: float) -> Iterator[None]:
     try:
         yield
     finally:
-        _watchdog.disarm(armed)
+        try:
+            _watchdog.disarm(armed)
+        except DeadlineExceeded:  # delivered while closing, before disarm took the lock: close for real
+            _watchdog.disarm(armed)
+            raise
 
 
 def armed_scopes() -> int:
