@@ -117,14 +117,14 @@ def test_trustguard_on_900_kb_is_stopped_too(stack: Stack, tenant: TenantKey) ->
 
 def test_the_default_budget_bounds_a_900_kb_text(stack: Stack) -> None:
     (fresh,) = stack.tenants([{"slug": "bounded-default"}])
-    response, elapsed = post(stack, fresh, PROCESS, {"service_type": "biasguard", "payload": {"text": WORDS}})
-    assert response.status_code in (200, 504), response.text[:300]
-    assert elapsed < 30.0
-    if response.status_code == 200:
-        data = response.json()["data"]
-        (cut,) = [f for f in data["findings"] if f["type"] == "input_truncated"]
-        assert cut["detail"]["total_chars"] == len(WORDS) and cut["detail"]["analysed_chars"] < len(WORDS)
-        assert data["decision"] in ("flag", "block")
+    response, _ = post(stack, fresh, PROCESS, {"service_type": "biasguard", "payload": {"text": WORDS},
+                                               "timeout": 25})
+    assert response.status_code == 200, response.text[:300]
+    data = response.json()["data"]
+    (cut,) = [f for f in data["findings"] if f["type"] == "input_truncated"]
+    assert cut["detail"] == {"field": "text", "analysed_chars": 200_000, "total_chars": len(WORDS),
+                             "max_analysed_chars": 200_000}
+    assert data["decision"] in ("flag", "block")
 
 
 def test_healthguard_on_a_long_run_of_one_letter_is_bounded(stack: Stack, tenant: TenantKey) -> None:
