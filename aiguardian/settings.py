@@ -260,6 +260,16 @@ try:
     }
 except ValueError:
     config.fail("GUARD_MAX_ANALYSED_CHARS_BY_GUARD: expected guard=characters pairs, e.g. tokenguard=1048576")
+# Texts longer than this are analysed in a forked child the worker kills at the request's
+# deadline (even inside C code); shorter ones inline, stopped in-thread. 0: never fork.
+# tokenguard's counting is linear native code: never forked by default.
+GUARD_ISOLATE_ABOVE_CHARS = env.int("GUARD_ISOLATE_ABOVE_CHARS", default=20_000)
+try:
+    GUARD_ISOLATE_ABOVE_CHARS_BY_GUARD = {
+        k: int(v) for k, v in env.dict("GUARD_ISOLATE_ABOVE_CHARS_BY_GUARD", default={"tokenguard": "0"}).items()
+    }
+except ValueError:
+    config.fail("GUARD_ISOLATE_ABOVE_CHARS_BY_GUARD: expected guard=characters pairs, e.g. tokenguard=0")
 GUARD_OVERSIZE_POLICY = env.str("GUARD_OVERSIZE_POLICY", default="truncate")
 if GUARD_OVERSIZE_POLICY not in ("truncate", "reject"):
     config.fail(f"GUARD_OVERSIZE_POLICY: must be truncate or reject, not {GUARD_OVERSIZE_POLICY!r}")

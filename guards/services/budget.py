@@ -86,6 +86,11 @@ def _text_slots(payload: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     return slots
 
 
+def text_chars(payload: dict[str, Any]) -> int:
+    """Characters of text in ``payload`` as the budget counts them."""
+    return sum(len(container[key]) for _, container, key in _text_slots(payload))
+
+
 def input_budget_apply(*, guard: str, payload: dict[str, Any], budget: Budget) -> tuple[dict[str, Any], list[Cut]]:
     """The payload an analyzer may read and what was cut; raises 413 ``InputOverBudget`` under ``reject``.
 

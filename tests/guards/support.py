@@ -73,3 +73,18 @@ class SpinGuard(Analyzer):
         while time.monotonic() < end:
             rounds += sum(1 for c in text[:64] if c.isalpha())
         return GuardResult(decision="allow", score=0.0, version=self.version, data={"rounds": rounds})
+
+
+class BacktrackGuard(Analyzer):
+    """Runs a catastrophically backtracking regular expression: one C call that holds the GIL for minutes."""
+
+    name = "backtrackguard"
+    version = "0.0.1"
+    settings_schema = SettingsSchema(())
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        import re
+
+        text = require_text(payload)
+        nested = re.match(r"(a+)+$", text.strip())  # on "aaa…ab" this explores 2**len paths
+        return GuardResult(decision="flag" if nested else "allow", score=0.0, version=self.version)

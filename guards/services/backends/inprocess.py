@@ -10,8 +10,15 @@ from guards.analyzers.registry import analyzer_class, get_analyzer
 from guards.analyzers.schema import SettingsError
 from guards.errors import GuardAnalyzerError, GuardFailure, GuardTimeout, GuardUnavailable, InvalidPayload
 from guards.services.backends.types import GuardAnswer, GuardCall
-from guards.services.budget import Budget, analyzer_settings, input_budget_apply, result_mark_truncated
+from guards.services.budget import (
+    Budget,
+    analyzer_settings,
+    input_budget_apply,
+    result_mark_truncated,
+    text_chars,
+)
 from guards.services.deadline import DeadlineExceeded, deadline_scope
+from guards.services.isolation import isolated_analyze, isolation_applies
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +47,10 @@ def load_analyzer(guard: str) -> Analyzer:
 def run_inprocess(call: GuardCall) -> GuardAnswer:
     """Analyse ``call.payload`` here, within the input budget and before the call's deadline.
 
-    Analyzer crashes become a 502 ``guard_analyzer_error`` and a run past the deadline a
-    504 ``guard_timeout`` (the analysis is stopped, not left running), never a 500.
+    Short texts run inline, stopped at the deadline in this thread; long ones in a child
+    process killed at the deadline (``guards.services.isolation``). Analyzer crashes
+    become a 502 ``guard_analyzer_error`` and a run past the deadline a 504
+    ``guard_timeout`` (the analysis is stopped, not left running), never a 500.
     """
     analyzer = load_analyzer(call.guard)
     try:
@@ -52,9 +61,13 @@ def run_inprocess(call: GuardCall) -> GuardAnswer:
         raise GuardAnalyzerError(f"The tenant's {call.guard} settings are invalid: {exc}") from None
     budget = Budget.of(call.guard, call.settings)
     payload, cuts = input_budget_apply(guard=call.guard, payload=call.payload, budget=budget)
+    deadline = call.deadline if call.deadline is not None else time.monotonic() + call.timeout
     try:
-        with deadline_scope(call.deadline if call.deadline is not None else time.monotonic() + call.timeout):
-            result = analyzer.analyze(payload, effective, call.context)
+        if isolation_applies(call.guard, text_chars(payload)):  # a long text: in a child the worker can kill
+            data = isolated_analyze(lambda: analyzer.analyze(payload, effective, call.context), deadline=deadline)
+        else:
+            with deadline_scope(deadline):
+                data = analyzer.analyze(payload, effective, call.context).to_dict()
     except DeadlineExceeded:
         raise GuardTimeout(f"{call.guard} did not finish within {call.timeout:g}s.") from None
     except PayloadError as exc:
@@ -64,4 +77,4 @@ def run_inprocess(call: GuardCall) -> GuardAnswer:
     except Exception:
         logger.exception("analyzer %s failed", call.guard)
         raise GuardAnalyzerError(f"The {call.guard} analyzer failed on this input.") from None
-    return GuardAnswer(result_mark_truncated(result.to_dict(), cuts, budget))
+    return GuardAnswer(result_mark_truncated(data, cuts, budget))
