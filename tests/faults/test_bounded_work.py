@@ -2,7 +2,8 @@
 
 A throwaway gateway (production settings, its own PostgreSQL and Redis) runs ONE sync
 worker, so a worker still busy with an abandoned analysis would delay the next request
-and show up as CPU time after the answer. Inputs are the issue's: 900 KB of words for
+and show up as CPU time after the answer (an analysis in a forked child would show up as
+that child: it is killed and reaped, so it shows up nowhere). Inputs are the issue's: 900 KB of words for
 biasguard and trustguard (tens of seconds of Python before the deadline existed), and
 ``"a" * 200_000`` for healthguard (60 s on main, gunicorn killed the worker).
 """
@@ -127,6 +128,20 @@ def test_the_default_budget_bounds_a_900_kb_text(stack: Stack) -> None:
     assert data["decision"] in ("flag", "block")
 
 
+def test_healthguard_on_200_000_as_answers_504_in_time_and_frees_the_worker(stack: Stack) -> None:
+    """The issue's case as sent: default settings, so the whole text is analysed; 60 s and an HTML 500 on main."""
+    (fresh,) = stack.tenants([{"slug": "bounded-healthguard"}])
+    post(stack, fresh, PROCESS, {"service_type": "healthguard", "payload": {"text": "warm up"}})
+    response, elapsed = post(stack, fresh, PROCESS, {"service_type": "healthguard",
+                                                     "payload": {"text": "a" * 200_000}, "timeout": 2})
+    assert response.status_code == 504, response.text[:300]
+    assert response.json()["error"]["code"] == "guard_timeout"
+    assert elapsed < 4.0
+    assert_worker_idle(stack)
+    small, small_elapsed = post(stack, fresh, PROCESS, {"service_type": "healthguard", "payload": {"text": "Hi."}})
+    assert small.status_code == 200 and small_elapsed < 2.0
+
+
 def test_healthguard_on_a_long_run_of_one_letter_is_bounded(stack: Stack, tenant: TenantKey) -> None:
     configure(stack, tenant, "healthguard", {"max_analysed_chars": 20_000})
     text = "a" * 200_000
@@ -165,3 +180,20 @@ def test_timed_out_scans_leave_nothing_running(stack: Stack, tenant: TenantKey) 
         body = response.json()
         assert response.status_code == 200 and body["success"] is True, body
         assert elapsed < 2.5
+
+
+def test_timed_out_healthguard_scans_do_not_starve_later_scans(stack: Stack, tenant: TenantKey) -> None:
+    """The issue's case 6 as reported: 12 healthguard scans of one long letter run, each past its timeout."""
+    heavy = {"text": "a" * 200_000, "guards": ["healthguard"], "timeout": 0.5}
+    with ThreadPoolExecutor(max_workers=4) as clients:
+        answers = list(clients.map(lambda _: post(stack, tenant, SCAN, heavy), range(12)))
+    for response, _ in answers:
+        assert response.status_code == 200, response.text[:300]
+        assert response.json()["results"][0]["error"]["code"] == "guard_timeout"
+    assert_worker_idle(stack)
+    small = {"text": "A short, friendly note about lunch.", "guards": ["healthguard", "tokenguard"], "timeout": 5}
+    for _ in range(3):
+        response, elapsed = post(stack, tenant, SCAN, small)
+        body = response.json()
+        assert response.status_code == 200 and body["success"] is True, [r["error"] for r in body["results"]]
+        assert elapsed < 5.0
