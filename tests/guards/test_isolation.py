@@ -79,3 +79,14 @@ def test_only_texts_above_the_threshold_fork(settings) -> None:
     assert not isolation_applies("tokenguard", 10**6)  # 0: never
     settings.GUARD_ISOLATE_ABOVE_CHARS = 0
     assert not isolation_applies("biasguard", 10**6)
+
+
+def test_contextguard_keeps_its_session_memory_when_isolated(api_client, isolate_long) -> None:
+    text = "We are planning the quarterly budget review for the finance team. " * 5
+    for turn in range(2):
+        response = api_client.post(URL, {"service_type": "contextguard", "session_id": "long-chat",
+                                         "payload": {"text": text + str(turn)}}, format="json")
+        assert response.status_code == 200, response.json()
+    session = api_client.get("/api/v1/guards/sessions/long-chat").json()
+    assert len(session["turns"]) == 2  # both turns were written from the analysis children
+    assert _children() == []
