@@ -250,6 +250,29 @@ GUARD_BREAKER_COOLDOWN_SECONDS = env.float("GUARD_BREAKER_COOLDOWN_SECONDS", def
 GUARD_CONFIG_CACHE_SECONDS = env.int("GUARD_CONFIG_CACHE_SECONDS", default=300)
 GUARD_HEALTH_CACHE_SECONDS = env.int("GUARD_HEALTH_CACHE_SECONDS", default=10)
 GUARD_SCAN_MAX_WORKERS = env.int("GUARD_SCAN_MAX_WORKERS", default=6)
+# Input budget: characters of text an analyzer reads per call (per-guard values override the
+# default; tokenguard counts whole texts cheaply), and what happens beyond it: "truncate"
+# (analyse the start, add an input_truncated finding, decision at least flag) or "reject" (413).
+GUARD_MAX_ANALYSED_CHARS = env.int("GUARD_MAX_ANALYSED_CHARS", default=200_000)
+try:
+    GUARD_MAX_ANALYSED_CHARS_BY_GUARD = {
+        k: int(v) for k, v in env.dict("GUARD_MAX_ANALYSED_CHARS_BY_GUARD", default={"tokenguard": "1048576"}).items()
+    }
+except ValueError:
+    config.fail("GUARD_MAX_ANALYSED_CHARS_BY_GUARD: expected guard=characters pairs, e.g. tokenguard=1048576")
+# Texts longer than this are analysed in a forked child the worker kills at the request's
+# deadline (even inside C code); shorter ones inline, stopped in-thread. 0: never fork.
+# tokenguard's counting is linear native code: never forked by default.
+GUARD_ISOLATE_ABOVE_CHARS = env.int("GUARD_ISOLATE_ABOVE_CHARS", default=20_000)
+try:
+    GUARD_ISOLATE_ABOVE_CHARS_BY_GUARD = {
+        k: int(v) for k, v in env.dict("GUARD_ISOLATE_ABOVE_CHARS_BY_GUARD", default={"tokenguard": "0"}).items()
+    }
+except ValueError:
+    config.fail("GUARD_ISOLATE_ABOVE_CHARS_BY_GUARD: expected guard=characters pairs, e.g. tokenguard=0")
+GUARD_OVERSIZE_POLICY = env.str("GUARD_OVERSIZE_POLICY", default="truncate")
+if GUARD_OVERSIZE_POLICY not in ("truncate", "reject"):
+    config.fail(f"GUARD_OVERSIZE_POLICY: must be truncate or reject, not {GUARD_OVERSIZE_POLICY!r}")
 GUARD_AUDIT_ASYNC = env.bool("GUARD_AUDIT_ASYNC", default=True)  # spool audit rows; a thread stores them
 GUARD_AUDIT_RETENTION_DAYS = env.int("GUARD_AUDIT_RETENTION_DAYS", default=90)
 # Where each worker spools audit entries before they reach PostgreSQL (one sub-directory per

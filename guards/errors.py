@@ -43,6 +43,20 @@ class InvalidPayload(APIError):
         return cls(fields={"payload": {field: [message]}})
 
 
+class InputOverBudget(InvalidPayload):
+    """The text is longer than the guard's input budget and the policy is ``reject``."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "input_too_large"
+    default_detail = "The text is longer than this guard analyses."
+
+    @classmethod
+    def over(cls, *, guard: str, chars: int, limit: int) -> InputOverBudget:
+        message = (f"The payload has {chars} characters of text; {guard} analyses at most {limit} "
+                   f"(max_analysed_chars, oversize_policy=reject).")
+        return cls(message, fields={"payload": {"text": [message]}})
+
+
 class GuardFailure(APIError):
     """A backend failure; fallback to the in-process analyzer may answer instead."""
 

@@ -29,7 +29,8 @@ _ERRORS = error_responses({
     401: API_KEY_401,
     403: "guard_not_enabled / guard_not_in_key_scope",
     404: "unknown_guard",
-    413: "payload_too_large (the gateway's GUARD_MAX_REQUEST_BYTES, or the guard service's own limit)",
+    413: ("payload_too_large (the gateway's GUARD_MAX_REQUEST_BYTES, or the guard service's own limit) / "
+          "input_too_large (text over the guard's input budget, oversize_policy=reject)"),
     429: "rate_limited / quota_exceeded (Retry-After)",
     502: "guard_backend_error / guard_analyzer_error (the guard failed on this input)",
     503: "guard_unavailable / rate_limit_unavailable / audit_unavailable / database_unavailable (Retry-After)",

@@ -28,6 +28,7 @@ from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, TenantGuardConfig
 from guards.services.backends import IN_PROCESS, BackendSpec
 from guards.services.backends.inprocess import installed_analyzer_class
+from guards.services.budget import guard_settings_schema
 
 logger = logging.getLogger(__name__)
 
@@ -53,20 +54,22 @@ def guard_settings_validate(*, guard: str, values: Any) -> dict[str, Any]:
     cls = installed_analyzer_class(guard)
     if cls is None:
         raise SettingsError({"settings": f"The {guard} analyzer is not installed; settings cannot be validated."})
-    return cls.settings_schema.validate(values)
+    return guard_settings_schema(cls).validate(values)
 
 
 def _effective(guard: str, stored: dict[str, Any]) -> dict[str, Any]:
     cls = installed_analyzer_class(guard)
     if cls is None:
         return dict(stored)  # a remote service with the analyzer merges its own defaults
-    schema = cls.settings_schema
+    schema = guard_settings_schema(cls)
     try:
-        return schema.effective(stored)
+        valid = schema.validate(stored)
     except SettingsError as exc:
         # The schema changed since the config was saved: keep the valid overrides only.
         logger.warning("ignoring invalid stored %s settings: %s", guard, sorted(exc.errors))
-        return schema.effective({k: v for k, v in stored.items() if k not in exc.errors})
+        valid = schema.validate({k: v for k, v in stored.items() if k not in exc.errors})
+    # The analyzer's defaults merged in; an unset budget key stays absent (the deployment's default applies).
+    return {**cls.settings_schema.defaults(), **valid}
 
 
 def _version_key(tenant_id: int) -> str:

@@ -19,6 +19,7 @@ from guards.services.backends import BackendSpec
 from guards.services.backends.breaker import CircuitBreaker
 from guards.services.backends.http import check_http_health
 from guards.services.backends.inprocess import installed_analyzer_class, load_analyzer
+from guards.services.budget import guard_settings_schema
 from guards.services.config import ResolvedGuard, tenant_guards_resolve
 from guards.services.runner import Caller
 
@@ -31,7 +32,7 @@ def analyzer_info(guard: str) -> dict[str, Any]:
     if cls is None:
         return {"available": False, "version": None, "description": GUARDS[guard].summary, "settings_schema": {}}
     return {"available": True, "version": cls.version, "description": cls.description or GUARDS[guard].summary,
-            "settings_schema": cls.settings_schema.describe()}
+            "settings_schema": guard_settings_schema(cls).describe()}
 
 
 def backend_health_check(*, spec: BackendSpec, use_cache: bool = True) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from guards.errors import (
     GuardNotInKeyScope,
     GuardTimeout,
     GuardUnavailable,
+    InputOverBudget,
     InvalidPayload,
     UnknownGuardError,
 )
@@ -40,6 +41,7 @@ FALLBACK_SUFFIX = " (in-process fallback)"
 Outcome = GuardRequest.Outcome
 _OUTCOME_OF_ERROR: dict[type[APIError], str] = {
     InvalidPayload: Outcome.INVALID,
+    InputOverBudget: Outcome.INVALID,
     BackendPayloadTooLarge: Outcome.INVALID,
     GuardTimeout: Outcome.TIMEOUT,
     GuardUnavailable: Outcome.UNAVAILABLE,
@@ -123,8 +125,9 @@ def guard_call_build(
     context = analyzer_context(request_id=request_id, tenant_key=tenant_key_for(caller.tenant_id),
                                session_id=options.session_id, backend_health=health,
                                extra={"client_type": options.client_type})
+    # One deadline for the whole run: an in-process fallback gets what the remote call left.
     return GuardCall(guard=resolved.guard, payload=payload, settings=resolved.settings, context=context,
-                     timeout=options.timeout, meta=options.meta())
+                     timeout=options.timeout, meta=options.meta(), deadline=time.monotonic() + options.timeout)
 
 
 def _run(call: GuardCall, resolved: ResolvedGuard, options: RunOptions) -> tuple[GuardAnswer, str, str]:

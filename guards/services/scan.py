@@ -3,7 +3,9 @@
 The guards run on a small per-process thread pool (analyzers release the GIL in
 ONNX/numpy/regex-heavy code and remote calls wait on sockets). The overall decision
 is the most severe one; a guard that failed counts as ``flag`` because its verdict
-is unknown, and ``complete`` says whether every guard answered.
+is unknown, and ``complete`` says whether every guard answered. Each call carries the
+request's deadline: a guard past it is stopped in its pool thread (504 ``guard_timeout``
+in its result), so timed-out scans cannot leave work that starves later ones.
 """
 
 from __future__ import annotations
@@ -33,12 +35,7 @@ from guards.services.runner import (
     guard_execute,
     guard_finish,
 )
-
-# Each guard's vocabulary mapped onto one severity scale: allow < flag < block.
-SEVERITY = {"allow": 0, "keep": 0, "pass": 0, "flag": 1, "trim": 1, "warn": 1, "review": 1,
-            "block": 2, "reject": 2}
-OVERALL = ("allow", "flag", "block")
-UNKNOWN_SEVERITY = 1
+from guards.services.verdicts import OVERALL, UNKNOWN_SEVERITY, severity_of
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -68,7 +65,7 @@ def overall_decision(results: list[RunResult]) -> str:
         if result.data is None:
             level = UNKNOWN_SEVERITY
         else:
-            level = SEVERITY.get(str(result.data.get("decision", "")).lower(), UNKNOWN_SEVERITY)
+            level = severity_of(str(result.data.get("decision", "")))
         worst = max(worst, level)
     return OVERALL[worst]
 
@@ -120,7 +117,9 @@ def guards_scan(
         try:
             result = future.result(timeout=max(0.0, deadline - time.perf_counter()))
         except FutureTimeout:
-            # In-process analyzers cannot be interrupted; the answer is dropped when it comes.
+            # Rare: each call carries the request's deadline, so an in-process analysis stops there by
+            # itself (guards.services.deadline) and frees its pool thread; only a call stuck in one
+            # long C-level step gets here. Its late answer is dropped.
             error = GuardTimeout(f"{call.guard} did not answer within {options.timeout:g}s.")
             result = RunResult(guard=call.guard, service_used=call.guard, processing_time=options.timeout,
                                outcome=GuardRequest.Outcome.TIMEOUT, backend="-", error=error,

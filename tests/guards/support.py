@@ -55,3 +55,36 @@ class SleepyGuard(Analyzer):
 
         time.sleep(settings["delay"])
         return GuardResult(decision="allow", score=0.0, version=self.version)
+
+
+class SpinGuard(Analyzer):
+    """Busy for ``seconds`` in a pure-Python loop: CPU-bound work a deadline must stop, unlike a sleep."""
+
+    name = "spinguard"
+    version = "0.0.1"
+    settings_schema = SettingsSchema((Setting("seconds", "float", 3.0, min=0.0, max=60.0),))
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        import time
+
+        text = require_text(payload)
+        end = time.monotonic() + settings["seconds"]
+        rounds = 0
+        while time.monotonic() < end:
+            rounds += sum(1 for c in text[:64] if c.isalpha())
+        return GuardResult(decision="allow", score=0.0, version=self.version, data={"rounds": rounds})
+
+
+class BacktrackGuard(Analyzer):
+    """Runs a catastrophically backtracking regular expression: one C call that holds the GIL for minutes."""
+
+    name = "backtrackguard"
+    version = "0.0.1"
+    settings_schema = SettingsSchema(())
+
+    def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
+        import re
+
+        text = require_text(payload)
+        nested = re.match(r"(a+)+$", text.strip())  # on "aaa…ab" this explores 2**len paths
+        return GuardResult(decision="flag" if nested else "allow", score=0.0, version=self.version)

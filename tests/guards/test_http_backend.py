@@ -11,6 +11,7 @@ from guards.errors import (
     GuardBackendError,
     GuardTimeout,
     GuardUnavailable,
+    InputOverBudget,
     InvalidPayload,
 )
 from guards.services.backends import BackendSpec, GuardCall
@@ -128,6 +129,17 @@ def test_a_413_from_the_service_is_the_payloads_not_the_backends(fake_service, s
     with pytest.raises(BackendPayloadTooLarge):
         run_http(_spec(fake_service.url), _call())
     assert CircuitBreaker(901, "remote").state() == "closed"
+
+
+def test_a_services_input_budget_refusal_keeps_its_code_and_message(fake_service, settings) -> None:
+    settings.GUARD_BREAKER_FAILURES = 1
+    message = "The payload has 900 characters of text; shoutguard analyses at most 100 (max_analysed_chars)."
+    fake_service.plan(Reply(413, {"error": {"code": "input_too_large", "message": message,
+                                            "fields": {"payload": {"text": [message]}}}}))
+    with pytest.raises(InputOverBudget) as caught:
+        run_http(_spec(fake_service.url), _call())
+    assert caught.value.code == "input_too_large" and str(caught.value.detail) == message
+    assert len(fake_service.received) == 1 and CircuitBreaker(901, "remote").state() == "closed"
 
 
 def test_a_half_open_probe_that_succeeds_closes_the_breaker(fake_service, settings) -> None:

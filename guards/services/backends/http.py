@@ -32,6 +32,7 @@ from guards.errors import (
     GuardFailure,
     GuardTimeout,
     GuardUnavailable,
+    InputOverBudget,
     InvalidPayload,
 )
 from guards.services.backends.breaker import CircuitBreaker
@@ -132,6 +133,10 @@ def _answer(spec: BackendSpec, response: requests.Response) -> GuardAnswer:
     if status == 400 and error.get("code") == "invalid_request":
         fields = error.get("fields") if isinstance(error.get("fields"), dict) else None
         raise InvalidPayload(str(error.get("message") or "Invalid payload."), fields=fields)
+    if status == 413 and error.get("code") == InputOverBudget.default_code:
+        # The service's input budget under oversize_policy=reject: the caller's 413, with the service's words.
+        fields = error.get("fields") if isinstance(error.get("fields"), dict) else None
+        raise InputOverBudget(str(error.get("message") or InputOverBudget.default_detail), fields=fields)
     if status == 413:
         raise BackendPayloadTooLarge(f"The payload is too large for backend {spec.name}.")
     if error.get("code") == GuardAnalyzerError.default_code:

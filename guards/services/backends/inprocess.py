@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from guards.analyzers.base import Analyzer, PayloadError
 from guards.analyzers.registry import analyzer_class, get_analyzer
 from guards.analyzers.schema import SettingsError
-from guards.errors import GuardAnalyzerError, GuardFailure, GuardUnavailable, InvalidPayload
+from guards.errors import GuardAnalyzerError, GuardFailure, GuardTimeout, GuardUnavailable, InvalidPayload
 from guards.services.backends.types import GuardAnswer, GuardCall
+from guards.services.budget import (
+    Budget,
+    analyzer_settings,
+    input_budget_apply,
+    result_mark_truncated,
+    text_chars,
+)
+from guards.services.deadline import DeadlineExceeded, deadline_scope
+from guards.services.isolation import isolated_analyze, isolation_applies
 
 logger = logging.getLogger(__name__)
 
@@ -35,16 +45,31 @@ def load_analyzer(guard: str) -> Analyzer:
 
 
 def run_inprocess(call: GuardCall) -> GuardAnswer:
-    """Analyse ``call.payload`` here; analyzer crashes become a 502 ``guard_analyzer_error``, never a 500."""
+    """Analyse ``call.payload`` here, within the input budget and before the call's deadline.
+
+    Short texts run inline, stopped at the deadline in this thread; long ones in a child
+    process killed at the deadline (``guards.services.isolation``). Analyzer crashes
+    become a 502 ``guard_analyzer_error`` and a run past the deadline a 504
+    ``guard_timeout`` (the analysis is stopped, not left running), never a 500.
+    """
     analyzer = load_analyzer(call.guard)
     try:
-        effective = analyzer.settings_schema.effective(call.settings)
+        effective = analyzer.settings_schema.effective(analyzer_settings(call.settings))
     except SettingsError as exc:
         # Validated when saved; a schema change since then must not be silently ignored.
         logger.error("stored settings of %s no longer validate: %s", call.guard, sorted(exc.errors))
         raise GuardAnalyzerError(f"The tenant's {call.guard} settings are invalid: {exc}") from None
+    budget = Budget.of(call.guard, call.settings)
+    payload, cuts = input_budget_apply(guard=call.guard, payload=call.payload, budget=budget)
+    deadline = call.deadline if call.deadline is not None else time.monotonic() + call.timeout
     try:
-        result = analyzer.analyze(call.payload, effective, call.context)
+        if isolation_applies(call.guard, text_chars(payload)):  # a long text: in a child the worker can kill
+            data = isolated_analyze(lambda: analyzer.analyze(payload, effective, call.context), deadline=deadline)
+        else:
+            with deadline_scope(deadline):
+                data = analyzer.analyze(payload, effective, call.context).to_dict()
+    except DeadlineExceeded:
+        raise GuardTimeout(f"{call.guard} did not finish within {call.timeout:g}s.") from None
     except PayloadError as exc:
         raise InvalidPayload.for_field(exc.field, exc.message) from None
     except GuardFailure:  # e.g. session memory unavailable (guards/stores.py): its own status
@@ -52,4 +77,4 @@ def run_inprocess(call: GuardCall) -> GuardAnswer:
     except Exception:
         logger.exception("analyzer %s failed", call.guard)
         raise GuardAnalyzerError(f"The {call.guard} analyzer failed on this input.") from None
-    return GuardAnswer(result.to_dict())
+    return GuardAnswer(result_mark_truncated(data, cuts, budget))

@@ -56,6 +56,9 @@ class GuardCall:
     context: AnalyzerContext
     timeout: float
     meta: dict[str, Any] = field(default_factory=dict)  # user_id, session_id, priority, client_type
+    #: when the caller stops waiting (``time.monotonic()``); in-process runs are stopped there.
+    #: None: ``timeout`` seconds from when the analysis starts.
+    deadline: float | None = None
 
 
 @dataclass(slots=True)
