@@ -130,7 +130,7 @@ def test_an_email_address_at_the_end_is_not_a_cut_off_sentence():
 
 
 def test_mojibake_is_not_also_an_unclosed_quote():
-    text = "Где ты был вчера, Гена? Мы ждали тебя весь день в городе у реки.".encode().decode("cp1252", "replace")
+    text = "Где ты был вчера, Гена? Мы ждали тебя весь день в городе у реки.".encode().decode("cp1252", "replace")  # noqa: RUF001
     types = {f.type for f in run({"text": text}).findings}
     assert "mojibake" in types and "unclosed_quote" not in types
 

@@ -91,7 +91,7 @@ def test_a_value_does_not_excuse_a_dangling_ending():
 
 def test_quotes_inside_skipped_mojibake_runs_are_not_unclosed_quotes():
     # "Г" (U+0413) as UTF-8 read through cp1252 is "Ð“": a left curly quote in every such word.
-    text = "Где ты был вчера, Гена? Мы ждали тебя весь день в городе у реки.".encode().decode("cp1252", "replace")
+    text = "Где ты был вчера, Гена? Мы ждали тебя весь день в городе у реки.".encode().decode("cp1252", "replace")  # noqa: RUF001
     assert "unclosed_quote" in _by_type(text)
     skip = [(0, len(text))]
     assert "unclosed_quote" not in {f.type for f in truncation_findings(text, "text", skip=skip)}
