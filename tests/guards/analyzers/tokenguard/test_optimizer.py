@@ -120,3 +120,23 @@ def test_text_within_budget_is_not_cut():
 @pytest.mark.parametrize("text,expected", [("", ""), ("   ", ""), ("\n\n", ""), ("```", "```")])
 def test_degenerate_input_does_not_break_the_optimizer(text, expected):
     assert optimize_text(text, count=count, budget=5).text == expected
+
+
+REPEATED = "The cat sat on the mat. Latency fell to 210 ms. We left at noon."
+
+
+@pytest.mark.parametrize("joiner, kind", [(" ", "duplicate_sentence"), ("\n", "duplicate_line")])
+def test_repeated_prose_with_a_number_is_deduplicated_and_the_count_is_what_was_removed(joiner, kind):
+    for copies in (3, 40):
+        result = optimize_text(joiner.join([REPEATED] * copies), count=count)
+        assert result.text == REPEATED
+        removed = (copies - 1) * (3 if kind == "duplicate_sentence" else 1)
+        assert result.counts == {kind: removed}
+
+
+def test_a_decimal_point_does_not_end_a_sentence():
+    text = ("The first part costs 2.5 dollars per unit in bulk. "
+            "The second part costs 1.5 dollars per unit in bulk.")
+    result = optimize_text(text, count=count)
+    assert result.text == text
+    assert _numbers(result.text) == ["2.5", "1.5"]
