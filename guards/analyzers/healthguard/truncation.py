@@ -64,12 +64,11 @@ def truncation_findings(text: str, source: str, *, skip: list[tuple[int, int]] =
     else:
         body = text
     masked = _mask_code(body)
-    if skip:
-        # Mojibake is full of curly quotes ("Г" read as cp1252 is "Ð“"): they are not punctuation.
-        chars = list(masked)
-        for start, end in skip:
-            chars[start:min(end, len(chars))] = " " * max(0, min(end, len(chars)) - start)
-        masked = "".join(chars)
+    # Mojibake is full of curly quotes ("Г" read as cp1252 is "Ð“"): they are not punctuation.
+    for start, end in skip:
+        end = min(end, len(masked))
+        if start < end:
+            masked = masked[:start] + " " * (end - start) + masked[end:]
 
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(masked):
