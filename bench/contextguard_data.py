@@ -20,6 +20,27 @@ def load_dialogues(path: Path) -> list[list[tuple[str, int]]]:
             for key in sorted(raw, key=lambda k: (len(k), k))]
 
 
+def monologues(dialogues: list[list[tuple[str, int]]]) -> list[list[tuple[str, int]]]:
+    """Each speaker's side of each dialogue on its own, as a client that sends only user turns.
+
+    A turn is a shift when the topic changed since that speaker's previous turn: at the
+    other speaker's turn in between or at this one (labels are derived, never re-annotated).
+    """
+    out = []
+    for dialogue in dialogues:
+        for side in (0, 1):
+            turns, pending = [], 0
+            for i, (text, label) in enumerate(dialogue):
+                if i % 2 != side:
+                    pending = max(pending, label)
+                    continue
+                turns.append((text, -1 if not turns else max(pending, label)))
+                pending = 0
+            if len(turns) > 1:
+                out.append(turns)
+    return out
+
+
 def split_paths(data_dir: Path) -> tuple[Path, Path]:
     """(tuning file, reported file): TIAGE's own train and dev splits."""
     return data_dir / TRAIN_FILE, data_dir / DEV_FILE
@@ -51,4 +72,19 @@ def best_threshold(scores: list[float], gold: list[bool]) -> tuple[float, float]
         f1 = 2 * tp / (tp + fp + positives) if positives else 0.0
         if f1 > best[1]:
             best = (score, f1)
+    return best
+
+
+def precision_threshold(scores: list[float], gold: list[bool], min_precision: float) -> float | None:
+    """The lowest threshold whose precision is at least ``min_precision`` (most recall), or None."""
+    ranked = sorted(zip(scores, gold, strict=True), key=lambda p: -p[0])
+    best = None
+    tp = fp = 0
+    for i, (score, is_shift) in enumerate(ranked):
+        tp += is_shift
+        fp += not is_shift
+        if i + 1 < len(ranked) and ranked[i + 1][0] == score:
+            continue
+        if tp >= 20 and tp / (tp + fp) >= min_precision:
+            best = score
     return best

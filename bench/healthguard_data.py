@@ -180,3 +180,20 @@ def labelled_sets(clean: list[dict], split: str) -> dict[str, list[tuple[str, in
             if cut:
                 sets["truncation"].append((cut, 1, src))
     return sets
+
+
+def load_ordinary(data_path: str | Path) -> dict[str, list[str]]:
+    """Ordinary text no integrity check should block: prompts and model answers to them.
+
+    From ``benign_prompts/`` (Alpaca-style instructions with GPT-4-era reference answers,
+    GSM8K questions with worked answers). The Alpaca file is CC BY-NC: measured only,
+    nothing is tuned on it.
+    """
+    root = Path(data_path) / "benign_prompts"
+    sets: dict[str, list[str]] = {}
+    for name, path in (("alpaca", "alpaca_style_instructions_dev.jsonl"), ("gsm8k", "gsm8k_questions_dev.jsonl")):
+        rows = [json.loads(line) for line in (root / path).open(encoding="utf-8")]
+        prompts = [(r["instruction"] + ("\n\n" + r["input"] if r.get("input") else "")) for r in rows]
+        sets[f"{name}_prompts"] = [t for t in prompts if t.strip()]
+        sets[f"{name}_answers"] = [r["output"] for r in rows if (r.get("output") or "").strip()]
+    return sets

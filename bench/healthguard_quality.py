@@ -4,7 +4,8 @@ Runs the analyzer (not the HTTP stack) over clean public text and documented
 corruptions of it (see ``healthguard_data.py``). The ``tune`` split chose the shipped
 gibberish model's thresholds (``train_healthguard_charlm.py``) and, here, an alternative
 score threshold per detector (best F1 with FPR <= --max-fpr); figures are printed for the
-``report`` split, which neither step saw. Also prints the latency of the whole analyzer
+``report`` split, which neither step saw. Then the whole analyzer with default settings
+on ordinary prompts and model answers (``benign_prompts/``): flag and block rates. Also prints the latency of the whole analyzer
 on 1 KB texts (p50/p99, one thread) and, where installed, ftfy's ``is_bad`` beside the
 mojibake detector as a peer.
 
@@ -18,14 +19,21 @@ import json
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from healthguard_data import labelled_sets, load_clean, mojibake, repetition_loop, smarten  # noqa: E402
+from healthguard_data import (  # noqa: E402
+    labelled_sets,
+    load_clean,
+    load_ordinary,
+    mojibake,
+    repetition_loop,
+    smarten,
+)
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.healthguard import HealthGuard  # noqa: E402
@@ -75,6 +83,24 @@ def breakdown(scored: list[tuple[float, int, str]], threshold: float) -> dict:
         groups[key][0] += int(s >= threshold)
         groups[key][1] += 1
     return {k: f"{hit}/{n}" for k, (hit, n) in sorted(groups.items())}
+
+
+def ordinary_rates(sets: dict[str, list[str]]) -> dict:
+    """The whole analyzer, default settings, on ordinary text: how often it flags or blocks, and why."""
+    settings = GUARD.settings_schema.effective({})
+    out = {}
+    for name, texts in sets.items():
+        decisions: Counter = Counter()
+        reasons: Counter = Counter()
+        for text in texts:
+            result = GUARD.analyze({"text": text}, settings, AnalyzerContext())
+            decisions[result.decision] += 1
+            if result.decision != "allow":
+                reasons.update({f"{result.decision}:{t}" for t in (f.type for f in result.findings)})
+        n = len(texts)
+        out[name] = {"texts": n, "flag_rate": round(decisions["flag"] / n, 4),
+                     "block_rate": round(decisions["block"] / n, 4), "reasons": dict(reasons.most_common(8))}
+    return out
 
 
 def one_kb_texts(clean: list[dict], n: int) -> list[str]:
@@ -140,6 +166,7 @@ def main() -> int:
         results["peer_ftfy_is_bad"] = metrics([(float(is_bad(t)), y, k) for t, y, k in rows], 0.5)
     except ImportError:
         results["peer_ftfy_is_bad"] = None
+    results["ordinary"] = ordinary_rates(load_ordinary(args.data_path))
     results["latency_1kb"] = latency(one_kb_texts(clean, args.latency_texts))
 
     print(f"report split ({sum(r['split'] == 'report' for r in clean)} clean texts and their corruptions)")
@@ -154,6 +181,10 @@ def main() -> int:
         m = results["peer_ftfy_is_bad"]
         print(f"peer ftfy is_bad (mojibake): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
               f"FPR {m['fpr']:.3f}")
+    print("ordinary text, whole analyzer, default settings (dev files; measured, not tuned on)")
+    for name, r in results["ordinary"].items():
+        print(f"  {name:<16} {r['texts']:>5}  flag {r['flag_rate']:.1%}  block {r['block_rate']:.1%}   "
+              + ", ".join(f"{k} {v}" for k, v in r["reasons"].items()))
     lat = results["latency_1kb"]
     print(f"latency, whole analyzer, 1 KB texts ({lat['texts']}, one thread): p50 {lat['p50_ms']} ms, "
           f"p99 {lat['p99_ms']} ms")

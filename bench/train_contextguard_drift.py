@@ -7,6 +7,12 @@ vectors, trimmed texts, the EMA summary) and feature functions, fits one logisti
 model on the embedding features and one on the lexical features, picks each model's
 F1-best threshold on train and folds it into the intercept (so 0.5 is the decision
 point), then writes ``guards/analyzers/contextguard/data/drift_model.json``.
+For a follow-up after a turn of its own role (a client that sends only user turns) the
+same weights are used, read against the closest recent turn (``drift.thread_view``), with
+the decision point moved to where train precision on each speaker's side alone (labels
+derived by ``contextguard_data.monologues``) reaches ``--same-role-precision``: there a
+speaker's next turn is often unlike their last without a new topic, and a flag must
+mean one. PersonaChat precision on that view levels off near 0.7, hence 0.65.
 The dev split is never read here: ``bench/contextguard_quality.py`` reports on it.
 """
 
@@ -24,9 +30,17 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from contextguard_data import best_threshold, load_dialogues, prf, split_paths  # noqa: E402
+from contextguard_data import (  # noqa: E402
+    best_threshold,
+    load_dialogues,
+    monologues,
+    precision_threshold,
+    prf,
+    split_paths,
+)
 
 from guards.analyzers.contextguard import ContextGuard, lexical  # noqa: E402
+from guards.analyzers.contextguard.drift import thread_view, turn_similarities  # noqa: E402
 from guards.analyzers.contextguard.features import (  # noqa: E402
     LEXICAL_FEATURES,
     MODEL_PATH,
@@ -42,7 +56,8 @@ from guards.analyzers.embeddings import get_embedder  # noqa: E402
 SOURCE = "TIAGE personachat anno train (HuiyuanXie/tiage@08f98df data/personachat/anno/)"
 
 
-def replay(dialogues: list[list[tuple[str, int]]], vectors: np.ndarray, recipe: Recipe) -> dict:
+def replay(dialogues: list[list[tuple[str, int]]], vectors: np.ndarray, recipe: Recipe,
+           *, one_role: bool = False) -> dict:
     """Feature rows exactly as the analyzer computes them, one per scored turn."""
     defaults = ContextGuard.settings_schema.defaults()
     rows: dict = {"semantic": ([], []), "lexical": ([], []), "route": [], "gold": []}
@@ -53,18 +68,21 @@ def replay(dialogues: list[list[tuple[str, int]]], vectors: np.ndarray, recipe: 
             vec = vectors[pos]
             pos += 1
             if i > 0 and label in (0, 1):
-                lex = lexical_features(text, state.turns, recipe)
+                history = state.turns
+                if one_role:  # as the analyzer reads a follow-up after a turn of its own role
+                    history = thread_view(history, turn_similarities(text, vec, state), recipe.recent)
+                lex = lexical_features(text, history, recipe)
                 rows["lexical"][0].append(lex)
                 rows["lexical"][1].append(label)
                 tiny = len(lexical.words(text)) < recipe.min_words
-                if not tiny and state.turns[-1].vec is not None:
-                    rows["semantic"][0].append(semantic_features(text, vec, state.turns, state.summary, recipe))
+                if not tiny and history[-1].vec is not None:
+                    rows["semantic"][0].append(semantic_features(text, vec, history, state.summary, recipe))
                     rows["semantic"][1].append(label)
                     rows["route"].append(("semantic", len(rows["semantic"][0]) - 1))
                 else:
                     rows["route"].append(("lexical", len(rows["lexical"][0]) - 1))
                 rows["gold"].append(label == 1)
-            turn = Turn(index=i, role="user" if i % 2 == 0 else "assistant",
+            turn = Turn(index=i, role="user" if one_role or i % 2 == 0 else "assistant",
                         text=text[: defaults["max_turn_chars"]], tokens=lexical.estimate_tokens(text),
                         at=float(i), vec=vec)
             state.add_turn(turn, max_turns=defaults["max_turns"], summary_decay=recipe.summary_decay)
@@ -83,11 +101,22 @@ def fit(x: list[list[float]], y: list[int], names: tuple[str, ...], c: float) ->
     return LogisticModel(names, mean, scale, clf.coef_[0], raw.intercept - logit), f1
 
 
+def shifted(model: LogisticModel, x: list[list[float]], y: list[int], min_precision: float) -> LogisticModel:
+    """``model`` with its decision point moved to the lowest score reaching ``min_precision`` on ``x``."""
+    threshold = precision_threshold([model.probability(r) for r in x], [v == 1 for v in y], min_precision)
+    if threshold is None:
+        raise SystemExit(f"no threshold reaches precision {min_precision} on the same-role rows")
+    logit = math.log(threshold / (1.0 - threshold))
+    return LogisticModel(model.features, model.mean, model.scale, model.coef, model.intercept - logit)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, help="folder holding tiage_anno_train.json")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
+    parser.add_argument("--same-role-precision", type=float, default=0.65,
+                        help="train precision the same-role models' threshold must reach")
     args = parser.parse_args()
 
     recipe = Recipe()
@@ -105,15 +134,31 @@ def main() -> None:
     combined = prf(pred, rows["gold"])
     lexical_only = prf([lexical_model.probability(r) >= 0.5 for r in rows["lexical"][0]], rows["gold"])
 
+    solo = monologues(dialogues)
+    solo_vectors = get_embedder().embed([t[: recipe.embed_chars] for d in solo for t, _ in d], batch_size=64)
+    solo_rows = replay(solo, solo_vectors, recipe, one_role=True)
+    same_semantic = shifted(semantic, *solo_rows["semantic"], args.same_role_precision)
+    same_lexical = shifted(lexical_model, *solo_rows["lexical"], args.same_role_precision)
+    same_models = {"semantic": same_semantic, "lexical": same_lexical}
+    solo_pred = [same_models[kind].probability(solo_rows[kind][0][i]) >= 0.5 for kind, i in solo_rows["route"]]
+    same_role = prf(solo_pred, solo_rows["gold"])
+
     meta = {"trained_on": SOURCE, "turns": len(rows["gold"]), "shifts": sum(rows["gold"]), "C": args.c,
-            "train_f1": round(combined["f1"], 4), "train_f1_lexical_only": round(lexical_only["f1"], 4)}
+            "train_f1": round(combined["f1"], 4), "train_f1_lexical_only": round(lexical_only["f1"], 4),
+            "same_role_turns": len(solo_rows["gold"]), "same_role_shifts": sum(solo_rows["gold"]),
+            "same_role_min_precision": args.same_role_precision,
+            "same_role_train": {k: round(same_role[k], 4) for k in ("precision", "recall", "f1", "fpr")}}
     out = {"recipe": {"recent": recipe.recent, "summary_decay": recipe.summary_decay,
                       "min_words": recipe.min_words, "embed_chars": recipe.embed_chars},
-           "semantic": semantic.to_dict(), "lexical": lexical_model.to_dict(), "meta": meta}
+           "semantic": semantic.to_dict(), "lexical": lexical_model.to_dict(),
+           "same_role": {"semantic_intercept": same_semantic.intercept, "lexical_intercept": same_lexical.intercept},
+           "meta": meta}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1) + "\n")
     print(f"semantic rows {len(rows['semantic'][0])} F1 {sem_f1:.3f}; lexical rows "
           f"{len(rows['lexical'][0])} F1 {lex_f1:.3f}; routed train F1 {combined['f1']:.3f}")
+    print(f"same-role (one speaker's side): train P {same_role['precision']:.3f} R {same_role['recall']:.3f} "
+          f"F1 {same_role['f1']:.3f} FPR {same_role['fpr']:.3f}")
     print(f"wrote {args.out}")
 
 

@@ -42,7 +42,7 @@ MAX_ANALYSED_CHARS = 4000
 
 class ContextGuard(Analyzer):
     name = "contextguard"
-    version = "1.0.0"
+    version = "1.1.0"
     description = "Per-session memory, drift of each message from the conversation, context-window advice."
     @classmethod
     def applies_to(cls, payload: dict[str, Any], *, session_id: str | None = None) -> bool:
@@ -61,7 +61,8 @@ class ContextGuard(Analyzer):
                 min=0, max=4000),
         Setting("token_budget", "int", 3000, "Context tokens the client wants to send; above it the "
                 "response advises which turns to keep, summarize or drop.", min=1, max=2_000_000),
-        Setting("keep_recent_turns", "int", 4, "Most recent turns always advised to keep.", min=0, max=200),
+        Setting("keep_recent_turns", "int", 4, "Most recent turns advised to keep (unless they belong "
+                "to another topic and are unrelated to the message).", min=0, max=200),
         Setting("keep_similarity", "float", 0.5, "Older turns at least this similar to the message are kept.",
                 min=0.0, max=1.0),
         Setting("summarize_similarity", "float", 0.25, "Older turns at least this similar are "
@@ -124,9 +125,11 @@ class ContextGuard(Analyzer):
 
         mark = time.perf_counter()
         index = state.count
-        drift = assess(text[:MAX_ANALYSED_CHARS], vec, state, self._model, threshold=settings["drift_threshold"], index=index)
+        drift = assess(text[:MAX_ANALYSED_CHARS], vec, state, self._model, threshold=settings["drift_threshold"], index=index,
+                       role=role)
         turn = Turn(index=index, role=role, text=text[: settings["max_turn_chars"]],
-                    tokens=lexical.estimate_tokens(text), at=now, shift=drift.detected, vec=vec)
+                    tokens=lexical.estimate_tokens(text), at=now, shift=drift.detected, vec=vec,
+                    topic=drift.topic_shift_point)
         state.add_turn(turn, max_turns=settings["max_turns"], summary_decay=self._model.recipe.summary_decay)
         drift.similarities[index] = 1.0
         window = plan_window(

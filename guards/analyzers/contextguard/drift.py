@@ -8,6 +8,7 @@ current topic began.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from guards.analyzers.contextguard import lexical
 from guards.analyzers.contextguard.features import DriftModel, lexical_features, semantic_features
-from guards.analyzers.contextguard.state import SessionState
+from guards.analyzers.contextguard.state import SessionState, Turn
 
 
 @dataclass(slots=True)
@@ -41,6 +42,21 @@ def turn_similarities(text: str, vec: np.ndarray | None, state: SessionState) ->
     return out
 
 
+def thread_view(history: Sequence[Turn], sims: dict[int, float], recent: int) -> list[Turn]:
+    """``history`` with the recent turn closest to the message moved last, as its counterpart.
+
+    After a turn of the other role, that turn is what the message answers. A follow-up
+    after a turn of its own role (a client that stores only user turns) answers nothing
+    in particular: it continues whichever recent thread it is closest to, so that turn
+    plays the previous turn's part in the features.
+    """
+    window = history[-recent:]
+    closest = max(window, key=lambda t: (sims.get(t.index, 0.0), t.index))
+    if closest is history[-1]:
+        return list(history)
+    return [t for t in history if t is not closest] + [closest]
+
+
 def assess(
     text: str,
     vec: np.ndarray | None,
@@ -49,35 +65,47 @@ def assess(
     *,
     threshold: float,
     index: int,
+    role: str = "user",
 ) -> DriftAssessment:
-    """Score ``text`` (turn number ``index``) against ``state`` before it is added."""
+    """Score ``text`` (turn number ``index``, sent as ``role``) against ``state`` before it is added."""
     history = state.turns
     if not history:
         return DriftAssessment(0.0, False, "none", state.topic_start if state.count else index, None)
 
     recipe = model.recipe
+    same_role = history[-1].role == role
+    semantic_model, lexical_model = model.pair(same_role=same_role)
+    sims = turn_similarities(text, vec, state)
+    if same_role:
+        history = thread_view(history, sims, recipe.recent)
+    counterpart = history[-1]
     tiny = len(lexical.words(text)) < recipe.min_words
     signals: dict[str, float] = {}
     if vec is not None and not tiny and history[-1].vec is not None:
         x = semantic_features(text, vec, history, state.summary, recipe)
-        score = model.semantic.probability(x)
+        score = semantic_model.probability(x)
         method = "embedding"
         signals = {"previous_turn": x[0], "recent_max": x[2], "summary": x[4]}
     else:
         x = lexical_features(text, history, recipe)
-        score = model.lexical.probability(x)
+        score = lexical_model.probability(x)
         method = "lexical"
         signals = {"previous_turn": x[1], "recent_coverage": x[2]}
 
-    sims = turn_similarities(text, vec, state)
     best = max(sims, key=lambda i: sims[i])
     closest_turn = next(t for t in history if t.index == best)
     detected = score >= threshold
+    if detected:
+        topic = index
+    elif counterpart.topic is not None:
+        topic = counterpart.topic  # continues the thread it follows up, perhaps one left earlier
+    else:
+        topic = state.topic_start
     return DriftAssessment(
         score=score,
         detected=detected,
         method=method,
-        topic_shift_point=index if detected else state.topic_start,
+        topic_shift_point=topic,
         closest={"index": best, "similarity": round(sims[best], 4), "role": closest_turn.role},
         similarities=sims,
         signals={k: round(v, 4) for k, v in signals.items()},

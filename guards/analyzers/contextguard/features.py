@@ -11,6 +11,7 @@ makes one tenant threshold mean the same for either.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
@@ -112,17 +113,36 @@ class LogisticModel:
 
 @dataclass(frozen=True, slots=True)
 class DriftModel:
+    """The drift models: one pair for a reply to the other side, one for a same-role follow-up.
+
+    A client that stores only its user turns sends follow-up after follow-up; a user's
+    next question is less like their last one than a reply is like the message it
+    answers, so read with the same threshold, ordinary follow-ups would be new topics.
+    The same-role pair has the same weights and a higher decision point.
+    """
+
     recipe: Recipe
     semantic: LogisticModel
     lexical: LogisticModel
     meta: dict
+    semantic_same_role: LogisticModel | None = None
+    lexical_same_role: LogisticModel | None = None
+
+    def pair(self, *, same_role: bool) -> tuple[LogisticModel, LogisticModel]:
+        """(semantic, lexical) for a message after a turn of the other role, or of its own role."""
+        if same_role and self.semantic_same_role is not None and self.lexical_same_role is not None:
+            return self.semantic_same_role, self.lexical_same_role
+        return self.semantic, self.lexical
 
     @classmethod
     def from_dict(cls, data: dict) -> DriftModel:
-        return cls(Recipe(**data["recipe"]),
-                   LogisticModel.from_dict(data["semantic"], SEMANTIC_FEATURES),
-                   LogisticModel.from_dict(data["lexical"], LEXICAL_FEATURES),
-                   data.get("meta", {}))
+        semantic = LogisticModel.from_dict(data["semantic"], SEMANTIC_FEATURES)
+        lexical_model = LogisticModel.from_dict(data["lexical"], LEXICAL_FEATURES)
+        # Same weights, another decision point (see bench/train_contextguard_drift.py).
+        same = data.get("same_role")
+        return cls(Recipe(**data["recipe"]), semantic, lexical_model, data.get("meta", {}),
+                   dataclasses.replace(semantic, intercept=float(same["semantic_intercept"])) if same else None,
+                   dataclasses.replace(lexical_model, intercept=float(same["lexical_intercept"])) if same else None)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,10 @@ session rather than failing the request)::
     {"v": 1, "count": 12, "topic": 9, "created": 1700000000.0, "updated": ..., "ttl": 3600,
      "summary": "<b64 f16>" | null,
      "turns": [{"i": 11, "r": "user", "t": "trimmed text", "n": 14, "at": ..., "s": 0,
-                "e": "<b64 f16>"}]}
+                "p": 9, "e": "<b64 f16>"}]}
+
+``p`` is the turn where that turn's topic began (absent in states stored before it was
+kept; then the current topic is "every turn since ``topic``").
 """
 
 from __future__ import annotations
@@ -55,10 +58,13 @@ class Turn:
     at: float
     shift: bool = False  # drift was detected on this turn: a topic began here
     vec: np.ndarray | None = None  # float16 unit vector, or None (lexical mode / shed for size)
+    topic: int | None = None  # index of the turn that began this turn's topic (None: stored before topics)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"i": self.index, "r": self.role, "t": self.text, "n": self.tokens,
                                "at": round(self.at, 3), "s": int(self.shift)}
+        if self.topic is not None:
+            out["p"] = self.topic
         if self.vec is not None:
             out["e"] = encode_vector(self.vec)
         return out
@@ -69,7 +75,8 @@ class Turn:
         if vec is not None and dim is not None and vec.shape[0] != dim:
             vec = None  # stored by a different model: unusable, not fatal
         return cls(index=int(data["i"]), role=str(data["r"]), text=str(data["t"]),
-                   tokens=int(data["n"]), at=float(data["at"]), shift=bool(data.get("s")), vec=vec)
+                   tokens=int(data["n"]), at=float(data["at"]), shift=bool(data.get("s")), vec=vec,
+                   topic=int(data["p"]) if data.get("p") is not None else None)
 
 
 @dataclass(slots=True)
@@ -111,8 +118,10 @@ class SessionState:
             else:
                 mixed = summary_decay * self.summary.astype(np.float32) + (1.0 - summary_decay) * turn.vec
                 self.summary = to_half(mixed)
-        if turn.shift:
-            self.topic_start = turn.index
+        if turn.topic is None:
+            turn.topic = turn.index if turn.shift else self.topic_start
+        # A message that picks an earlier thread back up moves the current topic back to it.
+        self.topic_start = turn.topic
         self.turns.append(turn)
         del self.turns[:-max_turns]
         self.count = turn.index + 1

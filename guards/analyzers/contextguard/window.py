@@ -2,10 +2,13 @@
 
 A client that resends its whole history can follow the plan to send a smaller context.
 Turns are judged by what they are to the *current* message: the message itself and
-system instructions are always kept; the current topic and the last few turns are
-kept; older turns are kept, summarized or dropped by their similarity to the message.
-If the kept turns still overflow the budget, the oldest are demoted (keep -> summarize
--> drop) until the plan fits or only the untouchable turns remain.
+system instructions are always kept; the turns of the current topic (a message that
+returns to an earlier thread after a digression rejoins that thread's topic) are kept,
+and so are the last few turns unless they belong to another topic and are unrelated to
+the message; other turns are kept, summarized or dropped by their similarity to the
+message. If the kept turns still overflow the budget, the least relevant are demoted
+first (other topics before the current one, lower similarity first, then older first:
+keep -> summarize -> drop) until the plan fits or only the untouchable turns remain.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ class Advice:
                 "reason": self.reason}
 
 
+def in_topic(turn: Turn, topic_start: int) -> bool:
+    """Whether ``turn`` belongs to the current topic (by its tag; untagged: by position)."""
+    return turn.topic == topic_start if turn.topic is not None else turn.index >= topic_start
+
+
 def _initial(turn: Turn, *, current: int, topic_start: int, recent_from: int, similarity: float | None,
              keep_at: float, summarize_at: float) -> Advice:
     def advice(action: str, reason: str, pinned: bool = False) -> Advice:
@@ -51,17 +59,18 @@ def _initial(turn: Turn, *, current: int, topic_start: int, recent_from: int, si
         return advice("keep", "current message", pinned=True)
     if turn.role == "system":
         return advice("keep", "system instruction", pinned=True)
-    if turn.index >= topic_start:
+    if in_topic(turn, topic_start):
         return advice("keep", "part of the current topic")
-    if turn.index >= recent_from:
+    # Recency alone does not keep a digression the conversation has left.
+    if turn.index >= recent_from and (similarity is None or similarity >= summarize_at):
         return advice("keep", "one of the most recent turns")
     if similarity is None:
-        return advice("summarize", "earlier topic; relevance unknown")
+        return advice("summarize", "other topic; relevance unknown")
     if similarity >= keep_at:
-        return advice("keep", f"earlier topic but close to the current message (similarity {similarity:.2f})")
+        return advice("keep", f"other topic but close to the current message (similarity {similarity:.2f})")
     if similarity >= summarize_at:
-        return advice("summarize", f"earlier topic, loosely related (similarity {similarity:.2f})")
-    return advice("drop", f"earlier topic, unrelated to the current message (similarity {similarity:.2f})")
+        return advice("summarize", f"other topic, loosely related (similarity {similarity:.2f})")
+    return advice("drop", f"other topic, unrelated to the current message (similarity {similarity:.2f})")
 
 
 def plan_window(
@@ -92,13 +101,17 @@ def plan_window(
                  similarity=similarities.get(t.index), keep_at=keep_at, summarize_at=summarize_at)
         for t in turns
     ]
+    # Least relevant first: other topics before the current one, then by similarity, oldest first.
+    by_turn = {t.index: t for t in turns}
+    order = sorted(advice, key=lambda a: (in_topic(by_turn[a.index], topic_start),
+                                          similarities.get(a.index, 0.0), a.index))
     for demote_from, demote_to in (("keep", "summarize"), ("summarize", "drop")):
-        for item in advice:  # oldest first
+        for item in order:
             if sum(a.cost() for a in advice) <= token_budget:
                 break
             if item.action == demote_from and not item.pinned:
                 item.action = demote_to
-                item.reason = f"over the token budget: oldest {demote_from} turn ({item.reason})"
+                item.reason = f"over the token budget: least relevant {demote_from} turn ({item.reason})"
     planned = sum(a.cost() for a in advice)
     out.update(plan=[a.to_dict() for a in advice], tokens_after_plan=planned,
                fits=planned <= token_budget)

@@ -1,5 +1,5 @@
-"""healthguard: text integrity (encoding, controls, gibberish, loops, truncation, language,
-size) and the health of the tenant's guard backends."""
+"""healthguard: text integrity (encoding, controls, invisible characters, gibberish, loops,
+truncation, language, size) and the health of the tenant's guard backends."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from guards.analyzers.healthguard.backends import backend_report
 from guards.analyzers.healthguard.controls import control_findings, strip_controls
 from guards.analyzers.healthguard.encoding import encoding_findings, repair
 from guards.analyzers.healthguard.gibberish import gibberish_findings, load_model
+from guards.analyzers.healthguard.invisible import invisible_findings, strip_invisible
 from guards.analyzers.healthguard.repetition import repetition_findings
 from guards.analyzers.healthguard.schema import SETTINGS
 from guards.analyzers.healthguard.size import size_findings
@@ -34,10 +35,10 @@ FOREIGN_LATIN_SLACK = 1.5
 
 class HealthGuard(Analyzer):
     name = "healthguard"
-    version = "1.0.0"
+    version = "1.1.0"
     description = (
-        "Text integrity: mojibake and broken encodings, control characters, gibberish, repetition "
-        "loops, truncated output, language and size limits; plus the tenant's backend health."
+        "Text integrity: mojibake and broken encodings, control and invisible characters, gibberish, "
+        "repetition loops, truncated output, language and size limits; plus the tenant's backend health."
     )
     settings_schema = SETTINGS
 
@@ -80,6 +81,8 @@ class HealthGuard(Analyzer):
             if "control" in enabled:
                 findings += timed("control", lambda t=text, s=source, m=mojibake: control_findings(
                     t, s, skip=[(f.start, f.end) for f in m]))
+            if "invisible" in enabled:
+                findings += timed("invisible", lambda t=text, s=source: invisible_findings(t, s))
             report = None
             if "language" in enabled or "gibberish" in enabled:
                 report = timed("language", lambda t=text: lang.detect_language(t))
@@ -97,7 +100,8 @@ class HealthGuard(Analyzer):
                 findings += found
                 info["repetition_ratio"] = round(ratio, 4)
             if "truncation" in enabled:
-                findings += timed("truncation", lambda t=text, s=source: truncation_findings(t, s))
+                findings += timed("truncation", lambda t=text, s=source, m=mojibake: truncation_findings(
+                    t, s, skip=[(f.start, f.end) for f in m]))
             if "size" in enabled:
                 findings += timed("size", lambda t=text, s=source: size_findings(t, s, settings))
             fields[source] = info
@@ -145,8 +149,10 @@ def _language_findings(report: lang.LanguageReport, text: str, source: str, sett
 
 
 def _repaired(text: str, mojibake: list, findings: list[Finding], source: str) -> str:
-    """``text`` with mojibake fixed and control characters removed."""
+    """``text`` with invisible runs dropped, mojibake fixed and control characters removed."""
     fixed = repair(text, mojibake) if mojibake else text
+    if any(f.source == source and f.type == "invisible_characters" for f in findings):
+        fixed = strip_invisible(fixed)
     if any(f.source == source and f.type in ("control_character", "ansi_escape") for f in findings):
         fixed = strip_controls(fixed)
     return fixed

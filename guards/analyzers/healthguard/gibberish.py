@@ -7,7 +7,8 @@ tuning split of public text, not on the reported split) gives each Latin-script 
 average log-probability per letter; runs of implausible words whose letters are, on average, very
 unlikely are gibberish. The thresholds were tuned together with the model and ship in
 the same file.
-Acronyms, handles, hashtags, URLs and code-like tokens are not scored.
+Acronyms, handles, hashtags, URLs, code (fenced, inline, markup tags) and code-like
+tokens (identifiers, calls, attributes) are not scored.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['\u2019]\p{L}+)*")
 # ``urlish_spans`` computes the same spans token by token in linear time.
 _TOKEN = regex.compile(r"\S+")
 _URL_OR_TAG = regex.compile(r"(?:https?://|www\.)(?=\S)|[@#]\w+")
+# Code is not prose: fenced blocks (closed or running to the end), inline code, markup tags.
+_CODE = regex.compile(r"^[ \t]{0,3}(```|~~~)[^\n]*\n.*?(?:^[ \t]{0,3}\1|\Z)|`[^`\n]+`|</?[A-Za-z!][^<>\n]{0,200}>",
+                      regex.M | regex.S)
 _VOWELS = set("aeiouy")
+UNIT_LETTERS = 4
 _CACHE_LIMIT = 200_000
 
 
@@ -126,12 +131,24 @@ def urlish_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of spans, so one bisect finds the span covering a position."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def candidate_words(text: str) -> list[tuple[int, int, str]]:
     """Prose words of ``text`` that the model can score: ``(start, end, folded a-z form)``.
 
     The training script reads its words through this too, so model and use agree.
     """
-    masked = urlish_spans(text)
+    masked = _merged(urlish_spans(text) + [m.span() for m in _CODE.finditer(text)])
     masked_starts = [s for s, _ in masked]
     out = []
     for m in _WORD.finditer(text):
@@ -140,10 +157,13 @@ def candidate_words(text: str) -> list[tuple[int, int, str]]:
         i = bisect_right(masked_starts, start) - 1
         if i >= 0 and start < masked[i][1]:
             continue
-        # Part of an identifier or number (user_id, x86, abc123): not prose.
-        if (start and (text[start - 1].isdigit() or text[start - 1] == "_")) or (
-                end < len(text) and (text[end].isdigit() or text[end] == "_")):
+        # Part of an identifier or number (user_id, x86, abc123), a call (sqrt(8)) or an
+        # attribute (np.linalg): not prose.
+        if (start and (text[start - 1].isdigit() or text[start - 1] in "_.")) or (
+                end < len(text) and (text[end].isdigit() or text[end] in "_(")):
             continue
+        if end - start <= UNIT_LETTERS and start >= 2 and text[start - 1] == " " and text[start - 2].isdigit():
+            continue  # a unit after a number (60 mph, 1 tsp, 5 kDa)
         if word.isupper() and len(word) <= 6:
             continue  # acronym
         if any(c.isupper() for c in word[1:]) and not word.isupper():

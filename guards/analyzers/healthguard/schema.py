@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guards.analyzers.schema import Setting, SettingsSchema
 
-DETECTORS = ("encoding", "control", "gibberish", "repetition", "truncation", "language", "size")
+DETECTORS = ("encoding", "control", "invisible", "gibberish", "repetition", "truncation", "language", "size")
 
 SETTINGS = SettingsSchema((
     Setting("flag_threshold", "float", 0.5, min=0.0, max=1.0, help="Score at which the text is flagged."),

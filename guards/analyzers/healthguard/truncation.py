@@ -2,7 +2,9 @@
 
 A generation stopped by a token limit ends mid-thought: inside a code block, inside a
 parenthesis or quotation, or in the middle of a sentence (often right after "the" or a
-comma). Short single-line texts are left alone: chat messages often end unpunctuated.
+comma). Short single-line texts are left alone: chat messages often end unpunctuated, and
+so does text whose last word is a value rather than prose (an e-mail address, a URL, a
+number, a code identifier), a short label line ("Element: Plutonium-239") or verse.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ _TERMINAL = set(".!?…:;)]}\"'*>`|" + "\u3002\uff01\uff1f\u201d\u2019\u00bb\u30
 _SENTENCE_END = regex.compile(r"[.!?\u3002\uff01\uff1f](?:[\"')\]\u201d\u2019]*)(?=\s|$)")
 _STRUCTURAL_LINE = regex.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|\||>|https?://\S+$)")
 _WORD = regex.compile(r"\w+")
+# A final token that is a value, not prose: e-mail, URL/path, number (with a unit), identifier.
+_VALUE_TOKEN = regex.compile(
+    r"""[^\s@]+@[^\s@]+\.\w+|(?:https?://|www\.|/)\S+|\S*\d\S*|\S*[_#$]\S*|\S+\(\)|"""
+    r"""\w+(?:\.\w+)+|[a-z]+[A-Z]\w*"""
+)
+SHORT_LINE_WORDS = 8  # a final line this short, on its own line, reads as a label or list item
+VERSE_LINES = 3  # this many unpunctuated short lines in a row end like a poem or lyrics
+VERSE_LINE_CHARS = 80
 FUNCTION_WORDS = frozenset(
     "a an the of to and or but nor with in on for that which is are was were be been by as at from "
     "this these those their its his her our your my than then because if when while whose who whom "
@@ -42,7 +52,8 @@ def _finding(kind: str, score: float, start: int, end: int, text: str, source: s
                    source=source, detail=dict(detail))
 
 
-def truncation_findings(text: str, source: str) -> list[Finding]:
+def truncation_findings(text: str, source: str, *, skip: list[tuple[int, int]] = ()) -> list[Finding]:
+    """Signs that ``text`` was cut off; ``skip`` spans (mojibake runs) are not read as quotes."""
     findings: list[Finding] = []
     fences = list(_FENCE_LINE.finditer(text))
     if len(fences) % 2:
@@ -53,6 +64,11 @@ def truncation_findings(text: str, source: str) -> list[Finding]:
     else:
         body = text
     masked = _mask_code(body)
+    # Mojibake is full of curly quotes ("Г" read as cp1252 is "Ð“"): they are not punctuation.
+    for start, end in skip:
+        end = min(end, len(masked))
+        if start < end:
+            masked = masked[:start] + " " * (end - start) + masked[end:]
 
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(masked):
@@ -100,6 +116,8 @@ def _cut_off_sentence(body: str, masked: str, text: str, source: str) -> Finding
     if not words:
         return None
     dangling = words[-1].casefold() in FUNCTION_WORDS or last in ",-\u2013\u2014([{"
+    if not dangling and _ends_complete(body, end, line_start):
+        return None
     if not ends and end < 200:
         # A one-sentence message may end unpunctuated; only a clearly unfinished one counts.
         if not (dangling and len(words) >= 6):
@@ -110,3 +128,18 @@ def _cut_off_sentence(body: str, masked: str, text: str, source: str) -> Finding
                     "The last sentence stops mid-way" + (" after a word that needs a continuation."
                                                          if dangling else " without closing punctuation."),
                     last_word=words[-1])
+
+
+def _ends_complete(body: str, end: int, line_start: int) -> bool:
+    """Whether an unpunctuated, non-dangling ending still reads as finished."""
+    last_token = body[:end].rsplit(None, 1)[-1].rstrip("\"'\u201d\u2019")
+    if _VALUE_TOKEN.fullmatch(last_token):
+        return True
+    if line_start == 0:
+        return False
+    if len(_WORD.findall(body[line_start:end])) <= SHORT_LINE_WORDS and not _SENTENCE_END.search(
+            body, line_start, end):
+        return True
+    lines = body[:end].splitlines()[-VERSE_LINES:]
+    return len(lines) == VERSE_LINES and all(
+        line.strip() and len(line) <= VERSE_LINE_CHARS and line.rstrip()[-1] not in ".!?" for line in lines)

@@ -24,7 +24,7 @@ FALLBACK_MODEL = "gpt-4o"
 
 class TokenGuard(Analyzer):
     name = "tokenguard"
-    version = "1.0.0"
+    version = "1.1.0"
     description = (
         "Exact OpenAI token counts (cl100k_base/o200k_base), cost estimate, context-window fit "
         "(keep/trim/reject), text optimization and per-tenant token budgets."

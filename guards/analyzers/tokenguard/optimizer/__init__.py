@@ -1,7 +1,8 @@
 """The text optimizer: compress, deduplicate and optionally cut to a token budget.
 
-Code blocks (fenced and indented), inline code and quoted text are never changed, and
-no edit removes a digit or the spacing inside a number.
+Code blocks (fenced and indented), inline code and quoted text are never changed, no
+edit changes the spacing inside a number, and a number is removed only with a repeat of
+a whole prose sentence whose first copy stays.
 """
 
 from __future__ import annotations

@@ -60,7 +60,19 @@ _TRAILING_WS = regex.compile(r"(?<![ \t])[ \t]+(?=\n|\Z)")
 _INNER_WS = regex.compile(r"(?<=\S)[ \t]{2,}(?=\S)|(?<=\S)\t(?=\S)")
 _BLANK_LINES = regex.compile(r"\n(?:[ \t]*\n){2,}")
 _LINE = regex.compile(r"[^\n]*\n?")
-_SENTENCE = regex.compile(r"(?<![^\n.!?。\uff01\uff1f])[^\n.!?。\uff01\uff1f]*[^\s.!?。\uff01\uff1f][^\n.!?。\uff01\uff1f]*(?:[.!?。\uff01\uff1f]+|(?=\n)|\Z)")
+# A sentence ends at CJK end punctuation, or at . ! ? followed by a space or the end: a
+# point between digits ("3.5", "v1.2") or inside a word ("e.g.x") does not end one. The
+# lookbehinds only keep it linear: no match starts inside a run of spaces (a start there
+# would also match one character earlier) and a run of end marks is judged from its start.
+_SENTENCE = regex.compile(
+    r"(?<![^\S\n])[^\S\n]*[^\s.!?。\uff01\uff1f][^\n]*?"
+    r"(?:[。\uff01\uff1f]+|(?<![.!?])[.!?]++(?=\s|\Z)|(?=\n)|\Z)"
+)
+_TERMINATED = regex.compile(r"[.!?。\uff01\uff1f][\"')\]\u201d\u2019]*\s*\Z")
+# A repeated sentence with a number goes only when it is clearly prose: this many words,
+# closed by sentence punctuation and sharing its line with other text. A line that is
+# one numbered sentence may be a log or list entry whose repetition is itself the data.
+NUMERIC_MIN_WORDS = 4
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'\u2019-]*")
 _DIGIT = regex.compile(r"\p{Nd}")
 # Scripts written without spaces: two characters count as about one word.
@@ -71,10 +83,16 @@ def _normal(s: str) -> str:
     return " ".join(s.split()).casefold().rstrip(".!?。\uff01\uff1f ")
 
 
-def _removable(fragment: str, min_words: int) -> bool:
-    # Never delete numbers; keep short fragments (headings, list markers, "Yes.").
+def _removable(fragment: str, min_words: int, *, numbers_ok: bool = False) -> bool:
+    """Whether a repeated ``fragment`` may go: long enough, and numbers only in prose.
+
+    Short fragments stay (headings, list markers, "Yes."). A fragment with a digit stays
+    unless ``numbers_ok`` (the caller saw it is prose): the first copy keeps the number.
+    """
     if _DIGIT.search(fragment):
-        return False
+        if not numbers_ok or not _TERMINATED.search(fragment):
+            return False
+        min_words = max(min_words, NUMERIC_MIN_WORDS)
     unspaced = len(_UNSPACED.findall(fragment))
     words = len(_WORD.findall(_UNSPACED.sub(" ", fragment))) + unspaced // 2
     return words >= min_words
@@ -88,7 +106,9 @@ def _duplicate_lines(text: str, protected: ProtectedIndex) -> list[Edit]:
         if not line.strip():
             continue
         key = _normal(line)
-        if protected.overlaps(m.start(), m.start() + len(line.rstrip("\n"))) or not _removable(line, 3):
+        prose = len(_SENTENCE.findall(line.strip())) >= 2
+        if protected.overlaps(m.start(), m.start() + len(line.rstrip("\n"))) or not _removable(
+                line, 3, numbers_ok=prose):
             continue
         if key in seen:
             edits.append(Edit(m.start(), m.end(), "", "duplicate_line"))
@@ -103,7 +123,12 @@ def _duplicate_sentences(text: str, protected: ProtectedIndex) -> list[Edit]:
     for m in _SENTENCE.finditer(text):
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
         end = m.end()
-        if end <= start or protected.overlaps(start, end) or not _removable(text[start:end], 3):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        shares_line = bool(text[line_start:start].strip() or text[end:line_end].strip())
+        if end <= start or protected.overlaps(start, end) or not _removable(
+                text[start:end], 3, numbers_ok=shares_line):
             continue
         key = _normal(text[start:end])
         if key in seen:

@@ -29,5 +29,22 @@ CONFIG_THEN_HIKING = [
 ]
 
 
+# A client that stores only its user turns: follow-up questions on one subject.
+TRIP_QUESTIONS = [
+    "I'm planning a trip to Japan in April. What cities should I visit?",
+    "How many days should I spend in Kyoto?",
+    "Is the Japan Rail Pass worth it for that itinerary?",
+    "What's the best way to get from Tokyo to Kyoto?",
+    "Are cherry blossoms still in bloom in mid April?",
+]
+# The same questions, a digression, then back to the trip.
+DIGRESSION_AT = len(TRIP_QUESTIONS)
+TRIP_WITH_DIGRESSION = [
+    *TRIP_QUESTIONS,
+    "By the way, can you recommend a good recipe for chocolate chip cookies?",
+    "Which temples in Kyoto are the least crowded?",
+]
+
+
 def role(i: int) -> str:
     return "user" if i % 2 == 0 else "assistant"

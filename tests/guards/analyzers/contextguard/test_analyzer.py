@@ -11,7 +11,16 @@ from guards.analyzers.contextguard import ContextGuard
 from guards.analyzers.contextguard.memory import LocalSessionMemory
 from guards.analyzers.registry import analyzer_class
 
-from .conversations import CONFIG_BUG, CONFIG_THEN_HIKING, PASTA, SHIFT_AT, role
+from .conversations import (
+    CONFIG_BUG,
+    CONFIG_THEN_HIKING,
+    DIGRESSION_AT,
+    PASTA,
+    SHIFT_AT,
+    TRIP_QUESTIONS,
+    TRIP_WITH_DIGRESSION,
+    role,
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +71,35 @@ def test_it_flags_the_message_where_the_topic_changes(guard, cfg):
     assert results[SHIFT_AT + 1].decision == "allow"
     assert results[SHIFT_AT + 1].data["topic_shift_point"] == SHIFT_AT
     assert results[SHIFT_AT + 1].data["closest_turn"]["index"] == SHIFT_AT
+
+
+def send_as_user(guard, cfg, turns):
+    context = AnalyzerContext(tenant_key="t1", memory=LocalSessionMemory(), session_id="user-only")
+    return [guard.analyze({"text": t, "role": "user"}, cfg, context) for t in turns]
+
+
+@pytest.mark.parametrize("turns", [TRIP_QUESTIONS, CONFIG_BUG[0::2], PASTA],
+                         ids=["trip", "config-bug-user-side", "pasta-all-as-user"])
+def test_on_topic_follow_ups_sent_as_user_turns_only_are_allowed(guard, cfg, turns):
+    results = send_as_user(guard, cfg, turns)
+    assert [r.decision for r in results] == ["allow"] * len(turns)
+    assert results[-1].data["topic_shift_point"] == 0
+
+
+def test_a_new_subject_sent_as_user_turns_only_is_still_flagged(guard, cfg):
+    results = send_as_user(guard, cfg, CONFIG_THEN_HIKING[0::2])
+    assert [r.decision for r in results] == ["allow", "allow", "flag"]
+
+
+def test_the_plan_drops_a_digression_and_keeps_the_thread_the_message_returns_to(guard, cfg):
+    results = send_as_user(guard, {**cfg, "token_budget": 85}, TRIP_WITH_DIGRESSION)
+    assert results[DIGRESSION_AT].decision == "flag"
+    back = results[-1]
+    assert back.decision == "allow"
+    assert back.data["topic_shift_point"] == 0  # the trip topic again, not the digression
+    actions = {step["turn"]: step["action"] for step in back.data["memory"]["plan"]}
+    assert actions[DIGRESSION_AT] == "drop"
+    assert all(actions[i] == "keep" for i in range(DIGRESSION_AT))
 
 
 def test_a_raised_threshold_stops_the_flag(guard, cfg):

@@ -55,6 +55,18 @@ def test_a_detected_shift_moves_the_topic_start():
     assert state.topic_start == 3
 
 
+def test_a_turn_that_returns_to_an_earlier_topic_moves_the_topic_back_and_keeps_its_tag():
+    state = state_with(2)
+    state.add_turn(Turn(2, "user", "digression", 2, 3.0, shift=True), max_turns=50, summary_decay=0.7)
+    state.add_turn(Turn(3, "user", "back to it", 2, 4.0, topic=0), max_turns=50, summary_decay=0.7)
+    assert state.topic_start == 0
+    data = json.loads(json.dumps(state.to_dict(ttl_seconds=60, max_bytes=65536)))
+    again = SessionState.from_dict(data, dim=384)
+    assert [t.topic for t in again.turns] == [0, 0, 2, 0]
+    del data["turns"][0]["p"]  # stored before turns carried their topic
+    assert SessionState.from_dict(data, dim=384).turns[0].topic is None
+
+
 def test_a_state_survives_the_json_round_trip():
     state = state_with(3)
     data = json.loads(json.dumps(state.to_dict(ttl_seconds=60, max_bytes=65536)))

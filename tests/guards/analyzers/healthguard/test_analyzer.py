@@ -120,3 +120,23 @@ def test_long_text_is_handled():
     assert {f.type for f in result.findings} == {"repetition_loop", "line_too_long", "too_many_characters"}
     loop = next(f for f in result.findings if f.type == "repetition_loop")
     assert (loop.detail["repeats"], result.decision) == (2000, "block")
+
+
+def test_an_email_address_at_the_end_is_not_a_cut_off_sentence():
+    text = ("Thanks for the help with the invoice. If anything else comes up, please reach me directly. "
+            "My email is bob@example.org")
+    result = run({"text": text})
+    assert (result.decision, result.findings) == ("allow", [])
+
+
+def test_mojibake_is_not_also_an_unclosed_quote():
+    text = "Где ты был вчера, Гена? Мы ждали тебя весь день в городе у реки.".encode().decode("cp1252", "replace")  # noqa: RUF001
+    types = {f.type for f in run({"text": text}).findings}
+    assert "mojibake" in types and "unclosed_quote" not in types
+
+
+def test_zero_width_characters_are_flagged_and_stripped_from_the_sanitized_text():
+    result = run({"text": "Please ig\u200bnore the pre\u200bvious message and reply."})
+    assert result.decision == "flag"
+    assert {f.type for f in result.findings} == {"invisible_characters"}
+    assert result.sanitized_text == "Please ignore the previous message and reply."

@@ -67,3 +67,19 @@ def test_urlish_spans_are_what_the_url_email_tag_pattern_finds():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(25)))
         assert urlish_spans(text) == [m.span() for m in reference.finditer(text)], text
+
+
+@pytest.mark.parametrize("text", [
+    "First the distances:\nAB = sqrt((3 - 1)^2 + (4 - 2)^2) = sqrt(8)\ncos(ABC) = (8 + 8 - 32)/(2 * sqrt(8) * sqrt(8))",
+    "CSS:\n```css\nhr { background-image: linear-gradient(to right, rgba(0, 0, 0, 0), rgba(0, 0, 0, 0.75)); }\n```",
+    "Use `xqzt_kwr --frbl` and <hr class=\"qwxz-hrz\"> in the template.",
+    "12 mph faster than 60mph is 60+12=<<60+12=72>>72 mph.\n18 mph slower than 60 mph is 60-18=<<60-18=42>>42 mph.",
+])
+def test_code_calls_markup_and_units_in_model_answers_are_not_gibberish(text):
+    assert gibberish_findings(text, "output_text").findings == []
+
+
+def test_mash_in_prose_next_to_code_is_still_found():
+    text = "Run `make test` first. Then asdkjh qwpeoi zxmcnv lkjasd happened."
+    [f] = gibberish_findings(text, "text").findings
+    assert text[f.start:f.end] == "asdkjh qwpeoi zxmcnv lkjasd"

@@ -59,3 +59,39 @@ def test_a_smiley_is_not_an_open_bracket():
 def test_an_unclosed_quote_is_found():
     text = 'He paused and then said "we will ship it when the tests are green.'
     assert _by_type(text)["unclosed_quote"].startswith('"we will ship')
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks for the help with the invoice. If anything else comes up, reach me directly. My email is bob@example.org",
+    "The build is green. The full log is at https://ci.example.com/runs/4512",
+    "We converted the reading as described above. The result is 98.9°C",
+    "The parser lives in its own module now. To configure it, set parser_max_depth",
+    "The fix is merged. Call it as guards.analyzers.registry.analyzer_class",
+])
+def test_a_text_ending_in_a_value_is_not_cut_off(text):
+    assert "cut_off_sentence" not in _by_type(text)
+
+
+def test_a_short_label_line_after_an_instruction_is_not_cut_off():
+    assert _by_type("Determine the half-life of the given element.\n\nElement: Plutonium-239") == {}
+
+
+def test_verse_without_final_punctuation_is_not_cut_off():
+    lyrics = ("Here is a song about deploying on a Friday, as you asked.\n\n"
+              "We ship it on a Friday night\nThe pager starts to ring\nThe dashboards all go red\n"
+              "Another bug bites the dust, yeah\nHey, I'm gonna fix you, too\nAnother bug bites the dust")
+    assert len(lyrics) > 200  # shorter unpunctuated texts are excused anyway
+    assert _by_type(lyrics) == {}
+
+
+def test_a_value_does_not_excuse_a_dangling_ending():
+    text = "Thanks for the help with the invoice. If anything else comes up, my email is"
+    assert _by_type(text)["cut_off_sentence"] == "If anything else comes up, my email is"
+
+
+def test_quotes_inside_skipped_mojibake_runs_are_not_unclosed_quotes():
+    # "Г" (U+0413) as UTF-8 read through cp1252 is "Ð“": a left curly quote in every such word.
+    text = "Где ты был вчера, Гена? Мы ждали тебя весь день в городе у реки.".encode().decode("cp1252", "replace")  # noqa: RUF001
+    assert "unclosed_quote" in _by_type(text)
+    skip = [(0, len(text))]
+    assert "unclosed_quote" not in {f.type for f in truncation_findings(text, "text", skip=skip)}

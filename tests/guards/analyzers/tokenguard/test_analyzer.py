@@ -142,3 +142,14 @@ def test_invalid_payloads_name_the_field(payload, field):
 def test_empty_text_counts_zero():
     out = run({"text": ""})
     assert (out["token_count"], out["decision"], out["score"]) == (0, "keep", 0.0)
+
+
+def test_optimize_removes_every_repeat_of_a_sentence_with_a_number_and_reports_each_removal():
+    sentence = "The cat sat on the mat. Latency fell to 210 ms. We left at noon."
+    text = " ".join([sentence] * 40)
+    out = run({"text": text, "optimize": True})
+    opt = out["optimization"]
+    assert opt["optimized_text"] == sentence
+    assert opt["edits"] == {"duplicate_sentence": 39 * 3}
+    removed = [f for f in out["findings"] if f["type"] == "duplicate_sentence"]
+    assert all(text[f["start"]:f["end"]].strip() in sentence for f in removed)

@@ -126,7 +126,7 @@ def test_degenerate_input_does_not_break_the_optimizer(text, expected):
 
 @pytest.mark.parametrize(("name", "reference", "pieces"), [
     ("_TRAILING_WS", r"[ \t]+(?=\n|\Z)", [" ", "\t", "\n", "a", "\xa0", "\r"]),
-    ("_SENTENCE", r"[^\n.!?。\uff01\uff1f]*[^\s.!?。\uff01\uff1f][^\n.!?。\uff01\uff1f]*(?:[.!?。\uff01\uff1f]+|(?=\n)|\Z)",
+    ("_SENTENCE", r"[^\S\n]*[^\s.!?。\uff01\uff1f][^\n]*?(?:[。\uff01\uff1f]+|[.!?]+(?=\s|\Z)|(?=\n)|\Z)",
      [" ", "\t", "\n", ".", "!", "?", "。", "\uff01", "a", "b", "\xa0", "\u2003", "1", "\r"]),
 ])
 def test_run_anchored_patterns_find_what_the_unanchored_ones_did(name, reference, pieces):
@@ -148,3 +148,23 @@ def test_sentence_start_is_judged_as_on_the_text_before_the_match():
             before = text[:start]
             expected = start == 0 or before.rstrip(" \t").endswith(("\n", ".", "!", "?", ":")) or not before.strip()
             assert edits._at_sentence_start(text, start, lead) == expected, (text, start)
+
+
+REPEATED = "The cat sat on the mat. Latency fell to 210 ms. We left at noon."
+
+
+@pytest.mark.parametrize("joiner, kind", [(" ", "duplicate_sentence"), ("\n", "duplicate_line")])
+def test_repeated_prose_with_a_number_is_deduplicated_and_the_count_is_what_was_removed(joiner, kind):
+    for copies in (3, 40):
+        result = optimize_text(joiner.join([REPEATED] * copies), count=count)
+        assert result.text == REPEATED
+        removed = (copies - 1) * (3 if kind == "duplicate_sentence" else 1)
+        assert result.counts == {kind: removed}
+
+
+def test_a_decimal_point_does_not_end_a_sentence():
+    text = ("The first part costs 2.5 dollars per unit in bulk. "
+            "The second part costs 1.5 dollars per unit in bulk.")
+    result = optimize_text(text, count=count)
+    assert result.text == text
+    assert _numbers(result.text) == ["2.5", "1.5"]
