@@ -87,3 +87,17 @@ def test_standard_scans_skip_digests_in_text_that_comprehensive_scans_report():
     text = f"merged {f.rand(f.HEX, 40)} yesterday"
     assert detect_secrets(text) == []
     assert [x.type for x in detect_secrets(text, entropy=True)] == ["HIGH_ENTROPY_STRING"]
+
+
+def _hex_with_letter_and_digit(n: int) -> str:
+    return f.rand(f.HEX, n - 2) + "7e"
+
+
+def test_hex_of_odd_length_encodes_no_whole_bytes_and_is_a_near_miss():
+    even, odd = _hex_with_letter_and_digit(32), _hex_with_letter_and_digit(32)[:-1]
+    assert not edited(even) and edited(odd)
+    assert edited(_hex_with_letter_and_digit(14)[:-1])  # short runs too
+    assert not edited("live_" + _hex_with_letter_and_digit(36)[:-1])  # a labelled body may be odd
+    assert detect_secrets(f"I pasted this from the dashboard\n{odd}\nthanks") == []
+    assert [x.type for x in detect_secrets(f"I pasted this from the dashboard\n{even}\nthanks")] == [
+        "HIGH_ENTROPY_STRING"]
