@@ -1,0 +1,53 @@
+"""Providers added for breadth, each from its documented token layout: the well-formed token is
+found with its offsets and type, and a near miss (wrong length, wrong alphabet) is not reported
+as that provider (an exact format's near miss is not reported at all)."""
+
+import pytest
+
+from guards.analyzers.securityguard.secrets import detect_secrets
+from tests.guards.analyzers.securityguard.secrets import fakes as f
+
+UPPER36 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+UUID = f"{f.rand(f.HEX, 8)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 12)}"
+
+# (finding type, the credential, the line it sits in, a near miss of the same format or None)
+CASES = [
+    ("NVIDIA_API_KEY", "nvapi-" + f.rand(f.B64URL, 64), "NVIDIA_API_KEY={}", "nvapi-" + f.rand(f.B64URL, 50)),
+    ("TAVILY_API_KEY", "tvly-dev-" + f.rand(f.B62, 32), "tavily: {}", None),
+    ("FIRECRAWL_API_KEY", "fc-" + f.rand(f.HEX, 32), "FIRECRAWL_API_KEY={}", None),
+    ("ELEVENLABS_API_KEY", "sk_" + f.rand(f.HEX, 48), "xi-api-key: {}", None),
+    ("XAI_API_KEY", "xai-" + f.rand(f.B62, 80), "XAI_API_KEY={}", "xai-" + f.rand(f.B62, 41)),
+    ("PAYSTACK_KEY", "sk_live_" + f.rand(f.HEX, 40), "PAYSTACK_SECRET_KEY={}", None),
+    ("PADDLE_API_KEY", f"pdl_live_apikey_{f.rand(f.LOWER36, 26)}_{f.rand(f.B62, 22)}_{f.rand(f.B62, 3)}",
+     "Authorization: Bearer {}", f"pdl_live_apikey_{f.rand(f.LOWER36, 20)}_{f.rand(f.B62, 22)}"),
+    ("LOB_KEY", "live_" + f.rand(f.HEX, 35), "lob.api_key = '{}'", None),
+    ("MOLLIE_KEY", "test_" + f.rand(f.B62, 30), "MOLLIE_API_KEY={}", None),
+    ("RESEND_API_KEY", f"re_{f.rand(f.B62, 8)}_{f.rand(f.B62, 24)}", "RESEND_API_KEY={}", None),
+    ("MAILERSEND_TOKEN", "mlsn." + f.rand(f.HEX, 64), "token: {}", "mlsn." + f.rand(f.HEX, 40)),
+    ("FIREBASE_FCM_KEY", f"AAAA{f.rand(f.B64URL, 7)}:APA91b{f.rand(f.B64URL, 134)}",
+     "Authorization: key={}", None),
+    ("WEBEX_TOKEN", f"{f.rand(f.B62, 64)}_{f.rand(f.B62, 4)}_{UUID}", "WEBEX_BOT_TOKEN={}", None),
+]
+
+
+@pytest.mark.parametrize(("kind", "secret", "line", "_near"), CASES, ids=[c[0] for c in CASES])
+def test_it_finds_each_added_provider_format(kind, secret, line, _near):
+    text = line.format(secret)
+    found = [x for x in detect_secrets(text) if x.type == kind]
+    assert [text[x.start:x.end] for x in found] == [secret]
+    assert found[0].detail["detector"] == "provider" and "_" not in found[0].detail["label"]
+
+
+@pytest.mark.parametrize(("kind", "near"), [(c[0], c[3]) for c in CASES if c[3]], ids=[c[0] for c in CASES if c[3]])
+def test_a_near_miss_of_an_exact_format_is_not_reported(kind, near):
+    assert detect_secrets(f"I pasted this from the dashboard\n{near}\nthanks") == []
+
+
+def test_paystack_keys_are_not_mistaken_for_stripe_keys_and_stripe_keys_still_are():
+    (paystack,) = detect_secrets("sk_live_" + f.rand(f.HEX, 40))
+    (stripe,) = detect_secrets("sk_live_" + f.rand(f.B62, 99))
+    assert (paystack.type, stripe.type) == ("PAYSTACK_KEY", "STRIPE_KEY")
+
+
+def test_lob_publishable_keys_are_meant_to_be_public():
+    assert detect_secrets("LOB_PUBLISHABLE_KEY=live_pub_" + f.rand(f.HEX, 31)) == []
