@@ -27,7 +27,47 @@ CASES = [
     ("FIREBASE_FCM_KEY", f"AAAA{f.rand(f.B64URL, 7)}:APA91b{f.rand(f.B64URL, 134)}",
      "Authorization: key={}", None),
     ("WEBEX_TOKEN", f"{f.rand(f.B62, 64)}_{f.rand(f.B62, 4)}_{UUID}", "WEBEX_BOT_TOKEN={}", None),
+    ("YANDEX_API_KEY", "AQVN" + f.rand(f.B64URL, 36), "yc_api_key: {}", None),
+    ("GITLAB_TOKEN", "gloas-" + f.rand(f.HEX, 64), "client_secret: {}", "gloas-" + f.rand(f.HEX, 30)),
+    ("BUILDKITE_TOKEN", "bkua_" + f.rand(f.LOWER36, 40), "BUILDKITE_TOKEN={}", "bkua_" + f.rand(f.LOWER36, 31)),
+    ("YOUTRACK_TOKEN", f"perm:{f.b64url(b'deploy-bot')}.{f.b64url(b'ci-token')}.{f.rand(f.B62, 30)}",
+     "Authorization: Bearer {}", None),
+    ("LAUNCHDARKLY_KEY", "mob-" + UUID, "LD_MOBILE_KEY={}", None),
+    ("HARNESS_TOKEN", f"pat.{f.rand(f.B64URL, 22)}.{f.rand(f.HEX, 24)}.{f.rand(f.B62, 20)}", "x-api-key: {}",
+     f"pat.{f.rand(f.B64URL, 22)}.{f.rand(f.HEX, 24)}.{f.rand(f.B62, 13)}"),
+    ("POSTHOG_KEY", "phx_" + f.rand(f.B62, 43), "POSTHOG_PERSONAL_API_KEY={}", None),
+    ("CLICKUP_TOKEN", f"pk_{f.rand('0123456789', 8)}_{f.rand(UPPER36, 32)}", "CLICKUP_TOKEN={}", None),
+    ("ZOHO_TOKEN", f"1000.{f.rand(f.HEX, 32)}.{f.rand(f.HEX, 32)}", "refresh_token={}",
+     f"1000.{f.rand(f.HEX, 16)}.{f.rand(f.HEX, 16)}"),
+    ("FLY_TOKEN", "FlyV1 fm2_" + f.rand(f.B64URL, 120), "FLY_API_TOKEN='{}'", None),
+    ("SALESFORCE_TOKEN", f"00D{f.rand(f.B62, 12)}!{f.rand(f.B62 + '._', 96)}", "sid={}", None),
+    ("DEFINED_NETWORKING_KEY", f"dnkey-{f.rand(f.LOWER36, 26)}-{f.rand(f.LOWER36, 52)}", "DN_API_KEY={}", None),
 ]
+
+# Values that only the provider named next to them identifies (no prefix of their own).
+NAMED = [
+    ("LINODE_TOKEN", "LINODE_TOKEN={}", f.rand(f.HEX, 64)),
+    ("VULTR_API_KEY", "vultr_api_key: {}", f.rand(UPPER36, 36)),
+    ("HETZNER_TOKEN", "HCLOUD_TOKEN={}", f.rand(f.B62, 64)),
+    ("SCALEWAY_SECRET_KEY", "SCW_SECRET_KEY={}", UUID),
+    ("JENKINS_API_TOKEN", "JENKINS_API_TOKEN={}", "11" + f.rand(f.HEX, 32)),
+    ("CODECOV_TOKEN", "CODECOV_TOKEN={}", UUID),
+    ("TRELLO_TOKEN", "trello_token = '{}'", f.rand(f.HEX, 64)),
+    ("ROLLBAR_TOKEN", "ROLLBAR_ACCESS_TOKEN={}", f.rand(f.HEX, 32)),
+    ("BUGSNAG_KEY", "bugsnag api_key: {}", f.rand(f.HEX, 32)),
+    ("OPSGENIE_KEY", "OPSGENIE_API_KEY={}", UUID),
+    ("SPLUNK_HEC_TOKEN", "splunk_hec_token: {}", UUID),
+    ("SUMOLOGIC_KEY", "SUMO_ACCESS_KEY={}", f.rand(f.B62, 64)),
+    ("MATTERMOST_TOKEN", "MATTERMOST_TOKEN={}", f.rand(f.LOWER36, 26)),
+    ("FRESHDESK_KEY", "FRESHDESK_API_KEY={}", f.rand(f.B62, 20)),
+]
+
+
+@pytest.mark.parametrize(("kind", "line", "value"), NAMED, ids=[n[0] for n in NAMED])
+def test_a_provider_name_types_a_bare_value_of_its_shape(kind, line, value):
+    text = line.format(value)
+    (found,) = detect_secrets(text)
+    assert (found.type, found.detail["detector"], text[found.start:found.end]) == (kind, "anchored", value)
 
 
 @pytest.mark.parametrize(("kind", "secret", "line", "_near"), CASES, ids=[c[0] for c in CASES])
@@ -51,3 +91,10 @@ def test_paystack_keys_are_not_mistaken_for_stripe_keys_and_stripe_keys_still_ar
 
 def test_lob_publishable_keys_are_meant_to_be_public():
     assert detect_secrets("LOB_PUBLISHABLE_KEY=live_pub_" + f.rand(f.HEX, 31)) == []
+
+
+def test_public_and_unlabelled_look_alikes_are_left_alone():
+    assert detect_secrets("posthog.init('phc_" + f.rand(f.B62, 43) + "')") == []
+    cloudinary = f"cloudinary://{f.rand('0123456789', 15)}:{f.rand(f.B64URL, 27)}@acme"
+    (found,) = detect_secrets("CLOUDINARY_URL=" + cloudinary)
+    assert found.type == "CLOUDINARY_URL"
