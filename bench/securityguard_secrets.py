@@ -4,8 +4,10 @@
 
 Tasks:
 - ``providers``: trufflehog's detector test cases (secrets/trufflehog_detector_cases.jsonl),
-  split by PROVIDER (bench/securityguard_datasets.py): the reported part holds 30 % of
-  the providers, none of which was looked at while writing rules. Row level: a row is
+  split by PROVIDER (bench/securityguard_datasets.py) into a **dev** part (the ``tune``
+  split, 70 % of the providers: its misses are read, by provider, to write rules) and a
+  **held-out** part (the ``reported`` split, 30 %: only its totals are ever printed, never
+  its rows, so no rule is written from it). Both are reported, labelled. Row level: a row is
   predicted positive when any ``secret`` finding is reported (and, for the decision
   columns, when the finding's score reaches the default flag / block threshold).
   Also per case kind and per provider family.
@@ -35,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from securityguard_datasets import (
     ROOT,
+    load_benign,
     load_injection,
     load_provider_cases,
     load_secrets,
@@ -126,6 +129,22 @@ def task_peer(data: Path, *, split: str = "reported") -> dict:
     return report
 
 
+SPLIT_NAMES = {"dev": "tune", "held-out": "reported", "tune": "tune", "reported": "reported"}
+
+
+def task_providers_both(data: Path, *, split: str, entropy: bool = False) -> dict:
+    """The dev and held-out parts side by side (or one of them); held-out errors are never listed."""
+    names = ("dev", "held-out") if split == "both" else (split,)
+    out = {}
+    for name in names:
+        part = SPLIT_NAMES[name]
+        report = task_providers(data, split=part, entropy=entropy)
+        if part == "reported":
+            report.pop("errors")  # held out: totals only, never row by row
+        out[f"{name} ({part} split)"] = report
+    return out
+
+
 def task_providers(data: Path, *, split: str = "reported", entropy: bool = False) -> dict:
     rows = [r for r in load_provider_cases(data / "secrets" / "trufflehog_detector_cases.jsonl") if r.split == split]
     levels = {"any": 0.0, "flag": DEFAULT_FLAG_AT, "block": DEFAULT_BLOCK_AT}
@@ -155,6 +174,8 @@ def task_providers(data: Path, *, split: str = "reported", entropy: bool = False
 
 
 def benign_texts(data: Path) -> dict[str, list[str]]:
+    """Ordinary prompts (GSM8K, Alpaca-style) and benign look-alikes (NotInject, WildGuard-benign),
+    every row of each (secrets are never tuned on them: they are only measured)."""
     out: dict[str, list[str]] = {}
     for path in sorted((data / "benign_prompts").glob("*.jsonl")):
         texts = []
@@ -162,6 +183,9 @@ def benign_texts(data: Path) -> dict[str, list[str]]:
             rec = json.loads(line)
             texts.append("\n".join(x for x in (rec.get("instruction"), rec.get("input")) if x))
         out[path.stem] = texts
+    for row in load_benign(data):
+        if row.source in ("notinject", "wildguard"):
+            out.setdefault(f"{row.source}_benign", []).append(row.text)
     return out
 
 
@@ -284,10 +308,10 @@ def fit(data: Path) -> dict:
 
 
 TASKS = {
-    "providers": lambda d, a: task_providers(d, split=a.split, entropy=a.comprehensive),
+    "providers": lambda d, a: task_providers_both(d, split=a.split, entropy=a.comprehensive),
     "benign": lambda d, a: task_benign(d, entropy=a.comprehensive),
     "latency": lambda d, a: task_latency(d),
-    "peer": lambda d, a: task_peer(d, split=a.split),
+    "peer": lambda d, a: task_peer(d, split=SPLIT_NAMES.get(a.split, "reported")),
 }
 
 
@@ -295,11 +319,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data_dir", type=Path, help="the shared data folder (holds secrets/, benign_prompts/, ...)")
     ap.add_argument("--task", choices=[*TASKS, "all"], default="all")
-    ap.add_argument("--split", choices=["reported", "tune"], default="reported",
-                    help="providers task: which part (report figures only from 'reported')")
+    ap.add_argument("--split", choices=["both", "dev", "held-out"], default="both",
+                    help="providers task: the dev part (tune split), the held-out part (reported split), or both")
     ap.add_argument("--comprehensive", action="store_true", help="scan_level=comprehensive (entropy on)")
     ap.add_argument("--fit", action="store_true", help="fit the per-tier calibration first (tuning split)")
-    ap.add_argument("--errors", action="store_true", help="list the rows the detector got wrong")
+    ap.add_argument("--errors", action="store_true", help="list the dev rows the detector got wrong")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     results: dict = {}
@@ -315,6 +339,10 @@ def main() -> None:
 
 def print_report(name: str, r: dict, *, errors: bool) -> None:
     print(f"\n== {name} ==")
+    if all(isinstance(v, dict) and "split" in v for v in r.values()):
+        for part, report in r.items():
+            print_report(f"{name}: {part}", report, errors=errors)
+        return
     for key, val in r.items():
         if key == "errors":
             if errors:

@@ -132,18 +132,44 @@ def mangled_token(value: str) -> bool:
     return 0 < stray <= 3 and len(value) >= 16 and stray <= 0.1 * len(value)
 
 
+_TEMPLATE_FIELD_RE = re.compile(r"\{[A-Za-z_][\w.]*\}")
+
+
+def _format_string(value: str) -> bool:
+    """``v{VERSION}:{prefix}``: every brace belongs to a named field (a password may hold braces too)."""
+    fields = len(_TEMPLATE_FIELD_RE.findall(value))
+    return fields > 0 and value.count("{") == value.count("}") == fields
+
+
 def secret_value_ok(value: str, raw: float) -> bool:
     """A value under an API-key / token / secret key: a random-looking token, or a password-like
-    string rich in symbols; not an identifier, a word, a mangled token or a placeholder."""
+    string rich in symbols; not an identifier, a word, a mangled token or a placeholder, nor a
+    message (words with spaces) or a format string (``v{VERSION}:{prefix}``)."""
     if len(value) < 10 or is_placeholder(value) or mangled_token(value) or edited(value):
+        return False
+    if value.count(" ") >= 2 or _format_string(value):
         return False
     if all(c in _TOKEN_CHARS for c in value):
         return raw >= 0.3 and not looks_like_identifier(value)
     return sum(not c.isalnum() for c in value) >= 4
 
 
+# code, not data: attribute paths (status.HTTP_400_BAD_REQUEST, settings.Config) and
+# snake_case names of short parts (p50_cpu_ms_per_kb, latency_1kb_mixed); random tokens
+# that happen to hold "_" have parts far longer than a name's
+_ATTRIBUTE_PATH_RE = re.compile(r"[a-z_]+(?:\.(?:[a-z_][a-z0-9_]*|[A-Z][A-Z0-9_]*|(?:[A-Z][a-z]+)+))+")
+_SNAKE_NAME_RE = re.compile(r"[a-z][a-z0-9]{0,7}(?:_[a-z0-9]{1,8}){2,}")
+
+
 def looks_like_identifier(value: str) -> bool:
-    """``appSecretKey``, ``get_token_value``: letters forming words, no digits."""
+    """``appSecretKey``, ``get_token_value``: letters forming words, no digits; or a name in code
+    (``status.HTTP_400_BAD_REQUEST``, ``p50_cpu_ms_per_kb``), digits or not."""
+    if _ATTRIBUTE_PATH_RE.fullmatch(value):
+        return True
+    if _SNAKE_NAME_RE.fullmatch(value):
+        parts = value.split("_")
+        if 2 * sum(p.isalpha() for p in parts) >= len(parts):
+            return True
     s = shape(value)
     return not s.digits and (s.wordlike >= 0.5 or s.vowel_ratio >= 0.3)
 

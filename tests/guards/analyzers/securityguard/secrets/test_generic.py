@@ -101,3 +101,18 @@ def test_hex_of_odd_length_encodes_no_whole_bytes_and_is_a_near_miss():
     assert detect_secrets(f"I pasted this from the dashboard\n{odd}\nthanks") == []
     assert [x.type for x in detect_secrets(f"I pasted this from the dashboard\n{even}\nthanks")] == [
         "HIGH_ENTROPY_STRING"]
+
+
+@pytest.mark.parametrize("text", [
+    "    status_code = status.HTTP_400_BAD_REQUEST",
+    'report = {"p50_cpu_ms_per_kb_output": 1.2, "latency_1kb_mixed": 3}',
+    '        raise SecretsConfigError("AWS credentials not found: run with an IAM role, AWS_PROFILE or "',
+    '    return f"apikey:v{CACHE_VERSION}:{prefix}"',
+])
+def test_code_names_messages_and_format_strings_are_not_secrets(text):
+    assert detect_secrets(text) == []
+
+
+def test_a_password_with_braces_is_still_a_secret_and_not_a_format_string():
+    assert [x.type for x in detect_secrets('api_key = "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"')] == [
+        "GENERIC_SECRET"]
