@@ -154,24 +154,30 @@ def secret_value_ok(value: str, raw: float) -> bool:
     return sum(not c.isalnum() for c in value) >= 4
 
 
-# code, not data: attribute paths (status.HTTP_400_BAD_REQUEST, settings.Config) and
-# snake_case names of short parts (p50_cpu_ms_per_kb, latency_1kb_mixed); random tokens
-# that happen to hold "_" have parts far longer than a name's
+# code, not data: attribute paths (status.HTTP_400_BAD_REQUEST, settings.Config), names of
+# short parts joined by "_" each in one consistent case (p50_cpu_ms_per_kb, HTTP_502_BAD_GATEWAY,
+# 0003_tokenproxy, OGR_G_WkbSizeEx: random tokens that hold "_" have longer or mixed-case parts),
+# and ids of a word and numbers (CVE-2019-14235, JIRA-1234)
 _ATTRIBUTE_PATH_RE = re.compile(r"[a-z_]+(?:\.(?:[a-z_][a-z0-9_]*|[A-Z][A-Z0-9_]*|(?:[A-Z][a-z]+)+))+")
-_SNAKE_NAME_RE = re.compile(r"[a-z][a-z0-9]{0,7}(?:_[a-z0-9]{1,8}){2,}")
+_NAME_PART_RE = re.compile(r"[a-z][a-z0-9]*|[A-Z][A-Z0-9]*|[0-9]+|(?:[A-Z][a-z0-9]+)+[A-Z]?")
+_TICKET_ID_RE = re.compile(r"[A-Z][A-Z0-9]{1,9}(?:-\d+)+")
+
+
+def _joined_name(value: str) -> bool:
+    parts = value.split("_")
+    return (len(parts) >= 2 and all(1 <= len(p) <= 10 and _NAME_PART_RE.fullmatch(p) for p in parts)
+            and any(len(p) >= 3 and p.isalpha() for p in parts))
 
 
 def looks_like_identifier(value: str) -> bool:
-    """``appSecretKey``, ``get_token_value``: letters forming words, no digits; or a name in code
-    (``status.HTTP_400_BAD_REQUEST``, ``p50_cpu_ms_per_kb``), digits or not."""
-    if _ATTRIBUTE_PATH_RE.fullmatch(value):
+    """``appSecretKey``, ``get_token_value``: letters forming words, no digits (or one short run:
+    ``MultiPolygon25D``); or a name in code (``status.HTTP_400_BAD_REQUEST``, ``p50_cpu_ms_per_kb``)
+    or a ticket id (``CVE-2019-14235``)."""
+    if _ATTRIBUTE_PATH_RE.fullmatch(value) or _TICKET_ID_RE.fullmatch(value) or _joined_name(value):
         return True
-    if _SNAKE_NAME_RE.fullmatch(value):
-        parts = value.split("_")
-        if 2 * sum(p.isalpha() for p in parts) >= len(parts):
-            return True
     s = shape(value)
-    return not s.digits and (s.wordlike >= 0.5 or s.vowel_ratio >= 0.3)
+    few_digits = len(re.findall(r"\d+", value)) <= 1 and sum(c.isdigit() for c in value) <= 3
+    return (not s.digits or few_digits) and (s.wordlike >= 0.5 or s.vowel_ratio >= 0.3)
 
 
 def decodes_to_text(value: str) -> str | None:

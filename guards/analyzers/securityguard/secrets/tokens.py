@@ -77,6 +77,9 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
 
 _URL_SECRET_WORDS = frozenset({"hook", "hooks", "webhook", "webhooks", "catch", "trigger", "triggers", "bot",
                                "token", "tokens", "key", "keys", "secret", "secrets", "auth", "signature"})
+# .../commit/<sha>, .../blob/<sha>/file: the segment after these names a revision, not a credential
+_URL_REF_WORDS = frozenset({"commit", "commits", "blob", "tree", "raw", "compare", "tag", "tags", "releases",
+                            "revision", "rev", "changeset", "changesets", "sha", "archive", "blame", "src"})
 _ASSIGNED_RE = re.compile(r"[\w\-.\]\[\"']\s*(?::=|=>|=|:)\s*[\"'`]?\s*$")
 
 
@@ -89,12 +92,14 @@ def _url_segments(text: str, start: int, end: int) -> list[tuple[int, int, float
     out: list[tuple[int, int, float]] = []
     strength = 0.0
     pos = start
+    after_ref = False
     for part in value.split("/"):
         words = set(identifier_words(part))
-        if len(part) >= 12:
+        if len(part) >= 12 and not after_ref:
             out.append((pos, pos + len(part), strength))
         if words & _URL_SECRET_WORDS:
             strength = 1.0
+        after_ref = part.lower() in _URL_REF_WORDS
         pos += len(part) + 1
     return out
 

@@ -108,6 +108,15 @@ def test_hex_of_odd_length_encodes_no_whole_bytes_and_is_a_near_miss():
     'report = {"p50_cpu_ms_per_kb_output": 1.2, "latency_1kb_mixed": 3}',
     '        raise SecretsConfigError("AWS credentials not found: run with an IAM role, AWS_PROFILE or "',
     '    return f"apikey:v{CACHE_VERSION}:{prefix}"',
+    "        kwargs.setdefault('max_length', MAX_IPV6_ADDRESS_LENGTH)\nHTTP_502_BAD_GATEWAY = 502",
+    "dependencies = [\n    ('authtoken', '0003_tokenproxy'),\n]",
+    "# fixed upstream in https://github.com/django/django/commit/" + f.rand(f.HEX, 40),
+    "see github.com/acme/app/blob/" + f.rand(f.HEX, 40) + "/README.md",
+    "    change_password_form = AdminPasswordChangeForm",
+    "        if password:\n            try:\n                validate(password)",
+    '            env = {"MYSQL_PWD": password}',
+    '    p2 = getpass.getpass("Password (again): ")',
+    "    # CVE-2019-14235: an error message",
 ])
 def test_code_names_messages_and_format_strings_are_not_secrets(text):
     assert detect_secrets(text) == []
