@@ -12,7 +12,9 @@ Tasks:
   columns, when the finding's score reaches the default flag / block threshold).
   Also per case kind and per provider family.
 - ``benign``: rows of ordinary prompts (benign_prompts/*.jsonl: GSM8K questions, Alpaca-style
-  instructions, measured only) with any secret finding.
+  instructions, measured only) and benign look-alikes (NotInject, WildGuard) with any secret finding.
+- ``code``: 1 KB chunks of installed packages' source (dev packages, whose false alarms were
+  read, and held-out packages, only counted) with any secret finding.
 - ``latency``: CPU time (time.thread_time) of ``detect_secrets`` alone on 1 KB texts (prose
   prompts and source code), and on 200 KB adversarial inputs.
 - ``peer``: the same provider cases and prompts through detect-secrets 1.5 (default plugins
@@ -198,6 +200,41 @@ def task_benign(data: Path, *, entropy: bool = False) -> dict:
     return report
 
 
+# Ordinary source code nobody wrote secrets into: installed packages' modules (test folders
+# left out: they hold deliberate fake keys). Misses on the dev packages were read to fix
+# false alarms; the held-out packages were only ever counted.
+CODE_DEV = ("django", "rest_framework", "drf_spectacular", "corsheaders", "environ", "django_redis")
+CODE_HELD_OUT = ("requests", "urllib3", "httpx", "click", "rich", "pygments", "redis", "psycopg", "werkzeug",
+                 "jwt", "huggingface_hub", "pydantic", "_pytest", "yaml", "markdown_it", "sqlparse", "gunicorn")
+CODE_CHUNKS = 3000  # 1 KB chunks drawn (seeded) per part
+
+
+def code_chunks(packages: Iterable[str]) -> list[str]:
+    import sysconfig
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    chunks: list[str] = []
+    for package in packages:
+        for path in sorted((site / package).rglob("*.py")):
+            if {"tests", "test", "testing"} & set(path.relative_to(site).parts):
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            chunks += [text[i:i + 1024] for i in range(0, len(text), 1024)]
+    random.Random(11).shuffle(chunks)
+    return chunks[:CODE_CHUNKS]
+
+
+def task_code(data: Path) -> dict:
+    """Secret findings on ordinary source code, per 1 KB chunk (dev and held-out packages)."""
+    report = {}
+    for name, packages in (("dev packages", CODE_DEV), ("held-out packages", CODE_HELD_OUT)):
+        chunks = code_chunks(packages)
+        flagged = sum(bool(secret_findings(c)) for c in chunks)
+        report[name] = {"chunks": len(chunks), "with_secret_finding": flagged,
+                        "rate": round(flagged / max(1, len(chunks)), 4), "packages": " ".join(packages)}
+    return report
+
+
 def _cpu_ms(fn, *args) -> float:
     t0 = time.thread_time()
     fn(*args)
@@ -310,6 +347,7 @@ def fit(data: Path) -> dict:
 TASKS = {
     "providers": lambda d, a: task_providers_both(d, split=a.split, entropy=a.comprehensive),
     "benign": lambda d, a: task_benign(d, entropy=a.comprehensive),
+    "code": lambda d, a: task_code(d),
     "latency": lambda d, a: task_latency(d),
     "peer": lambda d, a: task_peer(d, split=SPLIT_NAMES.get(a.split, "reported")),
 }
