@@ -97,6 +97,12 @@ def base64_body_ok(body: str, *, min_bytes: int = 64) -> bool:
     return raw is not None and len(raw) >= min_bytes
 
 
+def base64_pem_ok(value: str) -> bool:
+    """Base64 whose text is a PEM private key block (kubeconfig ``client-key-data``)."""
+    raw = b64decode_loose(value[:120])
+    return raw is not None and b"PRIVATE KEY-----" in raw[:80]
+
+
 def openssh_key_ok(body: str) -> bool:
     """An OpenSSH private key blob starts with the magic ``openssh-key-v1\\0``."""
     data = "".join(body.replace("\\n", "\n").split())

@@ -2,6 +2,8 @@
 found with its offsets and type, and a near miss (wrong length, wrong alphabet) is not reported
 as that provider (an exact format's near miss is not reported at all)."""
 
+import base64
+
 import pytest
 
 from guards.analyzers.securityguard.secrets import detect_secrets
@@ -27,6 +29,9 @@ CASES = [
     ("FIREBASE_FCM_KEY", f"AAAA{f.rand(f.B64URL, 7)}:APA91b{f.rand(f.B64URL, 134)}",
      "Authorization: key={}", None),
     ("WEBEX_TOKEN", f"{f.rand(f.B62, 64)}_{f.rand(f.B62, 4)}_{UUID}", "WEBEX_BOT_TOKEN={}", None),
+    ("CLOUDFLARE_API_TOKEN", "cfut_" + f.rand(f.B62, 40) + f.rand(f.HEX, 8), "CLOUDFLARE_API_TOKEN={}",
+     "cfut_" + f.rand(f.B62, 21)),
+    ("PRIVATE_KEY", base64.b64encode(f.pem().encode()).decode(), "    client-key-data: {}", None),
     ("YANDEX_API_KEY", "AQVN" + f.rand(f.B64URL, 36), "yc_api_key: {}", None),
     ("GITLAB_TOKEN", "gloas-" + f.rand(f.HEX, 64), "client_secret: {}", "gloas-" + f.rand(f.HEX, 30)),
     ("BUILDKITE_TOKEN", "bkua_" + f.rand(f.LOWER36, 40), "BUILDKITE_TOKEN={}", "bkua_" + f.rand(f.LOWER36, 31)),
@@ -46,6 +51,7 @@ CASES = [
 
 # Values that only the provider named next to them identifies (no prefix of their own).
 NAMED = [
+    ("CONFLUENT_SECRET", "confluent_api_secret: {}", f.rand(f.B62 + "+/", 64)),
     ("LINODE_TOKEN", "LINODE_TOKEN={}", f.rand(f.HEX, 64)),
     ("VULTR_API_KEY", "vultr_api_key: {}", f.rand(UPPER36, 36)),
     ("HETZNER_TOKEN", "HCLOUD_TOKEN={}", f.rand(f.B62, 64)),
@@ -98,3 +104,8 @@ def test_public_and_unlabelled_look_alikes_are_left_alone():
     cloudinary = f"cloudinary://{f.rand('0123456789', 15)}:{f.rand(f.B64URL, 27)}@acme"
     (found,) = detect_secrets("CLOUDINARY_URL=" + cloudinary)
     assert found.type == "CLOUDINARY_URL"
+
+
+def test_base64_that_is_not_a_pem_private_key_is_not_one():
+    public = base64.b64encode(b"-----BEGIN CERTIFICATE-----\n" + f.rand(f.B62, 300).encode()).decode()
+    assert detect_secrets(f"certificate-authority-data: {public}") == []
