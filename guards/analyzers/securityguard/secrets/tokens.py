@@ -159,8 +159,9 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
     if strength > 0 and raw >= 0.3 and s.length >= 12:
         candidate = Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high",
                               raw * (0.5 + strength / 2))
-    elif raw >= (0.35 if thorough else 0.5) and (len(value) >= 20 or (s.classes == 3 and len(value) >= 16)
-                                                   or (s.classes >= 2 and _alone_on_line(text, start, end))):
+    elif raw >= (0.35 if thorough or _alone_on_line(text, start, end) else 0.5) and (
+            len(value) >= 20 or (s.classes == 3 and len(value) >= 16)
+            or (s.classes >= 2 and _alone_on_line(text, start, end))):
         candidate = Candidate(start, end, "token", "HIGH_ENTROPY_STRING", "High-entropy string (possible credential)",
                               "generic", "medium", raw)
     else:

@@ -125,3 +125,11 @@ def test_code_names_messages_and_format_strings_are_not_secrets(text):
 def test_a_password_with_braces_is_still_a_secret_and_not_a_format_string():
     assert [x.type for x in detect_secrets('api_key = "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"')] == [
         "GENERIC_SECRET"]
+
+
+def test_a_moderately_random_token_counts_when_pasted_alone_on_its_line_not_inside_a_sentence():
+    value = "hysziep9fin5xo1prykoway7"  # vowel-rich random base36: randomness between 0.35 and 0.5
+    assert 0.35 <= randomness(value) < 0.5
+    assert [x.type for x in detect_secrets(f"I pasted this from the dashboard\n{value}\nthanks")] == [
+        "HIGH_ENTROPY_STRING"]
+    assert detect_secrets(f"the value {value} was shown in the log yesterday") == []
