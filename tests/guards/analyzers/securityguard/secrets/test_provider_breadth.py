@@ -121,3 +121,34 @@ def test_public_and_unlabelled_look_alikes_are_left_alone():
 def test_base64_that_is_not_a_pem_private_key_is_not_one():
     public = base64.b64encode(b"-----BEGIN CERTIFICATE-----\n" + f.rand(f.B62, 300).encode()).decode()
     assert detect_secrets(f"certificate-authority-data: {public}") == []
+
+
+def _flip_last(token: str) -> str:
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+@pytest.mark.parametrize("prefix", ["npm_", "ghs_", "gho_"])
+def test_crc32_tokens_validate_and_a_one_character_change_is_unvalidated(prefix):
+    good = f.crc_token(prefix)
+    (ok,), (broken,) = detect_secrets(good), detect_secrets(_flip_last(good))
+    assert ok.detail["validated"] is True and broken.detail["validated"] is False
+    assert ok.score > broken.score
+
+
+def test_a_pypi_token_must_hold_a_pypi_macaroon():
+    good = f.pypi_token()
+    (ok,) = detect_secrets(good)
+    assert ok.type == "PYPI_TOKEN" and ok.detail["validated"] is True
+    # the right head, then random bytes: no macaroon layout behind it
+    other = "pypi-" + f.b64url(b"\x02\x01\x08pypi.org\x02\x06" + f.rand(f.B62, 90).encode())
+    short_signature = f.pypi_token(signature_bytes=31)
+    for forged in (other, short_signature):
+        assert all(x.detail.get("validated") is not True for x in detect_secrets(forged) if x.type == "PYPI_TOKEN")
+
+
+def test_a_discord_bot_token_names_a_numeric_bot_id():
+    (ok,) = detect_secrets(f.discord_bot_token())
+    assert ok.type == "DISCORD_BOT_TOKEN" and ok.detail["validated"] is True
+    fake_id = f.b64url(b"not-a-snowflake-id")
+    forged = f"M{fake_id[1:]}.{f.rand(f.B64URL, 6)}.{f.rand(f.B64URL, 38)}"
+    assert all(x.detail.get("validated") is not True for x in detect_secrets(forged) if x.type == "DISCORD_BOT_TOKEN")
