@@ -59,6 +59,17 @@ def _b64url_json(part: str) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+def json_token_ok(*keys: str):
+    """A validator: the token is base64 of a JSON object holding all of ``keys`` (Grafana's legacy
+    API keys ``{"k": ..., "n": ..., "id": ...}``, Neptune's ``{"api_address": ..., "api_key": ...}``)."""
+
+    def ok(token: str) -> bool:
+        obj = _b64url_json(token.replace("+", "-").replace("/", "_"))
+        return obj is not None and all(k in obj for k in keys)
+
+    return ok
+
+
 def jwt_ok(token: str) -> bool:
     """Base64url parts whose header decodes to JSON naming ``alg`` and whose payload is base64url too
     (JSON for a JWS, ciphertext for a JWE); signed tokens carry a signature part."""

@@ -16,7 +16,7 @@ Zoho ``1000.<32 hex>.<32 hex>``; Fly.io ``FlyV1 fm2_...`` macaroons; Salesforce
 
 from __future__ import annotations
 
-from guards.analyzers.securityguard.secrets.checks import bech32_ok
+from guards.analyzers.securityguard.secrets.checks import bech32_ok, json_token_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -46,6 +46,10 @@ RULES = (
     prefixed("GRAFANA_TOKEN", "Grafana Cloud access policy token", "saas", r"glc_eyJ[A-Za-z0-9+/=_\-]{60,400}",
              "glc_eyJ"),
     prefixed("DATABRICKS_TOKEN", "Databricks personal access token", "saas", r"dapi[a-f0-9]{32}(?:-\d)?", "dapi"),
+    prefixed("DATABRICKS_TOKEN", "Databricks OAuth secret", "saas", r"dose[a-f0-9]{32}", "dose", severity="high"),
+    # legacy Grafana API keys: base64 of {"k": <key>, "n": <name>, "id": <org>}
+    prefixed("GRAFANA_TOKEN", "Grafana API key (legacy)", "saas", r"eyJrIjoi[A-Za-z0-9+/]{40,200}={0,2}", "eyJrIjoi",
+             validator=json_token_ok("k", "n", "id"), strict=True),
     prefixed("PLANETSCALE_TOKEN", "PlanetScale token or password", "saas",
              r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.=]{32,64}", "pscale_"),
     prefixed("TAILSCALE_KEY", "Tailscale key", "saas", r"tskey-(?:api|auth|client|webhook|scim)-[A-Za-z0-9]{6,20}-"

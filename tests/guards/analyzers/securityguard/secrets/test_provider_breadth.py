@@ -3,6 +3,7 @@ found with its offsets and type, and a near miss (wrong length, wrong alphabet) 
 as that provider (an exact format's near miss is not reported at all)."""
 
 import base64
+import json
 
 import pytest
 
@@ -11,6 +12,12 @@ from tests.guards.analyzers.securityguard.secrets import fakes as f
 
 UPPER36 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 UUID = f"{f.rand(f.HEX, 8)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 12)}"
+
+
+
+def _b64_json(obj: dict) -> str:
+    return base64.b64encode(json.dumps(obj, separators=(",", ":")).encode()).decode()
+
 
 # (finding type, the credential, the line it sits in, a near miss of the same format or None)
 CASES = [
@@ -37,6 +44,12 @@ CASES = [
     ("PINTEREST_TOKEN", "pina_" + f.rand(f.B62, 100), "PINTEREST_TOKEN={}", None),
     ("PUSHBULLET_TOKEN", "o." + f.rand(f.B62, 32), "Access-Token: {}", None),
     ("HONEYBADGER_TOKEN", "hbp_" + f.rand(f.B62, 36), "HONEYBADGER_PERSONAL_AUTH_TOKEN={}", None),
+    ("DATABRICKS_TOKEN", "dose" + f.rand(f.HEX, 32), "DATABRICKS_CLIENT_SECRET={}", None),
+    ("CEREBRAS_API_KEY", "csk-" + f.rand(f.LOWER36, 48), "CEREBRAS_API_KEY={}", None),
+    ("LLAMACLOUD_API_KEY", "llx-" + f.rand(f.B62, 48), "LLAMA_CLOUD_API_KEY={}", None),
+    ("GRAFANA_TOKEN", _b64_json({"k": f.rand(f.B62, 32), "n": "deploy", "id": 1}), "GF_API_KEY={}", None),
+    ("NEPTUNE_API_TOKEN", _b64_json({"api_address": "https://app.neptune.ai", "api_url": "https://app.neptune.ai",
+                                     "api_key": UUID}), "NEPTUNE_API_TOKEN={}", None),
     ("YANDEX_API_KEY", "AQVN" + f.rand(f.B64URL, 36), "yc_api_key: {}", None),
     ("GITLAB_TOKEN", "gloas-" + f.rand(f.HEX, 64), "client_secret: {}", "gloas-" + f.rand(f.HEX, 30)),
     ("BUILDKITE_TOKEN", "bkua_" + f.rand(f.LOWER36, 40), "BUILDKITE_TOKEN={}", "bkua_" + f.rand(f.LOWER36, 31)),
@@ -64,6 +77,7 @@ NAMED = [
     ("APILAYER_KEY", "IPSTACK_ACCESS_KEY={}", f.rand(f.HEX, 32)),
     ("SERPAPI_KEY", "SERPAPI_API_KEY={}", f.rand(f.HEX, 64)),
     ("DOCUSIGN_KEY", "docusign_integration_key: {}", UUID),
+    ("KAGGLE_KEY", "KAGGLE_KEY={}", f.rand(f.HEX, 32)),
     ("LINODE_TOKEN", "LINODE_TOKEN={}", f.rand(f.HEX, 64)),
     ("VULTR_API_KEY", "vultr_api_key: {}", f.rand(UPPER36, 36)),
     ("HETZNER_TOKEN", "HCLOUD_TOKEN={}", f.rand(f.B62, 64)),
@@ -152,3 +166,8 @@ def test_a_discord_bot_token_names_a_numeric_bot_id():
     fake_id = f.b64url(b"not-a-snowflake-id")
     forged = f"M{fake_id[1:]}.{f.rand(f.B64URL, 6)}.{f.rand(f.B64URL, 38)}"
     assert all(x.detail.get("validated") is not True for x in detect_secrets(forged) if x.type == "DISCORD_BOT_TOKEN")
+
+
+def test_base64_json_that_is_not_a_grafana_key_is_not_typed_as_one():
+    other = _b64_json({"k": f.rand(f.B62, 32), "name": "deploy"})  # no "n" and "id"
+    assert [x for x in detect_secrets(f"GF_API_KEY={other}") if x.type == "GRAFANA_TOKEN"] == []
