@@ -41,9 +41,10 @@ def glued(text: str, start: int, end: int) -> bool:
     if after == "@" and before in ":/":
         return False  # user:token@host, //token@host
     if after in _JUNK or after == "%":
-        # "... my key is abc123?" ends a sentence; "abc123?def" is one mangled string
+        # "... my key is abc123?" ends a sentence; "abc123?def" is one mangled string, and so is
+        # "abc123!" closing a quoted literal (the mark is inside the value)
         nxt = text[end + 1] if end + 1 < len(text) else " "
-        return after not in "?!" or not (nxt.isspace() or nxt in _BREAK)
+        return after not in "?!" or nxt in "\"'`" or not (nxt.isspace() or nxt in _BREAK)
     return _PCT_RE.search(text, start, end) is not None
 
 

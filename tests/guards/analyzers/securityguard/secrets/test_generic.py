@@ -133,3 +133,8 @@ def test_a_moderately_random_token_counts_when_pasted_alone_on_its_line_not_insi
     assert [x.type for x in detect_secrets(f"I pasted this from the dashboard\n{value}\nthanks")] == [
         "HIGH_ENTROPY_STRING"]
     assert detect_secrets(f"the value {value} was shown in the log yesterday") == []
+
+
+def test_a_mark_inside_a_quoted_literal_mangles_the_token_but_one_ending_a_sentence_does_not():
+    assert detect_secrets(f'token := "{TOKEN}!"') == []
+    assert [x.type for x in detect_secrets(f"My API key is {TOKEN}!")] == ["GENERIC_SECRET"]
