@@ -5,7 +5,8 @@ user-to-server, ``ghs_`` server-to-server, ``ghr_`` refresh), 30 random base62
 characters and a 6-character base62 CRC32 of them; fine-grained tokens are
 ``github_pat_`` + 22 + ``_`` + 59. GitLab prefixes each token type (``glpat-`` personal,
 ``gldt-`` deploy, ``glrt-`` runner, ``glcbt-`` CI job, ``glptt-`` trigger, ``gloas-``
-OAuth application secret, ...). Atlassian API tokens start ``ATATT`` and Bitbucket app
+OAuth application secret, ...); a personal token is ``glpat-`` + 20 characters, or a routable
+one ``glpat-<payload>.<2-char version>.<9-char base36 CRC>``, nothing else. Atlassian API tokens start ``ATATT`` and Bitbucket app
 passwords ``ATBB``. YouTrack permanent tokens are ``perm:`` + base64 login + ``.`` + base64
 name + ``.`` + 30 random characters; Jenkins API tokens ``11`` + 32 hex.
 """
@@ -23,7 +24,7 @@ RULES = (
     prefixed("GITHUB_TOKEN", "GitHub fine-grained personal access token", "source_hosting",
              r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", "github_pat_", exact=True),
     prefixed("GITLAB_TOKEN", "GitLab personal access token", "source_hosting",
-             rf"glpat-{_GL}{{20,100}}(?:\.[0-9a-z]{{2}}\.[0-9a-z]{{9}})?", "glpat-"),
+             rf"glpat-(?:{_GL}{{20,30}}|{_GL}{{27,300}}\.[0-9a-z]{{2}}\.[0-9a-z]{{9}})", "glpat-", exact=True),
     prefixed("GITLAB_TOKEN", "GitLab token", "source_hosting",
              rf"(?:gldt|glrt|glsoat|glft|glffct|glcbt)-{_GL}{{20,80}}", "gldt-", "glrt-", "glsoat-", "glft-",
              "glffct-", "glcbt-"),

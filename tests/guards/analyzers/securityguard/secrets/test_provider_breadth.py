@@ -51,6 +51,8 @@ CASES = [
     ("NEPTUNE_API_TOKEN", _b64_json({"api_address": "https://app.neptune.ai", "api_url": "https://app.neptune.ai",
                                      "api_key": UUID}), "NEPTUNE_API_TOKEN={}", None),
     ("YANDEX_API_KEY", "AQVN" + f.rand(f.B64URL, 36), "yc_api_key: {}", None),
+    ("GITLAB_TOKEN", "glpat-" + f.rand(f.B64URL, 20), "GITLAB_TOKEN={}", "glpat-" + f.rand(f.HEX, 64)),
+    ("GITLAB_TOKEN", f"glpat-{f.rand(f.B64URL, 36)}.01.{f.rand(f.LOWER36, 9)}", "token: {}", None),
     ("GITLAB_TOKEN", "gloas-" + f.rand(f.HEX, 64), "client_secret: {}", "gloas-" + f.rand(f.HEX, 30)),
     ("BUILDKITE_TOKEN", "bkua_" + f.rand(f.LOWER36, 40), "BUILDKITE_TOKEN={}", "bkua_" + f.rand(f.LOWER36, 31)),
     ("YOUTRACK_TOKEN", f"perm:{f.b64url(b'deploy-bot')}.{f.b64url(b'ci-token')}.{f.rand(f.B62, 30)}",
