@@ -27,6 +27,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, for the analyzers
 from calibration import Thresholds, reliability_diagram
 from securityguard_datasets import load_benign, load_injection, load_pii, load_secrets, percentile, prf
 from securityguard_url_cases import generate as url_cases
@@ -35,6 +36,7 @@ from securityguard_url_cases import public_text_urls
 from guards.analyzers.base import AnalyzerContext
 from guards.analyzers.securityguard import SecurityGuard
 from guards.analyzers.securityguard.calibrators import get_calibrator
+from guards.analyzers.securityguard.common import CATEGORY_SECRET
 from guards.analyzers.securityguard.injection import LEARNED, RULED, analyse
 from guards.analyzers.securityguard.urls import CALIBRATOR as URL_CALIBRATOR
 from guards.analyzers.securityguard.urls import url_risk, url_signals
@@ -86,7 +88,7 @@ def task_injection(data: Path, scan_level: str) -> dict:
 def task_benign(data: Path, scan_level: str) -> dict:
     """Whole guard, default settings: how often ordinary and look-alike prompts are blocked or get an injection finding."""
     settings = GUARD.settings_schema.effective({})
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # rows, blocked, injection finding
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # rows, blocked, injection, secret finding
     for r in load_benign(data):
         if r.split != "reported":
             continue
@@ -95,11 +97,12 @@ def task_benign(data: Path, scan_level: str) -> dict:
         c[0] += 1
         c[1] += out["decision"] == "block"
         c[2] += any(f["category"] == "prompt_injection" for f in out["findings"])
+        c[3] += any(f["category"] == CATEGORY_SECRET for f in out["findings"])
     report = {}
-    for source, (n, blocked, injection) in sorted(counts.items()):
+    for source, (n, blocked, injection, secret) in sorted(counts.items()):
         split = "all rows (measure only)" if source == "alpaca" else "reported split"
         report[source] = {"split": split, "rows": n, "block_rate": round(blocked / n, 4),
-                          "injection_finding_rate": round(injection / n, 4)}
+                          "injection_finding_rate": round(injection / n, 4), "secret_finding_rate": round(secret / n, 4)}
     report["notinject_over_defence_accuracy"] = round(1 - report["notinject"]["injection_finding_rate"], 4)
     return report
 

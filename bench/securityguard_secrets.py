@@ -4,13 +4,17 @@
 
 Tasks:
 - ``providers``: trufflehog's detector test cases (secrets/trufflehog_detector_cases.jsonl),
-  split by PROVIDER (bench/securityguard_datasets.py): the reported part holds 30 % of
-  the providers, none of which was looked at while writing rules. Row level: a row is
+  split by PROVIDER (bench/securityguard_datasets.py) into a **dev** part (the ``tune``
+  split, 70 % of the providers: its misses are read, by provider, to write rules) and a
+  **held-out** part (the ``reported`` split, 30 %: only its totals are ever printed, never
+  its rows, so no rule is written from it). Both are reported, labelled. Row level: a row is
   predicted positive when any ``secret`` finding is reported (and, for the decision
   columns, when the finding's score reaches the default flag / block threshold).
   Also per case kind and per provider family.
 - ``benign``: rows of ordinary prompts (benign_prompts/*.jsonl: GSM8K questions, Alpaca-style
-  instructions, measured only) with any secret finding.
+  instructions, measured only) and benign look-alikes (NotInject, WildGuard) with any secret finding.
+- ``code``: 1 KB chunks of installed packages' source (dev packages, whose false alarms were
+  read, and held-out packages, only counted) with any secret finding.
 - ``latency``: CPU time (time.thread_time) of ``detect_secrets`` alone on 1 KB texts (prose
   prompts and source code), and on 200 KB adversarial inputs.
 - ``peer``: the same provider cases and prompts through detect-secrets 1.5 (default plugins
@@ -35,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from securityguard_datasets import (
     ROOT,
+    load_benign,
     load_injection,
     load_provider_cases,
     load_secrets,
@@ -126,6 +131,22 @@ def task_peer(data: Path, *, split: str = "reported") -> dict:
     return report
 
 
+SPLIT_NAMES = {"dev": "tune", "held-out": "reported", "tune": "tune", "reported": "reported"}
+
+
+def task_providers_both(data: Path, *, split: str, entropy: bool = False) -> dict:
+    """The dev and held-out parts side by side (or one of them); held-out errors are never listed."""
+    names = ("dev", "held-out") if split == "both" else (split,)
+    out = {}
+    for name in names:
+        part = SPLIT_NAMES[name]
+        report = task_providers(data, split=part, entropy=entropy)
+        if part == "reported":
+            report.pop("errors")  # held out: totals only, never row by row
+        out[f"{name} ({part} split)"] = report
+    return out
+
+
 def task_providers(data: Path, *, split: str = "reported", entropy: bool = False) -> dict:
     rows = [r for r in load_provider_cases(data / "secrets" / "trufflehog_detector_cases.jsonl") if r.split == split]
     levels = {"any": 0.0, "flag": DEFAULT_FLAG_AT, "block": DEFAULT_BLOCK_AT}
@@ -155,6 +176,8 @@ def task_providers(data: Path, *, split: str = "reported", entropy: bool = False
 
 
 def benign_texts(data: Path) -> dict[str, list[str]]:
+    """Ordinary prompts (GSM8K, Alpaca-style) and benign look-alikes (NotInject, WildGuard-benign),
+    every row of each (secrets are never tuned on them: they are only measured)."""
     out: dict[str, list[str]] = {}
     for path in sorted((data / "benign_prompts").glob("*.jsonl")):
         texts = []
@@ -162,6 +185,9 @@ def benign_texts(data: Path) -> dict[str, list[str]]:
             rec = json.loads(line)
             texts.append("\n".join(x for x in (rec.get("instruction"), rec.get("input")) if x))
         out[path.stem] = texts
+    for row in load_benign(data):
+        if row.source in ("notinject", "wildguard"):
+            out.setdefault(f"{row.source}_benign", []).append(row.text)
     return out
 
 
@@ -171,6 +197,41 @@ def task_benign(data: Path, *, entropy: bool = False) -> dict:
         flagged = [t for t in texts if secret_findings(t, entropy=entropy)]
         report[name] = {"rows": len(texts), "with_secret_finding": len(flagged),
                         "rate": round(len(flagged) / len(texts), 4)}
+    return report
+
+
+# Ordinary source code nobody wrote secrets into: installed packages' modules (test folders
+# left out: they hold deliberate fake keys). Misses on the dev packages were read to fix
+# false alarms; the held-out packages were only ever counted.
+CODE_DEV = ("django", "rest_framework", "drf_spectacular", "corsheaders", "environ", "django_redis")
+CODE_HELD_OUT = ("requests", "urllib3", "httpx", "click", "rich", "pygments", "redis", "psycopg", "werkzeug",
+                 "jwt", "huggingface_hub", "pydantic", "_pytest", "yaml", "markdown_it", "sqlparse", "gunicorn")
+CODE_CHUNKS = 3000  # 1 KB chunks drawn (seeded) per part
+
+
+def code_chunks(packages: Iterable[str]) -> list[str]:
+    import sysconfig
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    chunks: list[str] = []
+    for package in packages:
+        for path in sorted((site / package).rglob("*.py")):
+            if {"tests", "test", "testing"} & set(path.relative_to(site).parts):
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            chunks += [text[i:i + 1024] for i in range(0, len(text), 1024)]
+    random.Random(11).shuffle(chunks)
+    return chunks[:CODE_CHUNKS]
+
+
+def task_code(data: Path) -> dict:
+    """Secret findings on ordinary source code, per 1 KB chunk (dev and held-out packages)."""
+    report = {}
+    for name, packages in (("dev packages", CODE_DEV), ("held-out packages", CODE_HELD_OUT)):
+        chunks = code_chunks(packages)
+        flagged = sum(bool(secret_findings(c)) for c in chunks)
+        report[name] = {"chunks": len(chunks), "with_secret_finding": flagged,
+                        "rate": round(flagged / max(1, len(chunks)), 4), "packages": " ".join(packages)}
     return report
 
 
@@ -284,10 +345,11 @@ def fit(data: Path) -> dict:
 
 
 TASKS = {
-    "providers": lambda d, a: task_providers(d, split=a.split, entropy=a.comprehensive),
+    "providers": lambda d, a: task_providers_both(d, split=a.split, entropy=a.comprehensive),
     "benign": lambda d, a: task_benign(d, entropy=a.comprehensive),
+    "code": lambda d, a: task_code(d),
     "latency": lambda d, a: task_latency(d),
-    "peer": lambda d, a: task_peer(d, split=a.split),
+    "peer": lambda d, a: task_peer(d, split=SPLIT_NAMES.get(a.split, "reported")),
 }
 
 
@@ -295,11 +357,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data_dir", type=Path, help="the shared data folder (holds secrets/, benign_prompts/, ...)")
     ap.add_argument("--task", choices=[*TASKS, "all"], default="all")
-    ap.add_argument("--split", choices=["reported", "tune"], default="reported",
-                    help="providers task: which part (report figures only from 'reported')")
+    ap.add_argument("--split", choices=["both", "dev", "held-out"], default="both",
+                    help="providers task: the dev part (tune split), the held-out part (reported split), or both")
     ap.add_argument("--comprehensive", action="store_true", help="scan_level=comprehensive (entropy on)")
     ap.add_argument("--fit", action="store_true", help="fit the per-tier calibration first (tuning split)")
-    ap.add_argument("--errors", action="store_true", help="list the rows the detector got wrong")
+    ap.add_argument("--errors", action="store_true", help="list the dev rows the detector got wrong")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     results: dict = {}
@@ -315,6 +377,10 @@ def main() -> None:
 
 def print_report(name: str, r: dict, *, errors: bool) -> None:
     print(f"\n== {name} ==")
+    if all(isinstance(v, dict) and "split" in v for v in r.values()):
+        for part, report in r.items():
+            print_report(f"{name}: {part}", report, errors=errors)
+        return
     for key, val in r.items():
         if key == "errors":
             if errors:

@@ -42,19 +42,30 @@ _NON_SECRET_KEY_RE = re.compile(
     r"(?:$|[_\-.])", re.IGNORECASE)
 _WORDY_RE = re.compile(r"^[a-z]+(?:[-_][a-z]+)*$")
 _EXPRESSION_RE = re.compile(r"[A-Za-z_][\w.]*[\[(]")
+_CLASS_NAME_RE = re.compile(r"(?:[A-Z][a-z]+){2,}")  # CamelCase words, unquoted: a class or constant name
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _strip_closers(value: str) -> str:
+    """An unquoted value without the punctuation of the code around it (``password}``, ``None):``);
+    a closing bracket the value itself opened stays (``v{VERSION}``)."""
+    v = value
+    while v and (v[-1] in ",;:" or (v[-1] in _PAIRS and v.count(v[-1]) > v.count(_PAIRS[v[-1]]))):
+        v = v[:-1]
+    return v
 
 
 def _keyword_value_ok(value: str, *, quoted: bool) -> bool:
     """A plausible literal secret, not a placeholder, variable, template or empty string."""
-    v = value.strip().rstrip(",)") if not quoted else value.strip()
+    v = _strip_closers(value.strip()) if not quoted else value.strip()
     if _WORDY_RE.match(v) and (not quoted or ("_" not in v and "-" not in v and len(v) < 12)):
         return False  # an identifier or a plain word (real_key, notapassword), not a secret
     if len(v) < 4 or (not v[0].isalnum() and v[0] not in "!#%&*+-/^~"):
         return False
     if _PLACEHOLDER_VALUE_RE.match(v) or _IDENTIFIER_RE.match(v):
         return False
-    if not quoted and _EXPRESSION_RE.match(v):
-        return False  # request.POST['password'], config.get(...): code, not a literal
+    if not quoted and (_EXPRESSION_RE.match(v) or _CLASS_NAME_RE.fullmatch(v)):
+        return False  # request.POST['password'], config.get(...), AdminPasswordChangeForm: code, not a literal
     return sum(c.isalnum() for c in v) >= 3 or len(v) >= 8
 
 
@@ -95,9 +106,13 @@ def keyword_assignments(text: str, anchored: AnchoredIndex) -> Iterator[Candidat
         op = m.groupdict().get("op") or ""
         if group == "uval" and op in ("==", "!=", "===", "!=="):
             continue  # comparing with a bare word compares variables, not a literal
+        if group == "uval" and "\n" in text[m.end("op") if m.groupdict().get("op") else m.end("key"):m.start(group)]:
+            continue  # "if password:\n    try:": a block opens, nothing is assigned
+        if op == "(" and value.count(" ") >= 2:
+            continue  # getpass("Enter the password: "): a prompt, not a password
         start, end = m.start(group), m.end(group)
         if group == "uval":
-            end -= len(value) - len(value.rstrip(",)"))
+            end -= len(value) - len(_strip_closers(value))
         value = text[start:end]
         raw = randomness(value)
         rule = anchored.match(text, start, value)

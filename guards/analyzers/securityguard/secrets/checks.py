@@ -59,6 +59,17 @@ def _b64url_json(part: str) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+def json_token_ok(*keys: str):
+    """A validator: the token is base64 of a JSON object holding all of ``keys`` (Grafana's legacy
+    API keys ``{"k": ..., "n": ..., "id": ...}``, Neptune's ``{"api_address": ..., "api_key": ...}``)."""
+
+    def ok(token: str) -> bool:
+        obj = _b64url_json(token.replace("+", "-").replace("/", "_"))
+        return obj is not None and all(k in obj for k in keys)
+
+    return ok
+
+
 def jwt_ok(token: str) -> bool:
     """Base64url parts whose header decodes to JSON naming ``alg`` and whose payload is base64url too
     (JSON for a JWS, ciphertext for a JWE); signed tokens carry a signature part."""
@@ -78,9 +89,58 @@ def discord_bot_ok(token: str) -> bool:
 
 
 def pypi_macaroon_ok(token: str) -> bool:
-    """``pypi-`` + a base64url macaroon whose location is pypi.org or test.pypi.org."""
+    """``pypi-`` + a base64url macaroon (v2 binary) located at pypi.org or test.pypi.org."""
     raw = b64decode_loose(token[5:], urlsafe=True)
-    return raw is not None and (b"pypi.org" in raw[:40]) and len(raw) >= 60
+    return raw is not None and b"pypi.org" in raw[:40] and macaroon_v2_ok(raw)
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while pos < len(data) and shift < 35:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+    return -1, len(data) + 1
+
+
+def _section(data: bytes, pos: int) -> tuple[set[int], int]:
+    """The field types of one section (type varint, length varint, bytes ...) up to its 0 end byte."""
+    types: set[int] = set()
+    while pos < len(data) and data[pos] != 0:
+        kind, pos = _varint(data, pos)
+        size, pos = _varint(data, pos)
+        if kind <= 0 or size < 0 or pos + size > len(data):
+            return set(), len(data) + 1
+        types.add(kind)
+        pos += size
+    return types, pos + 1
+
+
+def macaroon_v2_ok(data: bytes) -> bool:
+    """The libmacaroons v2 binary layout: version 2, a header section with an identifier (field 2),
+    caveat sections, an empty section, then a 32-byte signature (field 6) that ends the data."""
+    if len(data) < 40 or data[0] != 2:
+        return False
+    header, pos = _section(data, 1)
+    if 2 not in header:
+        return False
+    for _ in range(64):  # caveats
+        if pos >= len(data):
+            return False
+        if data[pos] == 0:
+            pos += 1
+            break
+        fields, pos = _section(data, pos)
+        if 2 not in fields:
+            return False
+    else:
+        return False
+    kind, pos = _varint(data, pos)
+    size, pos = _varint(data, pos)
+    return kind == 6 and size == 32 and pos + 32 == len(data)
 
 
 def azure_account_key_ok(value: str) -> bool:
@@ -95,6 +155,12 @@ def base64_body_ok(body: str, *, min_bytes: int = 64) -> bool:
     data = "".join(ln for ln in lines if ln and ":" not in ln)
     raw = b64decode_loose(data)
     return raw is not None and len(raw) >= min_bytes
+
+
+def base64_pem_ok(value: str) -> bool:
+    """Base64 whose text is a PEM private key block (kubeconfig ``client-key-data``)."""
+    raw = b64decode_loose(value[:120])
+    return raw is not None and b"PRIVATE KEY-----" in raw[:80]
 
 
 def openssh_key_ok(body: str) -> bool:

@@ -132,20 +132,52 @@ def mangled_token(value: str) -> bool:
     return 0 < stray <= 3 and len(value) >= 16 and stray <= 0.1 * len(value)
 
 
+_TEMPLATE_FIELD_RE = re.compile(r"\{[A-Za-z_][\w.]*\}")
+
+
+def _format_string(value: str) -> bool:
+    """``v{VERSION}:{prefix}``: every brace belongs to a named field (a password may hold braces too)."""
+    fields = len(_TEMPLATE_FIELD_RE.findall(value))
+    return fields > 0 and value.count("{") == value.count("}") == fields
+
+
 def secret_value_ok(value: str, raw: float) -> bool:
     """A value under an API-key / token / secret key: a random-looking token, or a password-like
-    string rich in symbols; not an identifier, a word, a mangled token or a placeholder."""
+    string rich in symbols; not an identifier, a word, a mangled token or a placeholder, nor a
+    message (words with spaces) or a format string (``v{VERSION}:{prefix}``)."""
     if len(value) < 10 or is_placeholder(value) or mangled_token(value) or edited(value):
+        return False
+    if value.count(" ") >= 2 or _format_string(value):
         return False
     if all(c in _TOKEN_CHARS for c in value):
         return raw >= 0.3 and not looks_like_identifier(value)
     return sum(not c.isalnum() for c in value) >= 4
 
 
+# code, not data: attribute paths (status.HTTP_400_BAD_REQUEST, settings.Config), names of
+# short parts joined by "_" each in one consistent case (p50_cpu_ms_per_kb, HTTP_502_BAD_GATEWAY,
+# 0003_tokenproxy, OGR_G_WkbSizeEx: random tokens that hold "_" have longer or mixed-case parts),
+# and ids of a word and numbers (CVE-2019-14235, JIRA-1234)
+_ATTRIBUTE_PATH_RE = re.compile(r"[a-z_]+(?:\.(?:[a-z_][a-z0-9_]*|[A-Z][A-Z0-9_]*|(?:[A-Z][a-z]+)+))+")
+_NAME_PART_RE = re.compile(r"[a-z][a-z0-9]*|[A-Z][A-Z0-9]*|[0-9]+|(?:[A-Z][a-z0-9]+)+[A-Z]?")
+_TICKET_ID_RE = re.compile(r"[A-Z][A-Z0-9]{1,9}(?:-\d+)+")
+
+
+def _joined_name(value: str) -> bool:
+    parts = value.split("_")
+    return (len(parts) >= 2 and all(1 <= len(p) <= 10 and _NAME_PART_RE.fullmatch(p) for p in parts)
+            and any(len(p) >= 3 and p.isalpha() for p in parts))
+
+
 def looks_like_identifier(value: str) -> bool:
-    """``appSecretKey``, ``get_token_value``: letters forming words, no digits."""
+    """``appSecretKey``, ``get_token_value``: letters forming words, no digits (or one short run:
+    ``MultiPolygon25D``); or a name in code (``status.HTTP_400_BAD_REQUEST``, ``p50_cpu_ms_per_kb``)
+    or a ticket id (``CVE-2019-14235``)."""
+    if _ATTRIBUTE_PATH_RE.fullmatch(value) or _TICKET_ID_RE.fullmatch(value) or _joined_name(value):
+        return True
     s = shape(value)
-    return not s.digits and (s.wordlike >= 0.5 or s.vowel_ratio >= 0.3)
+    few_digits = len(re.findall(r"\d+", value)) <= 1 and sum(c.isdigit() for c in value) <= 3
+    return (not s.digits or few_digits) and (s.wordlike >= 0.5 or s.vowel_ratio >= 0.3)
 
 
 def decodes_to_text(value: str) -> str | None:

@@ -134,6 +134,8 @@ def _clip(x: float) -> float:
 
 
 _HEXISH = frozenset("0123456789abcdefABCDEF")
+# hex with at least one digit and one letter (all-digit runs are numbers, all-letter ones words)
+_ODD_HEX_RE = re.compile(r"(?=[A-Fa-f]*[0-9])(?=[0-9]*[A-Fa-f])[0-9A-Fa-f]+")
 _UUIDISH_RE = re.compile(r"[A-Za-z0-9]{7,9}-[A-Za-z0-9]{3,5}-[A-Za-z0-9]{3,5}-[A-Za-z0-9]{3,5}-[A-Za-z0-9]{10,14}")
 
 
@@ -144,7 +146,12 @@ def edited(token: str) -> bool:
     or two letters, lower-case but for one or two capitals (or the reverse), or laid out
     as a UUID with a group of the wrong length, was edited (or mistyped) after the fact.
     The chance that a random base-36/62 string looks like this is below one in a thousand.
+    Hex encodes whole bytes, two characters each: hex of odd length lost or gained a
+    character (a truncated digest, a key cut short), so it is no key either. (Only a bare
+    run: formats such as ``live_`` + 35 hex wrap an odd-length body in a label.)
     """
+    if len(token) >= 12 and len(token) % 2 and _ODD_HEX_RE.fullmatch(token):
+        return True
     core = "".join(c for c in strip_affixes(token) if c.isalnum())
     if len(core) < 16:
         return False

@@ -60,10 +60,13 @@ class Rule:
 def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, group: int = 0,
              validator: Validator | None = None, strict: bool = False, severity: str = "critical",
              live: bool = True, bounded: bool = True, flags: int = 0, report: bool = True,
-             exact: bool = False) -> Rule:
-    """A rule for a self-identifying token; ``pattern`` is wrapped in token boundaries unless ``bounded=False``."""
+             exact: bool = False, prefixes: tuple[str, ...] = ()) -> Rule:
+    """A rule for a self-identifying token; ``pattern`` is wrapped in token boundaries unless ``bounded=False``.
+
+    ``prefixes`` names the token's head when no hint ends in a separator (``AIza``); by default
+    the hints that do (``ghp_``, ``xoxb-``) are the prefixes."""
     regex = re.compile((_NB + pattern + _NA) if bounded else pattern, flags)
-    prefixes = tuple(h for h in hints if len(h) >= 3 and h.endswith(("_", "-", ".")))
+    prefixes = prefixes or tuple(h for h in hints if len(h) >= 3 and h.endswith(("_", "-", ".")))
     return Rule(type, label, family, regex, tuple(hints), group, validator, strict, severity, live, prefixes, report,
                 exact=exact)
 

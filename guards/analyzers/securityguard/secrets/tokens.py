@@ -41,9 +41,10 @@ def glued(text: str, start: int, end: int) -> bool:
     if after == "@" and before in ":/":
         return False  # user:token@host, //token@host
     if after in _JUNK or after == "%":
-        # "... my key is abc123?" ends a sentence; "abc123?def" is one mangled string
+        # "... my key is abc123?" ends a sentence; "abc123?def" is one mangled string, and so is
+        # "abc123!" closing a quoted literal (the mark is inside the value)
         nxt = text[end + 1] if end + 1 < len(text) else " "
-        return after not in "?!" or not (nxt.isspace() or nxt in _BREAK)
+        return after not in "?!" or nxt in "\"'`" or not (nxt.isspace() or nxt in _BREAK)
     return _PCT_RE.search(text, start, end) is not None
 
 
@@ -77,6 +78,9 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
 
 _URL_SECRET_WORDS = frozenset({"hook", "hooks", "webhook", "webhooks", "catch", "trigger", "triggers", "bot",
                                "token", "tokens", "key", "keys", "secret", "secrets", "auth", "signature"})
+# .../commit/<sha>, .../blob/<sha>/file: the segment after these names a revision, not a credential
+_URL_REF_WORDS = frozenset({"commit", "commits", "blob", "tree", "raw", "compare", "tag", "tags", "releases",
+                            "revision", "rev", "changeset", "changesets", "sha", "archive", "blame", "src"})
 _ASSIGNED_RE = re.compile(r"[\w\-.\]\[\"']\s*(?::=|=>|=|:)\s*[\"'`]?\s*$")
 
 
@@ -89,12 +93,14 @@ def _url_segments(text: str, start: int, end: int) -> list[tuple[int, int, float
     out: list[tuple[int, int, float]] = []
     strength = 0.0
     pos = start
+    after_ref = False
     for part in value.split("/"):
         words = set(identifier_words(part))
-        if len(part) >= 12:
+        if len(part) >= 12 and not after_ref:
             out.append((pos, pos + len(part), strength))
         if words & _URL_SECRET_WORDS:
             strength = 1.0
+        after_ref = part.lower() in _URL_REF_WORDS
         pos += len(part) + 1
     return out
 
@@ -154,8 +160,9 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
     if strength > 0 and raw >= 0.3 and s.length >= 12:
         candidate = Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high",
                               raw * (0.5 + strength / 2))
-    elif raw >= (0.35 if thorough else 0.5) and (len(value) >= 20 or (s.classes == 3 and len(value) >= 16)
-                                                   or (s.classes >= 2 and _alone_on_line(text, start, end))):
+    elif raw >= (0.35 if thorough or _alone_on_line(text, start, end) else 0.5) and (
+            len(value) >= 20 or (s.classes == 3 and len(value) >= 16)
+            or (s.classes >= 2 and _alone_on_line(text, start, end))):
         candidate = Candidate(start, end, "token", "HIGH_ENTROPY_STRING", "High-entropy string (possible credential)",
                               "generic", "medium", raw)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from guards.analyzers.securityguard.secrets.providers import (
     ai,
+    apis,
     cloud,
     communication,
     connection,
@@ -15,7 +16,7 @@ from guards.analyzers.securityguard.secrets.providers import (
 )
 from guards.analyzers.securityguard.secrets.rules import Anchored, Rule
 
-_MODULES = (keys, cloud, source_hosting, payments, communication, ai, registries, saas, connection)
+_MODULES = (keys, cloud, source_hosting, payments, communication, ai, registries, saas, apis, connection)
 
 RULES: tuple[Rule, ...] = tuple(rule for module in _MODULES for rule in module.RULES)
 ANCHORED: tuple[Anchored, ...] = tuple(rule for module in _MODULES for rule in getattr(module, "ANCHORED", ()))

@@ -5,11 +5,14 @@ the marker ``T3BlbkFJ`` (base64 of "OpenAI") inside; Anthropic keys
 ``sk-ant-api03-`` / ``sk-ant-admin01-`` + ~95 URL-safe characters; Hugging Face user
 tokens ``hf_`` + 34 letters (organisation tokens ``api_org_``); Groq ``gsk_`` + 52;
 Replicate ``r8_`` + 37; Perplexity ``pplx-`` + 48; xAI ``xai-`` + 80; OpenRouter
-``sk-or-v1-`` + 64 hex; LangSmith ``lsv2_pt_`` / ``lsv2_sk_``.
+``sk-or-v1-`` + 64 hex; LangSmith ``lsv2_pt_`` / ``lsv2_sk_``; NVIDIA ``nvapi-`` + 64;
+Tavily ``tvly-`` (``tvly-dev-``) + 32; Firecrawl ``fc-`` + 32 hex; ElevenLabs ``sk_`` + 48 hex;
+Cerebras ``csk-``; LlamaCloud ``llx-``; Neptune tokens are base64 JSON naming ``api_address``.
 """
 
 from __future__ import annotations
 
+from guards.analyzers.securityguard.secrets.checks import json_token_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _U = r"[A-Za-z0-9_\-]"
@@ -29,13 +32,22 @@ RULES = (
     prefixed("GROQ_API_KEY", "Groq API key", "ai", r"gsk_[A-Za-z0-9]{52}", "gsk_", exact=True),
     prefixed("REPLICATE_TOKEN", "Replicate API token", "ai", r"r8_[A-Za-z0-9]{37}", "r8_", exact=True),
     prefixed("PERPLEXITY_API_KEY", "Perplexity API key", "ai", r"pplx-[A-Za-z0-9]{48}", "pplx-", exact=True),
-    prefixed("XAI_API_KEY", "xAI API key", "ai", r"xai-[A-Za-z0-9]{80}", "xai-"),
+    prefixed("XAI_API_KEY", "xAI API key", "ai", r"xai-[A-Za-z0-9]{80}", "xai-", exact=True),
     prefixed("OPENROUTER_API_KEY", "OpenRouter API key", "ai", r"sk-or-v1-[a-f0-9]{64}", "sk-or-v1-"),
     prefixed("LANGSMITH_API_KEY", "LangSmith API key", "ai", r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", "lsv2_"),
     prefixed("LANGFUSE_SECRET_KEY", "Langfuse secret key", "ai",
              r"sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "sk-lf-"),
     prefixed("PINECONE_API_KEY", "Pinecone API key", "ai", r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80}", "pcsk_"),
     prefixed("FIREWORKS_API_KEY", "Fireworks AI API key", "ai", r"fw_[A-Za-z0-9]{24}", "fw_", severity="high"),
+    prefixed("CEREBRAS_API_KEY", "Cerebras API key", "ai", r"csk-[a-z0-9]{40,60}", "csk-", severity="high"),
+    prefixed("LLAMACLOUD_API_KEY", "LlamaCloud API key", "ai", r"llx-[A-Za-z0-9]{40,60}", "llx-", severity="high"),
+    # Neptune API tokens: base64 of {"api_address": ..., "api_url": ..., "api_key": ...}
+    prefixed("NEPTUNE_API_TOKEN", "Neptune API token", "ai", r"eyJhcGlfYWRkcmVzcyI6[A-Za-z0-9+/]{40,400}={0,2}",
+             "eyJhcGlfYWRkcmVzcyI6", validator=json_token_ok("api_address", "api_key"), strict=True),
+    prefixed("NVIDIA_API_KEY", "NVIDIA API key", "ai", r"nvapi-[A-Za-z0-9_\-]{64}", "nvapi-", exact=True),
+    prefixed("TAVILY_API_KEY", "Tavily API key", "ai", r"tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}", "tvly-"),
+    prefixed("FIRECRAWL_API_KEY", "Firecrawl API key", "ai", r"fc-[a-f0-9]{32}", "fc-", severity="high"),
+    prefixed("ELEVENLABS_API_KEY", "ElevenLabs API key", "ai", r"sk_[a-f0-9]{48}", "sk_", severity="high"),
 )
 
 ANCHORED = (
@@ -46,6 +58,7 @@ ANCHORED = (
     anchored("WANDB_API_KEY", "Weights & Biases API key", "ai", "wandb weights", r"[a-f0-9]{40}"),
     anchored("ELEVENLABS_API_KEY", "ElevenLabs API key", "ai", "elevenlabs xi-api", r"(?:sk_)?[a-f0-9]{32,48}"),
     anchored("ASSEMBLYAI_API_KEY", "AssemblyAI API key", "ai", "assemblyai assembly", r"[a-f0-9]{32}"),
+    anchored("KAGGLE_KEY", "Kaggle API key", "ai", "kaggle", r"[a-f0-9]{32}"),
     anchored("DEEPGRAM_API_KEY", "Deepgram API key", "ai", "deepgram", r"[a-f0-9]{40}"),
     anchored("AZURE_OPENAI_KEY", "Azure OpenAI key", "ai", "openai azure_openai", r"[a-f0-9]{32}|[A-Za-z0-9]{84}"),
     anchored("PINECONE_API_KEY", "Pinecone API key (legacy)", "ai", "pinecone",

@@ -5,13 +5,16 @@ long-term, ASIA temporary, ABIA/ACCA service credentials) followed by 16 upper-c
 characters; Google API keys are ``AIza`` + 35 URL-safe characters and OAuth client
 secrets ``GOCSPX-`` + 28; Azure storage account keys are 64 random bytes in base64,
 Azure's newer "identifiable" keys embed a service signature (``+ASt``, ``+ACR``,
-``+ASb``, ``+AEh``, ``AzFu``, ``AzSe``) at a fixed place.
+``+ASb``, ``+AEh``, ``AzFu``, ``AzSe``) at a fixed place; Yandex Cloud API keys start
+``AQVN``. Linode, Vultr, Hetzner and Scaleway secret keys carry no prefix: their names type them.
 """
 
 from __future__ import annotations
 
 from guards.analyzers.securityguard.secrets.checks import azure_account_key_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 RULES = (
     prefixed("AWS_ACCESS_KEY", "AWS access key ID", "cloud", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
@@ -57,6 +60,11 @@ RULES = (
     prefixed("SCALEWAY_ACCESS_KEY", "Scaleway access key", "cloud", r"SCW[A-Z0-9]{17}", "SCW", severity="high"),
     prefixed("TENCENT_SECRET_ID", "Tencent Cloud SecretId", "cloud", r"AKID[A-Za-z0-9]{32}", "AKID", severity="high"),
     prefixed("CLOUDFLARE_CA_KEY", "Cloudflare Origin CA key", "cloud", r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", "v1.0-"),
+    # Cloudflare's scannable credentials (2025): cfk_ global key, cfut_ user token, cfat_ account
+    # token, each 40 characters and a checksum of undocumented width
+    prefixed("CLOUDFLARE_API_TOKEN", "Cloudflare API token or key", "cloud", r"cf(?:k|ut|at)_[A-Za-z0-9]{41,60}",
+             "cfk_", "cfut_", "cfat_", exact=True),
+    prefixed("YANDEX_API_KEY", "Yandex Cloud API key", "cloud", r"AQVN[A-Za-z0-9_\-]{35,38}", "AQVN"),
 )
 
 ANCHORED = (
@@ -76,4 +84,10 @@ ANCHORED = (
     anchored("CLOUDFLARE_API_TOKEN", "Cloudflare API token", "cloud", "cloudflare cf_", r"[A-Za-z0-9_\-]{40}"),
     anchored("CLOUDFLARE_API_KEY", "Cloudflare global API key", "cloud", "cloudflare cf_", r"[a-f0-9]{37}"),
     anchored("VERCEL_TOKEN", "Vercel token", "cloud", "vercel", r"[A-Za-z0-9]{24}"),
+    anchored("CONFLUENT_SECRET", "Confluent Cloud API secret", "cloud", "confluent", r"[A-Za-z0-9+/]{64}",
+             severity="critical"),
+    anchored("LINODE_TOKEN", "Linode (Akamai) personal access token", "cloud", "linode", r"[a-f0-9]{64}"),
+    anchored("VULTR_API_KEY", "Vultr API key", "cloud", "vultr", r"[A-Z0-9]{36}"),
+    anchored("HETZNER_TOKEN", "Hetzner Cloud API token", "cloud", "hetzner hcloud", r"[A-Za-z0-9]{64}"),
+    anchored("SCALEWAY_SECRET_KEY", "Scaleway secret key", "cloud", "scaleway scw", _UUID, severity="critical"),
 )

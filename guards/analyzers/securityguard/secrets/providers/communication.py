@@ -6,7 +6,9 @@ random tail; app tokens ``xapp-``; incoming webhooks
 ``hooks.slack.com/services/T…/B…/<24>``. Discord bot tokens are three dot-separated
 base64url parts, the first the bot's numeric id; Telegram bot tokens
 ``<bot id>:AA<33>``. SendGrid keys ``SG.<22>.<43>``, Mailchimp ``<32 hex>-us<dc>``,
-Mailgun ``key-<32 hex>``, Brevo ``xkeysib-<64 hex>-<16>``.
+Mailgun ``key-<32 hex>``, Brevo ``xkeysib-<64 hex>-<16>``, Resend ``re_<8>_<24>``, MailerSend
+``mlsn.<64 hex>``; Firebase legacy server keys ``AAAA<7>:APA91b<134>``; Webex tokens
+``<64>_<4 org>_<uuid>``.
 """
 
 from __future__ import annotations
@@ -66,6 +68,14 @@ RULES = (
              r"A{20,22}[A-Za-z0-9%]{60,140}", "AAAAAAAAAAAAAAAAAAAA", severity="high"),
     prefixed("FACEBOOK_ACCESS_TOKEN", "Facebook access token", "communication", r"EAA[CG][A-Za-z0-9]{60,250}",
              "EAAC", "EAAG", severity="high"),
+    prefixed("RESEND_API_KEY", "Resend API key", "communication", r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}", "re_",
+             severity="high"),
+    prefixed("MAILERSEND_TOKEN", "MailerSend API token", "communication", r"mlsn\.[a-f0-9]{64}", "mlsn.",
+             severity="high", exact=True),
+    prefixed("FIREBASE_FCM_KEY", "Firebase Cloud Messaging server key", "communication",
+             r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{134}", ":APA91b"),
+    prefixed("WEBEX_TOKEN", "Webex access token", "communication",
+             rf"[A-Za-z0-9]{{64}}_[A-Za-z0-9]{{4}}_{_UUID}", "-", severity="high"),
 )
 
 ANCHORED = (

@@ -13,6 +13,7 @@ import re
 
 from guards.analyzers.securityguard.secrets.checks import (
     base64_body_ok,
+    base64_pem_ok,
     is_placeholder,
     jwt_ok,
     openssh_key_ok,
@@ -80,6 +81,10 @@ RULES = (
     Rule("PRIVATE_KEY", "PuTTY private key", "private_key", re.compile(r"PuTTY-User-Key-File-[23]: [a-z0-9\-]{3,40}"),
          ("PuTTY-User-Key-File",), validator=putty_ok, strict=True, extend=putty_end,
          placeholder=lambda block: False),
+    # kubeconfig client-key-data, Helm values, CI variables: a PEM private key in base64 ("LS0tLS1CRUdJTi"
+    # is "-----BEGIN"), checked by decoding it
+    prefixed("PRIVATE_KEY", "Private key (PEM in base64)", "private_key", r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,12000}={0,2}",
+             "LS0tLS1CRUdJTi", validator=base64_pem_ok, strict=True),
     prefixed("JWT", "JSON Web Token", "token_format",
              r"eyJ[A-Za-z0-9_\-]{8,2000}\.eyJ[A-Za-z0-9_\-]{8,8000}(?:\.[A-Za-z0-9_\-]{0,2000})?", "eyJ",
              validator=jwt_ok, strict=True, severity="high"),

@@ -5,7 +5,9 @@ characters; ``sk_test_`` keys are reported at low severity: they move no money),
 webhook signing secrets ``whsec_``; Square access tokens ``EAAA`` + 60 or legacy
 ``sq0atp-`` + 22, OAuth secrets ``sq0csp-`` + 43; Braintree access tokens are
 ``access_token$production$<merchant id>$<32 hex>``; Shopify tokens ``shpat_`` /
-``shpca_`` / ``shppa_`` / ``shpss_`` + 32 hex.
+``shpca_`` / ``shppa_`` / ``shpss_`` + 32 hex; Paystack ``sk_live_`` + 40 hex; Paddle
+``pdl_live_apikey_`` + 26 + ``_`` + 22 + ``_`` + 3; Lob ``live_``/``test_`` + 35 hex (publishable
+``live_pub_``); Mollie ``live_``/``test_`` + 30.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 RULES = (
+    # Paystack's secret keys share Stripe's heads but not its alphabet: 40 hex
+    prefixed("PAYSTACK_KEY", "Paystack secret key", "payments", r"sk_(?:live|test)_[a-f0-9]{40}", "sk_live_",
+             "sk_test_"),
     prefixed("STRIPE_KEY", "Stripe secret key", "payments", r"[rs]k_live_[0-9a-zA-Z]{24,250}", "sk_live_",
              "rk_live_", exact=True),
     prefixed("STRIPE_TEST_KEY", "Stripe test-mode secret key", "payments", r"[rs]k_test_[0-9a-zA-Z]{24,250}",
@@ -41,6 +46,13 @@ RULES = (
     prefixed("EASYPOST_KEY", "EasyPost API key", "payments", r"EZ[AT]K[A-Za-z0-9]{54}", "EZAK", "EZTK"),
     prefixed("DUFFEL_TOKEN", "Duffel access token", "payments", r"duffel_(?:test|live)_[A-Za-z0-9_\-=]{43}",
              "duffel_"),
+    prefixed("PADDLE_API_KEY", "Paddle API key", "payments",
+             r"pdl_(?:live|sdbx|test)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3}", "pdl_", exact=True),
+    prefixed("LOB_KEY", "Lob API key", "payments", r"(?:live|test)_[a-f0-9]{35}", "live_", "test_"),
+    prefixed("LOB_KEY", "Lob publishable key", "payments", r"(?:live|test)_pub_[a-f0-9]{31}", "_pub_",
+             severity="info", report=False),
+    prefixed("MOLLIE_KEY", "Mollie API key", "payments", r"(?:live|test)_[A-Za-z0-9]{30}", "live_", "test_",
+             severity="high"),
     prefixed("COINBASE_KEY", "Coinbase API key name", "payments",
              r"organizations/[0-9a-f\-]{36}/apiKeys/[0-9a-f\-]{36}", "/apiKeys/", severity="high", bounded=False),
 )

@@ -8,12 +8,15 @@ and ``sntryu_`` + 64 hex; Heroku ``HRKU-``; Linear ``lin_api_`` + 40; Notion
 Grafana ``glsa_`` service-account and ``glc_`` cloud tokens; Databricks ``dapi`` + 32
 hex; PlanetScale ``pscale_tkn_``/``pscale_pw_``; Tailscale ``tskey-``; Supabase ``sbp_``;
 Airtable ``pat<14>.<64 hex>``; Contentful ``CFPAT-``; Mapbox secret ``sk.eyJ``;
-Dynatrace ``dt0c01.``; 1Password service accounts ``ops_eyJ``; age ``AGE-SECRET-KEY-1``.
+Dynatrace ``dt0c01.``; 1Password service accounts ``ops_eyJ``; age ``AGE-SECRET-KEY-1``;
+PostHog ``phx_`` (personal; ``phc_`` project keys are public); ClickUp ``pk_<user id>_<32>``;
+Zoho ``1000.<32 hex>.<32 hex>``; Fly.io ``FlyV1 fm2_...`` macaroons; Salesforce
+``00D<org id>!<token>``; Defined Networking ``dnkey-``; ``cloudinary://<key>:<secret>@<cloud>``.
 """
 
 from __future__ import annotations
 
-from guards.analyzers.securityguard.secrets.checks import bech32_ok
+from guards.analyzers.securityguard.secrets.checks import bech32_ok, json_token_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -43,6 +46,10 @@ RULES = (
     prefixed("GRAFANA_TOKEN", "Grafana Cloud access policy token", "saas", r"glc_eyJ[A-Za-z0-9+/=_\-]{60,400}",
              "glc_eyJ"),
     prefixed("DATABRICKS_TOKEN", "Databricks personal access token", "saas", r"dapi[a-f0-9]{32}(?:-\d)?", "dapi"),
+    prefixed("DATABRICKS_TOKEN", "Databricks OAuth secret", "saas", r"dose[a-f0-9]{32}", "dose", severity="high"),
+    # legacy Grafana API keys: base64 of {"k": <key>, "n": <name>, "id": <org>}
+    prefixed("GRAFANA_TOKEN", "Grafana API key (legacy)", "saas", r"eyJrIjoi[A-Za-z0-9+/]{40,200}={0,2}", "eyJrIjoi",
+             validator=json_token_ok("k", "n", "id"), strict=True),
     prefixed("PLANETSCALE_TOKEN", "PlanetScale token or password", "saas",
              r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_\-.=]{32,64}", "pscale_"),
     prefixed("TAILSCALE_KEY", "Tailscale key", "saas", r"tskey-(?:api|auth|client|webhook|scim)-[A-Za-z0-9]{6,20}-"
@@ -68,11 +75,11 @@ RULES = (
     prefixed("AGE_SECRET_KEY", "age encryption secret key", "private_key", r"AGE-SECRET-KEY-1[0-9A-Z]{58}",
              "AGE-SECRET-KEY-1", validator=bech32_ok, strict=True),
     prefixed("PREFECT_TOKEN", "Prefect API key", "saas", r"pnu_[A-Za-z0-9]{36}", "pnu_"),
-    prefixed("LAUNCHDARKLY_KEY", "LaunchDarkly SDK or API key", "saas", rf"(?:api|sdk)-{_UUID}", "api-", "sdk-",
+    prefixed("LAUNCHDARKLY_KEY", "LaunchDarkly SDK or API key", "saas", rf"(?:api|sdk|mob)-{_UUID}", "api-", "sdk-", "mob-",
              severity="high"),
     prefixed("OCTOPUS_API_KEY", "Octopus Deploy API key", "saas", r"API-[A-Z0-9]{26,32}", "API-", severity="high"),
     prefixed("HARNESS_TOKEN", "Harness access token", "saas", r"(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[a-f0-9]{24}\."
-             r"[A-Za-z0-9]{20}", "pat.", "sat."),
+             r"[A-Za-z0-9]{20}", "pat.", "sat.", exact=True),
     prefixed("ASANA_TOKEN", "Asana personal access token", "saas", r"[12]/\d{10,16}(?:/\d{10,16})?:[a-f0-9]{32}", ":",
              severity="high"),
     prefixed("README_API_KEY", "ReadMe API key", "saas", r"rdme_[a-z0-9]{70}", "rdme_"),
@@ -80,6 +87,19 @@ RULES = (
     prefixed("SCALINGO_TOKEN", "Scalingo API token", "saas", r"tk-us-[A-Za-z0-9_\-]{48}", "tk-us-"),
     prefixed("FRAMEIO_TOKEN", "Frame.io developer token", "saas", r"fio-u-[A-Za-z0-9_\-=]{64}", "fio-u-"),
     prefixed("ADAFRUIT_KEY", "Adafruit IO key", "saas", r"aio_[A-Za-z0-9]{28}", "aio_"),
+    prefixed("POSTHOG_KEY", "PostHog personal API key", "saas", r"phx_[A-Za-z0-9]{43}", "phx_"),
+    prefixed("POSTHOG_KEY", "PostHog project key", "saas", r"phc_[A-Za-z0-9]{43}", "phc_", severity="info",
+             report=False),
+    prefixed("CLICKUP_TOKEN", "ClickUp personal API token", "saas", r"pk_\d{4,10}_[A-Z0-9]{32}", "pk_"),
+    prefixed("ZOHO_TOKEN", "Zoho OAuth token", "saas", r"1000\.[a-f0-9]{32}\.[a-f0-9]{32}", "1000.", exact=True),
+    prefixed("FLY_TOKEN", "Fly.io macaroon token", "saas",
+             r"FlyV1 fm[12][a-z]?_[A-Za-z0-9+/=_\-]{40,}(?:,fm[12][a-z]?_[A-Za-z0-9+/=_\-]{20,})*", "FlyV1 "),
+    prefixed("SALESFORCE_TOKEN", "Salesforce session ID / access token", "saas",
+             r"00D[A-Za-z0-9]{12}![A-Za-z0-9_.]{80,200}", "!"),
+    prefixed("DEFINED_NETWORKING_KEY", "Defined Networking API key", "saas", r"dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}",
+             "dnkey-"),
+    prefixed("CLOUDINARY_URL", "Cloudinary URL with API secret", "saas",
+             r"cloudinary://\d{12,16}:[A-Za-z0-9_\-]{20,40}@[A-Za-z0-9_\-]+", "cloudinary://", group=0),
 )
 
 ANCHORED = (
@@ -99,4 +119,12 @@ ANCHORED = (
     anchored("VAULT_TOKEN", "HashiCorp Vault token (legacy)", "saas", "vault", r"s\.[A-Za-z0-9]{24}"),
     anchored("DROPBOX_TOKEN", "Dropbox access token", "saas", "dropbox", r"sl\.[A-Za-z0-9_\-]{130,160}"),
     anchored("HUBSPOT_TOKEN", "HubSpot API key (legacy)", "saas", "hubspot", _UUID),
+    anchored("TRELLO_TOKEN", "Trello token", "saas", "trello", r"[a-f0-9]{64}|ATTA[a-f0-9]{64}[A-F0-9]{8}"),
+    anchored("ROLLBAR_TOKEN", "Rollbar access token", "saas", "rollbar", r"[a-f0-9]{32}"),
+    anchored("BUGSNAG_KEY", "Bugsnag API key", "saas", "bugsnag", r"[a-f0-9]{32}"),
+    anchored("OPSGENIE_KEY", "Opsgenie API key", "saas", "opsgenie", _UUID),
+    anchored("SPLUNK_HEC_TOKEN", "Splunk HEC token", "saas", "splunk hec", _UUID),
+    anchored("SUMOLOGIC_KEY", "Sumo Logic access key", "saas", "sumo sumologic", r"[A-Za-z0-9]{64}"),
+    anchored("MATTERMOST_TOKEN", "Mattermost access token", "saas", "mattermost", r"[a-z0-9]{26}"),
+    anchored("FRESHDESK_KEY", "Freshdesk API key", "saas", "freshdesk", r"[A-Za-z0-9]{20}"),
 )

@@ -5,8 +5,10 @@ user-to-server, ``ghs_`` server-to-server, ``ghr_`` refresh), 30 random base62
 characters and a 6-character base62 CRC32 of them; fine-grained tokens are
 ``github_pat_`` + 22 + ``_`` + 59. GitLab prefixes each token type (``glpat-`` personal,
 ``gldt-`` deploy, ``glrt-`` runner, ``glcbt-`` CI job, ``glptt-`` trigger, ``gloas-``
-OAuth application secret, ...). Atlassian API tokens start ``ATATT`` and Bitbucket app
-passwords ``ATBB``.
+OAuth application secret, ...); a personal token is ``glpat-`` + 20 characters, or a routable
+one ``glpat-<payload>.<2-char version>.<9-char base36 CRC>``, nothing else. Atlassian API tokens start ``ATATT`` and Bitbucket app
+passwords ``ATBB``. YouTrack permanent tokens are ``perm:`` + base64 login + ``.`` + base64
+name + ``.`` + 30 random characters; Jenkins API tokens ``11`` + 32 hex.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ RULES = (
     prefixed("GITHUB_TOKEN", "GitHub fine-grained personal access token", "source_hosting",
              r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", "github_pat_", exact=True),
     prefixed("GITLAB_TOKEN", "GitLab personal access token", "source_hosting",
-             rf"glpat-{_GL}{{20,100}}(?:\.[0-9a-z]{{2}}\.[0-9a-z]{{9}})?", "glpat-"),
+             rf"glpat-(?:{_GL}{{20,30}}|{_GL}{{27,300}}\.[0-9a-z]{{2}}\.[0-9a-z]{{9}})", "glpat-", exact=True),
     prefixed("GITLAB_TOKEN", "GitLab token", "source_hosting",
              rf"(?:gldt|glrt|glsoat|glft|glffct|glcbt)-{_GL}{{20,80}}", "gldt-", "glrt-", "glsoat-", "glft-",
              "glffct-", "glcbt-"),
-    prefixed("GITLAB_TOKEN", "GitLab OAuth application secret", "source_hosting", r"gloas-[a-f0-9]{64}", "gloas-"),
+    prefixed("GITLAB_TOKEN", "GitLab OAuth application secret", "source_hosting", r"gloas-[a-f0-9]{64}", "gloas-",
+             exact=True),
     prefixed("GITLAB_TOKEN", "GitLab pipeline trigger token", "source_hosting", rf"glptt-{_GL}{{40}}", "glptt-"),
     prefixed("GITLAB_TOKEN", "GitLab incoming mail token", "source_hosting", rf"glimt-{_GL}{{25}}", "glimt-"),
     prefixed("GITLAB_TOKEN", "GitLab agent token", "source_hosting", rf"glagent-{_GL}{{50,1024}}", "glagent-"),
@@ -40,9 +43,12 @@ RULES = (
              "ATBB"),
     prefixed("CIRCLECI_TOKEN", "CircleCI personal API token", "source_hosting",
              r"CCIPAT_[A-Za-z0-9_]{20,24}_[a-f0-9]{40}", "CCIPAT_"),
-    prefixed("BUILDKITE_TOKEN", "Buildkite API token", "source_hosting", r"bkua_[a-f0-9]{40}", "bkua_"),
+    prefixed("BUILDKITE_TOKEN", "Buildkite API token", "source_hosting", r"bkua_[a-z0-9]{40}", "bkua_",
+             exact=True),
     prefixed("SOURCEGRAPH_TOKEN", "Sourcegraph access token", "source_hosting",
              r"sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40}", "sgp_"),
+    prefixed("YOUTRACK_TOKEN", "YouTrack / JetBrains Hub permanent token", "source_hosting",
+             r"perm:[A-Za-z0-9+/]{2,80}={0,2}\.[A-Za-z0-9+/]{2,40}={0,2}\.[A-Za-z0-9]{30}", "perm:"),
     prefixed("SONARQUBE_TOKEN", "SonarQube token", "source_hosting", r"sq[pua]_[a-f0-9]{40}", "sqp_", "squ_", "sqa_"),
 )
 
@@ -56,5 +62,8 @@ ANCHORED = (
     anchored("ATLASSIAN_API_TOKEN", "Atlassian API token (legacy format)", "source_hosting",
              "atlassian jira confluence", r"[A-Za-z0-9]{24}"),
     anchored("CIRCLECI_TOKEN", "CircleCI API token", "source_hosting", "circleci circle", r"[a-f0-9]{40}"),
+    anchored("JENKINS_API_TOKEN", "Jenkins API token", "source_hosting", "jenkins", r"11[a-f0-9]{32}"),
+    anchored("CODECOV_TOKEN", "Codecov upload token", "source_hosting", "codecov",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     anchored("TRAVIS_TOKEN", "Travis CI token", "source_hosting", "travis", r"[A-Za-z0-9_\-]{22}"),
 )

@@ -82,8 +82,18 @@ def discord_bot_token() -> str:
     return f"{b64url(user_id)}.{rand(B64URL, 6)}.{rand(B64URL, 38)}"
 
 
-def pypi_token() -> str:
-    macaroon = b"\x02\x01\x08pypi.org\x02\x06" + _rng.randbytes(90)
+def _field(kind: int, data: bytes) -> bytes:
+    assert len(data) < 128  # one-byte varint lengths are enough here
+    return bytes([kind, len(data)]) + data
+
+
+def pypi_token(*, signature_bytes: int = 32) -> str:
+    """A macaroon in the libmacaroons v2 layout PyPI uses: location + identifier, one caveat,
+    the empty section ending the caveats, a signature field (32 bytes unless told otherwise)."""
+    identifier = json.dumps({"nonce": rand(HEX, 32), "version": 1}).encode()
+    caveat = json.dumps({"version": 1, "permissions": "user"}).encode()
+    macaroon = (b"\x02" + _field(1, b"pypi.org") + _field(2, identifier) + b"\x00"
+                + _field(2, caveat) + b"\x00" + b"\x00" + _field(6, _rng.randbytes(signature_bytes)))
     return "pypi-" + b64url(macaroon)
 
 

@@ -87,3 +87,54 @@ def test_standard_scans_skip_digests_in_text_that_comprehensive_scans_report():
     text = f"merged {f.rand(f.HEX, 40)} yesterday"
     assert detect_secrets(text) == []
     assert [x.type for x in detect_secrets(text, entropy=True)] == ["HIGH_ENTROPY_STRING"]
+
+
+def _hex_with_letter_and_digit(n: int) -> str:
+    return f.rand(f.HEX, n - 2) + "7e"
+
+
+def test_hex_of_odd_length_encodes_no_whole_bytes_and_is_a_near_miss():
+    even, odd = _hex_with_letter_and_digit(32), _hex_with_letter_and_digit(32)[:-1]
+    assert not edited(even) and edited(odd)
+    assert edited(_hex_with_letter_and_digit(14)[:-1])  # short runs too
+    assert not edited("live_" + _hex_with_letter_and_digit(36)[:-1])  # a labelled body may be odd
+    assert detect_secrets(f"I pasted this from the dashboard\n{odd}\nthanks") == []
+    assert [x.type for x in detect_secrets(f"I pasted this from the dashboard\n{even}\nthanks")] == [
+        "HIGH_ENTROPY_STRING"]
+
+
+@pytest.mark.parametrize("text", [
+    "    status_code = status.HTTP_400_BAD_REQUEST",
+    'report = {"p50_cpu_ms_per_kb_output": 1.2, "latency_1kb_mixed": 3}',
+    '        raise SecretsConfigError("AWS credentials not found: run with an IAM role, AWS_PROFILE or "',
+    '    return f"apikey:v{CACHE_VERSION}:{prefix}"',
+    "        kwargs.setdefault('max_length', MAX_IPV6_ADDRESS_LENGTH)\nHTTP_502_BAD_GATEWAY = 502",
+    "dependencies = [\n    ('authtoken', '0003_tokenproxy'),\n]",
+    "# fixed upstream in https://github.com/django/django/commit/" + f.rand(f.HEX, 40),
+    "see github.com/acme/app/blob/" + f.rand(f.HEX, 40) + "/README.md",
+    "    change_password_form = AdminPasswordChangeForm",
+    "        if password:\n            try:\n                validate(password)",
+    '            env = {"MYSQL_PWD": password}',
+    '    p2 = getpass.getpass("Password (again): ")',
+    "    # CVE-2019-14235: an error message",
+])
+def test_code_names_messages_and_format_strings_are_not_secrets(text):
+    assert detect_secrets(text) == []
+
+
+def test_a_password_with_braces_is_still_a_secret_and_not_a_format_string():
+    assert [x.type for x in detect_secrets('api_key = "m{{h}o)p${e]nob(ody[finds>-_$#thisone}}"')] == [
+        "GENERIC_SECRET"]
+
+
+def test_a_moderately_random_token_counts_when_pasted_alone_on_its_line_not_inside_a_sentence():
+    value = "hysziep9fin5xo1prykoway7"  # vowel-rich random base36: randomness between 0.35 and 0.5
+    assert 0.35 <= randomness(value) < 0.5
+    assert [x.type for x in detect_secrets(f"I pasted this from the dashboard\n{value}\nthanks")] == [
+        "HIGH_ENTROPY_STRING"]
+    assert detect_secrets(f"the value {value} was shown in the log yesterday") == []
+
+
+def test_a_mark_inside_a_quoted_literal_mangles_the_token_but_one_ending_a_sentence_does_not():
+    assert detect_secrets(f'token := "{TOKEN}!"') == []
+    assert [x.type for x in detect_secrets(f"My API key is {TOKEN}!")] == ["GENERIC_SECRET"]

@@ -9,6 +9,8 @@ import pytest
 from guards.analyzers.securityguard.secrets import detect_secrets
 from tests.guards.analyzers.securityguard.secrets import fakes as f
 
+_AGE = f.age_secret_key()
+AGE_BROKEN = _AGE[:-1] + ("Q" if _AGE[-1] != "Q" else "P")  # one key, its last character changed
 UUID = f"{f.rand(f.HEX, 8)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 12)}"
 
 # (finding type, the credential, the line it sits in: "{}" marks where)
@@ -82,7 +84,7 @@ def test_it_finds_each_provider_format_with_exact_offsets(kind, secret, line):
     "postgres://app:password@localhost/app",
     "postgres://app:${PGPASSWORD}@localhost/app",
     "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
-    f.age_secret_key()[:-1] + ("Q" if f.age_secret_key()[-1] != "Q" else "P"),  # bech32 checksum broken
+    AGE_BROKEN,  # bech32 checksum broken
 ])
 def test_near_misses_and_placeholders_are_not_reported(text):
     assert detect_secrets(text) == []
