@@ -16,10 +16,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiguardian.openapi import ErrorSerializer
+from guards.analyzers.contract import CONTENT_TYPES
 from guards.analyzers.registry import GUARDS
 
 CLIENT_TYPES = ("web", "vscode", "chrome", "api")
-CONTENT_TYPES = ("text", "code", "document")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _TEXT_FIELDS = ("text", "output_text")
 
@@ -85,10 +85,10 @@ class ServiceTypeField(StrictCharField):
                       "properties": {"text": {"type": "string"},
                                      "content_type": {"type": "string", "enum": list(CONTENT_TYPES)},
                                      "output_text": {"type": "string"}},
-                      "description": "The text and the guard's own fields (trustguard: output_text, sources; "
-                                     "tokenguard: model, messages, max_tokens, optimize; contextguard: role, reset)."})
+                      "description": "Extra guard fields; each guard's own are in its <Guard>Payload schema."})
 class PayloadField(serializers.JSONField):
-    """The guard payload: an object, checked by :func:`validate_payload_object` and the analyzer."""
+    """The guard payload: an object, checked by :func:`validate_payload_object`, then by the guard's
+    declared contract (guards/openapi.py documents each guard's variant)."""
 
 
 class StrictSerializer(serializers.Serializer):
@@ -194,6 +194,9 @@ class ServiceSerializer(serializers.Serializer):
     backend = serializers.CharField(allow_null=True)
     status = serializers.CharField()
     settings_schema = serializers.DictField()
+    payload_fields = serializers.DictField(help_text="The payload fields this guard reads: OpenAPI schema, "
+                                           "required, default (the same declaration validates them).")
+    payload_example = serializers.DictField()
 
 
 class ServicesResponseSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from guards import serializers as s
 from guards.analyzers.registry import GUARDS
 from guards.errors import UnknownGuardError, error_payload
 from guards.limits import SizeLimitedMixin
+from guards.openapi import ScanResponseSchema, process_request, process_response
 from guards.services.health import guard_health, guards_catalogue, guards_health
 from guards.services.runner import Caller, RunOptions, RunResult, guard_process, session_access_check
 from guards.services.scan import guards_scan
@@ -67,9 +68,11 @@ def _item(result: RunResult) -> dict[str, Any]:
 
 class ProcessView(MeteredGuardView):
     @extend_schema(
-        operation_id="guards_process", request=s.ProcessRequestSerializer,
-        responses={200: s.ProcessResponseSerializer, **_ERRORS},
+        operation_id="guards_process", request=process_request(),
+        responses={200: process_response(), **_ERRORS},
         summary="Run one guard on a payload (the seeds' contract).",
+        description="The payload's fields depend on service_type: see the <Guard>Payload schemas (also listed by "
+                    "/api/v1/guards/services) and, for each guard's data, <Guard>Result.",
     )
     def post(self, request: Request) -> Response:
         serializer = s.ProcessRequestSerializer(data=request.data)
@@ -83,7 +86,7 @@ class ProcessView(MeteredGuardView):
 class ScanView(MeteredGuardView):
     @extend_schema(
         operation_id="guards_scan", request=s.ScanRequestSerializer,
-        responses={200: s.ScanResponseSerializer, **_ERRORS},
+        responses={200: ScanResponseSchema, **_ERRORS},
         summary="Run several guards concurrently on one text; overall decision = most severe.",
     )
     def post(self, request: Request) -> Response:
