@@ -231,7 +231,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Guard payload/result schemas come from each guard's declaration (guards/openapi.py).
     "POSTPROCESSING_HOOKS": ["guards.openapi.name_guard_variants", "drf_spectacular.hooks.postprocess_schema_enums",
-                             "guards.openapi.add_guard_components"],
+                             "guards.openapi.add_guard_components", "aiguardian.openapi.document_common_errors"],
 }
 
 # --- Metrics ------------------------------------------------------------------------------------

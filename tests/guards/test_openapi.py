@@ -81,3 +81,13 @@ def test_each_example_is_answered_with_data_of_the_declared_shape(api_client, gu
     assert body["service_type"] == guard and body["success"] is True
     errors = [e.message for e in OAS30Validator(contract.result.openapi()).iter_errors(body["data"])]
     assert not errors
+
+
+def test_the_readme_lists_every_declared_payload_field() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for guard in GUARD_NAMES:
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{guard}` | **"))
+        for spec in analyzer_class(guard).contract.payload.fields:
+            assert f"`{spec.name}`" in row, (guard, spec.name)
