@@ -156,18 +156,6 @@ class Analyzer(ABC):
         return True
 
 
-def require_text(payload: dict[str, Any], field_name: str = "text", *, required: bool = True) -> str:
-    """Return ``payload[field_name]`` as a string, or raise :class:`PayloadError`."""
-    value = payload.get(field_name)
-    if value is None:
-        if required:
-            raise PayloadError(field_name, "This field is required.")
-        return ""
-    if not isinstance(value, str):
-        raise PayloadError(field_name, "Must be a string.")
-    return value
-
-
 def decide(score: float, *, flag_at: float, block_at: float) -> str:
     """Map a risk score to ``allow``/``flag``/``block`` with the tenant's thresholds."""
     if score >= block_at:
