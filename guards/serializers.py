@@ -16,12 +16,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiguardian.openapi import ErrorSerializer
-from guards.analyzers.contract import CONTENT_TYPES
+from guards.analyzers.contract import CONTENT_TYPES, SHARED_PAYLOAD, PayloadError
 from guards.analyzers.registry import GUARDS
 
 CLIENT_TYPES = ("web", "vscode", "chrome", "api")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-_TEXT_FIELDS = ("text", "output_text")
 
 
 # The seeds' clients send names; integers 1-10 are accepted too (higher is more urgent).
@@ -102,19 +101,15 @@ class StrictSerializer(serializers.Serializer):
 
 
 def validate_payload_object(value: Any) -> dict[str, Any]:
-    """The payload is a JSON object whose text fields are strings and content type is known."""
-    if not isinstance(value, dict):
-        raise serializers.ValidationError("Must be a JSON object.")
-    errors: dict[str, list[str]] = {}
-    for key in _TEXT_FIELDS:
-        if key in value and not isinstance(value[key], str):
-            errors[key] = ["Must be a string."]
-    content_type = value.get("content_type", "text")
-    if content_type not in CONTENT_TYPES:
-        errors["content_type"] = [f"Must be one of: {', '.join(CONTENT_TYPES)}."]
-    if errors:
-        raise serializers.ValidationError(errors)
-    return {**value, "content_type": content_type}
+    """The payload is a JSON object whose shared fields (text, output_text, content_type) are valid,
+    by the same declaration every guard's contract uses; the guard checks its own fields."""
+    try:
+        cleaned = SHARED_PAYLOAD.validate(value)
+    except PayloadError as exc:
+        if exc.field == "payload":
+            raise serializers.ValidationError(exc.message) from None
+        raise serializers.ValidationError({exc.field: [exc.message]}) from None
+    return {**value, "content_type": cleaned["content_type"]}
 
 
 def validate_session_id(value: str | None) -> str | None:

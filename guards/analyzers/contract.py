@@ -297,6 +297,9 @@ class GuardContract:
     example: dict[str, Any] = field(default_factory=dict)
 
 
+# The fields every guard reads alike: the gateway checks them before it routes a payload.
+SHARED_PAYLOAD = PayloadSchema((text_field(required=False), text_field("output_text", required=False), CONTENT_TYPE))
+
 # What an analyzer that declares nothing of its own reads and answers.
 DEFAULT_CONTRACT = GuardContract(
     payload=PayloadSchema((text_field(), CONTENT_TYPE)),
