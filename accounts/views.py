@@ -28,7 +28,7 @@ _SESSION_ERRORS = {
     401: "not_authenticated / malformed_authorization / invalid_token / token_expired / unknown_user / "
          "user_inactive / tenant_inactive / invalid_api_key (API keys are checked first)",
     403: "api_key_not_allowed / no_active_organization / insufficient_role",
-    503: "auth_unavailable (Clerk's key set could not be fetched)",
+    503: "auth_unavailable (Clerk's key set could not be fetched) / database_unavailable (Retry-After)",
 }
 # Only a Clerk session may call these; an API key is recognised only to answer 403 api_key_not_allowed.
 _AUTH = [{"ClerkSession": []}]

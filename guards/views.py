@@ -36,7 +36,11 @@ _ERRORS = error_responses({
     503: "guard_unavailable / rate_limit_unavailable / audit_unavailable / database_unavailable (Retry-After)",
     504: "guard_timeout",
 })
-_SESSION_ERRORS = error_responses({401: API_KEY_401, 403: "guard_not_in_key_scope", 404: "session_not_found"})
+# Any API-key call may need the database (a key or config not cached) while it is down.
+DATABASE_503 = "database_unavailable (Retry-After)"
+_READ_ERRORS = error_responses({401: API_KEY_401, 503: DATABASE_503})
+_SESSION_ERRORS = error_responses({401: API_KEY_401, 403: "guard_not_in_key_scope", 404: "session_not_found",
+                                   503: f"guard_unavailable (session memory: Redis unreachable) / {DATABASE_503}"})
 
 
 class GuardAPIView(APIView):
@@ -101,14 +105,14 @@ class ScanView(MeteredGuardView):
 
 
 class ServicesView(GuardAPIView):
-    @extend_schema(operation_id="guards_services", responses={200: s.ServicesResponseSerializer, 401: _ERRORS[401]},
+    @extend_schema(operation_id="guards_services", responses={200: s.ServicesResponseSerializer, **_READ_ERRORS},
                    summary="Discovery: the guards, their analyzers, the tenant's routing and health.")
     def get(self, request: Request) -> Response:
         return Response({"services": guards_catalogue(caller=self.caller(request))})
 
 
 class HealthView(GuardAPIView):
-    @extend_schema(operation_id="guards_health", responses={200: s.HealthResponseSerializer, 401: _ERRORS[401]},
+    @extend_schema(operation_id="guards_health", responses={200: s.HealthResponseSerializer, **_READ_ERRORS},
                    summary="Health of every guard for the tenant.")
     def get(self, request: Request) -> Response:
         return Response(guards_health(caller=self.caller(request)))
@@ -116,7 +120,7 @@ class HealthView(GuardAPIView):
 
 class ServiceHealthView(GuardAPIView):
     @extend_schema(operation_id="guards_service_health",
-                   responses={200: s.GuardHealthSerializer, 401: _ERRORS[401], 404: _ERRORS[404]},
+                   responses={200: s.GuardHealthSerializer, **_READ_ERRORS, 404: _ERRORS[404]},
                    summary="Health of one guard for the tenant.")
     def get(self, request: Request, service: str) -> Response:
         if service not in GUARDS:
