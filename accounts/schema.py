@@ -12,6 +12,10 @@ class APIKeyScheme(OpenApiAuthenticationExtension):
     name = ["ApiKeyBearer", "ApiKeyHeader"]
     priority = 1
 
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
+        # Either header works: two requirement objects (OR), not one listing both (AND).
+        return [{name: []} for name in self.name]
+
     def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
         return [
             {"type": "http", "scheme": "bearer", "bearerFormat": "aig_<prefix>_<secret>",

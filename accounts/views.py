@@ -28,8 +28,10 @@ _SESSION_ERRORS = {
     401: "not_authenticated / malformed_authorization / invalid_token / token_expired / unknown_user / "
          "user_inactive / tenant_inactive / invalid_api_key (API keys are checked first)",
     403: "api_key_not_allowed / no_active_organization / insufficient_role",
-    503: "auth_unavailable (Clerk's key set could not be fetched)",
+    503: "auth_unavailable (Clerk's key set could not be fetched) / database_unavailable (Retry-After)",
 }
+# Only a Clerk session may call these; an API key is recognised only to answer 403 api_key_not_allowed.
+_AUTH = [{"ClerkSession": []}]
 _READ_ERRORS = error_responses(_SESSION_ERRORS)
 _KEY_ERRORS = error_responses({**_SESSION_ERRORS, 404: "api_key_not_found"})
 _CREATE_ERRORS = error_responses({**_SESSION_ERRORS, **BODY_ERRORS, 404: "not_found (the tenant is gone)"})
@@ -68,14 +70,14 @@ class KeyListCreateApi(_TenantAdminApi):
             read_only_fields = fields
 
     @extend_schema(operation_id="keys_list", responses={200: APIKeyOutputSerializer(many=True), **_READ_ERRORS},
-                   tags=["keys"])
+                   tags=["keys"], auth=_AUTH)
     def get(self, request: Request) -> Response:
         keys = selectors.api_key_list(tenant_id=_session(request).tenant_id)
         return Response(APIKeyOutputSerializer(keys, many=True).data)
 
     @extend_schema(
         operation_id="keys_create", request=InputSerializer, responses={201: CreatedSerializer, **_CREATE_ERRORS},
-        tags=["keys"],
+        tags=["keys"], auth=_AUTH,
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -92,12 +94,12 @@ class KeyListCreateApi(_TenantAdminApi):
 
 
 class KeyDetailApi(_TenantAdminApi):
-    @extend_schema(operation_id="keys_retrieve", responses={200: APIKeyOutputSerializer, **_KEY_ERRORS}, tags=["keys"])
+    @extend_schema(operation_id="keys_retrieve", responses={200: APIKeyOutputSerializer, **_KEY_ERRORS}, tags=["keys"], auth=_AUTH)
     def get(self, request: Request, prefix: str) -> Response:
         return Response(APIKeyOutputSerializer(_tenant_key(request, prefix)).data)
 
     @extend_schema(operation_id="keys_delete", responses={204: OpenApiResponse(description="Revoked."), **_KEY_ERRORS},
-                   tags=["keys"])
+                   tags=["keys"], auth=_AUTH)
     def delete(self, request: Request, prefix: str) -> Response:
         """Revoke the key (keys are never deleted: audits keep pointing at them)."""
         api_key_revoke(key=_tenant_key(request, prefix))
@@ -106,7 +108,7 @@ class KeyDetailApi(_TenantAdminApi):
 
 class KeyRevokeApi(_TenantAdminApi):
     @extend_schema(operation_id="keys_revoke", request=None, responses={200: APIKeyOutputSerializer, **_KEY_ERRORS},
-                   tags=["keys"])
+                   tags=["keys"], auth=_AUTH)
     def post(self, request: Request, prefix: str) -> Response:
         key = api_key_revoke(key=_tenant_key(request, prefix))
         return Response(APIKeyOutputSerializer(key).data)

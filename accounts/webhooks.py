@@ -60,7 +60,8 @@ class ClerkWebhookApi(APIView):
                      "malformed_json / malformed_event / invalid_request",
                 409: "event_in_progress",
                 413: "payload_too_large",
-                503: "webhook_not_configured / webhook_processing_failed (recorded; Svix retries)",
+                503: "webhook_not_configured / webhook_processing_failed (recorded; Svix retries) / "
+                     "database_unavailable (the event could not be recorded; Svix retries)",
             }),
         },
     )

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Guard payload/result schemas come from each guard's declaration (guards/openapi.py).
+    "POSTPROCESSING_HOOKS": ["guards.openapi.name_guard_variants", "drf_spectacular.hooks.postprocess_schema_enums",
+                             "guards.openapi.add_guard_components", "aiguardian.openapi.document_common_errors"],
 }
 
 # --- Metrics ------------------------------------------------------------------------------------

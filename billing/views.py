@@ -41,7 +41,8 @@ class StripeWebhookApi(APIView):
             **error_responses({
                 400: "missing_signature / invalid_signature / stale_timestamp",
                 413: "payload_too_large",
-                503: "webhook_not_configured / event_processing_failed (recorded; Stripe retries)",
+                503: "webhook_not_configured / event_processing_failed (recorded; Stripe retries) / "
+                     "database_unavailable (the event could not be recorded; Stripe retries)",
             }),
         },
     )

@@ -10,6 +10,9 @@ from guards.analyzers.registry import GUARD_NAMES
 GUARD_CHOICES = [(name, name) for name in GUARD_NAMES]
 
 
+MIN_BACKEND_TIMEOUT, MAX_BACKEND_TIMEOUT = 0.05, 300.0  # seconds
+
+
 class GuardBackend(models.Model):
     """Where a guard runs: in this process, or a remote guard service over HTTP.
 
@@ -25,7 +28,7 @@ class GuardBackend(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.HTTP)
     base_url = models.URLField(blank=True, help_text="e.g. http://securityguard:8005 (HTTP backends only)")
     timeout = models.FloatField(
-        default=10.0, validators=[MinValueValidator(0.05), MaxValueValidator(300.0)],
+        default=10.0, validators=[MinValueValidator(MIN_BACKEND_TIMEOUT), MaxValueValidator(MAX_BACKEND_TIMEOUT)],
         help_text="Seconds; caps the timeout a request asks for.",
     )
     auth_header = models.CharField(max_length=64, blank=True, help_text="Optional extra header name, e.g. Authorization.")

@@ -16,12 +16,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiguardian.openapi import ErrorSerializer
+from guards.analyzers.contract import CONTENT_TYPES, SHARED_PAYLOAD, PayloadError
 from guards.analyzers.registry import GUARDS
 
 CLIENT_TYPES = ("web", "vscode", "chrome", "api")
-CONTENT_TYPES = ("text", "code", "document")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-_TEXT_FIELDS = ("text", "output_text")
 
 
 # The seeds' clients send names; integers 1-10 are accepted too (higher is more urgent).
@@ -85,10 +84,10 @@ class ServiceTypeField(StrictCharField):
                       "properties": {"text": {"type": "string"},
                                      "content_type": {"type": "string", "enum": list(CONTENT_TYPES)},
                                      "output_text": {"type": "string"}},
-                      "description": "The text and the guard's own fields (trustguard: output_text, sources; "
-                                     "tokenguard: model, messages, max_tokens, optimize; contextguard: role, reset)."})
+                      "description": "Extra guard fields; each guard's own are in its <Guard>Payload schema."})
 class PayloadField(serializers.JSONField):
-    """The guard payload: an object, checked by :func:`validate_payload_object` and the analyzer."""
+    """The guard payload: an object, checked by :func:`validate_payload_object`, then by the guard's
+    declared contract (guards/openapi.py documents each guard's variant)."""
 
 
 class StrictSerializer(serializers.Serializer):
@@ -102,19 +101,15 @@ class StrictSerializer(serializers.Serializer):
 
 
 def validate_payload_object(value: Any) -> dict[str, Any]:
-    """The payload is a JSON object whose text fields are strings and content type is known."""
-    if not isinstance(value, dict):
-        raise serializers.ValidationError("Must be a JSON object.")
-    errors: dict[str, list[str]] = {}
-    for key in _TEXT_FIELDS:
-        if key in value and not isinstance(value[key], str):
-            errors[key] = ["Must be a string."]
-    content_type = value.get("content_type", "text")
-    if content_type not in CONTENT_TYPES:
-        errors["content_type"] = [f"Must be one of: {', '.join(CONTENT_TYPES)}."]
-    if errors:
-        raise serializers.ValidationError(errors)
-    return {**value, "content_type": content_type}
+    """The payload is a JSON object whose shared fields (text, output_text, content_type) are valid,
+    by the same declaration every guard's contract uses; the guard checks its own fields."""
+    try:
+        cleaned = SHARED_PAYLOAD.validate(value)
+    except PayloadError as exc:
+        if exc.field == "payload":
+            raise serializers.ValidationError(exc.message) from None
+        raise serializers.ValidationError({exc.field: [exc.message]}) from None
+    return {**value, "content_type": cleaned["content_type"]}
 
 
 def validate_session_id(value: str | None) -> str | None:
@@ -194,6 +189,9 @@ class ServiceSerializer(serializers.Serializer):
     backend = serializers.CharField(allow_null=True)
     status = serializers.CharField()
     settings_schema = serializers.DictField()
+    payload_fields = serializers.DictField(help_text="The payload fields this guard reads: OpenAPI schema, "
+                                           "required, default (the same declaration validates them).")
+    payload_example = serializers.DictField()
 
 
 class ServicesResponseSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from guards import serializers as s
 from guards.analyzers.registry import GUARDS
 from guards.errors import UnknownGuardError, error_payload
 from guards.limits import SizeLimitedMixin
+from guards.openapi import ScanResponseSchema, process_request, process_response
 from guards.services.health import guard_health, guards_catalogue, guards_health
 from guards.services.runner import Caller, RunOptions, RunResult, guard_process, session_access_check
 from guards.services.scan import guards_scan
@@ -36,7 +37,11 @@ _ERRORS = error_responses({
     503: "guard_unavailable / rate_limit_unavailable / audit_unavailable / database_unavailable (Retry-After)",
     504: "guard_timeout",
 })
-_SESSION_ERRORS = error_responses({401: API_KEY_401, 403: "guard_not_in_key_scope", 404: "session_not_found"})
+# Any API-key call may need the database (a key or config not cached) while it is down.
+DATABASE_503 = "database_unavailable (Retry-After)"
+_READ_ERRORS = error_responses({401: API_KEY_401, 503: DATABASE_503})
+_SESSION_ERRORS = error_responses({401: API_KEY_401, 403: "guard_not_in_key_scope", 404: "session_not_found",
+                                   503: f"guard_unavailable (session memory: Redis unreachable) / {DATABASE_503}"})
 
 
 class GuardAPIView(APIView):
@@ -68,9 +73,11 @@ def _item(result: RunResult) -> dict[str, Any]:
 
 class ProcessView(MeteredGuardView):
     @extend_schema(
-        operation_id="guards_process", request=s.ProcessRequestSerializer,
-        responses={200: s.ProcessResponseSerializer, **_ERRORS},
+        operation_id="guards_process", request=process_request(),
+        responses={200: process_response(), **_ERRORS},
         summary="Run one guard on a payload (the seeds' contract).",
+        description="The payload's fields depend on service_type: see the <Guard>Payload schemas (also listed by "
+                    "/api/v1/guards/services) and, for each guard's data, <Guard>Result.",
     )
     def post(self, request: Request) -> Response:
         serializer = s.ProcessRequestSerializer(data=request.data)
@@ -84,7 +91,7 @@ class ProcessView(MeteredGuardView):
 class ScanView(MeteredGuardView):
     @extend_schema(
         operation_id="guards_scan", request=s.ScanRequestSerializer,
-        responses={200: s.ScanResponseSerializer, **_ERRORS},
+        responses={200: ScanResponseSchema, **_ERRORS},
         summary="Run several guards concurrently on one text; overall decision = most severe.",
     )
     def post(self, request: Request) -> Response:
@@ -99,14 +106,14 @@ class ScanView(MeteredGuardView):
 
 
 class ServicesView(GuardAPIView):
-    @extend_schema(operation_id="guards_services", responses={200: s.ServicesResponseSerializer, 401: _ERRORS[401]},
+    @extend_schema(operation_id="guards_services", responses={200: s.ServicesResponseSerializer, **_READ_ERRORS},
                    summary="Discovery: the guards, their analyzers, the tenant's routing and health.")
     def get(self, request: Request) -> Response:
         return Response({"services": guards_catalogue(caller=self.caller(request))})
 
 
 class HealthView(GuardAPIView):
-    @extend_schema(operation_id="guards_health", responses={200: s.HealthResponseSerializer, 401: _ERRORS[401]},
+    @extend_schema(operation_id="guards_health", responses={200: s.HealthResponseSerializer, **_READ_ERRORS},
                    summary="Health of every guard for the tenant.")
     def get(self, request: Request) -> Response:
         return Response(guards_health(caller=self.caller(request)))
@@ -114,7 +121,7 @@ class HealthView(GuardAPIView):
 
 class ServiceHealthView(GuardAPIView):
     @extend_schema(operation_id="guards_service_health",
-                   responses={200: s.GuardHealthSerializer, 401: _ERRORS[401], 404: _ERRORS[404]},
+                   responses={200: s.GuardHealthSerializer, **_READ_ERRORS, 404: _ERRORS[404]},
                    summary="Health of one guard for the tenant.")
     def get(self, request: Request, service: str) -> Response:
         if service not in GUARDS:

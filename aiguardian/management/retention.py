@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+
+from aiguardian.management.base import GatewayCommand
 
 
-class RetentionCommand(BaseCommand):
+class RetentionCommand(GatewayCommand):
     #: what is pruned, for messages ("guard requests", "webhook events")
     noun = "rows"
 

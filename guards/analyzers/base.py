@@ -12,18 +12,10 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from guards.analyzers.contract import DEFAULT_CONTRACT, GuardContract
+from guards.analyzers.contract import SEVERITIES as SEVERITIES
+from guards.analyzers.contract import PayloadError as PayloadError
 from guards.analyzers.schema import SettingsSchema
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-
-
-class PayloadError(ValueError):
-    """The payload is not valid for this guard; the API answers 400 naming ``field``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(slots=True)
@@ -129,8 +121,9 @@ class AnalyzerContext:
 class Analyzer(ABC):
     """Base class of the six guards' analyzers.
 
-    Subclasses set ``name``, ``version`` and ``settings_schema`` and implement
-    :meth:`analyze`. Instances are created once per process and must be thread-safe:
+    Subclasses set ``name``, ``version``, ``settings_schema`` and ``contract`` (the payload
+    they read, validated with ``contract.payload.validate``, and the ``data`` they answer;
+    the API schema is generated from it) and implement :meth:`analyze`. Instances are created once per process and must be thread-safe:
     load models in ``__init__`` (or lazily, once) and keep no per-request state.
     """
 
@@ -138,6 +131,7 @@ class Analyzer(ABC):
     version: ClassVar[str]
     settings_schema: ClassVar[SettingsSchema]
     description: ClassVar[str] = ""
+    contract: ClassVar[GuardContract] = DEFAULT_CONTRACT
 
     @abstractmethod
     def analyze(
@@ -160,18 +154,6 @@ class Analyzer(ABC):
         skips it instead. Naming the guard explicitly still runs it (and yields a 400).
         """
         return True
-
-
-def require_text(payload: dict[str, Any], field_name: str = "text", *, required: bool = True) -> str:
-    """Return ``payload[field_name]`` as a string, or raise :class:`PayloadError`."""
-    value = payload.get(field_name)
-    if value is None:
-        if required:
-            raise PayloadError(field_name, "This field is required.")
-        return ""
-    if not isinstance(value, str):
-        raise PayloadError(field_name, "Must be a string.")
-    return value
 
 
 def decide(score: float, *, flag_at: float, block_at: float) -> str:

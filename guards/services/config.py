@@ -17,6 +17,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -25,7 +26,7 @@ from django.db import transaction
 from aiguardian.redis_outage import REDIS_ERRORS
 from guards.analyzers.registry import GUARD_NAMES, GUARDS
 from guards.analyzers.schema import SettingsError
-from guards.models import GuardBackend, TenantGuardConfig
+from guards.models import MAX_BACKEND_TIMEOUT, MIN_BACKEND_TIMEOUT, GuardBackend, TenantGuardConfig
 from guards.services.backends import IN_PROCESS, BackendSpec
 from guards.services.backends.inprocess import installed_analyzer_class
 from guards.services.budget import guard_settings_schema
@@ -185,17 +186,36 @@ def tenant_guard_configs_create(*, tenant: Any) -> int:
     return len(created)
 
 
+def _service_url(url_template: str, name: str) -> str:
+    """``url_template`` filled in for guard ``name``; ValueError unless it is an http(s) URL per guard."""
+    if "{name}" not in url_template and "{port}" not in url_template:
+        raise ValueError(f"URL template {url_template!r} names no {{name}} or {{port}}: every guard would share one URL")
+    try:
+        url = url_template.format(name=name, port=GUARDS[name].port)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"URL template {url_template!r} may use only {{name}} and {{port}} ({exc})") from None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"URL template {url_template!r} gives {url!r}, not an http(s) URL")
+    return url
+
+
 def guard_services_register(*, url_template: str, timeout: float, route_tenants: bool) -> tuple[int, int]:
     """One HTTP backend per guard service (``url_template`` with ``{name}``/``{port}``); returns counts.
 
     With ``route_tenants`` every tenant's config of each guard is pointed at its service.
+    Raises ValueError (nothing saved) for a template that is not an http(s) URL per guard or a
+    timeout outside the backend's range.
     """
+    urls = {name: _service_url(url_template, name) for name in GUARD_NAMES}
+    if not MIN_BACKEND_TIMEOUT <= timeout <= MAX_BACKEND_TIMEOUT:
+        raise ValueError(f"timeout must be {MIN_BACKEND_TIMEOUT}-{MAX_BACKEND_TIMEOUT} seconds (got {timeout})")
     routed = 0
     with transaction.atomic():
         for name in GUARD_NAMES:
             backend = GuardBackend.objects.filter(name=name).first() or GuardBackend(name=name)
             backend.kind = GuardBackend.Kind.HTTP
-            backend.base_url = url_template.format(name=name, port=GUARDS[name].port)
+            backend.base_url = urls[name]
             backend.timeout = timeout
             guard_backend_save(backend=backend)
             if route_tenants:

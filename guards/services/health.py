@@ -27,12 +27,14 @@ _RANK = {"healthy": 0, "degraded": 1, "unhealthy": 2}
 
 
 def analyzer_info(guard: str) -> dict[str, Any]:
-    """Version and schema of the local analyzer, or ``available: False`` when not installed."""
+    """Version, settings and payload fields of the local analyzer (``available: False`` when not installed)."""
     cls = installed_analyzer_class(guard)
     if cls is None:
-        return {"available": False, "version": None, "description": GUARDS[guard].summary, "settings_schema": {}}
+        return {"available": False, "version": None, "description": GUARDS[guard].summary, "settings_schema": {},
+                "payload_fields": {}, "payload_example": {}}
     return {"available": True, "version": cls.version, "description": cls.description or GUARDS[guard].summary,
-            "settings_schema": guard_settings_schema(cls).describe()}
+            "settings_schema": guard_settings_schema(cls).describe(), "payload_fields": cls.contract.payload.describe(),
+            "payload_example": cls.contract.example}
 
 
 def backend_health_check(*, spec: BackendSpec, use_cache: bool = True) -> dict[str, Any]:
@@ -101,6 +103,7 @@ def guards_catalogue(*, caller: Caller) -> list[dict[str, Any]]:
             "name": name, "description": info["description"], "version": info["version"], "port": spec.port,
             "enabled": status["enabled"], "in_key_scope": caller.allows(name),
             "backend": status.get("backend"), "status": status["status"],
-            "settings_schema": info["settings_schema"],
+            "settings_schema": info["settings_schema"], "payload_fields": info["payload_fields"],
+            "payload_example": info["payload_example"],
         })
     return out

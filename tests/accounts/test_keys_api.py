@@ -142,3 +142,12 @@ def test_the_openapi_schema_describes_the_key_endpoints(db):
     assert schema.status_code == 200
     text = schema.content.decode()
     assert "/api/v1/keys" in text and "keys_create" in text and "/api/v1/keys/{prefix}/revoke" in text
+
+
+def test_the_key_operations_document_clerk_sessions_as_their_only_auth(db):
+    schema = APIClient().get("/api/schema", HTTP_ACCEPT="application/json").json()
+    operations = [op for path, item in schema["paths"].items() if path.startswith("/api/v1/keys") for op in item.values()]
+    assert len(operations) == 5
+    for operation in operations:
+        assert operation["security"] == [{"ClerkSession": []}]
+        assert "api_key_not_allowed" in operation["responses"]["403"]["description"]

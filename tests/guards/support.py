@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guards.analyzers.base import Analyzer, AnalyzerContext, Finding, GuardResult, decide, require_text
+from guards.analyzers.base import Analyzer, AnalyzerContext, Finding, GuardResult, decide
 from guards.analyzers.schema import Setting, SettingsSchema
 
 
@@ -22,7 +22,7 @@ class ShoutGuard(Analyzer):
     ))
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
-        text = require_text(payload)
+        text = self.contract.payload.validate(payload)["text"]  # the default contract: text required
         letters = [c for c in text if c.isalpha()]
         score = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
         findings = [Finding("shouting", "style", "low", score, 0, len(text), text[:4], "Upper case")] if score else []

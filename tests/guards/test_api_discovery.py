@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from guards.analyzers.registry import GUARD_NAMES
+from guards.analyzers.registry import GUARD_NAMES, analyzer_class
 from guards.models import TenantGuardConfig
 from tests.guards.fake_service import Reply
 
@@ -17,6 +17,19 @@ def test_services_lists_every_guard_with_the_tenants_routing(api_client, tenant)
     assert services["tokenguard"]["enabled"] is True and services["tokenguard"]["port"] == 8001
     assert services["tokenguard"]["version"] and "max_tokens" in services["tokenguard"]["settings_schema"]
     assert services["biasguard"]["enabled"] is False and services["biasguard"]["status"] == "not_enabled"
+
+
+def test_services_lists_each_guards_payload_fields_from_its_contract(api_client) -> None:
+    services = {s["name"]: s for s in api_client.get("/api/v1/guards/services").json()["services"]}
+    trust = services["trustguard"]["payload_fields"]
+    assert trust["output_text"]["required"] is True and trust["output_text"]["type"] == "string"
+    assert trust["sources"]["type"] == "array" and trust["text"]["required"] is False
+    assert {"model", "messages", "max_tokens", "optimize"} <= set(services["tokenguard"]["payload_fields"])
+    assert services["contextguard"]["payload_fields"]["role"]["enum"] == ["user", "assistant", "system"]
+    for name in GUARD_NAMES:
+        contract = analyzer_class(name).contract
+        assert services[name]["payload_fields"] == contract.payload.describe()
+        assert services[name]["payload_example"] == contract.example
 
 
 def test_health_reports_a_remote_backend_as_unhealthy_or_degraded_with_fallback(
@@ -62,5 +75,5 @@ def test_the_openapi_schema_shows_the_process_contract(client) -> None:
     schema = client.get("/api/schema", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/guards/process"]["post"]
     assert set(operation["responses"]) >= {"200", "400", "403", "404", "413", "502", "503", "504"}
-    request = schema["components"]["schemas"]["ProcessRequest"]["properties"]
-    assert {"service_type", "payload", "timeout", "fallback_enabled", "client_type"} <= set(request)
+    variant = schema["components"]["schemas"]["TokenguardProcessRequest"]["properties"]
+    assert {"service_type", "payload", "timeout", "fallback_enabled", "client_type", "priority"} <= set(variant)

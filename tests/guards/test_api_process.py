@@ -232,3 +232,12 @@ def test_trustguard_without_sources_does_not_block_an_answer_the_prompt_cannot_c
     data = response.json()["data"]
     assert data["decision"] == "allow" and data["reference"] == "prompt"
     assert [(f["type"], f["severity"]) for f in data["findings"]] == [("unverifiable_claim", "low")]
+
+
+def test_shared_payload_fields_follow_the_contract_null_means_left_out(api_client) -> None:
+    ok = _post(api_client, {"service_type": "securityguard", "payload": {"text": "hi", "content_type": None}})
+    assert ok.status_code == 200, ok.content
+    assert ok.json()["data"]["content_type"] == "text"
+    refused = _post(api_client, {"service_type": "securityguard", "payload": {"text": 5, "content_type": "pdf"}})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {"payload": {"text": ["Must be a string."]}}

@@ -45,3 +45,16 @@ def test_a_cold_request_gets_a_json_503_with_retry_after(api_client, spool_here,
     response = api_client.post(URL, BODY, format="json")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "database_unavailable" and response["Retry-After"] == "5"
+
+
+@pytest.mark.parametrize(("path", "operation_id"), [("/api/v1/guards/services", "guards_services"),
+                                                    ("/api/v1/guards/health", "guards_health"),
+                                                    ("/api/v1/guards/health/tokenguard", "guards_service_health")])
+def test_discovery_and_health_answer_a_documented_503_when_the_config_needs_the_database(
+        api_client, monkeypatch, path, operation_id):
+    monkeypatch.setattr("guards.services.config._configs_load", _refuse)
+    response = api_client.get(path)
+    assert response.status_code == 503 and response.json()["error"]["code"] == "database_unavailable"
+    schema = api_client.get("/api/schema", HTTP_ACCEPT="application/json").json()
+    documented = {op["operationId"]: op["responses"] for item in schema["paths"].values() for op in item.values()}
+    assert "database_unavailable" in documented[operation_id]["503"]["description"]

@@ -6,13 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from accounts import selectors, services
+from aiguardian.management.base import GatewayCommand
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Issue an API key for a tenant. The key is shown once, alone on the last line."
 
     def add_arguments(self, parser: CommandParser) -> None:

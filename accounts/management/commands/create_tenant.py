@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from accounts import selectors, services
+from aiguardian.management.base import GatewayCommand
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Create a tenant; --plan picks its billing plan (default: the default plan)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from accounts.services.demo import demo_access_ensure
+from aiguardian.management.base import GatewayCommand
 
 DEMO_REQUEST = {
     "service_type": "securityguard",
@@ -22,7 +23,7 @@ DEMO_REQUEST = {
 }
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Ensure the demo tenant exists, issue a demo API key and print how to call the gateway."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from accounts import apikeys, selectors, services
+from aiguardian.management.base import GatewayCommand
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Revoke an API key by prefix; it stops working at once."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from aiguardian import rotation
+from aiguardian.management.base import GatewayCommand
 from aiguardian.secrets import DEFAULT_SECRET_NAME, SecretsConfigError
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Rotate SECRET_KEY and/or API_KEY_PEPPERS in the AWS Secrets Manager secret, keeping fallbacks."
 
     def add_arguments(self, parser: CommandParser) -> None:

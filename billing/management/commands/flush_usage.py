@@ -1,11 +1,10 @@
 """Move metered usage from Redis into PostgreSQL (run every few minutes)."""
 
-from django.core.management.base import BaseCommand
-
+from aiguardian.management.base import GatewayCommand
 from billing.services import usage_flush
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Flush pending usage counters from Redis into UsageRecord rows."
 
     def handle(self, *args, **options) -> None:

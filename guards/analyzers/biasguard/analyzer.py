@@ -17,7 +17,6 @@ from guards.analyzers.base import (
     AnalyzerContext,
     Finding,
     GuardResult,
-    require_text,
 )
 from guards.analyzers.biasguard import context as frames
 from guards.analyzers.biasguard import lexicon, offensive, pronouns, statements, stereotypes
@@ -27,8 +26,8 @@ from guards.analyzers.biasguard.categories import (
     CATEGORIES,
     GENDER,
     OFFENSIVE,
-    payload_categories,
 )
+from guards.analyzers.biasguard.contract import CONTRACT
 from guards.analyzers.biasguard.generalisations import Generalisation, GeneralisationPatterns
 from guards.analyzers.biasguard.groups import get_groups
 from guards.analyzers.biasguard.rewrite import neutral_text
@@ -46,6 +45,7 @@ class BiasGuard(Analyzer):
         "Biased or offensive language by category (gender, race/ethnicity, religion, age, disability, "
         "sexual orientation, nationality, socioeconomic), with spans, explanations and neutral alternatives."
     )
+    contract = CONTRACT
     settings_schema: ClassVar[SettingsSchema] = SettingsSchema((
         Setting("flag_threshold", "float", 0.3, "Score at which the decision becomes flag.", min=0.0, max=1.0),
         Setting("block_threshold", "float", 0.8, "Score at which the decision becomes block.", min=0.0, max=1.0),
@@ -73,9 +73,10 @@ class BiasGuard(Analyzer):
         stereotypes.get_model().warm_up()
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
-        text = require_text(payload, "text")
+        payload = self.contract.payload.validate(payload)
+        text = payload["text"]
         categories = set(settings["categories"])
-        requested = payload_categories(payload)
+        requested = payload["categories"]
         if requested is not None:
             categories &= requested
         detectors = set(settings["detectors"])

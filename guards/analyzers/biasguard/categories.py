@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guards.analyzers.base import PayloadError
+from guards.analyzers.contract import PayloadError, schema_error
 
 GENDER = "gender"
 RACE = "race_ethnicity"
@@ -36,30 +36,32 @@ def normalise_category(name: str) -> str | None:
     return key if key in CATEGORIES else None
 
 
-def payload_categories(payload: dict[str, Any]) -> set[str] | None:
-    """The categories the payload asks for; None when it does not restrict them.
+# Names may be canonical or aliases, in any case, so the schema lists them in words, not an enum.
+CATEGORIES_SCHEMA: dict[str, Any] = {
+    "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+    "description": f"category names: {', '.join(CATEGORIES)}",
+}
 
-    Unknown names are a client error (a typo would otherwise silently check nothing).
-    """
-    value = payload.get("categories")
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PayloadError("categories", "Must be a list of category names.")
-    chosen: set[str] = set()
-    unknown: list[str] = []
-    for name in value:
-        category = normalise_category(name)
-        if category is None:
-            unknown.append(name)
-        else:
-            chosen.add(category)
+
+def categories_from(value: str | list[str]) -> set[str]:
+    """The canonical categories ``value`` names; an unknown name is a client error (a typo
+    would otherwise silently check nothing)."""
+    names = [value] if isinstance(value, str) else value
+    chosen = {normalise_category(name) for name in names}
+    unknown = [name for name in names if normalise_category(name) is None]
     if unknown:
         raise PayloadError(
             "categories", f"Unknown categories {unknown!r}; choose from {list(CATEGORIES)!r}."
         )
-    if not chosen:
-        raise PayloadError("categories", "Give at least one category, or leave the field out.")
-    return chosen
+    return {c for c in chosen if c is not None}
+
+
+def payload_categories(payload: dict[str, Any]) -> set[str] | None:
+    """The categories the payload asks for; None when it does not restrict them."""
+    value = payload.get("categories")
+    if value is None:
+        return None
+    error = schema_error(value, CATEGORIES_SCHEMA)
+    if error is not None:
+        raise PayloadError("categories", error)
+    return categories_from(value)

@@ -1,9 +1,7 @@
 """contextguard: session memory, drift of a new message from the conversation, window advice.
 
-Payload: ``text`` (required), ``session_id`` (required; the gateway may instead pass the
-request's top-level ``session_id`` as ``context.session_id``), ``role``
-(``user``/``assistant``/``system``, default ``user``) and ``reset`` (forget the session
-before this message). Memory goes through ``context.memory`` (a tenant-scoped
+Payload (declared in :mod:`.contract`): ``text``, ``session_id`` (or the request's
+top-level one, passed as ``context.session_id``), ``role`` and ``reset``. Memory goes through ``context.memory`` (a tenant-scoped
 :class:`~guards.analyzers.base.SessionMemory`); without one, each message is analysed as
 the first of a new session and ``memory.persisted`` is false. Two messages of one
 session analysed at the same time both read the same state and the later save wins:
@@ -22,19 +20,18 @@ from guards.analyzers.base import (
     Finding,
     GuardResult,
     PayloadError,
-    require_text,
 )
 from guards.analyzers.contextguard import lexical
+from guards.analyzers.contextguard.contract import CONTRACT
 from guards.analyzers.contextguard.drift import DriftAssessment, assess
 from guards.analyzers.contextguard.features import DriftModel, load_model
-from guards.analyzers.contextguard.state import ROLES, SessionState, Turn
+from guards.analyzers.contextguard.state import SessionState, Turn
 from guards.analyzers.contextguard.window import plan_window
 from guards.analyzers.embeddings import DIM
 from guards.analyzers.schema import Setting, SettingsSchema
 
 logger = logging.getLogger(__name__)
 
-MAX_SESSION_ID_CHARS = 256
 # Drift is judged on the head of a message: turns are a few sentences in the training
 # data, and reading a megabyte of text word by word would cost far more than it tells.
 MAX_ANALYSED_CHARS = 4000
@@ -44,6 +41,8 @@ class ContextGuard(Analyzer):
     name = "contextguard"
     version = "1.1.0"
     description = "Per-session memory, drift of each message from the conversation, context-window advice."
+    contract = CONTRACT
+
     @classmethod
     def applies_to(cls, payload: dict[str, Any], *, session_id: str | None = None) -> bool:
         return bool(payload.get("session_id") or session_id)
@@ -91,14 +90,11 @@ class ContextGuard(Analyzer):
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
         started = time.perf_counter()
-        text = require_text(payload)
-        session_id = _session_id(payload, context)
-        role = payload.get("role", "user")
-        if role not in ROLES:
-            raise PayloadError("role", f"Must be one of {', '.join(ROLES)}.")
-        reset = payload.get("reset", False)
-        if not isinstance(reset, bool):
-            raise PayloadError("reset", "Must be a boolean.")
+        payload = self.contract.payload.validate(payload)
+        text, role, reset = payload["text"], payload["role"], payload["reset"]
+        session_id = payload["session_id"] or context.session_id
+        if not session_id or not session_id.strip():
+            raise PayloadError("session_id", "This field is required: drift is measured against a session.")
 
         timings: dict[str, float] = {}
         memory = context.memory
@@ -180,19 +176,6 @@ class ContextGuard(Analyzer):
                              "window_tokens": sum(t.tokens for t in state.turns), "over_budget": False,
                              "plan": []}},
         )
-
-
-def _session_id(payload: dict[str, Any], context: AnalyzerContext) -> str:
-    value = payload.get("session_id")
-    if value is None:
-        value = context.session_id
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise PayloadError("session_id", "This field is required: drift is measured against a session.")
-    if not isinstance(value, str):
-        raise PayloadError("session_id", "Must be a string.")
-    if len(value) > MAX_SESSION_ID_CHARS:
-        raise PayloadError("session_id", f"At most {MAX_SESSION_ID_CHARS} characters.")
-    return value
 
 
 def _findings(text: str, drift: DriftAssessment, window: dict[str, Any]) -> list[Finding]:

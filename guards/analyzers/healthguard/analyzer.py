@@ -14,10 +14,10 @@ from guards.analyzers.base import (
     Finding,
     GuardResult,
     decide,
-    require_text,
 )
 from guards.analyzers.healthguard import language as lang
 from guards.analyzers.healthguard.backends import backend_report
+from guards.analyzers.healthguard.contract import CONTRACT
 from guards.analyzers.healthguard.controls import control_findings, strip_controls
 from guards.analyzers.healthguard.encoding import encoding_findings, repair
 from guards.analyzers.healthguard.gibberish import gibberish_findings, load_model
@@ -41,16 +41,17 @@ class HealthGuard(Analyzer):
         "repetition loops, truncated output, language and size limits; plus the tenant's backend health."
     )
     settings_schema = SETTINGS
+    contract = CONTRACT
 
     def warm_up(self) -> None:
         load_model()
         lang.warm_up()
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
-        texts = {"text": require_text(payload, "text")}
-        output = require_text(payload, "output_text", required=False)
-        if "output_text" in payload and payload["output_text"] is not None:
-            texts["output_text"] = output
+        payload = self.contract.payload.validate(payload)
+        texts = {"text": payload["text"]}
+        if payload["output_text"] is not None:
+            texts["output_text"] = payload["output_text"]
         enabled = set(settings["detectors"])
         timings: dict[str, float] = {}
         findings: list[Finding] = []

@@ -11,12 +11,11 @@ from guards.analyzers.base import (
     AnalyzerContext,
     Finding,
     GuardResult,
-    PayloadError,
-    require_text,
 )
 from guards.analyzers.schema import Setting, SettingsSchema
 from guards.analyzers.securityguard import injection, url_domains
 from guards.analyzers.securityguard.calibrators import decision_for
+from guards.analyzers.securityguard.contract import CONTRACT
 from guards.analyzers.securityguard.injection_model import get_model
 from guards.analyzers.securityguard.pii import ENTITIES, detect_pii
 from guards.analyzers.securityguard.sanitizer import sanitize
@@ -25,18 +24,6 @@ from guards.analyzers.securityguard.unicode_text import detect_invisible
 from guards.analyzers.securityguard.urls import detect_urls
 
 DETECTORS = ("injection", "secrets", "pii", "invisible", "urls")
-CONTENT_TYPES = ("text", "code", "document")
-SCAN_LEVELS = ("standard", "comprehensive")
-DIRECTIONS = ("input", "output")
-
-
-def _choice(payload: dict[str, Any], field: str, choices: tuple[str, ...]) -> str:
-    value = payload.get(field)
-    if value is None:
-        return choices[0]
-    if not isinstance(value, str) or value not in choices:
-        raise PayloadError(field, f"Must be one of: {', '.join(choices)}.")
-    return value
 
 
 class SecurityGuard(Analyzer):
@@ -47,6 +34,7 @@ class SecurityGuard(Analyzer):
         "secrets, PII, invisible and confusable characters, and risky URLs; findings with offsets and "
         "a sanitized text with typed placeholders."
     )
+    contract = CONTRACT
     settings_schema: ClassVar[SettingsSchema] = SettingsSchema((
         Setting("flag_threshold", "float", 0.5,
                 "Score from which a secret, PII or hidden-text finding makes the decision 'flag' (injection and "
@@ -68,10 +56,9 @@ class SecurityGuard(Analyzer):
         url_domains.index()
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
-        text = require_text(payload)
-        content_type = _choice(payload, "content_type", CONTENT_TYPES)
-        scan_level = _choice(payload, "scan_level", SCAN_LEVELS)
-        direction = _choice(payload, "direction", DIRECTIONS)
+        payload = self.contract.payload.validate(payload)
+        text, content_type = payload["text"], payload["content_type"]
+        scan_level, direction = payload["scan_level"], payload["direction"]
         thorough = scan_level == "comprehensive"
         enabled = set(settings["detectors"])
 

@@ -8,10 +8,11 @@ from typing import Any
 
 import tiktoken
 
-from guards.analyzers.base import Analyzer, AnalyzerContext, Finding, GuardResult, PayloadError, require_text
+from guards.analyzers.base import Analyzer, AnalyzerContext, Finding, GuardResult
 from guards.analyzers.schema import Setting, SettingsSchema
 from guards.analyzers.tokenguard.budget import PERIODS, budget_check_and_charge
-from guards.analyzers.tokenguard.counting import count_messages, count_text, parse_messages
+from guards.analyzers.tokenguard.contract import CONTRACT
+from guards.analyzers.tokenguard.counting import count_messages, count_text
 from guards.analyzers.tokenguard.encodings import SPECS, encoding_name_for_model, get_encoding
 from guards.analyzers.tokenguard.fit import REJECT, TRIM, Fit, assess_fit
 from guards.analyzers.tokenguard.optimizer import Optimization, optimize_text
@@ -29,6 +30,7 @@ class TokenGuard(Analyzer):
         "Exact OpenAI token counts (cl100k_base/o200k_base), cost estimate, context-window fit "
         "(keep/trim/reject), text optimization and per-tenant token budgets."
     )
+    contract = CONTRACT
     settings_schema = SettingsSchema((
         Setting("default_model", "str", "gpt-4o", help="Model assumed when the payload names none."),
         Setting("max_tokens", "int", 0, min=0,
@@ -50,16 +52,12 @@ class TokenGuard(Analyzer):
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
         timings: dict[str, float] = {}
-        has_messages = payload.get("messages") is not None
-        if has_messages and payload.get("text") is not None:
-            raise PayloadError("messages", "Send either text or messages, not both.")
-        messages = parse_messages(payload["messages"]) if has_messages else None
-        text = "" if has_messages else require_text(payload, "text")
-        model = _optional_str(payload, "model") or settings["default_model"]
-        requested_output = _optional_positive_int(payload, "max_tokens")
-        optimize = payload.get("optimize", False)
-        if not isinstance(optimize, bool):
-            raise PayloadError("optimize", "Must be a boolean.")
+        payload = self.contract.payload.validate(payload)
+        messages = payload["messages"]
+        text = payload["text"] or ""
+        model = payload["model"] or settings["default_model"]
+        requested_output = payload["max_tokens"]
+        optimize = payload["optimize"]
 
         notes: list[str] = []
         encoding_name, note = encoding_name_for_model(model)
@@ -139,24 +137,6 @@ class TokenGuard(Analyzer):
         data["notes"] = notes
         return GuardResult(decision=decision, score=fit.utilization, findings=findings, data=data,
                            version=self.version, timings_ms=timings)
-
-
-def _optional_str(payload: dict[str, Any], field: str) -> str | None:
-    value = payload.get(field)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise PayloadError(field, "Must be a non-empty string.")
-    return value.strip()
-
-
-def _optional_positive_int(payload: dict[str, Any], field: str) -> int | None:
-    value = payload.get(field)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise PayloadError(field, "Must be a positive integer.")
-    return value
 
 
 def _fit_findings(fit: Fit, enc: tiktoken.Encoding, text: str | None) -> list[Finding]:

@@ -18,14 +18,13 @@ from guards.analyzers.base import (
     Analyzer,
     AnalyzerContext,
     GuardResult,
-    PayloadError,
     decide,
-    require_text,
 )
 from guards.analyzers.calibration import Calibrator
 from guards.analyzers.schema import Setting, SettingsSchema
 from guards.analyzers.trustguard.citations import find_citations
 from guards.analyzers.trustguard.claims import split_claims
+from guards.analyzers.trustguard.contract import CONTRACT
 from guards.analyzers.trustguard.contradiction import find_contradictions
 from guards.analyzers.trustguard.grounding import (
     ClaimSupport,
@@ -62,23 +61,6 @@ def grounding_model() -> GroundingModel:
         return _model
 
 
-def _sources(payload: dict[str, Any]) -> list[str]:
-    """``sources`` as a list of strings; items may be strings or objects with a ``text``."""
-    raw = payload.get("sources")
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise PayloadError("sources", "Must be a list of strings (reference passages).")
-    out = []
-    for i, item in enumerate(raw):
-        if isinstance(item, dict) and isinstance(item.get("text"), str):
-            item = item["text"]
-        if not isinstance(item, str):
-            raise PayloadError("sources", f"Item {i} must be a string or an object with a string 'text'.")
-        out.append(item)
-    return out
-
-
 class TrustGuard(Analyzer):
     name = "trustguard"
     version = "2.0.0"
@@ -88,9 +70,12 @@ class TrustGuard(Analyzer):
         "refusals, invented citations, a calibrated risk of unfaithfulness."
     )
 
+    contract = CONTRACT
+
     @classmethod
     def applies_to(cls, payload: dict[str, Any], *, session_id: str | None = None) -> bool:
         return bool(payload.get("output_text"))
+
     settings_schema = SettingsSchema(
         (
             Setting("flag_threshold", "float", 0.0,
@@ -125,9 +110,8 @@ class TrustGuard(Analyzer):
             get_embedder().embed(["warm up"])
 
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
-        prompt = require_text(payload, "text", required=False)
-        output = require_text(payload, SOURCE)
-        sources = _sources(payload)
+        payload = self.contract.payload.validate(payload)
+        prompt, output, sources = payload["text"] or "", payload[SOURCE], payload["sources"]
         enabled = set(settings["detectors"])
         timings: dict[str, float] = {}
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from aiguardian.management.base import GatewayCommand
 from guards.services.audit import audit_spool_dir, audit_spool_replay
 from guards.services.audit.store import DatabaseUnavailable
 
 
-class Command(BaseCommand):
+class Command(GatewayCommand):
     help = "Replay orphaned audit spool segments into GuardRequest and UsageRecord."
 
     def handle(self, *args: Any, **options: Any) -> None:
