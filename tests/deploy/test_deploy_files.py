@@ -31,7 +31,7 @@ def compose_check(path: Path) -> subprocess.CompletedProcess:
 
 
 def test_there_is_a_template_to_lint():
-    assert [p.name for p in TEMPLATES] == ["gateway.cfn.yml"]
+    assert [p.name for p in TEMPLATES] == ["gateway.cfn.yml", "guard-service.cfn.yml"]
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
@@ -41,8 +41,8 @@ def test_cloudformation_templates_pass_cfn_lint(template):
 
 def test_cfn_lint_catches_a_broken_template(tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text(TEMPLATES[0].read_text().replace("DesiredCount: !Ref DesiredCount",
-                                                       "DesiredCount: !Ref NoSuchParameter", 1))
+    broken.write_text(TEMPLATES[0].read_text().replace("TaskDefinition: !Ref GatewayTask",
+                                                       "TaskDefinition: !Ref NoSuchParameter", 1))
     problems = cfn_problems(broken)
     assert any("NoSuchParameter" in p for p in problems), problems
 
