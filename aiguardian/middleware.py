@@ -64,7 +64,6 @@ class ChunkedBodyMiddleware:
         return self.get_response(request)
 
 
-
 PROBE_PATHS = frozenset({"/health/live", "/health/ready"})
 
 

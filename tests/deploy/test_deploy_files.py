@@ -7,6 +7,7 @@ everything (a wrong schema name, a template it did not parse) would fail here.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from cfnlint.api import lint_file
 
-from tests.support.deploy import COMPOSE_FILE
+from tests.support.deploy import COMPOSE_FILE, DOCKERFILE, healthcheck_command, image_environment
 from tests.support.processes import ROOT
 
 TEMPLATES = sorted((ROOT / "deploy" / "ecs").glob("*.yml"))
@@ -59,3 +60,21 @@ def test_the_compose_schema_check_catches_a_broken_file(tmp_path):
     result = compose_check(broken)
     assert result.returncode != 0
     assert "when_it_feels_like_it" in result.stdout + result.stderr
+
+
+def test_nothing_git_ignores_reaches_the_image():
+    # .gitignore lists local state (databases, logs, the demo API key): `COPY . .` must skip it too.
+    def entries(path: Path) -> set[str]:
+        lines = (line.strip() for line in path.read_text().splitlines())
+        return {line.rstrip("/").removeprefix("**/") for line in lines if line and not line.startswith("#")}
+
+    assert entries(ROOT / ".gitignore") - entries(ROOT / ".dockerignore") == set()
+
+
+def test_the_image_runs_as_a_user_with_a_healthcheck_on_its_port():
+    runtime = DOCKERFILE.read_text().rsplit("\nFROM ", 1)[1]
+    assert re.search(r"^USER (?!root)\w+", runtime, re.MULTILINE)
+    assert f"EXPOSE {image_environment()['PORT']}" in runtime
+    assert "/health/live" in healthcheck_command()
+    entrypoint = re.search(r'^ENTRYPOINT \["([^"]+)"\]', runtime, re.MULTILINE)
+    assert entrypoint and (ROOT / entrypoint.group(1)).is_file()
