@@ -68,6 +68,21 @@ def check_production(*, secret_key: str, allowed_hosts: list[str], debug: bool) 
         fail("ALLOWED_HOSTS: must list the gateway's host names in production")
 
 
+def ensure_metrics_dir(path: str) -> None:
+    """Create ``PROMETHEUS_MULTIPROC_DIR`` when it is set and missing.
+
+    prometheus_client writes each process's samples there and crashes on the first metric
+    (``FileNotFoundError: counter_<pid>.db``) when the directory is absent. Only gunicorn's
+    start-up hook created it, so ``migrate``, ``manage`` and a shell in the image failed.
+    """
+    if not path:
+        return
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"PROMETHEUS_MULTIPROC_DIR: cannot create {path!r} ({exc.strerror})")
+
+
 def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
     """JSON lines in production, readable lines in development; request id on every line."""
     formatters = {

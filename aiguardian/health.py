@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from aiguardian.redis_outage import redis_client, redis_ping
 
@@ -88,12 +88,12 @@ def service_name() -> str:
     return settings.GUARD_SERVICE_NAME or settings.SERVICE_NAME
 
 
-@require_GET
+@require_safe
 def live(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "alive", "service": service_name()})
 
 
-@require_GET
+@require_safe
 def ready(request: HttpRequest) -> JsonResponse:
     checks = run_checks({"database": check_database, "cache": check_cache}, settings.HEALTH_READY_TIMEOUT)
     healthy = all(c["status"] == "ok" for c in checks.values())

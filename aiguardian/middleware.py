@@ -1,5 +1,5 @@
-"""Request-id middleware (accept a sane ``X-Request-ID`` or mint one, echo it back) and
-chunked request bodies."""
+"""Request-id middleware (accept a sane ``X-Request-ID`` or mint one, echo it back),
+chunked request bodies, and the host check (health probes exempt)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 
 from aiguardian.api import error_body
 from aiguardian.logging import request_id_var
@@ -61,3 +62,25 @@ class ChunkedBodyMiddleware:
             request._stream = LimitedStream(io.BytesIO(body), len(body))  # type: ignore[attr-defined]
             meta["CONTENT_LENGTH"] = str(len(body))
         return self.get_response(request)
+
+
+PROBE_PATHS = frozenset({"/health/live", "/health/ready"})
+
+
+class CommonMiddleware(DjangoCommonMiddleware):
+    """Django's CommonMiddleware without the host check for ``GET``/``HEAD`` health probes.
+
+    The probes arrive with whatever Host their sender knows: ``127.0.0.1:8000`` from the
+    image's HEALTHCHECK and the ECS container check, the task's private IP from the ALB,
+    over plain HTTP. ``ALLOWED_HOSTS`` holds the public name, so the host check here
+    answered them 400 and the task never became healthy. Skipping it is safe for exactly
+    these two paths: neither view reads, stores or echoes the Host header, which is all the
+    check protects; every other path, and any other method, is checked as before. The
+    HTTPS redirect skips them too (``SECURE_REDIRECT_EXEMPT``). The probes still run the
+    whole chain, so metrics count them per view and status like any request.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if request.path_info in PROBE_PATHS and request.method in ("GET", "HEAD"):
+            return None
+        return super().process_request(request)

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "aiguardian.middleware.CommonMiddleware",  # Django's, health probes exempt from the host check
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,6 +200,10 @@ if IS_PRODUCTION:
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)  # the ALB terminates TLS
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Load balancers and container runtimes probe over plain HTTP (aiguardian.middleware.CommonMiddleware).
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 # JSON bodies may nest objects/arrays at most this deep (400 beyond; aiguardian/input_rules.py).
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
@@ -236,6 +240,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Metrics ------------------------------------------------------------------------------------
 PROMETHEUS_METRIC_NAMESPACE = "aiguardian"
+# Before any app registers a metric: every process that runs Django needs the directory.
+config.ensure_metrics_dir(env.str("PROMETHEUS_MULTIPROC_DIR", default=""))
 
 # --- Logging ----------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()

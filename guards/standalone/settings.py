@@ -37,3 +37,6 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 ALLOWED_HOSTS = ["*"]  # reached by the gateway on a private network, by service name
+# Plain HTTP on that network (TLS ends at the public ALB): the gateway's HTTPS redirect would
+# turn every call into a 301.
+SECURE_SSL_REDIRECT = False

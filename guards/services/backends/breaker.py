@@ -13,6 +13,7 @@ rules run in process memory: each worker then keeps its own breaker.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -24,6 +25,8 @@ from django.conf import settings
 
 from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from guards.services import metrics
+
+logger = logging.getLogger(__name__)
 
 _SCRIPT = """
 local t = redis.call('TIME')
@@ -178,7 +181,12 @@ class CircuitBreaker:
         return self._run("success", latency_ms)[1]
 
     def record_failure(self, latency_ms: float | None = None) -> str:
-        return self._run("failure", latency_ms if latency_ms is not None else 0.0)[1]
+        state = self._run("failure", latency_ms if latency_ms is not None else 0.0)[1]
+        if state == "open":
+            # Structured fields: the ECS template's log metric filter alarms on breaker_state.
+            logger.warning("circuit breaker open for backend %s", self.label,
+                           extra={"breaker_backend": self.label, "breaker_state": "open"})
+        return state
 
     def recent_calls(self) -> list[tuple[float, bool]]:
         """The last 50 calls, newest first, as (latency in ms, succeeded)."""
