@@ -133,6 +133,11 @@ class _CallOptions(StrictSerializer):
     fallback_enabled = StrictBooleanField(default=True,
                                           help_text="Let the in-process analyzer answer if the backend fails.")
     client_type = serializers.ChoiceField(choices=CLIENT_TYPES, default="api")
+    mode = serializers.ChoiceField(
+        choices=("enforce", "monitor"), required=False, allow_null=True, default=None,
+        help_text='"monitor": a dry run (report what enforcement would decide, never block). Relaxing a guard '
+                  "the tenant enforces needs a key with the policy_dry_run scope (else 403 policy_scope_required).",
+    )
 
 
 class ProcessRequestSerializer(_CallOptions):

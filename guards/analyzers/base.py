@@ -15,6 +15,9 @@ from typing import Any, ClassVar, Protocol
 from guards.analyzers.schema import SettingsSchema
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+# Each guard's decision vocabulary mapped onto one severity scale: allow < flag < block.
+DECISION_SEVERITY = {"allow": 0, "keep": 0, "pass": 0, "flag": 1, "trim": 1, "warn": 1, "review": 1,
+                     "block": 2, "reject": 2}
 
 
 class PayloadError(ValueError):

@@ -28,6 +28,12 @@ from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, TenantGuardConfig
 from guards.services.backends import IN_PROCESS, BackendSpec
 from guards.services.backends.inprocess import installed_analyzer_class
+from policy.services.snapshot import (
+    DEFAULT_POLICY,
+    GuardPolicy,
+    tenant_policy_annotations,
+    tenant_policy_load,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +48,7 @@ class ResolvedGuard:
     settings: dict[str, Any] = field(default_factory=dict)
     fallback_allowed: bool = True
     store_raw_text: bool = False
+    policy: GuardPolicy = DEFAULT_POLICY  # mode, failure policy, lists, config version
 
 
 def guard_settings_validate(*, guard: str, values: Any) -> dict[str, Any]:
@@ -126,13 +133,16 @@ def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
 
 
 def _configs_load(tenant_id: int) -> dict[str, ResolvedGuard]:
-    rows = TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
+    rows = list(TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
+                .annotate(**tenant_policy_annotations(tenant_id=tenant_id)))
+    tenant_policy = tenant_policy_load(tenant_id=tenant_id, row=rows[0] if rows else None)
     return {
         row.guard: ResolvedGuard(
             guard=row.guard, enabled=row.enabled,
             backend=BackendSpec.from_model(row.backend) if row.backend_id else IN_PROCESS,
             settings=_effective(row.guard, row.settings or {}), fallback_allowed=row.fallback_allowed,
             store_raw_text=row.store_raw_text,
+            policy=tenant_policy.for_guard(guard=row.guard, mode=row.mode, failure_policy=row.failure_policy),
         )
         for row in rows
     }
