@@ -1,0 +1,1 @@
+from tests.guards.conftest import fake_service  # noqa: F401 - the scriptable guard service
