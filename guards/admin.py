@@ -101,14 +101,14 @@ class TenantGuardConfigAdmin(admin.ModelAdmin):
     raw_id_fields = ("tenant",)
 
     def save_model(self, request: HttpRequest, obj: TenantGuardConfig, form: Any, change: bool) -> None:
-        guard_config_save(config=obj)
+        guard_config_save(config=obj, actor=request.user, via="admin")
 
     def delete_model(self, request: HttpRequest, obj: TenantGuardConfig) -> None:
-        guard_config_delete(config=obj)
+        guard_config_delete(config=obj, actor=request.user, via="admin")
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TenantGuardConfig]) -> None:
         for config in queryset:
-            guard_config_delete(config=config)
+            guard_config_delete(config=config, actor=request.user, via="admin")
 
 
 @admin.register(GuardRequest)

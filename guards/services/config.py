@@ -28,6 +28,7 @@ from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, TenantGuardConfig
 from guards.services.backends import IN_PROCESS, BackendSpec
 from guards.services.backends.inprocess import installed_analyzer_class
+from policy.services.history import config_revision_record, config_snapshot, config_stored_snapshot
 from policy.services.snapshot import (
     DEFAULT_POLICY,
     GuardPolicy,
@@ -159,18 +160,29 @@ def tenant_backends(*, tenant_id: int) -> list[BackendSpec]:
     return sorted(specs, key=lambda s: (not s.is_remote, s.name))
 
 
-def guard_config_save(*, config: TenantGuardConfig) -> TenantGuardConfig:
-    """Validate the settings against the guard's schema, save, invalidate the tenant's cache."""
+def guard_config_save(*, config: TenantGuardConfig, actor: Any = None, via: str = "system",
+                      reverts: int | None = None) -> TenantGuardConfig:
+    """Validate the settings against the guard's schema, save, record the revision, invalidate the cache.
+
+    ``actor``/``via`` say who changed it (a user and ``"admin"``, a key label and ``"api"``).
+    """
     config.settings = guard_settings_validate(guard=config.guard, values=config.settings)
     with transaction.atomic():
+        before = config_stored_snapshot(config)
         config.save()
+        config_revision_record(config=config, before=before, actor=actor, via=via, reverts=reverts)
         config_cache_invalidate(tenant_ids=[config.tenant_id])
     return config
 
 
-def guard_config_delete(*, config: TenantGuardConfig) -> None:
+def guard_config_delete(*, config: TenantGuardConfig, actor: Any = None, via: str = "system",
+                        reverts: int | None = None) -> None:
     with transaction.atomic():
+        before = config_stored_snapshot(config)
+        pk = config.pk
         config.delete()
+        config.pk = pk  # the revision names the deleted row
+        config_revision_record(config=config, before=before, deleted=True, actor=actor, via=via, reverts=reverts)
         config_cache_invalidate(tenant_ids=[config.tenant_id])
 
 
@@ -206,8 +218,13 @@ def guard_services_register(*, url_template: str, timeout: float, route_tenants:
             backend.timeout = timeout
             guard_backend_save(backend=backend)
             if route_tenants:
-                configs = TenantGuardConfig.objects.filter(guard=name).exclude(backend=backend)
-                tenant_ids = set(configs.values_list("tenant_id", flat=True))
-                routed += configs.update(backend=backend)
-                config_cache_invalidate(tenant_ids=tenant_ids)
+                configs = list(TenantGuardConfig.objects.select_for_update().filter(guard=name)
+                               .exclude(backend=backend))
+                for config in configs:  # each re-routing is a revision of that tenant's config
+                    before = config_snapshot(config)
+                    config.backend = backend
+                    config.save(update_fields=["backend", "updated_at"])
+                    config_revision_record(config=config, before=before, actor="guard_services_register")
+                routed += len(configs)
+                config_cache_invalidate(tenant_ids={c.tenant_id for c in configs})
     return len(GUARD_NAMES), routed
