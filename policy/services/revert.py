@@ -45,6 +45,9 @@ def _revert_entry(revision: ConfigRevision, actor: Any) -> None:
         list_entry_delete(entry=entry, actor=actor, via=Via.ADMIN, reverts=revision.version)
         return
     before = revision.before or {}
+    fields = {name: before.get(name, "") for name in ("guard", "action", "kind", "value")}
+    if PolicyListEntry.objects.filter(tenant_id=revision.tenant_id, **fields).exists():
+        raise RevertError("The entry this change removed is on the list again.")
     list_entry_create(tenant_id=revision.tenant_id, guard=before.get("guard", ""), action=before.get("action", ""),
                       kind=before.get("kind", ""), value=before.get("value", ""), note=before.get("note", ""),
                       actor=actor, via=Via.ADMIN, reverts=revision.version)
