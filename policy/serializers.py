@@ -20,3 +20,47 @@ class FeedbackResponseSerializer(serializers.Serializer):
     label = serializers.CharField()
     guards = serializers.ListField(child=serializers.CharField())
     fingerprints = serializers.IntegerField(help_text="Finding fingerprints stored with the feedback.")
+
+
+class ListEntryInputSerializer(StrictSerializer):
+    guard = StrictCharField(max_length=32, required=False, allow_blank=True, default="",
+                            help_text="Empty or omitted: every guard.")
+    action = serializers.ChoiceField(choices=("allow", "block"))
+    kind = serializers.ChoiceField(choices=("phrase", "regex", "fingerprint"))
+    value = StrictCharField(max_length=512, trim_whitespace=False)
+    note = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ListEntryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    guard = serializers.CharField()
+    action = serializers.CharField()
+    kind = serializers.CharField()
+    value = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class GuardPolicyInputSerializer(StrictSerializer):
+    mode = serializers.ChoiceField(choices=("enforce", "monitor", "off"), required=False)
+    failure_policy = serializers.ChoiceField(choices=("fail_open", "fail_closed"), required=False)
+
+
+class GuardPolicyOutputSerializer(serializers.Serializer):
+    guard = serializers.CharField()
+    enabled = serializers.BooleanField()
+    mode = serializers.CharField()
+    failure_policy = serializers.CharField()
+
+
+class RevisionOutputSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    target = serializers.CharField()
+    guard = serializers.CharField()
+    action = serializers.CharField()
+    via = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    reverts = serializers.IntegerField(allow_null=True)
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)

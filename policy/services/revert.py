@@ -19,12 +19,12 @@ class RevertError(Exception):
     """The revision cannot be reverted (the message says why, for the operator)."""
 
 
-def _revert_config(revision: ConfigRevision, actor: Any) -> None:
+def _revert_config(revision: ConfigRevision, actor: Any, via: str) -> None:
     config = TenantGuardConfig.objects.filter(tenant_id=revision.tenant_id, guard=revision.guard).first()
     if revision.action == Action.CREATE:
         if config is None:
             raise RevertError("The config this change created no longer exists.")
-        guard_config_delete(config=config, actor=actor, via=Via.ADMIN, reverts=revision.version)
+        guard_config_delete(config=config, actor=actor, via=via, reverts=revision.version)
         return
     before = revision.before or {}
     backend_id = before.get("backend_id")
@@ -34,15 +34,15 @@ def _revert_config(revision: ConfigRevision, actor: Any) -> None:
     for name in CONFIG_FIELDS:
         if name in before:
             setattr(config, name, before[name])
-    guard_config_save(config=config, actor=actor, via=Via.ADMIN, reverts=revision.version)
+    guard_config_save(config=config, actor=actor, via=via, reverts=revision.version)
 
 
-def _revert_entry(revision: ConfigRevision, actor: Any) -> None:
+def _revert_entry(revision: ConfigRevision, actor: Any, via: str) -> None:
     if revision.action == Action.CREATE:
         entry = PolicyListEntry.objects.filter(pk=revision.object_id, tenant_id=revision.tenant_id).first()
         if entry is None:
             raise RevertError("The list entry this change added has already been removed.")
-        list_entry_delete(entry=entry, actor=actor, via=Via.ADMIN, reverts=revision.version)
+        list_entry_delete(entry=entry, actor=actor, via=via, reverts=revision.version)
         return
     before = revision.before or {}
     fields = {name: before.get(name, "") for name in ("guard", "action", "kind", "value")}
@@ -50,17 +50,17 @@ def _revert_entry(revision: ConfigRevision, actor: Any) -> None:
         raise RevertError("The entry this change removed is on the list again.")
     list_entry_create(tenant_id=revision.tenant_id, guard=before.get("guard", ""), action=before.get("action", ""),
                       kind=before.get("kind", ""), value=before.get("value", ""), note=before.get("note", ""),
-                      actor=actor, via=Via.ADMIN, reverts=revision.version)
+                      actor=actor, via=via, reverts=revision.version)
 
 
-def revision_revert(*, revision: ConfigRevision, actor: Any = None) -> ConfigRevision:
+def revision_revert(*, revision: ConfigRevision, actor: Any = None, via: str = Via.ADMIN) -> ConfigRevision:
     """Undo ``revision``; returns the revision that records the undo. Raises RevertError / ValidationError."""
     with transaction.atomic():
         latest = ConfigRevision.objects.filter(tenant_id=revision.tenant_id).order_by("-version").first()
         if revision.target == Target.GUARD_CONFIG:
-            _revert_config(revision, actor)
+            _revert_config(revision, actor, via)
         else:
-            _revert_entry(revision, actor)
+            _revert_entry(revision, actor, via)
         new = ConfigRevision.objects.filter(tenant_id=revision.tenant_id).order_by("-version").first()
         if new is None or (latest is not None and new.pk == latest.pk):
             raise RevertError("Nothing to revert: the object is already as it was before this change.")

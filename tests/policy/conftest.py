@@ -19,3 +19,6 @@ def admin_web(client, operator):  # type: ignore[no-untyped-def]
     web = Client()
     web.force_login(operator)
     return web
+
+
+from tests.accounts.conftest import admin_a, admin_b, clerk_idp, clerk_settings  # noqa: E402, F401 - Clerk sessions
