@@ -24,13 +24,12 @@ from rest_framework import status
 from aiguardian.api import APIError
 from guards.analyzers.base import DECISION_SEVERITY, decide
 from policy.services.matching import (
+    Utf16Index,
     fingerprint,
-    normalise,
     phrase_spans,
-    regex_search,
     regex_spans,
-    utf16_offset,
 )
+from policy.services.rules import RuleMatcher, rule_matcher
 from policy.services.snapshot import ENFORCE, FAIL_OPEN, MONITOR, OFF, GuardPolicy, ListRule
 
 #: Scope a key needs to ask for a dry run where its tenant's config enforces.
@@ -85,45 +84,41 @@ def _span_text(finding: dict[str, Any], payload: dict[str, Any]) -> tuple[str, s
     return str(finding.get("evidence") or ""), None
 
 
-def _matches(rule: ListRule, text: str, fp: str) -> bool:
-    if rule.kind == "fingerprint":
-        return rule.value == fp
-    if rule.kind == "phrase":
-        return normalise(rule.value) == normalise(text)
-    return regex_search(rule.value, text)
-
-
 def _ref(rule: ListRule) -> dict[str, Any]:
     return {"id": rule.id, "list": rule.action, "kind": rule.kind, "scope": rule.guard or "all"}
 
 
-def _annotate(findings: list[dict[str, Any]], policy: GuardPolicy, tenant_id: int,
+def _annotate(findings: list[dict[str, Any]], matcher: RuleMatcher, tenant_id: int,
               payload: dict[str, Any]) -> None:
+    indexes: dict[int, Utf16Index] = {}
     for finding in findings:
         text, source = _span_text(finding, payload)
         fp = fingerprint(tenant_id=tenant_id, finding_type=str(finding.get("type", "")), evidence=text)
         finding["fingerprint"] = fp
-        finding["start_utf16"] = utf16_offset(source, finding["start"]) if source is not None else None
-        finding["end_utf16"] = utf16_offset(source, finding["end"]) if source is not None else None
-        blocked = next((r for r in policy.rules if r.action == "block" and r.kind == "fingerprint"
-                        and r.value == fp), None)
-        allowed = None if blocked else next((r for r in policy.rules if r.action == "allow"
-                                             and _matches(r, text, fp)), None)
+        if source is not None:
+            index = indexes.get(id(source)) or indexes.setdefault(id(source), Utf16Index(source))
+            finding["start_utf16"], finding["end_utf16"] = index(finding["start"]), index(finding["end"])
+        else:
+            finding["start_utf16"] = finding["end_utf16"] = None
+        blocked = matcher.blocked(fp)
+        allowed = None if blocked else matcher.allowed(text, fp)
         finding["suppressed_by"] = _ref(allowed) if allowed else None
         if blocked:
             finding["blocked_by"] = _ref(blocked)
 
 
-def _blocklist_findings(policy: GuardPolicy, tenant_id: int, payload: dict[str, Any]) -> list[dict[str, Any]]:
+def _blocklist_findings(matcher: RuleMatcher, tenant_id: int, payload: dict[str, Any]) -> list[dict[str, Any]]:
     """A finding per blocklisted phrase/regex occurrence in the payload's texts."""
     found: list[dict[str, Any]] = []
-    rules = [r for r in policy.rules if r.action == "block" and r.kind in ("phrase", "regex")]
+    if not matcher.block_phrases and matcher.block_regexes[0] is None:
+        return found
     for name in _TEXT_FIELDS:
         text = payload.get(name)
-        if not rules or not isinstance(text, str):
+        if not isinstance(text, str):
             continue
         text = text[: django_settings.POLICY_SCAN_MAX_CHARS]
-        for rule in rules:
+        index = Utf16Index(text)
+        for rule in [*matcher.block_phrases, *matcher.block_regexes_in(text)]:
             spans = phrase_spans(rule.value, text) if rule.kind == "phrase" else regex_spans(rule.value, text)
             for start, end in spans:
                 found.append({
@@ -132,7 +127,7 @@ def _blocklist_findings(policy: GuardPolicy, tenant_id: int, payload: dict[str, 
                     "message": "Matched an entry of your blocklist.", "source": name, "detail": {},
                     "fingerprint": fingerprint(tenant_id=tenant_id, finding_type=f"blocklist_{rule.kind}",
                                                evidence=text[start:end]),
-                    "start_utf16": utf16_offset(text, start), "end_utf16": utf16_offset(text, end),
+                    "start_utf16": index(start), "end_utf16": index(end),
                     "suppressed_by": None, "blocked_by": _ref(rule),
                 })
     return found
@@ -181,8 +176,9 @@ def policy_apply(*, guard: str, policy: GuardPolicy, mode: str, tenant_id: int, 
                              audit={**audit, "verdict": allow, "degraded": True, "decision": allow})
     data = dict(data)
     findings = [dict(f) for f in data.get("findings") or [] if isinstance(f, dict)]
-    _annotate(findings, policy, tenant_id, payload)
-    findings += _blocklist_findings(policy, tenant_id, payload)
+    matcher = rule_matcher(tenant_id=tenant_id, guard=guard, version=policy.config_version, rules=policy.rules)
+    _annotate(findings, matcher, tenant_id, payload)
+    findings += _blocklist_findings(matcher, tenant_id, payload)
     original = str(data.get("decision") or "")
     verdict = _verdict(guard, original, findings, settings)
     if verdict != original and level(verdict) < level(original):
