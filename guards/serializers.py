@@ -199,6 +199,10 @@ class ServiceSerializer(serializers.Serializer):
     backend = serializers.CharField(allow_null=True)
     status = serializers.CharField()
     settings_schema = serializers.DictField()
+    mode = serializers.ChoiceField(choices=("enforce", "monitor", "off"), allow_null=True,
+                                   help_text="The tenant's mode of this guard (null: no config).")
+    failure_policy = serializers.ChoiceField(choices=("fail_open", "fail_closed"), allow_null=True)
+    config_version = serializers.IntegerField(allow_null=True, help_text="The tenant's policy version in force.")
 
 
 class ServicesResponseSerializer(serializers.Serializer):

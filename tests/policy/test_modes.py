@@ -99,3 +99,11 @@ def test_asking_to_enforce_a_monitored_guard_is_allowed(api_client, shout, guard
 def test_an_unknown_mode_is_a_400(api_client, shout) -> None:
     response = _process(api_client, mode="relaxed")
     assert response.status_code == 400 and "mode" in response.json()["error"]["fields"]
+
+
+def test_discovery_shows_each_guards_mode_failure_policy_and_version(api_client, shout, guard_config) -> None:
+    guard_config("shoutguard", mode="monitor", failure_policy="fail_open")
+    services = {s["name"]: s for s in api_client.get("/api/v1/guards/services").json()["services"]}
+    assert (services["shoutguard"]["mode"], services["shoutguard"]["failure_policy"]) == ("monitor", "fail_open")
+    assert services["shoutguard"]["config_version"] == _process(api_client).json()["data"]["policy"]["config_version"]
+    assert services["tokenguard"]["mode"] == "enforce"
