@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from guards.analyzers.schema import SettingsError
 from guards.models import TenantGuardConfig
 from guards.services.config import guard_config_save
 
@@ -20,4 +21,7 @@ def guard_policy_set(*, tenant_id: int, guard: str, mode: str | None = None, fai
         config.mode = mode
     if failure_policy is not None:
         config.failure_policy = failure_policy
-    return guard_config_save(config=config, actor=actor, via=via)
+    try:
+        return guard_config_save(config=config, actor=actor, via=via)
+    except SettingsError as exc:  # stored settings an operator must fix first
+        raise ValidationError({"guard": f"This guard's stored settings no longer validate: {exc.errors}."}) from None

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, TenantGuardConfig
 from guards.services.config import guard_config_delete, guard_config_save
 from policy.models import ConfigRevision, PolicyListEntry
@@ -34,7 +35,10 @@ def _revert_config(revision: ConfigRevision, actor: Any, via: str) -> None:
     for name in CONFIG_FIELDS:
         if name in before:
             setattr(config, name, before[name])
-    guard_config_save(config=config, actor=actor, via=via, reverts=revision.version)
+    try:
+        guard_config_save(config=config, actor=actor, via=via, reverts=revision.version)
+    except SettingsError as exc:  # the guard's schema changed since: those settings no longer validate
+        raise RevertError(f"The settings before this change are no longer valid: {exc.errors}.") from None
 
 
 def _revert_entry(revision: ConfigRevision, actor: Any, via: str) -> None:

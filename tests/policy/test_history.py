@@ -104,3 +104,12 @@ def test_routing_every_tenant_to_the_guard_services_is_recorded_per_tenant(tenan
     revisions = ConfigRevision.objects.filter(guard="tokenguard", action="update")
     assert set(revisions.values_list("tenant_id", flat=True)) == {tenant.pk, other_tenant.pk}
     assert all(r.before["backend_id"] is None and r.after["backend_id"] for r in revisions)
+
+
+def test_a_revert_to_settings_the_schema_no_longer_accepts_is_refused(shout, tenant) -> None:
+    stale = ConfigRevision.objects.create(
+        tenant=tenant, version=99, target="guard_config", action="update", guard="shoutguard",
+        before={"guard": "shoutguard", "settings": {"flag_threshold": 5}}, after={"guard": "shoutguard"})
+    with pytest.raises(RevertError, match="no longer valid"):
+        revision_revert(revision=stale)
+    assert TenantGuardConfig.objects.get(pk=shout.pk).settings == {}
