@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -30,6 +31,10 @@ class PolicyListEntryForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        tenant = data.get("tenant")
+        if tenant is not None and PolicyListEntry.objects.filter(tenant=tenant).count() >= \
+                settings.POLICY_MAX_LIST_ENTRIES:
+            self.add_error(None, f"A tenant has at most {settings.POLICY_MAX_LIST_ENTRIES} list entries.")
         if data.get("kind") and data.get("value") is not None:
             try:
                 data["value"] = list_value_clean(kind=data["kind"], value=data["value"])

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from guards.models import GuardRequest
+from policy.models import ConfigRevision, PolicyListEntry
 from policy.services.lists import list_entry_create
 from tests.fixtures.accounts import issue_key
 
@@ -130,3 +131,17 @@ def test_a_tenant_has_at_most_the_configured_number_of_entries(tenant, settings)
     list_entry_create(tenant_id=tenant.pk, action="block", kind="phrase", value="one")
     with pytest.raises(ValidationError, match="At most 1"):
         list_entry_create(tenant_id=tenant.pk, action="block", kind="phrase", value="two")
+
+
+def test_the_admin_adds_entries_through_the_service_and_shows_re2_errors(tenant, admin_web, operator) -> None:
+    url = "/admin/policy/policylistentry/add/"
+    bad = admin_web.post(url, {"tenant": tenant.pk, "guard": "", "action": "block", "kind": "regex",
+                               "value": r"(a)\1", "note": ""})
+    assert bad.status_code == 200 and b"Not a valid RE2" in bad.content
+    good = admin_web.post(url, {"tenant": tenant.pk, "guard": "", "action": "block", "kind": "regex",
+                                "value": r"\bzeus\b", "note": "codename"})
+    assert good.status_code == 302
+    entry = PolicyListEntry.objects.get()
+    assert (entry.value, entry.created_by_id) == (r"\bzeus\b", operator.pk)
+    revision = ConfigRevision.objects.get(target="list_entry")
+    assert (revision.via, revision.actor_id, revision.after["value"]) == ("admin", operator.pk, r"\bzeus\b")
