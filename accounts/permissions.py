@@ -18,14 +18,19 @@ class IsTenantAdmin(BasePermission):
     revoke keys.
     """
 
+    #: What the view manages, for the error messages (subclasses name their own).
+    manages = "API keys"
+
     def has_permission(self, request: Request, view: Any) -> bool:
         auth = request.auth
         if isinstance(auth, KeyIdentity):
-            raise exceptions.PermissionDenied("API keys cannot manage API keys; sign in.", code="api_key_not_allowed")
+            raise exceptions.PermissionDenied(f"API keys cannot manage {self.manages}; sign in.",
+                                              code="api_key_not_allowed")
         if not isinstance(auth, ClerkSession):
             return False  # unauthenticated: DRF answers 401
         if auth.tenant_id is None:
             raise exceptions.PermissionDenied("Select an organisation first.", code="no_active_organization")
         if not auth.can_manage_tenant:
-            raise exceptions.PermissionDenied("Only owners and admins manage API keys.", code="insufficient_role")
+            raise exceptions.PermissionDenied(f"Only owners and admins manage {self.manages}.",
+                                              code="insufficient_role")
         return True

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "billing",
     "guards",
+    "policy",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,16 @@ GUARD_AUDIT_RETENTION_DAYS = env.int("GUARD_AUDIT_RETENTION_DAYS", default=90)
 # Where each worker spools audit entries before they reach PostgreSQL (one sub-directory per
 # database, so two deployments sharing a disk never replay into each other's database).
 GUARD_SPOOL_DIR = env.str("GUARD_SPOOL_DIR", default=str(Path(tempfile.gettempdir()) / "aiguardian-spool"))
+
+# --- Tenant policy (modes, lists, feedback, history) -------------------------------------------
+# Key of the finding fingerprints' HMAC. Changing it changes every fingerprint (allowlisted
+# fingerprints stop matching), so it defaults to a value derived from SECRET_KEY once.
+POLICY_FINGERPRINT_KEY = env.str("POLICY_FINGERPRINT_KEY", default="") or f"fingerprint:{SECRET_KEY}"
+POLICY_MAX_LIST_ENTRIES = env.int("POLICY_MAX_LIST_ENTRIES", default=500)  # per tenant
+POLICY_REGEX_MAX_LENGTH = env.int("POLICY_REGEX_MAX_LENGTH", default=256)  # characters of a tenant regex
+POLICY_REGEX_MAX_MEMORY = env.int("POLICY_REGEX_MAX_MEMORY", default=1 << 20)  # bytes RE2 may use per regex
+POLICY_SCAN_MAX_CHARS = env.int("POLICY_SCAN_MAX_CHARS", default=200_000)  # text the blocklist reads
+POLICY_AUDIT_MAX_FINDINGS = env.int("POLICY_AUDIT_MAX_FINDINGS", default=100)  # fingerprints kept per row
 
 # --- Billing ------------------------------------------------------------------------------------
 BILLING_DEFAULT_PLAN = env.str("BILLING_DEFAULT_PLAN", default="free")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.urls")),
     path("api/v1/", include("billing.urls")),
+    path("api/v1/", include("policy.urls")),  # before guards: guards/health/<service> must not shadow it
     path("api/v1/", include("guards.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

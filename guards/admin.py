@@ -65,7 +65,19 @@ class GuardBackendAdmin(admin.ModelAdmin):
 class TenantGuardConfigForm(forms.ModelForm):
     class Meta:
         model = TenantGuardConfig
-        fields = ("tenant", "guard", "enabled", "backend", "settings", "fallback_allowed", "store_raw_text")
+        fields = ("tenant", "guard", "enabled", "mode", "failure_policy", "backend", "settings", "fallback_allowed",
+                  "store_raw_text")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("mode", "failure_policy"):  # left out of a post: keep what is stored
+            self.fields[name].required = False
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or self.instance.mode
+
+    def clean_failure_policy(self) -> str:
+        return self.cleaned_data.get("failure_policy") or self.instance.failure_policy
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -81,28 +93,29 @@ class TenantGuardConfigForm(forms.ModelForm):
 @admin.register(TenantGuardConfig)
 class TenantGuardConfigAdmin(admin.ModelAdmin):
     form = TenantGuardConfigForm
-    list_display = ("tenant", "guard", "enabled", "backend", "fallback_allowed", "store_raw_text", "updated_at")
-    list_filter = ("guard", "enabled", "backend", "fallback_allowed", "store_raw_text")
+    list_display = ("tenant", "guard", "enabled", "mode", "failure_policy", "backend", "fallback_allowed",
+                    "store_raw_text", "updated_at")
+    list_filter = ("guard", "enabled", "mode", "failure_policy", "backend", "fallback_allowed", "store_raw_text")
     list_select_related = ("tenant", "backend")
     search_fields = ("tenant__slug", "tenant__name")
     raw_id_fields = ("tenant",)
 
     def save_model(self, request: HttpRequest, obj: TenantGuardConfig, form: Any, change: bool) -> None:
-        guard_config_save(config=obj)
+        guard_config_save(config=obj, actor=request.user, via="admin")
 
     def delete_model(self, request: HttpRequest, obj: TenantGuardConfig) -> None:
-        guard_config_delete(config=obj)
+        guard_config_delete(config=obj, actor=request.user, via="admin")
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TenantGuardConfig]) -> None:
         for config in queryset:
-            guard_config_delete(config=config)
+            guard_config_delete(config=config, actor=request.user, via="admin")
 
 
 @admin.register(GuardRequest)
 class GuardRequestAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "tenant", "guard", "outcome", "decision", "score", "latency_ms", "service_used",
-                    "error_code", "key_prefix")
-    list_filter = ("outcome", "guard", "decision", "backend", "client_type")
+    list_display = ("created_at", "tenant", "guard", "outcome", "decision", "verdict", "mode", "degraded", "score",
+                    "latency_ms", "service_used", "error_code", "key_prefix", "config_version")
+    list_filter = ("outcome", "guard", "decision", "mode", "degraded", "backend", "client_type")
     list_select_related = ("tenant",)
     search_fields = ("request_id", "tenant__slug", "key_prefix", "text_sha256")
     date_hierarchy = "created_at"

@@ -49,7 +49,20 @@ class GuardBackend(models.Model):
 
 
 class TenantGuardConfig(models.Model):
-    """One tenant's configuration of one guard. ``backend`` null means in-process."""
+    """One tenant's configuration of one guard. ``backend`` null means in-process.
+
+    ``mode`` and ``failure_policy`` are applied by the gateway's policy step
+    (:mod:`policy.services`), the same way for every guard.
+    """
+
+    class Mode(models.TextChoices):
+        ENFORCE = "enforce", "Enforce"
+        MONITOR = "monitor", "Monitor (report, never block)"
+        OFF = "off", "Off (do not run; answer allow)"
+
+    class FailurePolicy(models.TextChoices):
+        FAIL_CLOSED = "fail_closed", "Fail closed (answer the error)"
+        FAIL_OPEN = "fail_open", "Fail open (answer allow, degraded)"
 
     tenant = models.ForeignKey("accounts.Tenant", on_delete=models.CASCADE, related_name="guard_configs")
     guard = models.CharField(max_length=32, choices=GUARD_CHOICES)
@@ -63,6 +76,11 @@ class TenantGuardConfig(models.Model):
         default=True, help_text="May the in-process analyzer answer when the backend fails?"
     )
     store_raw_text = models.BooleanField(default=False, help_text="Keep the raw text in the audit trail (opt-in).")
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.ENFORCE)
+    failure_policy = models.CharField(
+        max_length=12, choices=FailurePolicy.choices, default=FailurePolicy.FAIL_CLOSED,
+        help_text="When no backend can answer (unavailable, timeout, backend error): never for bad input.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -86,6 +104,7 @@ class GuardRequest(models.Model):
         ERROR = "error", "Backend error"
         UNAVAILABLE = "unavailable", "Unavailable"
         TIMEOUT = "timeout", "Timeout"
+        SKIPPED = "skipped", "Skipped (mode off)"
 
     id = models.BigAutoField(primary_key=True)
     # Minted by the gateway for each call; replays of the audit spool are de-duplicated by it.
@@ -107,6 +126,13 @@ class GuardRequest(models.Model):
     text_length = models.PositiveIntegerField(default=0)
     text_sha256 = models.CharField(max_length=64, blank=True)
     raw_text = models.TextField(blank=True, help_text="Only when the tenant opted in.")
+    # The policy step's record: which mode applied, under which config version, what it decided.
+    mode = models.CharField(max_length=8, blank=True)
+    enforced = models.BooleanField(null=True, blank=True)
+    config_version = models.PositiveIntegerField(null=True, blank=True)
+    verdict = models.CharField(max_length=16, blank=True, help_text="The decision enforcement takes (or would take).")
+    degraded = models.BooleanField(default=False, help_text="Answered allow by the fail-open policy.")
+    findings = models.JSONField(default=list, blank=True, help_text="[{type, fingerprint, suppressed_by}]: no text.")
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

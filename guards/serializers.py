@@ -128,6 +128,11 @@ class _CallOptions(StrictSerializer):
     fallback_enabled = StrictBooleanField(default=True,
                                           help_text="Let the in-process analyzer answer if the backend fails.")
     client_type = serializers.ChoiceField(choices=CLIENT_TYPES, default="api")
+    mode = serializers.ChoiceField(
+        choices=("enforce", "monitor"), required=False, allow_null=True, default=None,
+        help_text='"monitor": a dry run (report what enforcement would decide, never block). Relaxing a guard '
+                  "the tenant enforces needs a key with the policy_dry_run scope (else 403 policy_scope_required).",
+    )
 
 
 class ProcessRequestSerializer(_CallOptions):
@@ -192,6 +197,10 @@ class ServiceSerializer(serializers.Serializer):
     payload_fields = serializers.DictField(help_text="The payload fields this guard reads: OpenAPI schema, "
                                            "required, default (the same declaration validates them).")
     payload_example = serializers.DictField()
+    mode = serializers.ChoiceField(choices=("enforce", "monitor", "off"), allow_null=True,
+                                   help_text="The tenant's mode of this guard (null: no config).")
+    failure_policy = serializers.ChoiceField(choices=("fail_open", "fail_closed"), allow_null=True)
+    config_version = serializers.IntegerField(allow_null=True, help_text="The tenant's policy version in force.")
 
 
 class ServicesResponseSerializer(serializers.Serializer):

@@ -28,7 +28,7 @@ API_KEY_401 = ("not_authenticated / malformed_authorization / invalid_api_key / 
 _ERRORS = error_responses({
     **BODY_ERRORS,
     401: API_KEY_401,
-    403: "guard_not_enabled / guard_not_in_key_scope",
+    403: "guard_not_enabled / guard_not_in_key_scope / policy_scope_required",
     404: "unknown_guard",
     413: ("payload_too_large (the gateway's GUARD_MAX_REQUEST_BYTES, or the guard service's own limit) / "
           "input_too_large (text over the guard's input budget, oversize_policy=reject)"),
@@ -62,7 +62,7 @@ class MeteredGuardView(SizeLimitedMixin, GuardAPIView):
     def options_of(data: dict[str, Any]) -> RunOptions:
         return RunOptions(timeout=data["timeout"], fallback_enabled=data["fallback_enabled"],
                           user_id=data["user_id"], session_id=data["session_id"], priority=data["priority"],
-                          client_type=data["client_type"])
+                          client_type=data["client_type"], mode=data.get("mode"))
 
 
 def _item(result: RunResult) -> dict[str, Any]:

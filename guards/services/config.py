@@ -30,6 +30,13 @@ from guards.models import MAX_BACKEND_TIMEOUT, MIN_BACKEND_TIMEOUT, GuardBackend
 from guards.services.backends import IN_PROCESS, BackendSpec
 from guards.services.backends.inprocess import installed_analyzer_class
 from guards.services.budget import guard_settings_schema
+from policy.services.history import config_revision_record, config_snapshot, config_stored_snapshot
+from policy.services.snapshot import (
+    DEFAULT_POLICY,
+    GuardPolicy,
+    tenant_policy_annotations,
+    tenant_policy_load,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +51,7 @@ class ResolvedGuard:
     settings: dict[str, Any] = field(default_factory=dict)
     fallback_allowed: bool = True
     store_raw_text: bool = False
+    policy: GuardPolicy = DEFAULT_POLICY  # mode, failure policy, lists, config version
 
 
 def guard_settings_validate(*, guard: str, values: Any) -> dict[str, Any]:
@@ -130,13 +138,16 @@ def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
 
 
 def _configs_load(tenant_id: int) -> dict[str, ResolvedGuard]:
-    rows = TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
+    rows = list(TenantGuardConfig.objects.filter(tenant_id=tenant_id).select_related("backend")
+                .annotate(**tenant_policy_annotations(tenant_id=tenant_id)))
+    tenant_policy = tenant_policy_load(tenant_id=tenant_id, row=rows[0] if rows else None)
     return {
         row.guard: ResolvedGuard(
             guard=row.guard, enabled=row.enabled,
             backend=BackendSpec.from_model(row.backend) if row.backend_id else IN_PROCESS,
             settings=_effective(row.guard, row.settings or {}), fallback_allowed=row.fallback_allowed,
             store_raw_text=row.store_raw_text,
+            policy=tenant_policy.for_guard(guard=row.guard, mode=row.mode, failure_policy=row.failure_policy),
         )
         for row in rows
     }
@@ -153,18 +164,29 @@ def tenant_backends(*, tenant_id: int) -> list[BackendSpec]:
     return sorted(specs, key=lambda s: (not s.is_remote, s.name))
 
 
-def guard_config_save(*, config: TenantGuardConfig) -> TenantGuardConfig:
-    """Validate the settings against the guard's schema, save, invalidate the tenant's cache."""
+def guard_config_save(*, config: TenantGuardConfig, actor: Any = None, via: str = "system",
+                      reverts: int | None = None) -> TenantGuardConfig:
+    """Validate the settings against the guard's schema, save, record the revision, invalidate the cache.
+
+    ``actor``/``via`` say who changed it (a user and ``"admin"``, a key label and ``"api"``).
+    """
     config.settings = guard_settings_validate(guard=config.guard, values=config.settings)
     with transaction.atomic():
+        before = config_stored_snapshot(config)
         config.save()
+        config_revision_record(config=config, before=before, actor=actor, via=via, reverts=reverts)
         config_cache_invalidate(tenant_ids=[config.tenant_id])
     return config
 
 
-def guard_config_delete(*, config: TenantGuardConfig) -> None:
+def guard_config_delete(*, config: TenantGuardConfig, actor: Any = None, via: str = "system",
+                        reverts: int | None = None) -> None:
     with transaction.atomic():
+        before = config_stored_snapshot(config)
+        pk = config.pk
         config.delete()
+        config.pk = pk  # the revision names the deleted row
+        config_revision_record(config=config, before=before, deleted=True, actor=actor, via=via, reverts=reverts)
         config_cache_invalidate(tenant_ids=[config.tenant_id])
 
 
@@ -219,8 +241,13 @@ def guard_services_register(*, url_template: str, timeout: float, route_tenants:
             backend.timeout = timeout
             guard_backend_save(backend=backend)
             if route_tenants:
-                configs = TenantGuardConfig.objects.filter(guard=name).exclude(backend=backend)
-                tenant_ids = set(configs.values_list("tenant_id", flat=True))
-                routed += configs.update(backend=backend)
-                config_cache_invalidate(tenant_ids=tenant_ids)
+                configs = list(TenantGuardConfig.objects.select_for_update().filter(guard=name)
+                               .exclude(backend=backend))
+                for config in configs:  # each re-routing is a revision of that tenant's config
+                    before = config_snapshot(config)
+                    config.backend = backend
+                    config.save(update_fields=["backend", "updated_at"])
+                    config_revision_record(config=config, before=before, actor="guard_services_register")
+                routed += len(configs)
+                config_cache_invalidate(tenant_ids={c.tenant_id for c in configs})
     return len(GUARD_NAMES), routed

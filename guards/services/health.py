@@ -92,6 +92,14 @@ def guards_health(*, caller: Caller) -> dict[str, Any]:
     return {"status": overall, "services": services}
 
 
+def _policy_of(resolved: ResolvedGuard | None) -> dict[str, Any]:
+    """The tenant's mode and failure policy of a guard (null for a guard it has no config of)."""
+    if resolved is None:
+        return {"mode": None, "failure_policy": None, "config_version": None}
+    policy = resolved.policy
+    return {"mode": policy.mode, "failure_policy": policy.failure_policy, "config_version": policy.config_version}
+
+
 def guards_catalogue(*, caller: Caller) -> list[dict[str, Any]]:
     """Discovery: each guard with its analyzer, the tenant's routing and current health."""
     resolved = tenant_guards_resolve(tenant_id=caller.tenant_id)
@@ -104,6 +112,6 @@ def guards_catalogue(*, caller: Caller) -> list[dict[str, Any]]:
             "enabled": status["enabled"], "in_key_scope": caller.allows(name),
             "backend": status.get("backend"), "status": status["status"],
             "settings_schema": info["settings_schema"], "payload_fields": info["payload_fields"],
-            "payload_example": info["payload_example"],
+            "payload_example": info["payload_example"], **_policy_of(resolved.get(name)),
         })
     return out

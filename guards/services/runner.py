@@ -30,10 +30,13 @@ from guards.errors import (
 from guards.models import GuardRequest
 from guards.services import metrics
 from guards.services.audit import AuditEntry, audit_entry_fields, audit_record
+from guards.services.audit.store import METERED_OUTCOMES
 from guards.services.backends import GuardAnswer, GuardCall, run_backend
 from guards.services.backends.inprocess import run_inprocess
 from guards.services.config import ResolvedGuard, guard_config_resolve, tenant_backends
 from guards.services.context import TenantBackendHealth, analyzer_context, tenant_key_for
+from policy.services.apply import PERMISSION_SCOPES, dry_run_authorize, mode_for, policy_apply
+from policy.services.snapshot import OFF
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,8 @@ class Caller:
     scopes: tuple[str, ...] = ()
 
     def allows(self, guard: str) -> bool:
-        return not self.scopes or guard in self.scopes
+        guards = [s for s in self.scopes if s not in PERMISSION_SCOPES]  # a permission is not a guard
+        return not guards or guard in guards
 
     @classmethod
     def from_identity(cls, identity: Any) -> Caller:
@@ -79,6 +83,7 @@ class RunOptions:
     session_id: str | None = None
     priority: int = 1
     client_type: str = "api"
+    mode: str | None = None  # "monitor": a dry run (see policy.services.apply.dry_run_authorize)
 
     def meta(self) -> dict[str, Any]:
         return {"user_id": self.user_id, "session_id": self.session_id, "priority": self.priority,
@@ -113,6 +118,11 @@ def guard_authorize(*, caller: Caller, guard: str) -> ResolvedGuard:
     if resolved is None or not resolved.enabled:
         raise GuardNotEnabled(f"{guard} is not enabled for your tenant.")
     return resolved
+
+
+def guard_mode_authorize(*, caller: Caller, resolved: ResolvedGuard, options: RunOptions) -> None:
+    """403 when the request asks to relax an enforced guard without the dry-run scope."""
+    dry_run_authorize(policy=resolved.policy, requested=options.mode, scopes=caller.scopes)
 
 
 def guard_call_build(
@@ -154,33 +164,51 @@ def guard_execute(
     (audit, usage) runs in the request thread afterwards.
     """
     started = time.perf_counter()
+    mode = mode_for(policy=resolved.policy, requested=options.mode)
     answer: GuardAnswer | None = None
     error: APIError | None = None
     try:
-        answer, service_used, outcome = _run(call, resolved, options)
+        if mode == OFF:
+            service_used, outcome = call.guard, Outcome.SKIPPED
+        else:
+            answer, service_used, outcome = _run(call, resolved, options)
     except (GuardFailure, InvalidPayload) as exc:
         error, service_used, outcome = exc, call.guard, _OUTCOME_OF_ERROR.get(type(exc), Outcome.ERROR)
-    elapsed = time.perf_counter() - started
+    return guard_result(caller=caller, resolved=resolved, call=call, options=options, request_id=request_id,
+                        mode=mode, answer=answer, error=error, service_used=service_used, outcome=outcome,
+                        elapsed=time.perf_counter() - started)
+
+
+def guard_result(
+    *, caller: Caller, resolved: ResolvedGuard, call: GuardCall, options: RunOptions, request_id: str, mode: str,
+    answer: GuardAnswer | None, error: APIError | None, service_used: str, outcome: str, elapsed: float,
+) -> RunResult:
+    """The run's result after the tenant's policy (mode, lists, failure policy), with its audit entry."""
+    applied = policy_apply(guard=call.guard, policy=resolved.policy, mode=mode, tenant_id=caller.tenant_id,
+                           payload=call.payload, settings=resolved.settings,
+                           data=answer.data if answer else None, error=error)
+    data = applied.data
+    policy_audit = {k: v for k, v in applied.audit.items() if k != "decision"}
+    decision = str(applied.audit.get("decision") or (answer.decision if answer else ""))
     backend = resolved.backend.name
-    decision = answer.decision if answer else ""
     metrics.record_call(guard=call.guard, backend=backend, outcome=outcome, decision=decision, seconds=elapsed)
     entry = AuditEntry(
         request_id=request_id, tenant_id=caller.tenant_id, guard=call.guard, outcome=outcome,
         latency_ms=round(elapsed * 1000, 3), key_id=caller.key_id, key_prefix=caller.key_prefix,
-        backend=backend, service_used=service_used, decision=decision, score=answer.score if answer else None,
+        backend=backend, service_used=service_used, decision=decision,
+        score=GuardAnswer(data).score if data else None,
         error_code=error.code if error else "", client_type=options.client_type,
-        **audit_entry_fields(call.payload, store_raw_text=resolved.store_raw_text),
+        **audit_entry_fields(call.payload, store_raw_text=resolved.store_raw_text), **policy_audit,
     )
     return RunResult(guard=call.guard, service_used=service_used, processing_time=round(elapsed, 6),
-                     outcome=outcome, backend=backend, data=answer.data if answer else None, error=error,
-                     audit=entry)
+                     outcome=outcome, backend=backend, data=data, error=applied.error, audit=entry)
 
 
 def guard_finish(*, result: RunResult, caller: Caller) -> None:
     """Record the run durably (its audit entry carries the billable unit), then count it for the quota."""
     if result.audit is not None:
         audit_record(result.audit)
-    if result.success:
+    if result.outcome in METERED_OUTCOMES:  # not a skipped guard, not a fail-open "allow"
         usage_quota_count(tenant_id=caller.tenant_id, units=1)
 
 
@@ -207,6 +235,12 @@ def guard_process(
     try:
         resolved = guard_authorize(caller=caller, guard=guard)
     except (GuardNotEnabled, GuardNotInKeyScope) as exc:
+        guard_denial_record(caller=caller, guard=guard, error=exc, request_id=request_id,
+                            client_type=options.client_type)
+        raise
+    try:
+        guard_mode_authorize(caller=caller, resolved=resolved, options=options)
+    except APIError as exc:
         guard_denial_record(caller=caller, guard=guard, error=exc, request_id=request_id,
                             client_type=options.client_type)
         raise

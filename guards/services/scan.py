@@ -19,10 +19,10 @@ from typing import Any
 
 from django.conf import settings
 
+from guards.analyzers.base import DECISION_SEVERITY
 from guards.analyzers.registry import GUARDS
 from guards.errors import GuardNotEnabled, GuardNotInKeyScope, GuardTimeout
 from guards.models import GuardRequest
-from guards.services.audit import AuditEntry
 from guards.services.backends.inprocess import installed_analyzer_class
 from guards.services.config import tenant_guards_resolve
 from guards.services.runner import (
@@ -34,8 +34,12 @@ from guards.services.runner import (
     guard_denial_record,
     guard_execute,
     guard_finish,
+    guard_mode_authorize,
+    guard_result,
 )
 from guards.services.verdicts import OVERALL, UNKNOWN_SEVERITY, severity_of
+from policy.services.apply import DryRunNotAllowed, mode_for
+from policy.services.snapshot import OFF
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -70,23 +74,28 @@ def overall_decision(results: list[RunResult]) -> str:
     return OVERALL[worst]
 
 
-def _selected(caller: Caller, guards: list[str] | None, request_id: str, client_type: str,
-              payload: dict[str, Any], session_id: str | None) -> list[Any]:
+def _selected(caller: Caller, guards: list[str] | None, request_id: str, options: RunOptions,
+              payload: dict[str, Any]) -> list[Any]:
     if guards:
         chosen = []
         for guard in dict.fromkeys(guards):
             try:
-                chosen.append(guard_authorize(caller=caller, guard=guard))
-            except (GuardNotEnabled, GuardNotInKeyScope) as exc:
+                resolved = guard_authorize(caller=caller, guard=guard)
+                guard_mode_authorize(caller=caller, resolved=resolved, options=options)
+            except (GuardNotEnabled, GuardNotInKeyScope, DryRunNotAllowed) as exc:
                 guard_denial_record(caller=caller, guard=guard, error=exc, request_id=request_id,
-                                    client_type=client_type)
+                                    client_type=options.client_type)
                 raise
+            chosen.append(resolved)
         return chosen
     configured = tenant_guards_resolve(tenant_id=caller.tenant_id)
     chosen = [configured[g] for g in GUARDS if g in configured and configured[g].enabled and caller.allows(g)]
     if not chosen:
         raise GuardNotEnabled("No guard is enabled for your tenant and this API key.")
-    applicable = [r for r in chosen if _applies(r.guard, payload, session_id)]
+    # Guards switched off by policy would only answer allow: an unnamed scan leaves them out.
+    applicable = [r for r in chosen if _applies(r.guard, payload, options.session_id) and r.policy.mode != OFF]
+    for resolved in applicable or chosen:
+        guard_mode_authorize(caller=caller, resolved=resolved, options=options)
     return applicable or chosen
 
 
@@ -100,34 +109,32 @@ def guards_scan(
 ) -> ScanResult:
     """Run the listed guards (or all the tenant has enabled and the key may use) on ``payload``."""
     started = time.perf_counter()
-    chosen = _selected(caller, guards, request_id, options.client_type, payload, options.session_id)
+    chosen = _selected(caller, guards, request_id, options, payload)
     calls = [
         (resolved, guard_call_build(caller=caller, resolved=resolved, payload=dict(payload), options=options,
                                     request_id=request_id))
         for resolved in chosen
     ]
     futures = [
-        (call, _executor().submit(guard_execute, caller=caller, resolved=resolved, call=call, options=options,
+        (resolved, call, _executor().submit(guard_execute, caller=caller, resolved=resolved, call=call, options=options,
                                   request_id=request_id))
         for resolved, call in calls
     ]
     deadline = started + options.timeout + 1.0
     results: list[RunResult] = []
-    for call, future in futures:
+    for resolved, call, future in futures:
         try:
             result = future.result(timeout=max(0.0, deadline - time.perf_counter()))
         except FutureTimeout:
             # Rare: each call carries the request's deadline, so an in-process analysis stops there by
             # itself (guards.services.deadline) and frees its pool thread; only a call stuck in one
             # long C-level step gets here. Its late answer is dropped.
+            # The tenant's failure policy still applies (fail-open answers allow, degraded).
             error = GuardTimeout(f"{call.guard} did not answer within {options.timeout:g}s.")
-            result = RunResult(guard=call.guard, service_used=call.guard, processing_time=options.timeout,
-                               outcome=GuardRequest.Outcome.TIMEOUT, backend="-", error=error,
-                               audit=AuditEntry(request_id=request_id, tenant_id=caller.tenant_id, guard=call.guard,
-                                                outcome=GuardRequest.Outcome.TIMEOUT,
-                                                latency_ms=options.timeout * 1000, key_id=caller.key_id,
-                                                key_prefix=caller.key_prefix, error_code=error.code,
-                                                client_type=options.client_type))
+            result = guard_result(caller=caller, resolved=resolved, call=call, options=options,
+                                  request_id=request_id, mode=mode_for(policy=resolved.policy, requested=options.mode),
+                                  answer=None, error=error, service_used=call.guard,
+                                  outcome=GuardRequest.Outcome.TIMEOUT, elapsed=options.timeout)
         guard_finish(result=result, caller=caller)
         results.append(result)
     return ScanResult(decision=overall_decision(results), complete=all(r.success for r in results),

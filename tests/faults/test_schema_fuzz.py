@@ -67,19 +67,20 @@ def _report(run: subprocess.CompletedProcess) -> str:
 def test_the_guard_api_answers_only_what_its_schema_documents(gateway, tmp_path) -> None:
     tenant = tenant_create(slug="fuzzed", plan="enterprise")
     run = schemathesis(gateway, f"Authorization: Bearer {issue_key(tenant).raw}", tmp_path,
-                       "--exclude-path-regex", "^/api/v1/keys")
+                       "--exclude-path-regex", "^/api/v1/(keys|policy)")
     assert run.returncode == 0, _report(run)
     assert "Authentication failed" not in run.stdout  # the operations were reached, not just refused
 
 
-def test_the_key_api_answers_only_what_its_schema_documents(gateway, clerk_idp, tmp_path) -> None:  # noqa: F811
+def test_the_session_apis_answer_only_what_their_schema_documents(gateway, clerk_idp, tmp_path) -> None:  # noqa: F811
     tenant = tenant_create(slug="fuzzed-admins", plan="enterprise")
     tenant.clerk_org_id = "org_fuzzed"
     tenant.save(update_fields=["clerk_org_id"])
     admin = UserFactory()
     MembershipFactory(user=admin, tenant=tenant)
     token = clerk_idp.token(sub=admin.clerk_user_id, org_id=tenant.clerk_org_id, exp=int(time.time()) + 600)
-    run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path, "--include-path-regex", "^/api/v1/keys")
+    run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path,
+                       "--include-path-regex", "^/api/v1/(keys|policy)")
     assert run.returncode == 0, _report(run)
     assert "Authentication failed" not in run.stdout  # the operations were reached, not just refused
 

@@ -38,6 +38,12 @@ class AuditEntry:
     text_length: int = 0
     text_sha256: str = ""
     raw_text: str = ""
+    mode: str = ""
+    enforced: bool | None = None
+    config_version: int | None = None
+    verdict: str = ""
+    degraded: bool = False
+    findings: list[dict[str, Any]] = field(default_factory=list)
     created_at: datetime | None = None
     entry_id: str = field(default_factory=_new_entry_id)
 
