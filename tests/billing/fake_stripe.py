@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class FakeStripe:
     faults: list[Fault] = field(default_factory=list)
     idempotent: dict[str, tuple[str, int, dict[str, Any]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    meter_delay: float = 0.0  # seconds each meter event takes (to overlap concurrent runs)
 
     def fail(self, path: str, *, times: int = 1, status: int = 500, apply_first: bool = False) -> None:
         with self.lock:
@@ -166,6 +168,8 @@ class FakeStripe:
         return 404, _error("invalid_request_error", f"Unrecognized request URL ({method}: {path}).")
 
     def _meter_event(self, params: dict[str, Any]) -> tuple[int, Any]:
+        if self.meter_delay:
+            time.sleep(self.meter_delay)
         payload = params.get("payload") or {}
         if not params.get("event_name") or "value" not in payload or "stripe_customer_id" not in payload:
             return 400, _error("invalid_request_error", "Missing required param.", param="payload")
