@@ -2,11 +2,12 @@
 
 The self-service views are thin wrappers over :mod:`billing.services.checkout` and
 :mod:`billing.selectors`, scoped to the tenant of the caller's Clerk session like the keys
-API. The webhook wraps :mod:`billing.stripe_events`; it answers: 200 when applied, ignored (unknown type), already seen, or rejected (a signed
-body the handlers cannot use: recorded as failed and acknowledged, because Stripe
-retries anything but 2xx for days); 400 for a missing, bad or stale signature; 413
-above ``DATA_UPLOAD_MAX_MEMORY_SIZE``; 503 when applying failed (recorded; Stripe
-retries) or when no secret is configured. Never 500.
+API. The webhook wraps :mod:`billing.stripe_events`; it answers 200 when applied,
+ignored (unknown type), already seen, stale (older than the state it would change), or
+rejected (a signed body the handlers cannot use: recorded as failed and acknowledged,
+because Stripe retries anything but 2xx for days); 400 for a missing, bad or stale
+signature; 413 above ``DATA_UPLOAD_MAX_MEMORY_SIZE``; 503 when applying failed
+(recorded; Stripe retries) or when no secret is configured. Never 500.
 """
 
 from __future__ import annotations
@@ -156,7 +157,9 @@ class PortalApi(APIView):
 
 class StripeWebhookResponseSerializer(serializers.Serializer):
     received = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=("processed", "duplicate", "ignored", "rejected"))
+    status = serializers.ChoiceField(
+        choices=("processed", "duplicate", "ignored", "stale", "rejected"),
+        help_text="stale: older than the subscription's state (Stripe delivers out of order); recorded, not applied.")
     event_id = serializers.CharField(required=False)
     error = ErrorSerializer(required=False, help_text="Why a rejected event could not be used.")
 
@@ -168,8 +171,9 @@ class StripeWebhookApi(APIView):
     @extend_schema(
         operation_id="webhooks_stripe", request=None, tags=["webhooks"],
         responses={
-            200: OpenApiResponse(StripeWebhookResponseSerializer, description="Applied, ignored, already seen, or "
-                                 "rejected (a signed body that cannot be used; recorded as failed)."),
+            200: OpenApiResponse(StripeWebhookResponseSerializer, description="Applied, ignored, already seen, stale "
+                                 "(older than the state it would change), or rejected (a signed body that cannot "
+                                 "be used; recorded as failed)."),
             **error_responses({
                 400: "missing_signature / invalid_signature / stale_timestamp",
                 413: "payload_too_large",
