@@ -83,14 +83,15 @@ class SessionLinkSerializer(serializers.Serializer):
     session_id = serializers.CharField()
 
 
-class BillingOverviewSerializer(serializers.Serializer):
-    class PlanSerializer(serializers.Serializer):
-        code = serializers.CharField()
-        name = serializers.CharField()
-        rate_limit_per_minute = serializers.IntegerField()
-        monthly_quota = serializers.IntegerField(allow_null=True)
+class BillingPlanSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    rate_limit_per_minute = serializers.IntegerField()
+    monthly_quota = serializers.IntegerField(allow_null=True)
 
-    plan = PlanSerializer(help_text="The plan subscribed to.")
+
+class BillingOverviewSerializer(serializers.Serializer):
+    plan = BillingPlanSerializer(help_text="The plan subscribed to.")
     effective_plan = serializers.CharField(help_text="The plan whose limits apply now (the default plan once a "
                                            "subscription lapsed or its grace period ended).")
     status = serializers.CharField()
@@ -118,13 +119,15 @@ class BillingOverviewApi(APIView):
         return Response(BillingOverviewSerializer(overview).data)
 
 
+class CheckoutInputSerializer(serializers.Serializer):
+    plan = serializers.SlugField(max_length=32, help_text="Code of a plan with a Stripe price.")
+
+
 class CheckoutApi(APIView):
     permission_classes = [IsBillingAdmin]
+    InputSerializer = CheckoutInputSerializer
 
-    class InputSerializer(serializers.Serializer):
-        plan = serializers.SlugField(max_length=32, help_text="Code of a plan with a Stripe price.")
-
-    @extend_schema(operation_id="billing_checkout", tags=["billing"], request=InputSerializer,
+    @extend_schema(operation_id="billing_checkout", tags=["billing"], request=CheckoutInputSerializer,
                    responses={200: SessionLinkSerializer,
                               **error_responses({**_SESSION_ERRORS, **BODY_ERRORS, **_STRIPE_ERRORS,
                                                  400: "invalid_request (unknown or unpaid plan) / malformed_json",

@@ -145,3 +145,15 @@ def test_api_keys_and_members_cannot_use_billing(tenant, make_tenant_admin, fake
     assert response.json()["error"]["code"] == "insufficient_role"
     assert APIClient().get("/api/v1/billing").status_code == 401
     assert not fake_stripe.requests
+
+
+def test_the_schema_documents_the_billing_operations_and_the_stripe_webhook_with_their_codes(client):
+    paths = client.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+    checkout = paths["/api/v1/billing/checkout"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "409", "502", "503"} <= set(checkout)
+    assert "billing_not_configured" in checkout["503"]["description"]
+    assert {"200", "503"} <= set(paths["/api/v1/billing/portal"]["post"]["responses"])
+    assert "200" in paths["/api/v1/billing"]["get"]["responses"]
+    webhook = paths["/api/v1/webhooks/stripe"]["post"]["responses"]
+    assert {"200", "400", "413", "503"} <= set(webhook)
+    assert "invalid_signature" in webhook["400"]["description"]
