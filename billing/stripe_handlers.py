@@ -60,13 +60,6 @@ def _is_stale(subscription: Subscription, created: datetime | None) -> bool:
     return bool(created and subscription.stripe_state_at and created < subscription.stripe_state_at)
 
 
-def _save_state(subscription: Subscription, created: datetime | None) -> None:
-    if created and (subscription.stripe_state_at is None or created > subscription.stripe_state_at):
-        subscription.stripe_state_at = created
-    subscription.save()
-    services.limits_invalidate(tenant_id=subscription.tenant_id)
-
-
 def _set_status(subscription: Subscription, status: str, since: datetime | None) -> None:
     """Move to ``status``; entering past_due starts the grace period, leaving it ends it."""
     if status == Subscription.Status.PAST_DUE:
@@ -86,10 +79,24 @@ def on_checkout_completed(obj: dict[str, Any], created: datetime | None) -> bool
     return True
 
 
-def on_subscription_changed(obj: dict[str, Any], created: datetime | None) -> bool:
-    subscription = _subscription_for(obj)
-    if _is_stale(subscription, created):
-        return False
+def _state_change(apply: Callable[[Subscription, dict[str, Any], datetime | None], bool]) -> Handler:
+    """A handler that changes the subscription's state: locked, skipped when stale, saved with the event's time."""
+    def handler(obj: dict[str, Any], created: datetime | None) -> bool:
+        subscription = _subscription_for(obj)
+        if _is_stale(subscription, created) or not apply(subscription, obj, created):
+            return False
+        if created and (subscription.stripe_state_at is None or created > subscription.stripe_state_at):
+            subscription.stripe_state_at = created
+        subscription.save()
+        services.limits_invalidate(tenant_id=subscription.tenant_id)
+        return True
+
+    handler.__name__ = handler.__qualname__ = apply.__name__
+    return handler
+
+
+@_state_change
+def on_subscription_changed(subscription: Subscription, obj: dict[str, Any], created: datetime | None) -> bool:
     items = (obj.get("items") or {}).get("data") or []
     price_id = items[0]["price"]["id"] if items else None
     if price_id:
@@ -99,39 +106,29 @@ def on_subscription_changed(obj: dict[str, Any], created: datetime | None) -> bo
     subscription.stripe_subscription_id = obj.get("id") or subscription.stripe_subscription_id
     period_end = obj.get("current_period_end") or (items[0].get("current_period_end") if items else None)
     subscription.current_period_end = _ts(period_end) or subscription.current_period_end
-    _save_state(subscription, created)
     return True
 
 
-def on_subscription_deleted(obj: dict[str, Any], created: datetime | None) -> bool:
-    subscription = _subscription_for(obj)
-    if _is_stale(subscription, created):
-        return False
+@_state_change
+def on_subscription_deleted(subscription: Subscription, obj: dict[str, Any], created: datetime | None) -> bool:
     if obj.get("id") and subscription.stripe_subscription_id not in (None, obj["id"]):
         return False  # an earlier subscription of the tenant's ended, not the current one
     _set_status(subscription, Subscription.Status.CANCELED, created)
     subscription.plan = services.default_plan()
-    _save_state(subscription, created)
     return True
 
 
-def on_payment_failed(obj: dict[str, Any], created: datetime | None) -> bool:
-    subscription = _subscription_for(obj)
-    if _is_stale(subscription, created):
-        return False
+@_state_change
+def on_payment_failed(subscription: Subscription, obj: dict[str, Any], created: datetime | None) -> bool:
     if subscription.status != Subscription.Status.CANCELED:
         _set_status(subscription, Subscription.Status.PAST_DUE, created)
-    _save_state(subscription, created)
     return True
 
 
-def on_invoice_paid(obj: dict[str, Any], created: datetime | None) -> bool:
-    subscription = _subscription_for(obj)
-    if _is_stale(subscription, created):
-        return False
+@_state_change
+def on_invoice_paid(subscription: Subscription, obj: dict[str, Any], created: datetime | None) -> bool:
     if subscription.status in _RECOVERABLE:
         _set_status(subscription, Subscription.Status.ACTIVE, created)
-    _save_state(subscription, created)
     return True
 
 

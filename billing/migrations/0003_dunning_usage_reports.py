@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def start_grace_of_past_due(apps, schema_editor):
+    """Subscriptions already past due start their grace period from their last change."""
+    Subscription = apps.get_model("billing", "Subscription")
+    Subscription.objects.filter(status="past_due", past_due_since__isnull=True).update(
+        past_due_since=models.F("updated_at"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -57,4 +64,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('tenant', 'day', 'batch'), name='usage_report_unique_batch')],
             },
         ),
+        migrations.RunPython(start_grace_of_past_due, migrations.RunPython.noop),
     ]

@@ -175,3 +175,26 @@ def test_two_processes_at_once_do_not_double_report(fake_stripe):
     assert sum(reported(t) for t in tenants) == expected
     assert len(fake_stripe.meter_events) == 8
     assert UsageReport.objects.filter(status="sent").count() == 8
+
+
+def test_a_stripe_slower_than_the_timeout_leaves_the_report_pending(fake_stripe, settings):
+    settings.STRIPE_TIMEOUT = 0.3
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    acme = paying_tenant(fake_stripe, "acme")
+    use(acme, "securityguard", 3)
+    fake_stripe.meter_delay = 1.0
+    [outcome] = usage_report()
+    assert outcome.status == "unavailable" and "APIConnectionError" in outcome.detail
+    assert UsageReport.objects.get().status == "pending" and reported(acme) == 0
+    fake_stripe.meter_delay = 0.0
+    assert [o.status for o in usage_report()] in (["sent"], ["already_sent"])
+    assert fake_stripe.metered_total() == 3 == reported(acme)
+
+
+def test_a_run_stops_after_three_unreachable_reports_in_a_row(fake_stripe, settings):
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    for n in range(5):
+        use(paying_tenant(fake_stripe, f"t{n}"), "securityguard", 1)
+    fake_stripe.fail("/v1/billing/meter_events", times=100)
+    assert [o.status for o in usage_report()] == ["unavailable"] * 3
+    assert len(fake_stripe.calls("POST", "/v1/billing/meter_events")) == 3

@@ -157,3 +157,11 @@ def test_the_schema_documents_the_billing_operations_and_the_stripe_webhook_with
     webhook = paths["/api/v1/webhooks/stripe"]["post"]["responses"]
     assert {"200", "400", "413", "503"} <= set(webhook)
     assert "invalid_signature" in webhook["400"]["description"]
+
+
+def test_no_return_url_answers_503_before_calling_stripe(admin_a, fake_stripe, settings):
+    settings.BILLING_RETURN_URL = ""
+    response = admin_a.client.post("/api/v1/billing/checkout", {"plan": "pro"}, format="json")
+    assert response.status_code == 503
+    assert "BILLING_RETURN_URL" in response.json()["error"]["message"]
+    assert not fake_stripe.requests

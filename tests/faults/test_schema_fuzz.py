@@ -81,13 +81,18 @@ def test_the_guard_api_answers_only_what_its_schema_documents(gateway, tmp_path)
     assert "Authentication failed" not in run.stdout  # the operations were reached, not just refused
 
 
-def test_the_key_api_answers_only_what_its_schema_documents(gateway, clerk_idp, tmp_path) -> None:  # noqa: F811
-    tenant = tenant_create(slug="fuzzed-admins", plan="enterprise")
-    tenant.clerk_org_id = "org_fuzzed"
+def _admin_token(idp, slug: str, plan: str) -> str:  # type: ignore[no-untyped-def]
+    """A Clerk session token of an admin of a new tenant ``slug``."""
+    tenant = tenant_create(slug=slug, plan=plan)
+    tenant.clerk_org_id = f"org_{slug}"
     tenant.save(update_fields=["clerk_org_id"])
     admin = UserFactory()
     MembershipFactory(user=admin, tenant=tenant)
-    token = clerk_idp.token(sub=admin.clerk_user_id, org_id=tenant.clerk_org_id, exp=int(time.time()) + 600)
+    return idp.token(sub=admin.clerk_user_id, org_id=tenant.clerk_org_id, exp=int(time.time()) + 600)
+
+
+def test_the_key_api_answers_only_what_its_schema_documents(gateway, clerk_idp, tmp_path) -> None:  # noqa: F811
+    token = _admin_token(clerk_idp, "fuzzed-admins", "enterprise")
     run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path, "--include-path-regex", "^/api/v1/keys")
     assert run.returncode == 0, _report(run)
     assert "Authentication failed" not in run.stdout  # the operations were reached, not just refused
@@ -95,15 +100,9 @@ def test_the_key_api_answers_only_what_its_schema_documents(gateway, clerk_idp, 
 
 def test_the_billing_api_answers_only_what_its_schema_documents(gateway, clerk_idp, stripe_fake,  # noqa: F811
                                                                tmp_path) -> None:
-    tenant = tenant_create(slug="fuzzed-billing", plan="free")
-    tenant.clerk_org_id = "org_fuzzed_billing"
-    tenant.save(update_fields=["clerk_org_id"])
-    admin = UserFactory()
-    MembershipFactory(user=admin, tenant=tenant)
-    token = clerk_idp.token(sub=admin.clerk_user_id, org_id=tenant.clerk_org_id, exp=int(time.time()) + 600)
+    token = _admin_token(clerk_idp, "fuzzed-billing", "free")
     run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path, "--include-path-regex",
                        "^/api/v1/billing")
     assert run.returncode == 0, _report(run)
     assert "Authentication failed" not in run.stdout
     assert stripe_fake.calls("POST", "/v1/billing_portal/sessions")  # the portal was reached for real
-
