@@ -15,22 +15,19 @@ class IsTenantAdmin(BasePermission):
     """A signed-in (Clerk) owner or admin of the active organisation.
 
     API keys are refused outright: a leaked gateway key must not be able to mint or
-    revoke keys.
+    revoke keys. ``action`` names what the view does in the refusals (subclasses reword it).
     """
 
-    #: What the view manages, for the error messages (subclasses name their own).
-    manages = "API keys"
+    action = "manage API keys"
 
     def has_permission(self, request: Request, view: Any) -> bool:
         auth = request.auth
         if isinstance(auth, KeyIdentity):
-            raise exceptions.PermissionDenied(f"API keys cannot manage {self.manages}; sign in.",
-                                              code="api_key_not_allowed")
+            raise exceptions.PermissionDenied(f"API keys cannot {self.action}; sign in.", code="api_key_not_allowed")
         if not isinstance(auth, ClerkSession):
             return False  # unauthenticated: DRF answers 401
         if auth.tenant_id is None:
             raise exceptions.PermissionDenied("Select an organisation first.", code="no_active_organization")
         if not auth.can_manage_tenant:
-            raise exceptions.PermissionDenied(f"Only owners and admins manage {self.manages}.",
-                                              code="insufficient_role")
+            raise exceptions.PermissionDenied(f"Only owners and admins {self.action}.", code="insufficient_role")
         return True

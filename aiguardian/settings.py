@@ -302,6 +302,15 @@ POLICY_AUDIT_MAX_FINDINGS = env.int("POLICY_AUDIT_MAX_FINDINGS", default=100)  #
 # --- Billing ------------------------------------------------------------------------------------
 BILLING_DEFAULT_PLAN = env.str("BILLING_DEFAULT_PLAN", default="free")
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+# Calls to Stripe (checkout, portal, meter events, plan sync). Off, or no key: those
+# endpoints answer 503 billing_not_configured and the rest of the gateway is unaffected.
+STRIPE_ENABLED = env.bool("STRIPE_ENABLED", default=True)
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")  # a local fake in tests
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=10.0)  # seconds per HTTP attempt
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+STRIPE_METER_EVENT_NAME = env.str("STRIPE_METER_EVENT_NAME", default="aiguardian_guard_requests")
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)  # past_due keeps the paid limits this long
+BILLING_RETURN_URL = env.str("BILLING_RETURN_URL", default="")  # the app's billing page (Checkout/Portal return)
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds, both ways
 # Redis down: admit on per-worker windows and PostgreSQL figures (true), or answer 503 (false).

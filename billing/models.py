@@ -43,6 +43,10 @@ class Subscription(models.Model):
     stripe_customer_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     stripe_subscription_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
     current_period_end = models.DateTimeField(null=True, blank=True)
+    past_due_since = models.DateTimeField(
+        null=True, blank=True, help_text="When payment first failed; the paid limits last BILLING_GRACE_DAYS from here.")
+    stripe_state_at = models.DateTimeField(
+        null=True, blank=True, help_text="Creation time of the newest Stripe event applied; older ones are skipped.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,6 +72,49 @@ class UsageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}/{self.guard}/{self.day}: {self.units}"
+
+
+class UsageReport(models.Model):
+    """One Billing Meter Event: a tenant's unreported units of one UTC day, claimed before sending.
+
+    The row exists before the request goes out, so a run that dies after Stripe accepted
+    resends the same ``identifier`` and value, which Stripe de-duplicates; ``guards``
+    says which usage rows' ``reported_units`` advance once Stripe has accepted it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        FAILED = "failed"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="usage_reports")
+    day = models.DateField()
+    batch = models.PositiveIntegerField()
+    identifier = models.CharField(max_length=100, unique=True)
+    stripe_customer_id = models.CharField(max_length=100)
+    units = models.PositiveBigIntegerField()
+    guards = models.JSONField(help_text="Units per guard in this report.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "day", "batch"], name="usage_report_unique_batch")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.identifier}: {self.units} ({self.status})"
+
+
+class TenantUsage(Tenant):
+    """Tenants seen from billing: the admin's per-tenant usage totals."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tenant usage"
+        verbose_name_plural = "tenant usage"
 
 
 class StripeEvent(models.Model):

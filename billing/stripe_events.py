@@ -10,11 +10,10 @@ acknowledged (see :mod:`aiguardian.webhooks`).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import stripe
@@ -22,7 +21,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Tenant
 from aiguardian.retention import cutoff, prune
 from aiguardian.webhooks import (
     UnusableEvent,
@@ -32,8 +30,8 @@ from aiguardian.webhooks import (
     stored_key,
     unusable_payload,
 )
-from billing import services
-from billing.models import Plan, StripeEvent, Subscription
+from billing.models import StripeEvent
+from billing.stripe_handlers import HANDLERS, event_created
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +47,7 @@ class WebhookRejected(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # processed | duplicate | ignored
+    status: str  # processed | duplicate | ignored | stale
     event_id: str
 
 
@@ -121,94 +119,51 @@ def process(event: dict[str, Any]) -> Outcome:
             return Outcome("duplicate", event_id)
         # A claimed-but-failed (or crashed) event is retried; claim it so that two
         # concurrent retries do not both run it.
-        claimed = StripeEvent.objects.filter(pk=row.pk, attempts=row.attempts).exclude(
-            status=StripeEvent.Status.SUCCEEDED).update(attempts=row.attempts + 1)
-        if not claimed:
+        if not _claim(row):
             return Outcome("duplicate", event_id)
-        row.refresh_from_db()
     else:
         StripeEvent.objects.filter(pk=row.pk).update(attempts=1)
+    return _apply(row, event)
 
-    handler = HANDLERS.get(event_type)
+
+def _claim(row: StripeEvent) -> bool:
+    claimed = StripeEvent.objects.filter(pk=row.pk, attempts=row.attempts).exclude(
+        status=StripeEvent.Status.SUCCEEDED).update(attempts=row.attempts + 1)
+    return bool(claimed)
+
+
+def _apply(row: StripeEvent, event: dict[str, Any]) -> Outcome:
+    """Run the event's handler in one transaction and record how it went."""
+    handler = HANDLERS.get(event["type"])
     if handler is None:
         StripeEvent.objects.filter(pk=row.pk).update(status=StripeEvent.Status.IGNORED, processed_at=timezone.now())
-        return Outcome("ignored", event_id)
+        return Outcome("ignored", row.event_id)
     try:
         with transaction.atomic():
-            handler(event["data"]["object"])
+            applied = handler(event["data"]["object"], event_created(event))
             StripeEvent.objects.filter(pk=row.pk).update(
-                status=StripeEvent.Status.SUCCEEDED, processed_at=timezone.now(), error="")
+                status=StripeEvent.Status.SUCCEEDED if applied else StripeEvent.Status.IGNORED,
+                processed_at=timezone.now(),
+                error="" if applied else "stale: older than the subscription's state; not applied")
     except Exception as exc:
-        StripeEvent.objects.filter(pk=row.pk).update(status=StripeEvent.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
-        logger.exception("stripe event %s (%s) failed", event_id, event_type)
+        StripeEvent.objects.filter(pk=row.pk).update(status=StripeEvent.Status.FAILED,
+                                                     error=f"{type(exc).__name__}: {exc}"[:2000])
+        logger.exception("stripe event %s (%s) failed", row.event_id, row.event_type)
         raise
-    return Outcome("processed", event_id)
+    return Outcome("processed" if applied else "stale", row.event_id)
 
 
-# --- handlers ------------------------------------------------------------------------------
+def event_reprocess(*, row: StripeEvent) -> Outcome:
+    """Run a stored event again (an operator's retry after fixing what made it fail).
 
-def _subscription_for(obj: dict[str, Any]) -> Subscription:
-    """Find the tenant's subscription from the ids or metadata Stripe sends."""
-    query = Subscription.objects.select_for_update()
-    if obj.get("object") == "subscription" and obj.get("id"):
-        found = query.filter(stripe_subscription_id=obj["id"]).first()
-        if found:
-            return found
-    customer = obj.get("customer")
-    if customer:
-        found = query.filter(stripe_customer_id=customer).first()
-        if found:
-            return found
-    slug = (obj.get("metadata") or {}).get("tenant") or obj.get("client_reference_id")
-    if slug:
-        tenant = Tenant.objects.get(slug=slug)
-        found = query.filter(tenant=tenant).first()
-        return found or services.plan_assign(tenant=tenant)
-    raise LookupError("event names no known customer, subscription or tenant")
-
-
-def _ts(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(value), tz=UTC) if value else None
-
-
-def on_checkout_completed(obj: dict[str, Any]) -> None:
-    subscription = _subscription_for(obj)
-    subscription.stripe_customer_id = obj.get("customer") or subscription.stripe_customer_id
-    subscription.stripe_subscription_id = obj.get("subscription") or subscription.stripe_subscription_id
-    subscription.save()
-
-
-def on_subscription_changed(obj: dict[str, Any]) -> None:
-    subscription = _subscription_for(obj)
-    items = (obj.get("items") or {}).get("data") or []
-    price_id = items[0]["price"]["id"] if items else None
-    if price_id:
-        subscription.plan = Plan.objects.get(stripe_price_id=price_id)
-    subscription.status = obj.get("status") or subscription.status
-    subscription.stripe_customer_id = obj.get("customer") or subscription.stripe_customer_id
-    subscription.stripe_subscription_id = obj.get("id") or subscription.stripe_subscription_id
-    period_end = obj.get("current_period_end") or (items[0].get("current_period_end") if items else None)
-    subscription.current_period_end = _ts(period_end) or subscription.current_period_end
-    subscription.save()
-    services.limits_invalidate(tenant_id=subscription.tenant_id)
-
-
-def on_subscription_deleted(obj: dict[str, Any]) -> None:
-    subscription = _subscription_for(obj)
-    subscription.status = Subscription.Status.CANCELED
-    subscription.plan = services.default_plan()
-    subscription.save()
-    services.limits_invalidate(tenant_id=subscription.tenant_id)
-
-
-def _invoice_status(status: str) -> Callable[[dict[str, Any]], None]:
-    def apply(obj: dict[str, Any]) -> None:
-        subscription = _subscription_for(obj)
-        subscription.status = status
-        subscription.save(update_fields=["status", "updated_at"])
-        services.limits_invalidate(tenant_id=subscription.tenant_id)
-
-    return apply
+    Safe for any event: handlers skip what is older than the subscription's state. A
+    delivery that was never usable (recorded by :func:`reject`) raises UnusableEvent.
+    """
+    event = parse(json.dumps(row.payload).encode())
+    row.refresh_from_db()
+    if not _claim(row):
+        return Outcome("duplicate", row.event_id)
+    return _apply(row, event)
 
 
 def stripe_events_prune(*, older_than_days: int, batch_size: int = 5000, dry_run: bool = False) -> int:
@@ -216,13 +171,3 @@ def stripe_events_prune(*, older_than_days: int, batch_size: int = 5000, dry_run
     done = StripeEvent.objects.filter(
         status__in=[StripeEvent.Status.SUCCEEDED, StripeEvent.Status.IGNORED], received_at__lt=cutoff(older_than_days))
     return prune(done, batch_size=batch_size, dry_run=dry_run)
-
-
-HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
-    "checkout.session.completed": on_checkout_completed,
-    "customer.subscription.created": on_subscription_changed,
-    "customer.subscription.updated": on_subscription_changed,
-    "customer.subscription.deleted": on_subscription_deleted,
-    "invoice.payment_failed": _invoice_status(Subscription.Status.PAST_DUE),
-    "invoice.paid": _invoice_status(Subscription.Status.ACTIVE),
-}

@@ -46,7 +46,7 @@ class FeedbackView(GuardAPIView):
 # --- Tenant self-service: lists, modes, history (a signed-in owner or admin, like the keys API) -------------
 
 class IsPolicyAdmin(IsTenantAdmin):
-    manages = "the tenant's policy"
+    action = "manage the tenant's policy"
 
 
 _SESSION_ERRORS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import transaction
 from accounts.models import Tenant
 from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from billing.models import Plan, Subscription
-from billing.services.keys import limits_key
+from billing.services.keys import limits_key, now
 
 logger = logging.getLogger(__name__)
 
@@ -73,26 +74,53 @@ def limits_decode(raw: Any) -> PlanLimits:
     return PlanLimits(plan, rate, quota)
 
 
-def limits_from_db(tenant_id: int) -> PlanLimits:
-    """The limits as the database has them; a lapsed subscription falls back to the default plan."""
-    subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant_id).first()
+def grace_until(subscription: Subscription) -> datetime | None:
+    """When a past-due subscription stops getting its paid plan's limits (None: not past due)."""
+    if subscription.status != Subscription.Status.PAST_DUE or subscription.past_due_since is None:
+        return None
+    return subscription.past_due_since + timedelta(days=settings.BILLING_GRACE_DAYS)
+
+
+def effective_plan(subscription: Subscription | None) -> tuple[Plan, datetime | None]:
+    """The plan whose limits apply now, and until when (the end of a grace period), if that is known.
+
+    A lapsed subscription (canceled, unpaid, incomplete), an inactive plan, or a payment
+    failed longer than ``BILLING_GRACE_DAYS`` ago gets the default plan's limits.
+    """
     if subscription is None or subscription.status in _INACTIVE or not subscription.plan.is_active:
-        plan = default_plan()
-    else:
-        plan = subscription.plan
-    return PlanLimits(plan.code, plan.rate_limit_per_minute, plan.monthly_quota)
+        return default_plan(), None
+    until = grace_until(subscription)
+    if until is not None and until <= now():
+        return default_plan(), None
+    return subscription.plan, until
+
+
+def _limits_and_expiry(tenant_id: int) -> tuple[PlanLimits, datetime | None]:
+    subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant_id).first()
+    plan, until = effective_plan(subscription)
+    return PlanLimits(plan.code, plan.rate_limit_per_minute, plan.monthly_quota), until
+
+
+def limits_from_db(tenant_id: int) -> PlanLimits:
+    """The limits as the database has them (see :func:`effective_plan`)."""
+    return _limits_and_expiry(tenant_id)[0]
 
 
 def limits_load(tenant_id: int) -> PlanLimits:
-    """Read the limits from the database and cache them (when the cache answers)."""
-    limits = limits_from_db(tenant_id)
+    """Read the limits from the database and cache them (when the cache answers).
+
+    A grace period's limits are cached no longer than the grace lasts, so the fall-back
+    to the default plan happens on time without a job to trigger it.
+    """
+    limits, until = _limits_and_expiry(tenant_id)
+    ttl = LIMITS_TTL if until is None else max(1, min(LIMITS_TTL, int((until - now()).total_seconds()) + 1))
     raw = json.dumps([limits.plan, limits.rate_limit_per_minute, limits.monthly_quota])
     client = redis_client()
     try:
         if client is None:
-            cache.set(limits_key(tenant_id), raw, LIMITS_TTL)
+            cache.set(limits_key(tenant_id), raw, ttl)
         else:
-            client.set(limits_key(tenant_id), raw, ex=LIMITS_TTL)
+            client.set(limits_key(tenant_id), raw, ex=ttl)
     except REDIS_ERRORS:
         pass
     return limits

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 
-from guards.analyzers.base import DECISION_SEVERITY
 from guards.analyzers.registry import GUARDS
 from guards.errors import GuardNotEnabled, GuardNotInKeyScope, GuardTimeout
 from guards.models import GuardRequest

@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from rest_framework import status
 
 from aiguardian.api import APIError
-from guards.services.verdicts import SEVERITY as DECISION_SEVERITY
 from guards.models import GuardRequest
+from guards.services.verdicts import SEVERITY as DECISION_SEVERITY
 from policy.models import ConfigRevision, GuardFeedback
 from policy.services.lists import list_entry_create
 

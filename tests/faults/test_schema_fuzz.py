@@ -21,6 +21,7 @@ from django.db import connection
 
 from accounts.services import tenant_create
 from tests.accounts.conftest import ISSUER, WEBHOOK_SECRET, clerk_idp  # noqa: F401 - fixture
+from tests.billing import fake_stripe
 from tests.fixtures.accounts import MembershipFactory, UserFactory, issue_key
 from tests.support import processes
 from tests.support.processes import Gunicorn
@@ -33,7 +34,12 @@ SECONDS_PER_RUN = 30
 
 
 @pytest.fixture(scope="module")
-def gateway(django_db_setup, django_db_blocker, clerk_idp) -> Iterator[Gunicorn]:  # type: ignore[no-untyped-def]  # noqa: F811
+def stripe_fake() -> Iterator[fake_stripe.FakeStripe]:
+    yield from fake_stripe.serve()
+
+
+@pytest.fixture(scope="module")
+def gateway(django_db_setup, django_db_blocker, clerk_idp, stripe_fake) -> Iterator[Gunicorn]:  # type: ignore[no-untyped-def]  # noqa: F811
     server = Gunicorn({
         "REDIS_URL": settings.REDIS_URL, "LOG_LEVEL": "error", "GUNICORN_ACCESS_LOG": "/dev/null",
         "DJANGO_SETTINGS_MODULE": "aiguardian.settings", **processes.test_database_env(connection.settings_dict),
@@ -41,6 +47,9 @@ def gateway(django_db_setup, django_db_blocker, clerk_idp) -> Iterator[Gunicorn]
         "STRIPE_WEBHOOK_SECRET": "whsec_schema_fuzz_0123456789", "CLERK_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "CLERK_JWKS_URL": clerk_idp.jwks_url, "CLERK_ISSUER": ISSUER,
         "CLERK_AUTHORIZED_PARTIES": "https://app.example.test",
+        # Billing calls reach a Stripe-compatible fake, so Checkout and the portal answer for real.
+        "STRIPE_API_KEY": fake_stripe.API_KEY, "STRIPE_API_BASE": stripe_fake.base_url,
+        "STRIPE_MAX_NETWORK_RETRIES": "0", "BILLING_RETURN_URL": "https://app.example.test/billing",
     }, workers=2).start()
     try:
         yield server
@@ -67,20 +76,34 @@ def _report(run: subprocess.CompletedProcess) -> str:
 def test_the_guard_api_answers_only_what_its_schema_documents(gateway, tmp_path) -> None:
     tenant = tenant_create(slug="fuzzed", plan="enterprise")
     run = schemathesis(gateway, f"Authorization: Bearer {issue_key(tenant).raw}", tmp_path,
-                       "--exclude-path-regex", "^/api/v1/(keys|policy)")
+                       "--exclude-path-regex", "^/api/v1/(keys|policy|billing)")  # session-only APIs: runs below
     assert run.returncode == 0, _report(run)
     assert "Authentication failed" not in run.stdout  # the operations were reached, not just refused
 
 
-def test_the_session_apis_answer_only_what_their_schema_documents(gateway, clerk_idp, tmp_path) -> None:  # noqa: F811
-    tenant = tenant_create(slug="fuzzed-admins", plan="enterprise")
-    tenant.clerk_org_id = "org_fuzzed"
+def _admin_token(idp, slug: str, plan: str) -> str:  # type: ignore[no-untyped-def]
+    """A Clerk session token of an admin of a new tenant ``slug``."""
+    tenant = tenant_create(slug=slug, plan=plan)
+    tenant.clerk_org_id = f"org_{slug}"
     tenant.save(update_fields=["clerk_org_id"])
     admin = UserFactory()
     MembershipFactory(user=admin, tenant=tenant)
-    token = clerk_idp.token(sub=admin.clerk_user_id, org_id=tenant.clerk_org_id, exp=int(time.time()) + 600)
-    run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path,
-                       "--include-path-regex", "^/api/v1/(keys|policy)")
+    return idp.token(sub=admin.clerk_user_id, org_id=tenant.clerk_org_id, exp=int(time.time()) + 600)
+
+
+def test_the_key_and_policy_apis_answer_only_what_its_schema_documents(gateway, clerk_idp, tmp_path) -> None:  # noqa: F811
+    token = _admin_token(clerk_idp, "fuzzed-admins", "enterprise")
+    run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path, "--include-path-regex",
+                       "^/api/v1/(keys|policy)")
     assert run.returncode == 0, _report(run)
     assert "Authentication failed" not in run.stdout  # the operations were reached, not just refused
 
+
+def test_the_billing_api_answers_only_what_its_schema_documents(gateway, clerk_idp, stripe_fake,  # noqa: F811
+                                                               tmp_path) -> None:
+    token = _admin_token(clerk_idp, "fuzzed-billing", "free")
+    run = schemathesis(gateway, f"Authorization: Bearer {token}", tmp_path, "--include-path-regex",
+                       "^/api/v1/billing")
+    assert run.returncode == 0, _report(run)
+    assert "Authentication failed" not in run.stdout
+    assert stripe_fake.calls("POST", "/v1/billing_portal/sessions")  # the portal was reached for real

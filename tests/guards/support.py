@@ -67,7 +67,7 @@ class SpinGuard(Analyzer):
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
         import time
 
-        text = require_text(payload)
+        text = self.contract.payload.validate(payload)["text"]
         end = time.monotonic() + settings["seconds"]
         rounds = 0
         while time.monotonic() < end:
@@ -85,6 +85,6 @@ class BacktrackGuard(Analyzer):
     def analyze(self, payload: dict[str, Any], settings: dict[str, Any], context: AnalyzerContext) -> GuardResult:
         import re
 
-        text = require_text(payload)
+        text = self.contract.payload.validate(payload)["text"]
         nested = re.match(r"(a+)+$", text.strip())  # on "aaa…ab" this explores 2**len paths
         return GuardResult(decision="flag" if nested else "allow", score=0.0, version=self.version)
