@@ -32,16 +32,20 @@ def of_type(kind: str) -> dict[str, dict]:
 def test_each_schedule_runs_a_management_command_that_exists():
     schedules = of_type("AWS::Scheduler::Schedule")
     commands = {}
-    for name, schedule in schedules.items():
-        overrides = json.loads(schedule["Properties"]["Target"]["Input"])["containerOverrides"]
-        (override,) = overrides
-        assert override["name"] == "command"  # the container of CommandTask
-        role, command = override["command"]
+    for schedule in schedules.values():
+        target = schedule["Properties"]["Target"]
+        assert "Input" not in target  # the task definition fixes the command; no overrides needed
+        task = RESOURCES[target["EcsParameters"]["TaskDefinitionArn"]["Ref"]]
+        (container,) = task["Properties"]["ContainerDefinitions"]
+        role, command = container["Command"]
         assert role == "manage"
         commands[command] = schedule["Properties"]["ScheduleExpression"]
-        assert schedule["Properties"]["Target"]["EcsParameters"]["TaskDefinitionArn"] == {"Ref": "CommandTask"}
+        # The scheduler's role may run exactly these task definitions.
+        policy = RESOURCES["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+        assert any(task["Properties"]["Family"] in r["Fn::Sub"] for r in policy["Resource"])
     assert set(commands) == {"flush_usage", "prune_guard_requests", "prune_webhook_events"}
     assert set(commands) <= set(get_commands())
+    assert commands["flush_usage"] == {"Ref": "FlushUsageRate"}
     params = TEMPLATE["Parameters"]
     assert params["FlushUsageRate"]["Default"] == "rate(5 minutes)"
     assert params["PruneCron"]["Default"].startswith("cron(")

@@ -124,7 +124,8 @@ def test_gunicorns_own_answers_are_json(gateway, request_bytes, status, code) ->
 
 def test_djangos_own_answers_are_json(gateway, key_headers) -> None:
     url = gateway["server"].url
-    disallowed = requests.get(f"{url}/health/live", headers={"Host": "attacker.example"}, timeout=10)
+    # (Health probes are the one exception to the host check: tests/deploy/test_health_probes.py.)
+    disallowed = requests.get(f"{url}/api/v1/guards/services", headers={"Host": "attacker.example"}, timeout=10)
     assert disallowed.status_code == 400 and disallowed.json()["error"]["code"] == "disallowed_host"
     assert requests.get(f"{url}/nowhere", timeout=10).json()["error"]["code"] == "not_found"
     wrong_method = requests.get(f"{url}/api/v1/guards/process", headers=key_headers, timeout=10)
