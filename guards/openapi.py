@@ -19,10 +19,12 @@ from rest_framework import serializers
 from guards import serializers as s
 from guards.analyzers.base import Analyzer
 from guards.analyzers.contract import DEFAULT_CONTRACT, GuardContract
-from guards.analyzers.registry import GUARDS
+from guards.analyzers.registry import GUARD_NAMES, GUARDS
 from guards.services.backends.inprocess import installed_analyzer_class
 
 PROCESS_PATH = "/api/v1/guards/process"
+# The variants are built once per process from the guard names fixed at import (GUARD_NAMES,
+# never the mutable GUARDS mapping), so every part of the schema names the same guards.
 
 
 def guard_contract(guard: str) -> GuardContract:
@@ -54,16 +56,16 @@ def _variant(guard: str, base: type[serializers.Serializer], part: str, **fields
 
 @cache
 def process_request_variants() -> dict[str, type]:
-    payload = {guard: _annotated(s.PayloadField, _ref(component(guard, "Payload"))) for guard in GUARDS}
+    payload = {guard: _annotated(s.PayloadField, _ref(component(guard, "Payload"))) for guard in GUARD_NAMES}
     return {guard: _variant(guard, s.ProcessRequestSerializer, "ProcessRequest", payload=payload[guard]())
-            for guard in GUARDS}
+            for guard in GUARD_NAMES}
 
 
 @cache
 def _answer_variants(base: type[serializers.Serializer], part: str) -> dict[str, type]:
     data = {guard: _annotated(serializers.DictField, _ref(component(guard, "Result"), nullable=True))
-            for guard in GUARDS}
-    return {guard: _variant(guard, base, part, data=data[guard]()) for guard in GUARDS}
+            for guard in GUARD_NAMES}
+    return {guard: _variant(guard, base, part, data=data[guard]()) for guard in GUARD_NAMES}
 
 
 def process_request() -> PolymorphicProxySerializer:
@@ -91,7 +93,7 @@ def name_guard_variants(result: dict[str, Any], generator: Any, request: Any, pu
     becomes the named component ``<Guard>ServiceType`` (else the enum hook reports a naming
     collision for every guard)."""
     schemas = result.get("components", {}).get("schemas", {})
-    for guard in GUARDS:
+    for guard in GUARD_NAMES:
         enum_name = component(guard, "ServiceType")
         for part in _VARIANT_PARTS:
             properties = schemas.get(component(guard, part), {}).get("properties", {})
@@ -109,7 +111,7 @@ def add_guard_components(result: dict[str, Any], generator: Any, request: Any, p
     schemas, and an example request per guard on ``/process``."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     examples = {}
-    for guard in GUARDS:
+    for guard in GUARD_NAMES:
         contract = guard_contract(guard)
         schemas[component(guard, "Payload")] = contract.payload.openapi(example=contract.example)
         schemas[component(guard, "Result")] = contract.result.openapi()

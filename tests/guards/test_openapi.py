@@ -91,3 +91,12 @@ def test_the_readme_lists_every_declared_payload_field() -> None:
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{guard}` | **"))
         for spec in analyzer_class(guard).contract.payload.fields:
             assert f"`{spec.name}`" in row, (guard, spec.name)
+
+
+def test_test_only_guards_registered_at_runtime_do_not_leak_into_the_schema(test_guards, client) -> None:
+    served = client.get("/api/schema", HTTP_ACCEPT="application/json").json()
+    validate(served)
+    assert set(served["components"]["schemas"]["ProcessRequest"]["discriminator"]["mapping"]) == set(GUARD_NAMES)
+    assert "ShoutguardPayload" not in served["components"]["schemas"]
+    body = served["paths"]["/api/v1/guards/process"]["post"]["requestBody"]["content"]["application/json"]
+    assert set(body["examples"]) == set(GUARD_NAMES)

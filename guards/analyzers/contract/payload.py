@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +57,7 @@ class PayloadSchema:
             if value is None:
                 if spec.required:
                     raise PayloadError(spec.name, "This field is required.")
-                cleaned[spec.name] = spec.default
+                cleaned[spec.name] = copy.copy(spec.default)  # a list default is never shared
                 continue
             error = schema_error(value, spec.schema)
             if error is not None:

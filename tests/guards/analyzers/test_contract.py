@@ -124,3 +124,10 @@ def test_absent_and_null_fields_get_their_default_and_exactly_one_of_is_enforced
         with pytest.raises(PayloadError) as refused:
             schema.validate(payload)
         assert refused.value.field == field
+
+
+def test_a_mutable_default_is_never_shared_between_payloads() -> None:
+    schema = PayloadSchema((PayloadField("sources", {"type": "array"}, default=[]),))
+    first = schema.validate({})
+    first["sources"].append("changed by one call")
+    assert schema.validate({})["sources"] == []
