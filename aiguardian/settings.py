@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets share the field name "mode": a guard's configured mode and a request's dry run.
+    "ENUM_NAME_OVERRIDES": {"GuardModeEnum": ["enforce", "monitor", "off"], "RequestModeEnum": ["enforce", "monitor"]},
     # Guard payload/result schemas come from each guard's declaration (guards/openapi.py).
     "POSTPROCESSING_HOOKS": ["guards.openapi.name_guard_variants", "drf_spectacular.hooks.postprocess_schema_enums",
                              "guards.openapi.add_guard_components", "aiguardian.openapi.document_common_errors"],

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("aiguardian", "accounts", "billing", "guards")
+APPS = ("aiguardian", "accounts", "billing", "guards", "policy")
 # Helpers whose argument at this position is an error code.
 CODE_ARGUMENT = {"_fail": 0, "UnusableEvent": 0, "WebhookRejected": 0, "error_body": 0, "_json_error": 2}
 CODE = re.compile(r"^[a-z]+(?:_[a-z]+)*$")

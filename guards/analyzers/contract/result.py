@@ -35,6 +35,27 @@ def object_of(description: str = "", **properties: dict[str, Any]) -> dict[str, 
 
 
 _SPAN = {"type": "integer", "nullable": True, "minimum": 0}
+_RULE_REF: dict[str, Any] = {
+    "type": "object", "nullable": True,
+    "properties": {"id": {"type": "integer"}, "list": {"type": "string", "enum": ["allow", "block"]},
+                   "kind": {"type": "string"}, "scope": {"type": "string"}},
+}
+# What the tenant's policy step made of the analyzer's answer (policy/services/apply.py).
+POLICY_REPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The tenant policy applied: mode, whether it was enforced, the config version in force, "
+                   "the verdict enforcement takes, and whether the answer is degraded (fail-open).",
+    "properties": {
+        "mode": {"type": "string", "enum": ["enforce", "monitor", "off"]},
+        "enforced": {"type": "boolean"}, "config_version": {"type": "integer"},
+        "failure_policy": {"type": "string", "enum": ["fail_open", "fail_closed"]},
+        "degraded": {"type": "boolean"},
+        "degraded_reason": {"type": "object", "properties": {"code": {"type": "string"},
+                                                            "message": {"type": "string"}}},
+        "verdict": {"type": "string"}, "analyzer_decision": {"type": "string"},
+        "suppressed": {"type": "integer", "minimum": 0},
+    },
+}
 FINDING_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "One thing the guard found; start/end are character offsets into the field named by source.",
@@ -46,6 +67,12 @@ FINDING_SCHEMA: dict[str, Any] = {
         "evidence": {"type": "string", "description": "A redacted excerpt, safe to log."},
         "message": {"type": "string"}, "source": {"type": "string"},
         "detail": {"type": "object", "additionalProperties": True},
+        "start_utf16": {**_SPAN, "description": "start in UTF-16 code units (JavaScript string indexes)."},
+        "end_utf16": _SPAN,
+        "fingerprint": {"type": "string", "description": "Hash of the type and normalised evidence: what "
+                        "tenant allowlists and feedback name (never the text itself)."},
+        "suppressed_by": {**_RULE_REF, "description": "The tenant allow rule that suppressed this finding."},
+        "blocked_by": {**_RULE_REF, "description": "The tenant block rule that raised this finding."},
     },
     "required": ["type", "category", "severity", "score", "start", "end", "evidence", "message", "source", "detail"],
 }
@@ -73,6 +100,7 @@ class ResultSchema:
             "analyzer_version": {"type": "string"},
             "sanitized_text": {"type": "string", "description": "The text with what was found replaced."},
             "timings_ms": {"type": "object", "additionalProperties": NUMBER},
+            "policy": POLICY_REPORT_SCHEMA,
             **self.fields,
         }
         return {
