@@ -104,13 +104,18 @@ def _scopes(text: str) -> tuple[_Scope, ...]:
 
 @lru_cache(maxsize=256)
 def _indexed_scopes(text: str) -> tuple[list[_Scope], dict[str, list[int]]]:
-    """The distinct clauses of ``text`` (first copies, in order) and, per stem, those holding it.
+    """For each distinct set of stems, the first clause of ``text`` with it, in order; and per stem, those holding it.
 
-    A repeated clause answers as its first copy did, and only clauses sharing a stem can
-    be the best match: comparing every claim clause with every evidence clause was
-    quadratic. Cached: the claims grounded in one evidence sentence share its index.
+    The best match of a claim clause is the first of the clauses sharing most of its
+    stems, and clauses with the same stems share the same number: the first of each
+    set stands for the rest. Only clauses sharing a stem can match at all. (Comparing
+    every claim clause with every evidence clause was quadratic.) Cached: the claims
+    grounded in one evidence sentence share its index.
     """
-    scopes = _distinct(_scopes(text))
+    first: dict[frozenset[str], _Scope] = {}
+    for scope in _scopes(text):
+        first.setdefault(scope.stems, scope)
+    scopes = list(first.values())
     holding: dict[str, list[int]] = {}
     for i, scope in enumerate(scopes):
         for stem in scope.stems:
