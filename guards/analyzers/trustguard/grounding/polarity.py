@@ -77,6 +77,9 @@ _SCOPE_BREAK_RE = re.compile(
     re.IGNORECASE,
 )
 _MIN_SCOPE_STEMS = 2
+# Clauses of one sentence compared, on each side: a sentence of thousands of clauses (a
+# list of URLs, a comma-separated dump) costs claims x clauses; real sentences have a handful.
+MAX_CLAUSES = 256
 _SAME_CLAUSE = 0.6  # share of a claim clause's content stems its evidence clause must hold
 _ANSWER_RE = re.compile(r"^\W*(yes|no)\b(?=\s*(?:[,.;:!\u2013\u2014-]|$))", re.IGNORECASE)
 
@@ -115,7 +118,7 @@ def _indexed_scopes(text: str) -> tuple[list[_Scope], dict[str, list[int]]]:
     first: dict[frozenset[str], _Scope] = {}
     for scope in _scopes(text):
         first.setdefault(scope.stems, scope)
-    scopes = list(first.values())
+    scopes = list(first.values())[:MAX_CLAUSES]
     holding: dict[str, list[int]] = {}
     for i, scope in enumerate(scopes):
         for stem in scope.stems:
@@ -181,7 +184,7 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     """
     evidence_scopes, holding = _indexed_scopes(evidence)
     claim_stems = {t.stem for t in tokens(claim)}
-    for scope in _distinct(_scopes(claim)):
+    for scope in _distinct(_scopes(claim))[:MAX_CLAUSES]:
         if len(scope.stems) < _MIN_SCOPE_STEMS:
             continue
         best = _best_match(scope.stems, evidence_scopes, holding)
