@@ -7,7 +7,6 @@ finding (``contradiction``), and these checks are what tell the two apart.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,6 +77,9 @@ _SCOPE_BREAK_RE = re.compile(
     re.IGNORECASE,
 )
 _MIN_SCOPE_STEMS = 2
+# Clauses of one sentence compared, on each side: a sentence of thousands of clauses (a
+# list of URLs, a comma-separated dump) costs claims x clauses; real sentences have a handful.
+MAX_CLAUSES = 256
 _SAME_CLAUSE = 0.6  # share of a claim clause's content stems its evidence clause must hold
 _ANSWER_RE = re.compile(r"^\W*(yes|no)\b(?=\s*(?:[,.;:!\u2013\u2014-]|$))", re.IGNORECASE)
 
@@ -105,18 +107,43 @@ def _scopes(text: str) -> tuple[_Scope, ...]:
 
 @lru_cache(maxsize=256)
 def _indexed_scopes(text: str) -> tuple[list[_Scope], dict[str, list[int]]]:
-    """The distinct clauses of ``text`` (first copies, in order) and, per stem, those holding it.
+    """For each distinct set of stems, the first clause of ``text`` with it, in order; and per stem, those holding it.
 
-    A repeated clause answers as its first copy did, and only clauses sharing a stem can
-    be the best match: comparing every claim clause with every evidence clause was
-    quadratic. Cached: the claims grounded in one evidence sentence share its index.
+    The best match of a claim clause is the first of the clauses sharing most of its
+    stems, and clauses with the same stems share the same number: the first of each
+    set stands for the rest. Only clauses sharing a stem can match at all. (Comparing
+    every claim clause with every evidence clause was quadratic.) Cached: the claims
+    grounded in one evidence sentence share its index.
     """
-    scopes = _distinct(_scopes(text))
+    first: dict[frozenset[str], _Scope] = {}
+    for scope in _scopes(text):
+        first.setdefault(scope.stems, scope)
+    scopes = list(first.values())[:MAX_CLAUSES]
     holding: dict[str, list[int]] = {}
     for i, scope in enumerate(scopes):
         for stem in scope.stems:
             holding.setdefault(stem, []).append(i)
     return scopes, holding
+
+
+def _best_match(
+    stems: frozenset[str], scopes: list[_Scope], holding: dict[str, list[int]],
+) -> tuple[int, _Scope] | None:
+    """The first clause of ``scopes`` sharing most of ``stems``, if it shares enough (``_SAME_CLAUSE``).
+
+    A clause sharing enough holds at least one of the rarest ``len(stems) - needed + 1``
+    stems, so only the clauses holding those are counted: counting every clause that
+    holds any stem was quadratic when a stem ("com" in URLs) is in every clause.
+    """
+    needed = next(n for n in range(len(stems) + 1) if n / len(stems) >= _SAME_CLAUSE)
+    rarest = sorted(stems, key=lambda stem: len(holding.get(stem, ())))[: len(stems) - needed + 1]
+    candidates = sorted({i for stem in rarest for i in holding.get(stem, ())})
+    shared, first = 0, -1
+    for i in candidates:
+        count = len(stems & scopes[i].stems)
+        if count > shared:
+            shared, first = count, i
+    return (shared, scopes[first]) if first >= 0 and shared >= needed else None
 
 
 def _distinct(scopes: tuple[_Scope, ...]) -> list[_Scope]:
@@ -157,18 +184,13 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     """
     evidence_scopes, holding = _indexed_scopes(evidence)
     claim_stems = {t.stem for t in tokens(claim)}
-    for scope in _distinct(_scopes(claim)):
+    for scope in _distinct(_scopes(claim))[:MAX_CLAUSES]:
         if len(scope.stems) < _MIN_SCOPE_STEMS:
             continue
-        counts: Counter[int] = Counter()
-        for stem in scope.stems:
-            counts.update(holding.get(stem, ()))
-        if not counts:
+        best = _best_match(scope.stems, evidence_scopes, holding)
+        if best is None:
             continue
-        shared = max(counts.values())
-        other = evidence_scopes[min(i for i, n in counts.items() if n == shared)]  # the first best, as max() took
-        if shared / len(scope.stems) < _SAME_CLAUSE:
-            continue
+        shared, other = best
         negation, antonym = scope.negated != other.negated, opposed(scope.polar, other.polar)
         if negation == antonym:
             continue  # the same polarity, or both at once ("is not safe" / "is dangerous")

@@ -126,3 +126,10 @@ def test_polarity_conflict_is_unchanged():
         conflicts += expected
         assert polarity.polarity_conflict(claim, evidence) == expected, (claim, evidence)
     assert conflicts > 20  # the comparison covered conflicts, not only their absence
+
+
+def test_only_the_first_clauses_of_a_huge_sentence_are_compared():
+    claim = "the old tower is legal in Paris"
+    assert polarity.polarity_conflict(claim, "the old tower is illegal in Paris")
+    filler = ", ".join(f"word{i} thing{i}" for i in range(polarity.MAX_CLAUSES))
+    assert not polarity.polarity_conflict(claim, filler + ", the old tower is illegal in Paris")
