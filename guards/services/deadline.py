@@ -10,8 +10,9 @@ left running. It is a ``BaseException`` so an analyzer's ``except Exception`` ca
 swallow it; ``finally`` blocks and ``with`` exits still run.
 
 Limit: a single C call that holds the GIL (one ``regex`` match over a huge input) is not
-interrupted until it returns; the input budget (``guards.services.budget``) and
-linear-time analyzers keep such calls short.
+interrupted until it returns. Texts long enough for that to matter are analysed in a
+child process killed at the deadline instead (``guards.services.isolation``); the input
+budget (``guards.services.budget``) and linear-time analyzers keep the rest short.
 """
 
 from __future__ import annotations
