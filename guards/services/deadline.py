@@ -7,11 +7,14 @@ When a deadline passes before its scope exits, the watchdog raises
 interpreter delivers it at the thread's next bytecode, so Python loops in analyzers stop
 within milliseconds and the worker (or scan-pool thread) is free again, with nothing
 left running. It is a ``BaseException`` so an analyzer's ``except Exception`` cannot
-swallow it; ``finally`` blocks and ``with`` exits still run.
+swallow it; ``finally`` blocks and ``with`` exits still run. (Code that calls
+``lock.acquire()`` and only then enters ``try`` could lose the lock if the exception lands
+in between; ``with lock:`` cannot, which is how analyzers take their locks.)
 
 Limit: a single C call that holds the GIL (one ``regex`` match over a huge input) is not
-interrupted until it returns; the input budget (``guards.services.budget``) and
-linear-time analyzers keep such calls short.
+interrupted until it returns. Texts long enough for that to matter are analysed in a
+child process killed at the deadline instead (``guards.services.isolation``); the input
+budget (``guards.services.budget``) and linear-time analyzers keep the rest short.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def isolated_analyze(analyze: Callable[[], GuardResult], *, deadline: float) -> 
     os.close(write_fd)
     try:
         data = _read_until(read_fd, deadline)
-    except DeadlineExceeded:
+    except BaseException:  # the deadline, or anything else: the child must not run on unobserved
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         raise

@@ -182,8 +182,9 @@ def test_timed_out_scans_leave_nothing_running(stack: Stack, tenant: TenantKey) 
         assert elapsed < 2.5
 
 
-def test_timed_out_healthguard_scans_do_not_starve_later_scans(stack: Stack, tenant: TenantKey) -> None:
+def test_timed_out_healthguard_scans_do_not_starve_later_scans(stack: Stack) -> None:
     """The issue's case 6 as reported: 12 healthguard scans of one long letter run, each past its timeout."""
+    (tenant,) = stack.tenants([{"slug": "bounded-scans"}])  # default settings: the whole text is analysed
     heavy = {"text": "a" * 200_000, "guards": ["healthguard"], "timeout": 0.5}
     with ThreadPoolExecutor(max_workers=4) as clients:
         answers = list(clients.map(lambda _: post(stack, tenant, SCAN, heavy), range(12)))

@@ -66,9 +66,10 @@ def test_a_crash_in_the_child_is_a_502_and_a_payload_error_a_400(api_client, iso
     response = api_client.post(URL, {"service_type": "brokenguard", "payload": {"text": "x" * 500}}, format="json")
     assert response.status_code == 502 and response.json()["error"]["code"] == "guard_analyzer_error"
     assert "sk-live" not in response.content.decode()
-    response = api_client.post(URL, {"service_type": "securityguard",
-                                     "payload": {"text": "x" * 500, "detectors": 5}}, format="json")
-    assert response.status_code in (200, 400)  # whatever the analyzer says inline, it says isolated
+    # trustguard refuses a payload without output_text: the child's PayloadError is the client's 400.
+    response = api_client.post(URL, {"service_type": "trustguard", "payload": {"text": "x" * 500}}, format="json")
+    assert response.status_code == 400, response.json()
+    assert "output_text" in response.json()["error"]["fields"]["payload"]
     assert _children() == []
 
 
