@@ -122,7 +122,7 @@ class ContextGuard(Analyzer):
         mark = time.perf_counter()
         index = state.count
         drift = assess(text[:MAX_ANALYSED_CHARS], vec, state, self._model, threshold=settings["drift_threshold"], index=index,
-                       role=role)
+                       role=role, resume_at=settings["keep_similarity"])
         turn = Turn(index=index, role=role, text=text[: settings["max_turn_chars"]],
                     tokens=lexical.estimate_tokens(text), at=now, shift=drift.detected, vec=vec,
                     topic=drift.topic_shift_point)
@@ -146,7 +146,7 @@ class ContextGuard(Analyzer):
         return GuardResult(
             decision="flag" if drift.detected else "allow",
             score=drift.score,
-            findings=_findings(text, drift, window),
+            findings=_findings(text, drift, window, index),
             data={
                 "drift_score": round(drift.score, 4),
                 "drift_detected": drift.detected,
@@ -178,14 +178,18 @@ class ContextGuard(Analyzer):
         )
 
 
-def _findings(text: str, drift: DriftAssessment, window: dict[str, Any]) -> list[Finding]:
+def _findings(text: str, drift: DriftAssessment, window: dict[str, Any], index: int) -> list[Finding]:
     findings = []
     if drift.detected:
+        resumed = drift.topic_shift_point != index
         findings.append(Finding(
             type="topic_shift", category="drift", severity="medium" if drift.score >= 0.8 else "low",
             score=drift.score, start=0, end=len(text), evidence=text[:80],
-            message="The message starts a new topic relative to the session's context.",
-            detail={"closest_turn": drift.closest, "method": drift.method},
+            message=(f"The message leaves the recent turns and returns to the topic begun at turn "
+                     f"{drift.topic_shift_point}." if resumed else
+                     "The message starts a new topic relative to the session's context."),
+            detail={"closest_turn": drift.closest, "method": drift.method,
+                    **({"resumes_topic": drift.topic_shift_point} if resumed else {})},
         ))
     if window["over_budget"]:
         overflow = window["window_tokens"] / max(1, window["token_budget"]) - 1.0

@@ -66,8 +66,14 @@ def assess(
     threshold: float,
     index: int,
     role: str = "user",
+    resume_at: float | None = None,
 ) -> DriftAssessment:
-    """Score ``text`` (turn number ``index``, sent as ``role``) against ``state`` before it is added."""
+    """Score ``text`` (turn number ``index``, sent as ``role``) against ``state`` before it is added.
+
+    A shift whose closest stored turn is at least ``resume_at`` similar and belongs to
+    another topic than the current one resumes that topic (back from a digression)
+    instead of starting a new one; it is still reported as a shift.
+    """
     history = state.turns
     if not history:
         return DriftAssessment(0.0, False, "none", state.topic_start if state.count else index, None)
@@ -96,7 +102,8 @@ def assess(
     closest_turn = next(t for t in history if t.index == best)
     detected = score >= threshold
     if detected:
-        topic = index
+        resumed = closest_turn.topic if resume_at is not None and sims[best] >= resume_at else None
+        topic = resumed if resumed is not None and resumed != state.topic_start else index
     elif counterpart.topic is not None:
         topic = counterpart.topic  # continues the thread it follows up, perhaps one left earlier
     else:

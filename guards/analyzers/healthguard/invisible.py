@@ -6,8 +6,9 @@ see them, so the text is flagged for a person to look at; it is never blocked on
 alone. The character classes are securityguard's (one definition of "invisible"); this
 module decides which uses are ordinary writing and skips them: a leading byte-order mark
 (encoding reports stray ones), a joiner inside an emoji sequence or between letters of a
-script that needs joiners (Arabic, Indic), a variation selector choosing emoji or text
-style for the symbol before it.
+script that needs joiners (Arabic, Indic), a zero-width space between letters of a
+script written without spaces (Thai), a soft hyphen inside a word, a variation selector
+choosing emoji or text style for the symbol before it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from guards.analyzers.securityguard.unicode_text import HIDDEN_RE, decode_tags, 
 
 # Scores stay below the default block threshold: a person should look, nothing more.
 SCORES = {"zero_width": 0.6, "variation_selector": 0.6, "bidi_control": 0.7, "tag_character": 0.75}
-_JOINERS = frozenset("\u200c\u200d")
+# Joiners shape Arabic and Indic writing; a zero-width space marks word breaks in Thai,
+# Khmer, Lao, Myanmar and Japanese text.
+_JOINERS = frozenset("\u200b\u200c\u200d")
+_SOFT_HYPHEN = "\u00ad"
 
 
 def _pictographic(ch: str) -> bool:
@@ -27,9 +31,9 @@ def _pictographic(ch: str) -> bool:
 
 
 def _joining_letter(ch: str) -> bool:
-    """A letter of a script where ZWJ/ZWNJ shape the writing (not Latin, Greek, Cyrillic)."""
-    return ch.isalpha() and not ch.isascii() and unicodedata.name(ch, "").split(" ", 1)[0] not in (
-        "LATIN", "GREEK", "CYRILLIC")
+    """A letter or vowel sign of a script other than Latin, Greek or Cyrillic (Arabic, Indic, Thai...)."""
+    return unicodedata.category(ch)[0] in "LM" and not ch.isascii() and unicodedata.name(ch, "").split(
+        " ", 1)[0] not in ("LATIN", "GREEK", "CYRILLIC", "COMBINING")
 
 
 def _ordinary(text: str, start: int, end: int) -> bool:
@@ -39,10 +43,12 @@ def _ordinary(text: str, start: int, end: int) -> bool:
     if run == "\ufeff":
         return True  # a BOM: at the start it is harmless, elsewhere encoding reports it
     if set(run) <= _JOINERS and len(run) == 1:
-        if before and after and _pictographic(before) and _pictographic(after):
-            return True  # emoji ZWJ sequence (👩‍💻), possibly after a variation selector
+        if run != "\u200b" and before and after and _pictographic(before) and _pictographic(after):
+            return True  # emoji ZWJ sequence (👩‍💻)
         if before and after and _joining_letter(before) and _joining_letter(after):
             return True
+    if run == _SOFT_HYPHEN and before.isalpha() and after.isalpha():
+        return True  # a hyphenation hint inside a word, common in text copied from web pages
     if len(run) == 1 and invisible_kind(run) == "variation_selector" and before and (
             not before.isascii() or after == "\u20e3"):
         return True  # emoji/text style of a symbol or ideograph; a keycap (1️⃣)

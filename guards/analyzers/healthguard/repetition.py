@@ -5,7 +5,7 @@ period): for every period up to ``MAX_PERIOD`` we compare the token sequence wit
 shift in one vectorised pass and keep stretches covering enough repeats. Scripts written
 without spaces loop inside one "word", so characters are checked the same way with a
 regular expression. Sentences repeated apart from each other are reported too, at a
-lower severity. Punctuation-only loops ("!!!!", "-----") are formatting, not loops.
+lower severity, except in lyrics marked with section labels ("[Chorus]"). Punctuation-only loops ("!!!!", "-----") are formatting, not loops.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ _TOKEN = regex.compile(r"\w+|[^\w\s]")
 _CHAR_LOOP = regex.compile(r"(\S{2,30}?)\1{3,}")
 # A sentence ends at . ! ? before a space, but not after one capital letter ("the U.S. army").
 _SENTENCE = regex.compile(r"[^\n]*?\w[^\n]*?(?:(?<!\b\p{Lu})[.!?]+(?=\s|$)|(?=\n)|$)")
+# A section label of a song or poem ("[Chorus]", "(Verse 2)", "Refrain:"): its lines repeat by design.
+_SONG_SECTION = regex.compile(
+    r"^[ \t]*[\[(]?(?:chorus|refrain|hook|verse|bridge|pre-chorus|outro|intro)(?:[ \t]*\d+)?[\])]?:?[ \t]*$",
+    regex.I | regex.M)
 # Units made of HTML entities, digits and punctuation only.
 _NOT_PROSE = regex.compile(r"(?:&#?\w+;|[\W\d_])+")
 
@@ -115,9 +119,10 @@ def repetition_findings(text: str, source: str, *, min_repeats: int = 3) -> tupl
             source=source, detail={"repeats": lp.repeats, "unit_start": lp.unit_start,
                                    "unit_end": lp.unit_end, "kind": lp.kind},
         ))
-    # Whole sentences that come back apart from each other (three or more times).
+    # Whole sentences that come back apart from each other (three or more times); not in
+    # lyrics, where a chorus comes back by design.
     seen: dict[str, list[tuple[int, int]]] = {}
-    for m in _SENTENCE.finditer(text):
+    for m in _SENTENCE.finditer(text) if not _SONG_SECTION.search(text) else ():
         s = m.group().strip()
         if len(s.split()) < 5:
             continue

@@ -46,5 +46,17 @@ TRIP_WITH_DIGRESSION = [
 ]
 
 
+# User and assistant turns: a trip, a digression about cookies, then back to the trip.
+TRIP_DIALOGUE_WITH_DIGRESSION = [
+    "I'm planning a trip to Japan in April. What cities should I visit?",
+    "Tokyo, Kyoto and Osaka are a classic first itinerary; add Nara as a day trip from Kyoto.",
+    "How many days should I spend in Kyoto?",
+    "Three days in Kyoto lets you see the main temples, Arashiyama and Gion without rushing.",
+    "Can you recommend a good recipe for chocolate chip cookies?",
+    "Cream butter and sugar, add eggs and vanilla, fold in flour and chocolate chips, then bake for 10 minutes.",
+    "Which temples in Kyoto are the least crowded?",
+]
+
+
 def role(i: int) -> str:
     return "user" if i % 2 == 0 else "assistant"

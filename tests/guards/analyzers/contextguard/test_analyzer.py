@@ -17,6 +17,7 @@ from .conversations import (
     DIGRESSION_AT,
     PASTA,
     SHIFT_AT,
+    TRIP_DIALOGUE_WITH_DIGRESSION,
     TRIP_QUESTIONS,
     TRIP_WITH_DIGRESSION,
     role,
@@ -100,6 +101,17 @@ def test_the_plan_drops_a_digression_and_keeps_the_thread_the_message_returns_to
     actions = {step["turn"]: step["action"] for step in back.data["memory"]["plan"]}
     assert actions[DIGRESSION_AT] == "drop"
     assert all(actions[i] == "keep" for i in range(DIGRESSION_AT))
+
+
+def test_coming_back_from_a_digression_resumes_the_earlier_topic_in_the_plan(guard, cfg):
+    results = converse(guard, {**cfg, "token_budget": 100}, TRIP_DIALOGUE_WITH_DIGRESSION)
+    back = results[-1]
+    assert back.data["drift_detected"] is True  # a change from the turns just before it
+    assert back.data["topic_shift_point"] == 0
+    assert "returns to the topic begun at turn 0" in back.findings[0].message
+    actions = {step["turn"]: step["action"] for step in back.data["memory"]["plan"]}
+    assert [actions[i] for i in range(len(TRIP_DIALOGUE_WITH_DIGRESSION))] == [
+        "keep", "keep", "keep", "keep", "drop", "drop", "keep"]
 
 
 def test_a_raised_threshold_stops_the_flag(guard, cfg):

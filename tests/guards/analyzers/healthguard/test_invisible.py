@@ -25,6 +25,9 @@ def test_tag_characters_are_decoded_into_the_hidden_text():
     "Love it \u2764\ufe0f\u200d\U0001f525 and keycap 1\ufe0f\u20e3.",
     "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u0628\u0631\u0648\u0645.",  # Persian ZWNJ
     "\ufeffA file that starts with a byte-order mark.",
+    "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35\u200b\u0e04\u0e23\u0e31\u0e1a",  # Thai word break
+    "Donau\u00addampf\u00adschiff\u00adfahrt is one long word.",  # soft hyphens
+
     "Plain ASCII text.",
 ])
 def test_ordinary_writing_with_joiners_and_selectors_is_not_reported(text):

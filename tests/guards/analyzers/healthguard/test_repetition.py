@@ -53,3 +53,21 @@ def test_a_sentence_coming_back_apart_three_times_is_reported():
     assert f.type == "repeated_sentence"
     assert text[f.start:f.end] == s
     assert len(f.detail["occurrences"]) == 3
+
+
+LYRICS = ("[Verse 1]\nWe wrote the code all through the night\nThe tests were red, the build was slow\n"
+          "[Chorus]\nAnother bug bites the dust tonight\nAnd another one gone, and another one gone\n"
+          "[Verse 2]\nThe pager rang at half past two\nWe rolled it back and let it go\n"
+          "[Chorus]\nAnother bug bites the dust tonight\nAnd another one gone, and another one gone\n"
+          "[Chorus]\nAnother bug bites the dust tonight\nAnd another one gone, and another one gone\n")
+
+
+def test_a_chorus_coming_back_in_labelled_lyrics_is_not_reported():
+    assert repetition_findings(LYRICS, "output_text")[0] == []
+    unlabelled = "\n".join(line for line in LYRICS.splitlines() if not line.startswith("["))
+    assert {f.type for f in repetition_findings(unlabelled, "output_text")[0]} == {"repeated_sentence"}
+
+
+def test_a_loop_inside_lyrics_is_still_a_loop():
+    stuck = LYRICS + "Another bug bites the dust tonight\n" * 6
+    assert "repetition_loop" in {f.type for f in repetition_findings(stuck, "output_text")[0]}
