@@ -288,6 +288,9 @@ def task_latency(data: Path) -> dict:
 # (bare values, detect-secrets lines), a negative counting only against the provider it
 # tests; context tiers (anchored, password, keyword, token) on every case.
 FORMAT_TIERS = frozenset({"provider", "provider_unvalidated"})
+# A tier's raw score must rank its tuning findings at least this well (ROC AUC) to earn an
+# isotonic map; below it the tier gets one probability, its tuning precision.
+RANKS_AT = 0.6
 
 
 def _same_provider(finding_type: str, provider: str) -> bool:
@@ -320,7 +323,7 @@ def tier_rows(data: Path, split: str) -> dict[str, tuple[list[float], list[int],
 
 
 def fit(data: Path) -> dict:
-    from calibration import fit_calibrator, reliability_diagram, save_calibrators
+    from calibration import fit_calibrator, fit_flat_calibrator, ranks, reliability_diagram, save_calibrators
 
     tune = tier_rows(data, "tune")
     calibrators, thresholds, meta = {}, {}, {}
@@ -328,9 +331,14 @@ def fit(data: Path) -> dict:
         if len(labels) < 20 or len(set(labels)) < 2:
             meta[tier] = f"not fitted: {len(labels)} tuning findings"
             continue
-        cal, th = fit_calibrator(raw, labels, ceiling=0.99, min_support=10)
+        auc = ranks(raw, labels)
+        if auc < RANKS_AT:  # the raw score says nothing within the tier: one probability for all
+            cal, th = fit_flat_calibrator(labels, ceiling=0.99, min_support=10)
+        else:
+            cal, th = fit_calibrator(raw, labels, ceiling=0.99, min_support=10)
         calibrators[tier], thresholds[tier] = cal, th
-        meta[tier] = {"tuning_findings": len(labels), "positives": int(sum(labels)), "flag_at": round(th.flag_at, 4),
+        meta[tier] = {"tuning_findings": len(labels), "positives": int(sum(labels)), "raw_auc": round(auc, 3),
+                      "map": "flat" if auc < RANKS_AT else "isotonic", "flag_at": round(th.flag_at, 4),
                       "block_at": round(th.block_at, 4), "flag_precision": round(th.flag_precision, 3),
                       "block_precision": round(th.block_precision, 3)}
     save_calibrators(sg_secrets.CALIBRATION_FILE, calibrators,
