@@ -138,6 +138,25 @@ def fit_calibrator(raw_scores: Sequence[float], labels: Sequence[int], *, max_kn
     return Calibrator(tuple(xs), tuple(ys), thresholds.flag_at, thresholds.block_at), thresholds
 
 
+def ranks(raw_scores: Sequence[float], labels: Sequence[int]) -> float:
+    """ROC AUC of the raw score on the tuning rows (0.5 when only one label is present)."""
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(labels, raw_scores)) if len(set(labels)) == 2 else 0.5
+
+
+def fit_flat_calibrator(labels: Sequence[int], *, min_support: int = 20,
+                        ceiling: float = 1.0) -> tuple[Calibrator, Thresholds]:
+    """One probability for every finding: the share of correct ones on the tuning rows.
+
+    For a finding type whose raw score does not rank its findings, an isotonic map only
+    fits the noise of its few wrong ones (and scores them in reverse on fresh data).
+    """
+    p = min(ceiling, float(np.mean(labels)))
+    thresholds = choose_thresholds([p] * len(labels), labels, min_support=min_support)
+    return Calibrator((0.0, 1.0), (p, p), thresholds.flag_at, thresholds.block_at), thresholds
+
+
 @dataclass(frozen=True, slots=True)
 class Reliability:
     ece: float  # expected calibration error (|accuracy - confidence| weighted by bin size)

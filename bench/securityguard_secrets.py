@@ -39,7 +39,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from securityguard_datasets import (
     ROOT,
-    load_benign,
     load_injection,
     load_provider_cases,
     load_secrets,
@@ -47,6 +46,7 @@ from securityguard_datasets import (
     prf,
     provider_of,
 )
+from securityguard_secrets_ordinary import benign_texts, task_benign, task_code
 
 from guards.analyzers.base import Finding
 from guards.analyzers.securityguard import secrets as sg_secrets
@@ -175,66 +175,6 @@ def task_providers(data: Path, *, split: str = "reported", entropy: bool = False
     return report
 
 
-def benign_texts(data: Path) -> dict[str, list[str]]:
-    """Ordinary prompts (GSM8K, Alpaca-style) and benign look-alikes (NotInject, WildGuard-benign),
-    every row of each (secrets are never tuned on them: they are only measured)."""
-    out: dict[str, list[str]] = {}
-    for path in sorted((data / "benign_prompts").glob("*.jsonl")):
-        texts = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            rec = json.loads(line)
-            texts.append("\n".join(x for x in (rec.get("instruction"), rec.get("input")) if x))
-        out[path.stem] = texts
-    for row in load_benign(data):
-        if row.source in ("notinject", "wildguard"):
-            out.setdefault(f"{row.source}_benign", []).append(row.text)
-    return out
-
-
-def task_benign(data: Path, *, entropy: bool = False) -> dict:
-    report = {}
-    for name, texts in benign_texts(data).items():
-        flagged = [t for t in texts if secret_findings(t, entropy=entropy)]
-        report[name] = {"rows": len(texts), "with_secret_finding": len(flagged),
-                        "rate": round(len(flagged) / len(texts), 4)}
-    return report
-
-
-# Ordinary source code nobody wrote secrets into: installed packages' modules (test folders
-# left out: they hold deliberate fake keys). Misses on the dev packages were read to fix
-# false alarms; the held-out packages were only ever counted.
-CODE_DEV = ("django", "rest_framework", "drf_spectacular", "corsheaders", "environ", "django_redis")
-CODE_HELD_OUT = ("requests", "urllib3", "httpx", "click", "rich", "pygments", "redis", "psycopg", "werkzeug",
-                 "jwt", "huggingface_hub", "pydantic", "_pytest", "yaml", "markdown_it", "sqlparse", "gunicorn")
-CODE_CHUNKS = 3000  # 1 KB chunks drawn (seeded) per part
-
-
-def code_chunks(packages: Iterable[str]) -> list[str]:
-    import sysconfig
-
-    site = Path(sysconfig.get_paths()["purelib"])
-    chunks: list[str] = []
-    for package in packages:
-        for path in sorted((site / package).rglob("*.py")):
-            if {"tests", "test", "testing"} & set(path.relative_to(site).parts):
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            chunks += [text[i:i + 1024] for i in range(0, len(text), 1024)]
-    random.Random(11).shuffle(chunks)
-    return chunks[:CODE_CHUNKS]
-
-
-def task_code(data: Path) -> dict:
-    """Secret findings on ordinary source code, per 1 KB chunk (dev and held-out packages)."""
-    report = {}
-    for name, packages in (("dev packages", CODE_DEV), ("held-out packages", CODE_HELD_OUT)):
-        chunks = code_chunks(packages)
-        flagged = sum(bool(secret_findings(c)) for c in chunks)
-        report[name] = {"chunks": len(chunks), "with_secret_finding": flagged,
-                        "rate": round(flagged / max(1, len(chunks)), 4), "packages": " ".join(packages)}
-    return report
-
-
 def _cpu_ms(fn, *args) -> float:
     t0 = time.thread_time()
     fn(*args)
@@ -288,6 +228,9 @@ def task_latency(data: Path) -> dict:
 # (bare values, detect-secrets lines), a negative counting only against the provider it
 # tests; context tiers (anchored, password, keyword, token) on every case.
 FORMAT_TIERS = frozenset({"provider", "provider_unvalidated"})
+# A tier's raw score must rank its tuning findings at least this well (ROC AUC) to earn an
+# isotonic map; below it the tier gets one probability, its tuning precision.
+RANKS_AT = 0.6
 
 
 def _same_provider(finding_type: str, provider: str) -> bool:
@@ -320,7 +263,7 @@ def tier_rows(data: Path, split: str) -> dict[str, tuple[list[float], list[int],
 
 
 def fit(data: Path) -> dict:
-    from calibration import fit_calibrator, reliability_diagram, save_calibrators
+    from calibration import fit_calibrator, fit_flat_calibrator, ranks, reliability_diagram, save_calibrators
 
     tune = tier_rows(data, "tune")
     calibrators, thresholds, meta = {}, {}, {}
@@ -328,9 +271,14 @@ def fit(data: Path) -> dict:
         if len(labels) < 20 or len(set(labels)) < 2:
             meta[tier] = f"not fitted: {len(labels)} tuning findings"
             continue
-        cal, th = fit_calibrator(raw, labels, ceiling=0.99, min_support=10)
+        auc = ranks(raw, labels)
+        if auc < RANKS_AT:  # the raw score says nothing within the tier: one probability for all
+            cal, th = fit_flat_calibrator(labels, ceiling=0.99, min_support=10)
+        else:
+            cal, th = fit_calibrator(raw, labels, ceiling=0.99, min_support=10)
         calibrators[tier], thresholds[tier] = cal, th
-        meta[tier] = {"tuning_findings": len(labels), "positives": int(sum(labels)), "flag_at": round(th.flag_at, 4),
+        meta[tier] = {"tuning_findings": len(labels), "positives": int(sum(labels)), "raw_auc": round(auc, 3),
+                      "map": "flat" if auc < RANKS_AT else "isotonic", "flag_at": round(th.flag_at, 4),
                       "block_at": round(th.block_at, 4), "flag_precision": round(th.flag_precision, 3),
                       "block_precision": round(th.block_precision, 3)}
     save_calibrators(sg_secrets.CALIBRATION_FILE, calibrators,

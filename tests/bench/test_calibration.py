@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from calibration import choose_thresholds, fit_calibrator, reliability, reliability_diagram
+from calibration import (
+    choose_thresholds,
+    fit_calibrator,
+    fit_flat_calibrator,
+    ranks,
+    reliability,
+    reliability_diagram,
+)
 
 
 def _synthetic(n: int = 4000, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
@@ -52,3 +59,14 @@ def test_the_diagram_is_a_png_and_returns_the_measures(tmp_path):
     out = reliability_diagram({"demo": ([cal(x) for x in raw], labels)}, path, title="demo", thresholds={"demo": t})
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out["demo"].bins and 0 <= out["demo"].ece < 0.1
+
+
+def test_a_score_that_does_not_rank_gets_one_probability_its_precision():
+    rng = np.random.default_rng(3)
+    labels = (rng.random(400) < 0.9).astype(int)
+    noise = rng.random(400)  # unrelated to the labels
+    assert abs(ranks(noise, labels) - 0.5) < 0.1
+    assert ranks(np.where(labels == 1, 0.9, 0.1), labels) == 1.0
+    cal, th = fit_flat_calibrator(labels, min_support=10)
+    assert cal(0.0) == cal(1.0) == cal(0.37) == labels.mean()
+    assert th.flag_at == labels.mean() and th.block_at > 1.0  # 0.9 precision: worth a look, never a block

@@ -5,7 +5,7 @@ alphanumeric key of a fixed length; only the provider named next to it says what
 these are ``anchored`` rules: the name (in the key, the line or the lines before) and the
 documented length and alphabet. The prefixed ones: AWS Bedrock API keys ``ABSK``,
 Instagram user tokens ``IGQV``, Pinterest ``pina_``, Pushbullet ``o.`` + 32, Honeybadger
-personal tokens ``hbp_``.
+personal tokens ``hbp_``, LocationIQ ``pk.`` + 32, Telnyx v2 keys ``KEY`` + 32 upper-case hex + ``_`` + 22.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ RULES = (
              severity="high"),
     prefixed("PUSHBULLET_TOKEN", "Pushbullet access token", "communication", r"o\.[A-Za-z0-9]{32}", "o.",
              severity="high"),
+    prefixed("TELNYX_API_KEY", "Telnyx API key", "communication", r"KEY[0-9A-F]{32}_[A-Za-z0-9]{22}", "KEY"),
+    prefixed("LOCATIONIQ_TOKEN", "LocationIQ access token", "saas", r"pk\.[A-Za-z0-9_\-]{32}", "pk.", severity="high",
+             exact=True),
     prefixed("HONEYBADGER_TOKEN", "Honeybadger personal auth token", "saas", r"hbp_[A-Za-z0-9]{36}", "hbp_",
              severity="high"),
 )
@@ -29,6 +32,8 @@ RULES = (
 ANCHORED = (
     anchored("TWITCH_TOKEN", "Twitch OAuth token", "communication", "twitch", r"(?:oauth:)?[a-z0-9]{30}"),
     anchored("GITTER_TOKEN", "Gitter token", "communication", "gitter", r"[a-f0-9]{40}"),
+    anchored("PLIVO_AUTH_TOKEN", "Plivo auth token", "communication", "plivo", r"[A-Za-z0-9]{40}",
+             severity="critical"),
     anchored("PUSHOVER_TOKEN", "Pushover token", "communication", "pushover", r"[a-z0-9]{30}"),
     anchored("MESSAGEBIRD_KEY", "MessageBird (Bird) access key", "communication", "messagebird", r"[A-Za-z0-9]{25}"),
     anchored("SPARKPOST_KEY", "SparkPost API key", "communication", "sparkpost", r"[a-f0-9]{40}"),

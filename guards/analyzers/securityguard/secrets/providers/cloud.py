@@ -18,11 +18,12 @@ _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 RULES = (
     prefixed("AWS_ACCESS_KEY", "AWS access key ID", "cloud", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
-             "AKIA", "ASIA", "ABIA", "ACCA", exact=True),
+             "AKIA", "ASIA", "ABIA", "ACCA", exact=True, prefixes=("AKIA", "ASIA", "ABIA", "ACCA")),
     prefixed("AWS_SESSION_TOKEN", "AWS session token", "cloud",
              r"(?:FwoGZXIvYXdzE|IQoJb3JpZ2luX2Vj|IQoJb3JpZ2luX2V)[A-Za-z0-9/+]{100,2000}={0,2}",
              "FwoGZXIvYXdzE", "IQoJb3JpZ2luX2V", bounded=False),
-    prefixed("GCP_API_KEY", "Google API key", "cloud", r"AIza[0-9A-Za-z_\-]{35}", "AIza", exact=True),
+    prefixed("GCP_API_KEY", "Google API key", "cloud", r"AIza[0-9A-Za-z_\-]{35}", "AIza", exact=True,
+             prefixes=("AIza",)),
     prefixed("GCP_OAUTH_SECRET", "Google OAuth client secret", "cloud", r"GOCSPX-[0-9A-Za-z_\-]{28}", "GOCSPX-", exact=True),
     prefixed("GCP_OAUTH_TOKEN", "Google OAuth access token", "cloud", r"ya29\.[0-9A-Za-z_\-]{30,500}", "ya29.",
              severity="high"),

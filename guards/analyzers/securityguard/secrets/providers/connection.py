@@ -35,8 +35,9 @@ def url_password_ok(password: str) -> bool:
     return password.lower() not in _URL_WORDS and not is_placeholder(password) and not password.startswith(("$", "%"))
 
 
-# user:password@ inside a URL; the characters RFC 3986 allows in userinfo, no nesting.
-_USERINFO = r"[^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200}:([^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200})@[\w\-]"
+# user:password@ inside a URL; the characters RFC 3986 allows in userinfo, no nesting. The user
+# may be empty: Redis takes its password as redis://:password@host.
+_USERINFO = r"[^:/?#\[\]@!$&'()*+,;=\s\"<>]{0,200}:([^:/?#\[\]@!$&'()*+,;=\s\"<>]{1,200})@[\w\-]"
 
 RULES = (
     Rule("BASIC_AUTH_HEADER", "HTTP basic-auth credentials", "connection_string",
