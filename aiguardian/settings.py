@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two "mode" fields: a request's (enforce/monitor) and a guard's policy (enforce/monitor/off).
+    "ENUM_NAME_OVERRIDES": {"RequestModeEnum": ["enforce", "monitor"],
+                            "GuardModeEnum": ["enforce", "monitor", "off"]},
 }
 
 # --- Metrics ------------------------------------------------------------------------------------
