@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from policy.models import ConfigRevision, GuardFeedback, PolicyListEntry
 from policy.services.feedback import feedback_allowlist, feedback_precision
-from policy.services.history import revision_diff
+from policy.services.history import revision_diff, revision_now
 from policy.services.lists import list_entry_create, list_entry_delete, list_value_clean
 from policy.services.revert import RevertError, revision_revert
 
@@ -148,11 +148,13 @@ class ConfigRevisionAdmin(admin.ModelAdmin):
     def changed(self, obj: ConfigRevision) -> str:
         return ", ".join(name for name, _, _ in revision_diff(obj))
 
-    @admin.display(description="before → after")
+    @admin.display(description="before → after (and now)")
     def comparison(self, obj: ConfigRevision) -> str:
-        rows = format_html_join("", "<tr><th>{}</th><td><code>{}</code></td><td><code>{}</code></td></tr>",
-                                ((name, _json(old), _json(new)) for name, old, new in revision_diff(obj)))
-        return format_html("<table><tr><th></th><th>before</th><th>after</th></tr>{}</table>", rows)
+        now = revision_now(obj) or {}
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+            ((name, _json(old), _json(new), _json(now.get(name))) for name, old, new in revision_diff(obj)))
+        return format_html("<table><tr><th></th><th>before</th><th>after</th><th>now</th></tr>{}</table>", rows)
 
     @admin.action(description="Revert the selected change (records a new revision)")
     def revert(self, request: HttpRequest, queryset: QuerySet[ConfigRevision]) -> None:

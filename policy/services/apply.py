@@ -161,7 +161,8 @@ def policy_apply(*, guard: str, policy: GuardPolicy, mode: str, tenant_id: int, 
     """Steps 1-5 of the module docstring on one guard's answer. Database-free (runs in the scan pool)."""
     report: dict[str, Any] = {"mode": mode, "enforced": mode == ENFORCE, "config_version": policy.config_version,
                               "failure_policy": policy.failure_policy, "degraded": False}
-    audit: dict[str, Any] = {"mode": mode, "enforced": mode == ENFORCE, "config_version": policy.config_version}
+    audit: dict[str, Any] = {"mode": mode, "enforced": mode == ENFORCE, "config_version": policy.config_version,
+                             "failure_policy": policy.failure_policy}
     if mode == OFF:
         allow = _ALLOW_WORD.get(guard, "allow")
         report.update(verdict=allow, suppressed=0)

@@ -83,3 +83,12 @@ def revision_diff(revision: ConfigRevision) -> list[tuple[str, Any, Any]]:
     before, after = revision.before or {}, revision.after or {}
     return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))
             if before.get(key) != after.get(key)]
+
+
+def revision_now(revision: ConfigRevision) -> dict[str, Any] | None:
+    """The object's state now (None: it does not exist), to compare with the revision's before/after."""
+    if revision.target == Target.GUARD_CONFIG:
+        config = TenantGuardConfig.objects.filter(tenant_id=revision.tenant_id, guard=revision.guard).first()
+        return config_snapshot(config) if config is not None else None
+    entry = PolicyListEntry.objects.filter(tenant_id=revision.tenant_id, pk=revision.object_id).first()
+    return entry_snapshot(entry) if entry is not None else None

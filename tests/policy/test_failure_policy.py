@@ -28,7 +28,8 @@ def test_fail_closed_answers_503_when_the_service_is_stopped(api_client, stopped
     response = _process(api_client)
     assert response.status_code == 503 and response.json()["error"]["code"] == "guard_unavailable"
     row = GuardRequest.objects.get()
-    assert (row.outcome, row.degraded, row.decision) == ("unavailable", False, "")
+    assert (row.outcome, row.degraded, row.decision, row.failure_policy) == (
+        "unavailable", False, "", "fail_closed")
 
 
 def test_fail_open_answers_allow_marked_degraded_with_the_reason(api_client, stopped_service, guard_config,
@@ -42,8 +43,8 @@ def test_fail_open_answers_allow_marked_degraded_with_the_reason(api_client, sto
     assert policy["degraded"] is True and policy["failure_policy"] == "fail_open"
     assert policy["degraded_reason"]["code"] == "guard_unavailable"
     row = GuardRequest.objects.get()
-    assert (row.outcome, row.degraded, row.decision, row.error_code) == ("unavailable", True, "allow",
-                                                                         "guard_unavailable")
+    assert (row.outcome, row.degraded, row.decision, row.failure_policy, row.error_code) == (
+        "unavailable", True, "allow", "fail_open", "guard_unavailable")
     assert usage_month_total(tenant_id=tenant.pk) == 0  # nothing analysed, nothing billed
 
 

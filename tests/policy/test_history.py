@@ -69,6 +69,9 @@ def test_the_admin_compares_a_change_with_the_state_before_it(shout, tenant, adm
     page = admin_web.get(f"/admin/policy/configrevision/{change.pk}/change/")
     assert page.status_code == 200
     assert b"<th>settings</th>" in page.content and b"0.7" in page.content
+    guard_config("shoutguard", settings={"flag_threshold": 0.6})
+    page = admin_web.get(f"/admin/policy/configrevision/{change.pk}/change/")
+    assert b"0.6" in page.content  # the state now, next to the change's before and after
     listing = admin_web.get("/admin/policy/configrevision/")
     assert listing.status_code == 200 and b"settings" in listing.content
 

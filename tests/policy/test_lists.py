@@ -117,6 +117,7 @@ def test_a_hostile_regex_cannot_stall_a_request(api_client, shout, tenant) -> No
     ("regex", r"(a)\1", "Not a valid RE2"),
     ("regex", r"(?=x)y", "Not a valid RE2"),
     ("regex", "a" * 300, "at most 256"),
+    ("regex", r"\p{L}{500}", "pattern too large"),  # over POLICY_REGEX_MAX_MEMORY once compiled
     ("fingerprint", "not-hex", "32 hex"),
     ("phrase", "   ", "non-empty"),
 ])

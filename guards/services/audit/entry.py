@@ -42,6 +42,7 @@ class AuditEntry:
     enforced: bool | None = None
     config_version: int | None = None
     verdict: str = ""
+    failure_policy: str = ""
     degraded: bool = False
     findings: list[dict[str, Any]] = field(default_factory=list)
     created_at: datetime | None = None
