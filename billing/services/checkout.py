@@ -63,7 +63,7 @@ def customer_ensure(*, tenant: Tenant) -> str:
     # Only fill an empty field: a webhook may have stored the same customer meanwhile.
     Subscription.objects.filter(pk=subscription.pk, stripe_customer_id__isnull=True).update(
         stripe_customer_id=customer.id)
-    return customer.id
+    return Subscription.objects.values_list("stripe_customer_id", flat=True).get(pk=subscription.pk) or customer.id
 
 
 def checkout_session_create(*, tenant: Tenant, plan_code: str) -> SessionLink:

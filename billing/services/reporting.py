@@ -73,7 +73,8 @@ def usage_report_claim(*, tenant_id: int) -> list[UsageReport]:
     """Fix the tenant's unreported units into pending reports; return every pending report."""
     cutoff = now().date() - timedelta(days=MAX_AGE_DAYS)
     with transaction.atomic():
-        subscription = Subscription.objects.select_for_update().filter(tenant_id=tenant_id).filter(
+        # Only the subscription row: locking the joined plan would serialise every tenant on it.
+        subscription = Subscription.objects.select_for_update(of=("self",)).filter(tenant_id=tenant_id).filter(
             _billable()).first()
         if subscription is not None:
             in_flight = set(UsageReport.objects.filter(tenant_id=tenant_id, status=UsageReport.Status.PENDING)

@@ -154,7 +154,7 @@ def test_stripe_off_is_one_line_and_claims_nothing(settings):
     assert not UsageReport.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded plans for later tests
 def test_two_processes_at_once_do_not_double_report(fake_stripe):
     tenants = [paying_tenant(fake_stripe, f"t{n}") for n in range(4)]
     for n, tenant in enumerate(tenants, start=1):

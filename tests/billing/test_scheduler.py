@@ -43,7 +43,7 @@ def test_a_failing_job_does_not_stop_the_other(settings):
     assert "report_usage failed: Billing is not configured" in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded plans for later tests
 def test_the_loop_repeats_and_stops_cleanly_on_sigterm():
     db = settings.DATABASES["default"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aiguardian.settings", "STRIPE_API_KEY": "",
@@ -52,11 +52,18 @@ def test_the_loop_repeats_and_stops_cleanly_on_sigterm():
     proc = subprocess.Popen([sys.executable, "manage.py", "billing_scheduler", "--flush-every", "1",
                              "--report-every", "3600"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
+    seen: list[str] = []
+    deadline = time.monotonic() + 60  # start-up is slow on a busy machine
     try:
-        time.sleep(6)
+        while time.monotonic() < deadline and sum("flush_usage: flushed" in line for line in seen) < 2:
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                break
+            seen.append(line)
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        rest, _ = proc.communicate(timeout=30)
+    out = "".join(seen) + rest
     assert proc.returncode == 0
     assert out.count("flush_usage: flushed") >= 2  # every second
     assert out.count("report_usage failed") == 1  # once an hour

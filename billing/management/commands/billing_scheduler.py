@@ -58,7 +58,8 @@ class Command(BaseCommand):
         try:
             call_command(job, stdout=out)
         except CommandError as exc:
-            self.stdout.write(f"{job}: {out.getvalue().strip()}\n{job} failed: {exc}".strip())
+            printed = out.getvalue().strip()
+            self.stdout.write(f"{job}: {printed}\n{job} failed: {exc}" if printed else f"{job} failed: {exc}")
             logger.warning("%s failed: %s", job, exc)
             return False
         except Exception:
