@@ -128,14 +128,21 @@ def test_the_default_budget_bounds_a_900_kb_text(stack: Stack) -> None:
     assert data["decision"] in ("flag", "block")
 
 
-def test_healthguard_on_200_000_as_answers_504_in_time_and_frees_the_worker(stack: Stack) -> None:
-    """The issue's case as sent: default settings, so the whole text is analysed; 60 s and an HTML 500 on main."""
+def test_healthguard_on_200_000_as_answers_in_time_and_frees_the_worker(stack: Stack) -> None:
+    """The issue's case as sent: default settings, so the whole text is analysed; 60 s and an HTML 500 on main.
+
+    With the analyzers linear the answer usually comes in time (200); on a slow machine the
+    deadline cuts it (504). Either way it comes within the timeout and the worker is free.
+    """
     (fresh,) = stack.tenants([{"slug": "bounded-healthguard"}])
     post(stack, fresh, PROCESS, {"service_type": "healthguard", "payload": {"text": "warm up"}})
     response, elapsed = post(stack, fresh, PROCESS, {"service_type": "healthguard",
                                                      "payload": {"text": "a" * 200_000}, "timeout": 2})
-    assert response.status_code == 504, response.text[:300]
-    assert response.json()["error"]["code"] == "guard_timeout"
+    assert response.status_code in (200, 504), response.text[:300]
+    if response.status_code == 504:
+        assert response.json()["error"]["code"] == "guard_timeout"
+    else:
+        assert response.json()["data"]["decision"] == "block"  # one letter repeated: a repetition loop
     assert elapsed < 4.0
     assert_worker_idle(stack)
     small, small_elapsed = post(stack, fresh, PROCESS, {"service_type": "healthguard", "payload": {"text": "Hi."}})
@@ -183,14 +190,18 @@ def test_timed_out_scans_leave_nothing_running(stack: Stack, tenant: TenantKey) 
 
 
 def test_timed_out_healthguard_scans_do_not_starve_later_scans(stack: Stack) -> None:
-    """The issue's case 6 as reported: 12 healthguard scans of one long letter run, each past its timeout."""
+    """The issue's case 6 as reported: 12 healthguard scans of one long letter run with a short timeout.
+
+    Each answers within its timeout (analysed, or cut by the deadline) and none leaves work behind.
+    """
     (tenant,) = stack.tenants([{"slug": "bounded-scans"}])  # default settings: the whole text is analysed
     heavy = {"text": "a" * 200_000, "guards": ["healthguard"], "timeout": 0.5}
     with ThreadPoolExecutor(max_workers=4) as clients:
         answers = list(clients.map(lambda _: post(stack, tenant, SCAN, heavy), range(12)))
     for response, _ in answers:
         assert response.status_code == 200, response.text[:300]
-        assert response.json()["results"][0]["error"]["code"] == "guard_timeout"
+        (result,) = response.json()["results"]
+        assert result["success"] or result["error"]["code"] == "guard_timeout", result["error"]
     assert_worker_idle(stack)
     small = {"text": "A short, friendly note about lunch.", "guards": ["healthguard", "tokenguard"], "timeout": 5}
     for _ in range(3):
