@@ -166,7 +166,8 @@ class StripeWebhookResponseSerializer(serializers.Serializer):
     received = serializers.BooleanField()
     status = serializers.ChoiceField(
         choices=("processed", "duplicate", "ignored", "stale", "rejected"),
-        help_text="stale: older than the subscription's state (Stripe delivers out of order); recorded, not applied.")
+        help_text="stale: older than the subscription's state (Stripe delivers out of order) or about another of the "
+                  "tenant's subscriptions; recorded, not applied.")
     event_id = serializers.CharField(required=False)
     error = ErrorSerializer(required=False, help_text="Why a rejected event could not be used.")
 
