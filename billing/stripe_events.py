@@ -144,7 +144,8 @@ def _apply(row: StripeEvent, event: dict[str, Any]) -> Outcome:
             StripeEvent.objects.filter(pk=row.pk).update(
                 status=StripeEvent.Status.SUCCEEDED if applied else StripeEvent.Status.IGNORED,
                 processed_at=timezone.now(),
-                error="" if applied else "stale: older than the subscription's state; not applied")
+                error="" if applied else "stale: older than the subscription's state, or about another "
+                                         "subscription; not applied")
     except Exception as exc:
         StripeEvent.objects.filter(pk=row.pk).update(status=StripeEvent.Status.FAILED,
                                                      error=f"{type(exc).__name__}: {exc}"[:2000])

@@ -3,7 +3,8 @@
 Stripe does not deliver events in order, and retries old ones for days. Each state
 change records the event's ``created`` time on the subscription (``stripe_state_at``);
 an event created before that is older than what the row already shows and is skipped
-(the handler returns False). A payment failure starts the grace period
+(the handler returns False), as is one about another of the tenant's subscriptions (an
+earlier one's end, a one-off or old invoice). A payment failure starts the grace period
 (``past_due_since``, the failure's own time); ``billing.services.plans.effective_plan``
 gives the paid limits until ``BILLING_GRACE_DAYS`` later, the default plan's after.
 A paid invoice ends it.
@@ -118,8 +119,19 @@ def on_subscription_deleted(subscription: Subscription, obj: dict[str, Any], cre
     return True
 
 
+def _invoice_is_for(subscription: Subscription, invoice: dict[str, Any]) -> bool:
+    """Only invoices of the tenant's current subscription move its state (not one-off or old ones)."""
+    details = ((invoice.get("parent") or {}).get("subscription_details") or {})
+    invoiced = invoice.get("subscription") or details.get("subscription")  # older / newer API versions
+    if isinstance(invoiced, dict):
+        invoiced = invoiced.get("id")
+    return bool(invoiced) and subscription.stripe_subscription_id in (None, invoiced)
+
+
 @_state_change
 def on_payment_failed(subscription: Subscription, obj: dict[str, Any], created: datetime | None) -> bool:
+    if not _invoice_is_for(subscription, obj):
+        return False
     if subscription.status != Subscription.Status.CANCELED:
         _set_status(subscription, Subscription.Status.PAST_DUE, created)
     return True
@@ -127,6 +139,8 @@ def on_payment_failed(subscription: Subscription, obj: dict[str, Any], created: 
 
 @_state_change
 def on_invoice_paid(subscription: Subscription, obj: dict[str, Any], created: datetime | None) -> bool:
+    if not _invoice_is_for(subscription, obj):
+        return False
     if subscription.status in _RECOVERABLE:
         _set_status(subscription, Subscription.Status.ACTIVE, created)
     return True

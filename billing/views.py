@@ -12,6 +12,7 @@ signature; 413 above ``DATA_UPLOAD_MAX_MEMORY_SIZE``; 503 when applying failed
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -37,6 +38,7 @@ from billing.services.checkout import SubscriptionExists, checkout_session_creat
 from billing.services.stripe_api import BillingNotConfigured, StripeUnavailable, stripe_enabled
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _SESSION_ERRORS = {
     401: "not_authenticated / malformed_authorization / invalid_token / token_expired / unknown_user / "
          "user_inactive / tenant_inactive / invalid_api_key (API keys are checked first)",
@@ -70,10 +72,12 @@ def _with_stripe(call: Callable[[], T]) -> T:
         return call()
     except BillingNotConfigured as exc:
         raise APIError(str(exc), code="billing_not_configured", status_code=503) from None
-    except StripeUnavailable:
+    except StripeUnavailable as exc:
+        logger.warning("stripe unavailable: %s", exc)
         raise APIError("The billing provider is unavailable; retry shortly.", code="billing_provider_unavailable",
                        status_code=503, headers={"Retry-After": "30"}) from None
     except stripe.StripeError as exc:
+        logger.warning("stripe refused a billing request: %s %s", type(exc).__name__, exc.user_message or exc.code)
         raise APIError("The billing provider refused the request.", code="billing_provider_error",
                        status_code=502) from exc
 
@@ -162,7 +166,8 @@ class StripeWebhookResponseSerializer(serializers.Serializer):
     received = serializers.BooleanField()
     status = serializers.ChoiceField(
         choices=("processed", "duplicate", "ignored", "stale", "rejected"),
-        help_text="stale: older than the subscription's state (Stripe delivers out of order); recorded, not applied.")
+        help_text="stale: older than the subscription's state (Stripe delivers out of order) or about another of the "
+                  "tenant's subscriptions; recorded, not applied.")
     event_id = serializers.CharField(required=False)
     error = ErrorSerializer(required=False, help_text="Why a rejected event could not be used.")
 

@@ -131,3 +131,16 @@ def test_a_canceled_subscription_is_not_revived_by_an_invoice_event(client, payi
     deliver(client, "invoice.payment_failed", invoice(), created=T0 + 20, event_id="evt_fail")
     sub = Subscription.objects.get(tenant=paying)
     assert (sub.status, sub.plan.code) == ("canceled", "free")
+
+
+def test_invoices_of_another_subscription_or_none_do_not_move_the_state(client, paying):
+    answer = deliver(client, "invoice.payment_failed", invoice(subscription="sub_old"), created=T0, event_id="e1")
+    assert answer["status"] == "stale"
+    one_off = {k: v for k, v in invoice().items() if k != "subscription"}
+    assert deliver(client, "invoice.payment_failed", one_off, created=T0 + 1, event_id="e2")["status"] == "stale"
+    assert Subscription.objects.get(tenant=paying).status == "active"
+    # newer API versions name the subscription under parent.subscription_details
+    newer = {**one_off, "parent": {"type": "subscription_details",
+                                   "subscription_details": {"subscription": "sub_acme"}}}
+    assert deliver(client, "invoice.payment_failed", newer, created=T0 + 2, event_id="e3")["status"] == "processed"
+    assert Subscription.objects.get(tenant=paying).status == "past_due"

@@ -68,7 +68,8 @@ def test_checkout_then_cancellation_returns_the_tenant_to_the_default_plan(clien
 
 def test_a_failed_payment_marks_the_subscription_past_due(client, acme):
     post(client, event("customer.subscription.created", subscription_obj(), "evt_1"))
-    post(client, event("invoice.payment_failed", {"object": "invoice", "customer": "cus_1"}, "evt_2"))
+    post(client, event("invoice.payment_failed", {"object": "invoice", "customer": "cus_1", "subscription": "sub_1"},
+                       "evt_2"))
     assert Subscription.objects.get(tenant=acme).status == "past_due"
 
 
