@@ -36,7 +36,7 @@ def test_issuing_a_key_shows_the_secret_once_and_stores_only_its_hash(operator, 
     with connection.cursor() as cursor:  # not in a session, a message, the admin log: nowhere
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT count(*) FROM "{table}" t WHERE row_to_json(t)::text LIKE %s',
-                           [f"%{raw.rsplit('_', 1)[1]}%"])
+                           [f"%{raw[len(f'aig_{key.prefix}_'):]}%"])  # the whole secret (it may hold "_")
             assert cursor.fetchone()[0] == 0, table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -15,6 +16,14 @@ from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
 from tests.support.redis_trips import counting_round_trips
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _not_at_a_minute_boundary():
+    """The rate window is the clock minute: a test that straddles a boundary sees its count reset."""
+    second = time.time() % 60
+    if second > 54:
+        time.sleep(60.5 - second)
 
 
 @pytest.fixture
