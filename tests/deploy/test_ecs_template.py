@@ -43,11 +43,15 @@ def test_each_schedule_runs_a_management_command_that_exists():
         # The scheduler's role may run exactly these task definitions.
         policy = RESOURCES["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
         assert any(task["Properties"]["Family"] in r["Fn::Sub"] for r in policy["Resource"])
-    assert set(commands) == {"flush_usage", "prune_guard_requests", "prune_webhook_events"}
+    assert set(commands) == {"flush_usage", "report_usage", "prune_guard_requests", "prune_webhook_events"}
     assert set(commands) <= set(get_commands())
     assert commands["flush_usage"] == {"Ref": "FlushUsageRate"}
     params = TEMPLATE["Parameters"]
     assert params["FlushUsageRate"]["Default"] == "rate(5 minutes)"
+    assert commands["report_usage"] == {"Ref": "ReportUsageRate"}
+    # Usage reaches Stripe only once billing is configured: its schedule has its own switch.
+    assert RESOURCES["ReportUsageSchedule"]["Properties"]["State"] == {"Ref": "ReportUsageState"}
+    assert params["ReportUsageState"]["Default"] == "DISABLED"
     assert params["PruneCron"]["Default"].startswith("cron(")
 
 
