@@ -57,36 +57,63 @@ def _ordinary(text: str, start: int, end: int) -> bool:
             and bool(before) and _pictographic(before) and bool(after) and _pictographic(after))
 
 
-def invisible_findings(text: str, source: str) -> list[Finding]:
-    """One finding per run of invisible characters that is not ordinary writing."""
+#: Runs reported one by one; past this many, one finding covers the rest (a text laced with
+#: thousands of hidden characters must not cost a finding, and its serialisation, per run).
+MAX_RUN_FINDINGS = 50
+
+
+def _hidden_runs(text: str):  # type: ignore[no-untyped-def]
+    """The runs of invisible characters that are not ordinary writing, as regex matches."""
     if text.isascii():
-        return []
-    findings = []
+        return
     for m in HIDDEN_RE.finditer(text):
-        if _ordinary(text, m.start(), m.end()):
+        if not _ordinary(text, m.start(), m.end()):
+            yield m
+
+
+def _run_finding(run: str, start: int, end: int, source: str, *, runs: int = 1) -> Finding:
+    kinds = sorted({k for k in map(invisible_kind, run) if k})
+    hidden = decode_tags(run)
+    detail: dict = {"kinds": kinds, "count": len(run), "codepoints": [f"U+{ord(c):04X}" for c in run[:8]]}
+    if runs > 1:
+        detail["runs"] = runs
+    if hidden:
+        detail["hidden_text"] = hidden[:200]
+    score = max(SCORES[k] for k in kinds)
+    where = f" in {runs} runs" if runs > 1 else ""
+    return Finding(
+        type="invisible_characters", category="invisible", severity="medium" if score >= 0.7 else "low",
+        score=score, start=start, end=end, evidence=", ".join(detail["codepoints"]),
+        message=f"{len(run)} invisible character(s){where} ({', '.join(k.replace('_', ' ') for k in kinds)}): "
+                "the text is not what a reader sees.",
+        source=source, detail=detail,
+    )
+
+
+def invisible_findings(text: str, source: str) -> list[Finding]:
+    """One finding per run of invisible characters that is not ordinary writing (the first
+    :data:`MAX_RUN_FINDINGS`; one more finding spans all later runs)."""
+    findings: list[Finding] = []
+    rest: list[str] = []
+    rest_start = rest_end = 0
+    for m in _hidden_runs(text):
+        if len(findings) < MAX_RUN_FINDINGS:
+            findings.append(_run_finding(m.group(), m.start(), m.end(), source))
             continue
-        run = m.group()
-        kinds = sorted({k for k in map(invisible_kind, run) if k})
-        hidden = decode_tags(run)
-        detail: dict = {"kinds": kinds, "count": len(run), "codepoints": [f"U+{ord(c):04X}" for c in run[:8]]}
-        if hidden:
-            detail["hidden_text"] = hidden[:200]
-        score = max(SCORES[k] for k in kinds)
-        findings.append(Finding(
-            type="invisible_characters", category="invisible", severity="medium" if score >= 0.7 else "low",
-            score=score, start=m.start(), end=m.end(), evidence=", ".join(detail["codepoints"]),
-            message=f"{len(run)} invisible character(s) ({', '.join(k.replace('_', ' ') for k in kinds)}): "
-                    "the text is not what a reader sees.",
-            source=source, detail=detail,
-        ))
+        if not rest:
+            rest_start = m.start()
+        rest.append(m.group())
+        rest_end = m.end()
+    if rest:
+        findings.append(_run_finding("".join(rest), rest_start, rest_end, source, runs=len(rest)))
     return findings
 
 
 def strip_invisible(text: str) -> str:
     """``text`` without the invisible runs :func:`invisible_findings` reports (ordinary ones kept)."""
     out, pos = [], 0
-    for f in invisible_findings(text, ""):
-        out.append(text[pos:f.start])
-        pos = f.end
+    for m in _hidden_runs(text):
+        out.append(text[pos:m.start()])
+        pos = m.end()
     out.append(text[pos:])
     return "".join(out)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from guards.analyzers.healthguard.invisible import invisible_findings, strip_invisible
+from guards.analyzers.healthguard.invisible import MAX_RUN_FINDINGS, invisible_findings, strip_invisible
 
 
 def test_zero_width_characters_inside_words_are_reported_with_offsets():
@@ -32,3 +32,14 @@ def test_tag_characters_are_decoded_into_the_hidden_text():
 ])
 def test_ordinary_writing_with_joiners_and_selectors_is_not_reported(text):
     assert invisible_findings(text, "text") == []
+
+
+def test_a_text_laced_with_hidden_runs_gets_a_bounded_number_of_findings():
+    runs = MAX_RUN_FINDINGS + 150
+    text = "a\u200b" * runs
+    findings = invisible_findings(text, "text")
+    assert len(findings) == MAX_RUN_FINDINGS + 1
+    last = findings[-1]
+    assert last.detail["runs"] == 150 and last.detail["count"] == 150
+    assert (last.start, last.end) == (2 * MAX_RUN_FINDINGS + 1, len(text))
+    assert strip_invisible(text) == "a" * runs  # every run is still removed
