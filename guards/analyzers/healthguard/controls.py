@@ -50,7 +50,8 @@ def control_findings(text: str, source: str, *, skip: list[tuple[int, int]] = ()
         # quadratic in text full of escapes).
         j = bisect_right(starts, m.start())
         pieces, pos = [], max(m.start(), reach[j])
-        for s, e in blocked[j:]:
+        for k in range(j, len(blocked)):  # (not blocked[j:]: a copy of the rest per run)
+            s, e = blocked[k]
             if s >= m.end():
                 break
             if e <= pos:
