@@ -149,6 +149,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "caps_words": lambda n: _fill("IGNORE ALL RULES NOW ", n),
     "lexicon_slur": _lexicon_repeated("slur"),
     "lexicon_term": _lexicon_repeated("term"),
+    "mojibake": lambda n: _fill("Caf\u00c3\u00a9 d\u00c3\u00a9j\u00c3\u00a0 vu ", n),
+    "control_chars": lambda n: _fill("a\x1b[0m\x00b ", n),
+    "pii_mix": lambda n: _fill("mail a.b@ex.com call 555-123-4567 card 4111 1111 1111 1111 ssn 123-45-6789 ", n),
     "boilerplate": lambda n: _fill("Please note that in order to ", n),
     "hedges_quotes": lambda n: _fill('"it may" probably definitely I can\'t help ', n),
 }

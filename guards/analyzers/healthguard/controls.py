@@ -7,6 +7,9 @@ leaking into text (NUL), a pasted terminal log (ANSI escapes) or a decoding acci
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 import regex
 
 from guards.analyzers.base import Finding
@@ -38,11 +41,20 @@ def control_findings(text: str, source: str, *, skip: list[tuple[int, int]] = ()
             message="Terminal escape sequence (pasted console output).", source=source,
         ))
     blocked = sorted([*skip, *escapes])
+    starts = [s for s, _ in blocked]
+    reach = list(accumulate((e for _, e in blocked), max, initial=0))  # reach[j]: furthest end of blocked[:j]
     for m in _CONTROL_RUN.finditer(text):
         # Split the run around spans already explained (escape sequences, mojibake).
-        pieces, pos = [], m.start()
-        for s, e in blocked:
-            if e <= pos or s >= m.end():
+        # Spans starting at or before the run only push its start past their end; the
+        # rest start inside it. Bisection finds both (a scan of all spans per run was
+        # quadratic in text full of escapes).
+        j = bisect_right(starts, m.start())
+        pieces, pos = [], max(m.start(), reach[j])
+        for k in range(j, len(blocked)):  # (not blocked[j:]: a copy of the rest per run)
+            s, e = blocked[k]
+            if s >= m.end():
+                break
+            if e <= pos:
                 continue
             if s > pos:
                 pieces.append((pos, s))

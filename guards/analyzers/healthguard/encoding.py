@@ -11,6 +11,7 @@ UTF-8. That is the repair too, so each finding carries the fixed text.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -70,9 +71,12 @@ def find_mojibake(text: str) -> list[Mojibake]:
         while _MOJIBAKE_RUN.fullmatch(fixed) and (again := _undo(fixed)) is not None:
             fixed, layers = again, layers + 1  # mis-decoded twice: undo both layers
         found.append(Mojibake(m.start(), m.end(), fixed, layers))
-    taken = [(f.start, f.end) for f in found]
+    # The runs come in order and do not overlap: only the last one starting at or before
+    # a position can hold it (bisection; checking every run was quadratic).
+    run_starts, run_ends = [f.start for f in found], [f.end for f in found]
     for m in _TRUNCATED_QUOTE.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
+        i = bisect_right(run_starts, m.start()) - 1
+        if not (i >= 0 and m.start() < run_ends[i]):
             found.append(Mojibake(m.start(), m.end(), "\u201d", 1))
     return sorted(found, key=lambda f: f.start)
 
@@ -84,6 +88,17 @@ def repair(text: str, mojibake: list[Mojibake]) -> str:
         pos = f.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _outside(text: str, mojibake: list[Mojibake]) -> list[int]:
+    """Positions of ``text`` covered by no mojibake run, in one pass (the runs are sorted by start)."""
+    out: list[int] = []
+    pos = 0
+    for f in mojibake:
+        out.extend(range(pos, max(pos, f.start)))
+        pos = max(pos, f.end)
+    out.extend(range(pos, len(text)))
+    return out
 
 
 def encoding_findings(text: str, source: str) -> tuple[list[Finding], list[Mojibake]]:
@@ -100,9 +115,8 @@ def encoding_findings(text: str, source: str) -> tuple[list[Finding], list[Mojib
         ))
     if mojibake:
         # Non-ASCII text outside the mojibake that is fine: the input mixes two encodings.
-        covered = [(f.start, f.end) for f in mojibake]
-        clean = [i for i, c in enumerate(text) if ord(c) > 0x7F and unicodedata.category(c)[0] in "LNPS"
-                 and not any(s <= i < e for s, e in covered)]
+        clean = [i for i in _outside(text, mojibake)
+                 if ord(text[i]) > 0x7F and unicodedata.category(text[i])[0] in "LNPS"]
         if clean:
             findings.append(Finding(
                 type="mixed_encoding", category="encoding", severity="medium", score=0.7,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from bisect import bisect_left
 
 import phonenumbers
 from stdnum import iban as std_iban
@@ -63,8 +64,25 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+class _Taken:
+    """Spans already claimed, disjoint and kept sorted.
+
+    An overlap check is then a bisection (only the last span starting before ``end`` can
+    reach past ``start``); comparing with every span taken was quadratic in text full of PII.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
 
 
 def ip_scope(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
@@ -82,11 +100,11 @@ def ip_scope(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
 def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, content_type: str = "text") -> list[Finding]:
     """PII findings in ``text`` for the requested ``entities``."""
     out: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     wanted = set(entities)
 
     def add(kind: str, start: int, end: int, severity: str, confidence: float, detail: dict | None = None) -> None:
-        taken.append((start, end))
+        taken.add(start, end)
         if kind in wanted:
             out.append(finding(
                 type=kind, category=CATEGORY_PII, severity=severity, confidence=confidence, start=start, end=end,
@@ -102,13 +120,13 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
         for cut in [len(run), *sorted((i for i, c in enumerate(run) if c == " "), reverse=True)]:
             compact = run[:cut].replace(" ", "").upper()
             if len(compact) >= 15 and std_iban.is_valid(compact):
-                if not _overlaps(taken, m.start(), m.start() + cut):
+                if not taken.overlaps(m.start(), m.start() + cut):
                     add("IBAN", m.start(), m.start() + cut, "high", 0.98, {"country": compact[:2]})
                 break
 
     for m in _CARD_RE.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if not 12 <= len(digits) <= 19 or len(set(digits)) < 2 or _overlaps(taken, m.start(), m.end()):
+        if not 12 <= len(digits) <= 19 or len(set(digits)) < 2 or taken.overlaps(m.start(), m.end()):
             continue
         if luhn_ok(digits):
             context = bool(_CARD_CONTEXT_RE.search(text[max(0, m.start() - 40) : m.start()]))
@@ -121,10 +139,10 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
             continue
         if m.group(2) == " " and not _SSN_CONTEXT_RE.search(text[max(0, m.start() - 40) : m.start()]):
             continue
-        if not _overlaps(taken, m.start(), m.end()):
+        if not taken.overlaps(m.start(), m.end()):
             add("US_SSN", m.start(), m.end(), "high", 0.9)
     for m in _SSN_PLAIN_RE.finditer(text):
-        if _SSN_CONTEXT_RE.search(text[max(0, m.start() - 40) : m.start()]) and not _overlaps(taken, m.start(), m.end()):
+        if _SSN_CONTEXT_RE.search(text[max(0, m.start() - 40) : m.start()]) and not taken.overlaps(m.start(), m.end()):
             add("US_SSN", m.start(), m.end(), "high", 0.8, {"context": True})
 
     for regex in (_IPV4_RE, _IPV6_RE):
@@ -136,7 +154,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
                 addr = ipaddress.ip_address(candidate)
             except ValueError:
                 continue
-            if _overlaps(taken, m.start(), m.end()):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             scope = ip_scope(addr)
             add("IP_ADDRESS", m.start(), m.end(), "low" if scope == "public" else "info",
@@ -150,7 +168,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
         if raw.startswith("(") is False and raw.endswith(")"):
             raw, end = raw[:-1], end - 1
         digits = re.sub(r"\D", "", raw.split("x")[0].split("ext")[0])
-        if not 7 <= len(digits) <= 15 or _overlaps(taken, start, end) or _DATE_RE.match(raw):
+        if not 7 <= len(digits) <= 15 or taken.overlaps(start, end) or _DATE_RE.match(raw):
             continue
         confidence = _phone_confidence(text, raw, start, end, digits, content_type)
         if confidence:

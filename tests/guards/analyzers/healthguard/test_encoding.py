@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from guards.analyzers.healthguard.encoding import encoding_findings, find_mojibake, repair
+from guards.analyzers.healthguard.encoding import Mojibake, _outside, encoding_findings, find_mojibake, repair
 
 
 def _types(text):
@@ -68,3 +70,17 @@ def test_replacement_characters_surrogates_noncharacters_and_boms_are_located():
 
 def test_a_leading_bom_is_fine():
     assert _types("\ufeffhello") == []
+
+
+def test_positions_outside_mojibake_are_those_no_run_covers():
+    # One pass over the sorted runs stands for checking every run at every position.
+    rng = random.Random(8)
+    for _ in range(3_000):
+        size = rng.randrange(30)
+        runs = []
+        for _ in range(rng.randrange(5)):
+            start = rng.randrange(size + 1)
+            runs.append(Mojibake(start, min(size, start + rng.randrange(6)), "", 1))
+        runs.sort(key=lambda f: f.start)
+        expected = [i for i in range(size) if not any(f.start <= i < f.end for f in runs)]
+        assert _outside("x" * size, runs) == expected

@@ -1,6 +1,8 @@
+import random
+
 import pytest
 
-from guards.analyzers.securityguard.pii import detect_pii, luhn_ok
+from guards.analyzers.securityguard.pii import _Taken, detect_pii, luhn_ok
 
 
 @pytest.mark.parametrize(("text", "value", "kind"), [
@@ -57,3 +59,18 @@ def test_luhn():
 ])
 def test_messages_name_the_entity_in_words(text, message):
     assert [f.message for f in detect_pii(text)] == [message]
+
+
+def test_taken_spans_answer_overlap_as_checking_each_span():
+    rng = random.Random(10)
+    for _ in range(3_000):
+        taken, spans = _Taken(), []
+        for _ in range(rng.randrange(10)):
+            start = rng.randrange(40)
+            end = start + 1 + rng.randrange(5)
+            if not any(s < end and start < e for s, e in spans):  # detect_pii only adds free spans
+                taken.add(start, end)
+                spans.append((start, end))
+        start = rng.randrange(45)
+        end = start + 1 + rng.randrange(5)
+        assert taken.overlaps(start, end) == any(s < end and start < e for s, e in spans)
