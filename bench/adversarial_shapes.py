@@ -31,27 +31,25 @@ def _fill(unit: str, n: int) -> str:
     return (unit * (n // max(1, len(unit)) + 1))[:n]
 
 
-def _words(n: int) -> str:
-    rng = _rng("words")
+def _joined(n: int, seed: str, item: Callable[[random.Random], str], sep: str = " ") -> str:
+    """Items drawn from a seeded generator, joined by ``sep``, cut to ``n`` characters."""
+    rng = _rng(seed)
     out: list[str] = []
     size = 0
     while size < n:
-        word = rng.choice(_WORDS)
-        out.append(word)
-        size += len(word) + 1
-    return " ".join(out)[:n]
+        piece = item(rng)
+        out.append(piece)
+        size += len(piece) + len(sep)
+    return sep.join(out)[:n]
+
+
+def _words(n: int) -> str:
+    return _joined(n, "words", lambda rng: rng.choice(_WORDS))
 
 
 def _comma_clauses(n: int) -> str:
     """One endless sentence of distinct short clauses sharing common words."""
-    rng = _rng("clauses")
-    out: list[str] = []
-    size = 0
-    while size < n:
-        clause = " ".join(rng.choice(_WORDS) for _ in range(3))
-        out.append(clause)
-        size += len(clause) + 2
-    return ", ".join(out)[:n]
+    return _joined(n, "clauses", lambda rng: " ".join(rng.choice(_WORDS) for _ in range(3)), ", ")
 
 
 def _long_token(n: int) -> str:
@@ -67,25 +65,12 @@ def _base64_blob(n: int) -> str:
 
 
 def _urls(n: int) -> str:
-    rng = _rng("urls")
-    out: list[str] = []
-    size = 0
-    while size < n:
-        url = f"https://host{rng.randrange(10**6)}.example.com/p/{rng.randrange(10**6)}?q={rng.randrange(99)}"
-        out.append(url)
-        size += len(url) + 1
-    return " ".join(out)[:n]
+    return _joined(n, "urls", lambda rng: (
+        f"https://host{rng.randrange(10**6)}.example.com/p/{rng.randrange(10**6)}?q={rng.randrange(99)}"))
 
 
 def _emails(n: int) -> str:
-    rng = _rng("emails")
-    out: list[str] = []
-    size = 0
-    while size < n:
-        mail = f"user{rng.randrange(10**6)}@mail{rng.randrange(999)}.example.org"
-        out.append(mail)
-        size += len(mail) + 1
-    return " ".join(out)[:n]
+    return _joined(n, "emails", lambda rng: f"user{rng.randrange(10**6)}@mail{rng.randrange(999)}.example.org")
 
 
 def _nested_brackets(n: int) -> str:
