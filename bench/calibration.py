@@ -186,6 +186,18 @@ def reliability(scores: Sequence[float], labels: Sequence[int], *, n_bins: int =
     return Reliability(round(ece, 4), bins, round(brier, 4))
 
 
+def precision_at(scores: Sequence[float], labels: Sequence[int], threshold: float) -> tuple[float, int]:
+    """Precision and support of the rows scored at or above ``threshold``: what a shipped cut delivers.
+
+    ``(nan, 0)`` when no row reaches it, so "never fires" is not mistaken for "always right".
+    """
+    s = np.asarray(scores, dtype=float)
+    y = np.asarray(labels, dtype=float)
+    mask = s >= threshold
+    n = int(mask.sum())
+    return (float(y[mask].mean()) if n else float("nan")), n
+
+
 def reliability_diagram(curves: dict[str, tuple[Sequence[float], Sequence[int]]], path: Path, *, title: str,
                         thresholds: dict[str, Thresholds] | None = None, n_bins: int = 10) -> dict[str, Reliability]:
     """Draw one reliability curve per detector (reported split) into ``path`` (PNG); return the measures."""

@@ -12,6 +12,7 @@ from calibration import (
     choose_thresholds,
     fit_calibrator,
     fit_flat_calibrator,
+    precision_at,
     ranks,
     reliability,
     reliability_diagram,
@@ -70,3 +71,12 @@ def test_a_score_that_does_not_rank_gets_one_probability_its_precision():
     cal, th = fit_flat_calibrator(labels, min_support=10)
     assert cal(0.0) == cal(1.0) == cal(0.37) == labels.mean()
     assert th.flag_at == labels.mean() and th.block_at > 1.0  # 0.9 precision: worth a look, never a block
+
+
+def test_precision_at_a_cut_counts_only_the_rows_at_or_above_it():
+    scores = [0.2, 0.5, 0.5, 0.85, 0.9, 0.99]
+    labels = [1, 0, 1, 1, 0, 1]
+    assert precision_at(scores, labels, 0.5) == (0.6, 5)  # ties at the cut are taken
+    assert precision_at(scores, labels, 0.85) == (2 / 3, 3)
+    p, n = precision_at(scores, labels, 1.01)
+    assert n == 0 and np.isnan(p)  # a cut nothing reaches has no precision, not 1.0
