@@ -199,8 +199,12 @@ def precision_at(scores: Sequence[float], labels: Sequence[int], threshold: floa
 
 
 def reliability_diagram(curves: dict[str, tuple[Sequence[float], Sequence[int]]], path: Path, *, title: str,
-                        thresholds: dict[str, Thresholds] | None = None, n_bins: int = 10) -> dict[str, Reliability]:
-    """Draw one reliability curve per detector (reported split) into ``path`` (PNG); return the measures."""
+                        thresholds: dict[str, Thresholds] | None = None, n_bins: int = 10,
+                        score_label: str = "calibrated score") -> dict[str, Reliability]:
+    """Draw one reliability curve per detector (reported split) into ``path`` (PNG); return the measures.
+
+    ``score_label`` names the x axis: a guard whose scores were never calibrated should not call them so.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -227,7 +231,7 @@ def reliability_diagram(curves: dict[str, tuple[Sequence[float], Sequence[int]]]
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8)
-    hist.set_xlabel("calibrated score (dotted: flag threshold, dash-dot: block threshold)")
+    hist.set_xlabel(f"{score_label} (dotted: flag threshold, dash-dot: block threshold)")
     hist.set_ylabel("rows")
     hist.set_yscale("log")
     fig.tight_layout()

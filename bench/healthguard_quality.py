@@ -7,7 +7,10 @@ score threshold per detector (best F1 with FPR <= --max-fpr); figures are printe
 ``report`` split, which neither step saw. Then the whole analyzer with default settings
 on ordinary prompts and model answers (``benign_prompts/``): flag and block rates. Also prints the latency of the whole analyzer
 on 1 KB texts (p50/p99, one thread) and, where installed, ftfy's ``is_bad`` beside the
-mojibake detector as a peer.
+mojibake detector as a peer. Calibration: each detector's decision score (the analyzer's
+score with only that detector on; 0 when it finds nothing) against the label on the report
+split, the precision at the shipped flag/block thresholds, and the reliability diagram
+``bench/plots/healthguard-reliability.png``.
 
     .venv/bin/python bench/healthguard_quality.py /work/shared/data [--json OUT]
 """
@@ -26,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from calibration import Thresholds, precision_at, reliability, reliability_diagram  # noqa: E402
 from healthguard_data import (  # noqa: E402
     labelled_sets,
     load_clean,
@@ -39,6 +43,7 @@ from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.healthguard import HealthGuard  # noqa: E402
 
 GUARD = HealthGuard()
+PLOT = ROOT / "bench" / "plots" / "healthguard-reliability.png"
 # detector -> (detectors to enable, finding categories/types that count as "detected")
 DETECTORS = {
     "mojibake": (["encoding"], {"mojibake", "mixed_encoding"}),
@@ -49,11 +54,33 @@ DETECTORS = {
 }
 
 
-def detector_score(name: str, text: str) -> float:
+def detector_score(name: str, text: str) -> tuple[float, float]:
+    """The detector's strongest finding score and the analyzer's decision score, that detector alone."""
     enabled, types = DETECTORS[name]
     settings = GUARD.settings_schema.effective({"detectors": enabled})
     result = GUARD.analyze({"text": text}, settings, AnalyzerContext())
-    return max((f.score for f in result.findings if f.type in types), default=0.0)
+    return max((f.score for f in result.findings if f.type in types), default=0.0), float(result.score)
+
+
+def calibration(curves: dict[str, tuple[list[float], list[int]]], plot: Path) -> dict:
+    """ECE of each detector's decision score on the report split, and precision at the shipped cuts."""
+    defaults = GUARD.settings_schema.effective({})
+    flag_at, block_at = float(defaults["flag_threshold"]), float(defaults["block_threshold"])
+    shipped = Thresholds(flag_at, block_at, float("nan"), float("nan"), 0, 0)
+    measured = reliability_diagram(curves, plot, title="healthguard: decision scores on the report split",
+                                   thresholds=dict.fromkeys(curves, shipped), score_label="decision score")
+    out = {"flag_threshold": flag_at, "block_threshold": block_at, "plot": str(plot), "detectors": {}}
+    for name, (scores, labels) in curves.items():
+        (fp, fn), (bp, bn) = precision_at(scores, labels, flag_at), precision_at(scores, labels, block_at)
+        # Rows without a finding score 0 and dominate the ECE; the findings alone show what a score claims.
+        found = [(s, y) for s, y in zip(scores, labels, strict=True) if s > 0]
+        found_ece = reliability([s for s, _ in found], [y for _, y in found]).ece if found else float("nan")
+        out["detectors"][name] = {
+            "n": len(scores), "positives": sum(labels), "ece": measured[name].ece, "brier": measured[name].brier,
+            "findings": len(found), "ece_findings": found_ece,
+            "flag_precision": round(fp, 4), "flag_support": fn, "block_precision": round(bp, 4), "block_support": bn,
+            "bins": measured[name].bins}
+    return out
 
 
 def metrics(scored: list[tuple[float, int, str]], threshold: float) -> dict:
@@ -141,15 +168,19 @@ def main() -> int:
     parser.add_argument("--max-fpr", type=float, default=0.02)
     parser.add_argument("--latency-texts", type=int, default=300)
     parser.add_argument("--json", help="also write the results as JSON here")
+    parser.add_argument("--plot", type=Path, default=PLOT, help="where to write the reliability diagram")
     args = parser.parse_args()
 
     GUARD.warm_up()
     clean = load_clean(args.data_path)
     tune, report = labelled_sets(clean, "tune"), labelled_sets(clean, "report")
     results: dict = {"detectors": {}}
+    curves: dict[str, tuple[list[float], list[int]]] = {}
     for name in DETECTORS:
-        tune_scored = [(detector_score(name, t), y, k) for t, y, k in tune[name]]
-        report_scored = [(detector_score(name, t), y, k) for t, y, k in report[name]]
+        tune_scored = [(detector_score(name, t)[0], y, k) for t, y, k in tune[name]]
+        both = [(detector_score(name, t), y, k) for t, y, k in report[name]]
+        report_scored = [(s[0], y, k) for s, y, k in both]
+        curves[name] = ([s[1] for s, _, _ in both], [y for _, y, _ in both])
         threshold = tune_threshold(tune_scored, args.max_fpr)
         results["detectors"][name] = {
             "report_rows": len(report_scored), "positives": sum(y for _, y, _ in report_scored),
@@ -159,6 +190,7 @@ def main() -> int:
             "tune_split_shipped": metrics(tune_scored, 1e-9),
             "breakdown": breakdown(report_scored, 1e-9),
         }
+    results["calibration"] = calibration(curves, args.plot)
     try:
         from ftfy.badness import is_bad
 
@@ -181,6 +213,16 @@ def main() -> int:
         m = results["peer_ftfy_is_bad"]
         print(f"peer ftfy is_bad (mojibake): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
               f"FPR {m['fpr']:.3f}")
+    cal = results["calibration"]
+    print(f"calibration, report split (decision score, one detector on; plot {cal['plot']}): "
+          f"shipped flag >= {cal['flag_threshold']}, block >= {cal['block_threshold']}")
+    for name, c in cal["detectors"].items():
+        print(f"  {name:<11} n {c['n']:>5} pos {c['positives']:>5}  ECE {c['ece']:.3f}  Brier {c['brier']:.3f}  "
+              f"findings {c['findings']} ECE {c['ece_findings']:.3f}  "
+              f"flag P {c['flag_precision']:.3f} (n {c['flag_support']})  "
+              f"block P {c['block_precision']:.3f} (n {c['block_support']})")
+        print("     bins " + ", ".join(f"{b['lower']:.1f}-{b['upper']:.1f}: {b['count']} at {b['mean_score']:.2f}"
+                                       f" -> {b['positive_rate']:.2f}" for b in c["bins"]))
     print("ordinary text, whole analyzer, default settings (dev files; measured, not tuned on)")
     for name, r in results["ordinary"].items():
         print(f"  {name:<16} {r['texts']:>5}  flag {r['flag_rate']:.1%}  block {r['block_rate']:.1%}   "
