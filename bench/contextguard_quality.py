@@ -13,6 +13,9 @@ its user turns; a turn is a shift if the topic changed since that speaker's prev
 turn). Latency is per message, one thread, model loaded
 once, as wall-clock and as the thread's CPU time (the machine is shared: wall time
 includes waiting for a core); the lexical-only mode (``use_embeddings: false``) is reported beside it.
+Calibration: the drift score of every scored dev turn against its label (ECE, precision at
+the shipped ``drift_threshold``; contextguard only flags, it never blocks), drawn into
+``bench/plots/contextguard-reliability.png``.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ os.environ.setdefault("EMBEDDING_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from calibration import Thresholds, precision_at, reliability_diagram  # noqa: E402
 from contextguard_data import best_threshold, load_dialogues, monologues, prf, split_paths  # noqa: E402
 
 from guards.analyzers.base import AnalyzerContext  # noqa: E402
 from guards.analyzers.contextguard import ContextGuard  # noqa: E402
 from guards.analyzers.contextguard.memory import LocalSessionMemory  # noqa: E402
+
+PLOT = ROOT / "bench" / "plots" / "contextguard-reliability.png"
 
 
 def run(guard: ContextGuard, dialogues: list[list[tuple[str, int]]], settings: dict,
@@ -69,10 +75,26 @@ def latency(run_out: dict) -> dict[str, float]:
     return out
 
 
+def calibration(curves: dict[str, dict], threshold: float, plot: Path) -> dict[str, dict]:
+    """ECE of the drift score on dev turns and the precision at the shipped flag threshold."""
+    pairs = {name: (r["score"], [int(g) for g in r["gold"]]) for name, r in curves.items()}
+    shipped = Thresholds(threshold, 1.01, float("nan"), float("nan"), 0, 0)  # no block decision
+    measured = reliability_diagram(pairs, plot, title="contextguard: drift scores on TIAGE dev",
+                                   thresholds=dict.fromkeys(pairs, shipped), score_label="drift score")
+    out = {}
+    for name, (scores, labels) in pairs.items():
+        p, n = precision_at(scores, labels, threshold)
+        out[name] = {"n": len(scores), "shifts": sum(labels), "ece": measured[name].ece,
+                     "brier": measured[name].brier, "flag_threshold": threshold, "flag_precision": round(p, 4),
+                     "flag_support": n, "bins": measured[name].bins}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, help="folder holding tiage_anno_{train,dev}.json")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--plot", type=Path, default=PLOT, help="where to write the reliability diagram")
     parser.add_argument("--no-tune", action="store_true",
                         help="skip the train pass; report dev at the shipped default threshold only")
     args = parser.parse_args()
@@ -121,9 +143,18 @@ def main() -> None:
                if "p50_ms" in r else "")
         print(f"{name:45} {r.get('threshold', 0):6.3f} {r['precision']:6.3f} {r['recall']:6.3f} "
               f"{r['f1']:6.3f} {r['fpr']:6.3f} {lat}")
+    cal = calibration({"alternating turns, embeddings": dev, "alternating turns, lexical only": dev_lexical,
+                       "user turns only": solo}, defaults["drift_threshold"], args.plot)
+    print(f"calibration on {report_path.name} (plot {args.plot}); flag at drift_threshold "
+          f"{defaults['drift_threshold']}, no block decision")
+    for name, c in cal.items():
+        print(f"  {name:32} n {c['n']:>5} shifts {c['shifts']:>4}  ECE {c['ece']:.3f}  Brier {c['brier']:.3f}  "
+              f"flag P {c['flag_precision']:.3f} (n {c['flag_support']})")
+        print("     bins " + ", ".join(f"{b['lower']:.1f}-{b['upper']:.1f}: {b['count']} at {b['mean_score']:.2f}"
+                                       f" -> {b['positive_rate']:.2f}" for b in c["bins"]))
     if args.json:
         args.json.write_text(json.dumps({"reported_on": report_path.name, "tuned_on": tune_path.name,
-                                         "rows": rows}, indent=2) + "\n")
+                                         "rows": rows, "calibration": cal}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
