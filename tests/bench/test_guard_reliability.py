@@ -1,0 +1,37 @@
+"""The healthguard and contextguard benches measure calibration at the thresholds the analyzers ship."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+import contextguard_quality
+import healthguard_quality
+
+from guards.analyzers.healthguard import HealthGuard
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_healthguard_precision_is_read_at_the_shipped_flag_and_block_thresholds(tmp_path):
+    defaults = HealthGuard.settings_schema.effective({})
+    flag_at, block_at = defaults["flag_threshold"], defaults["block_threshold"]
+    scores = [0.0, 0.0, flag_at, flag_at, block_at, 1.0]
+    labels = [0, 1, 0, 1, 1, 1]
+    out = healthguard_quality.calibration({"demo": (scores, labels)}, tmp_path / "h.png")
+    row = out["detectors"]["demo"]
+    assert (out["flag_threshold"], out["block_threshold"]) == (flag_at, block_at)
+    assert (row["flag_precision"], row["flag_support"]) == (0.75, 4)
+    assert (row["block_precision"], row["block_support"]) == (1.0, 2)
+    assert row["findings"] == 4  # rows without a finding (score 0) are left out of the findings-only ECE
+    assert (tmp_path / "h.png").read_bytes()[:8] == PNG
+
+
+def test_contextguard_reports_only_a_flag_threshold(tmp_path):
+    curve = {"score": [0.1, 0.4, 0.6, 0.9], "gold": [False, True, False, True]}
+    out = contextguard_quality.calibration({"demo": curve}, 0.5, tmp_path / "c.png")
+    assert (out["demo"]["flag_precision"], out["demo"]["flag_support"]) == (0.5, 2)
+    assert out["demo"]["shifts"] == 2 and "block_precision" not in out["demo"]
+    assert (tmp_path / "c.png").read_bytes()[:8] == PNG
