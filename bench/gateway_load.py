@@ -1,15 +1,17 @@
-"""Load-test the gateway under gunicorn with PostgreSQL and Redis: /process (tokenguard) vs /health/live.
+"""Load-test the gateway under gunicorn with PostgreSQL and Redis: /process (per guard) vs /health/live.
 
 Usage (from the repository root)::
 
     .venv/bin/python bench/gateway_load.py [--duration 8] [--rounds 5] [--connections 16] [--workers 3]
+        [--guards tokenguard,securityguard] [--text-bytes 1024]
         [--database-url postgresql://postgres@127.0.0.1:5432/aig_gw_bench]
         [--redis-url redis://127.0.0.1:6379/9] [--audit-inline] [--baseline-root DIR] [--json OUT]
 
 It creates the database if needed, migrates it, creates a tenant on an unthrottled
 "bench" plan with an API key, starts gunicorn (the project's deploy/gunicorn.conf.py),
 then runs ``wrk`` (``apt-get install -y wrk``) in ``--rounds`` rounds; each round
-measures ``/health/live`` and then ``POST /api/v1/guards/process`` for tokenguard on
+measures ``/health/live`` and then ``POST /api/v1/guards/process`` for each of ``--guards``
+(default tokenguard; the prompt is ``--text-bytes`` long, default 181 characters) on
 every gateway (in A B, B A order), so a change in the machine's load hits all of them
 alike. It prints each round and the medians over rounds of requests/s, p50, p99 and
 the gateway workers' CPU time per request (from /proc: the figure the machine's other
