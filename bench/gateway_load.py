@@ -1,15 +1,17 @@
-"""Load-test the gateway under gunicorn with PostgreSQL and Redis: /process (tokenguard) vs /health/live.
+"""Load-test the gateway under gunicorn with PostgreSQL and Redis: /process (per guard) vs /health/live.
 
 Usage (from the repository root)::
 
     .venv/bin/python bench/gateway_load.py [--duration 8] [--rounds 5] [--connections 16] [--workers 3]
+        [--guards tokenguard,securityguard] [--text-bytes 1024]
         [--database-url postgresql://postgres@127.0.0.1:5432/aig_gw_bench]
         [--redis-url redis://127.0.0.1:6379/9] [--audit-inline] [--baseline-root DIR] [--json OUT]
 
 It creates the database if needed, migrates it, creates a tenant on an unthrottled
 "bench" plan with an API key, starts gunicorn (the project's deploy/gunicorn.conf.py),
 then runs ``wrk`` (``apt-get install -y wrk``) in ``--rounds`` rounds; each round
-measures ``/health/live`` and then ``POST /api/v1/guards/process`` for tokenguard on
+measures ``/health/live`` and then ``POST /api/v1/guards/process`` for each of ``--guards``
+(default tokenguard; the prompt is ``--text-bytes`` long, default 181 characters) on
 every gateway (in A B, B A order), so a change in the machine's load hits all of them
 alike. It prints each round and the medians over rounds of requests/s, p50, p99 and
 the gateway workers' CPU time per request (from /proc: the figure the machine's other
@@ -149,10 +151,17 @@ def _ratios(health: list[dict[str, Any]], process: list[dict[str, Any]]) -> dict
             "process_p99_over_health_p99": round(statistics.median(p["p99_ms"] / h["p99_ms"] for h, p in pairs), 2)}
 
 
-def _post_script(key: str, tmp: Path) -> str:
-    body = json.dumps({"service_type": "tokenguard", "payload": {"text": TEXT, "content_type": "text"},
+def _text(size: int | None) -> str:
+    """The prompt: TEXT itself, or TEXT repeated and cut to ``size`` characters (1 KB: ``--text-bytes 1024``)."""
+    if not size:
+        return TEXT
+    return ((TEXT + " ") * (size // len(TEXT) + 1))[:size]
+
+
+def _post_script(key: str, tmp: Path, guard: str, text: str) -> str:
+    body = json.dumps({"service_type": guard, "payload": {"text": text, "content_type": "text"},
                        "client_type": "api"})
-    path = tmp / "process.lua"
+    path = tmp / f"process-{guard}.lua"
     path.write_text(
         'wrk.method = "POST"\n'
         f"wrk.body = {json.dumps(body)}\n"
@@ -162,16 +171,18 @@ def _post_script(key: str, tmp: Path) -> str:
     return str(path)
 
 
-def _check(url: str, key: str) -> None:
+def _check(url: str, key: str, guards: list[str], text: str) -> None:
     import requests
 
-    response = requests.post(f"{url}/api/v1/guards/process", timeout=30, headers={"Authorization": f"Bearer {key}"},
-                             json={"service_type": "tokenguard", "payload": {"text": TEXT}})
-    if response.status_code != 200:
-        raise SystemExit(f"/process answered {response.status_code}: {response.text[:300]}")
-    for _ in range(20):  # warm every worker's tokenizer and caches
-        requests.post(f"{url}/api/v1/guards/process", timeout=30, headers={"Authorization": f"Bearer {key}"},
-                      json={"service_type": "tokenguard", "payload": {"text": TEXT}})
+    for guard in guards:
+        body = {"service_type": guard, "payload": {"text": text}}
+        response = requests.post(f"{url}/api/v1/guards/process", timeout=60,
+                                 headers={"Authorization": f"Bearer {key}"}, json=body)
+        if response.status_code != 200:
+            raise SystemExit(f"/process {guard} answered {response.status_code}: {response.text[:300]}")
+        for _ in range(20):  # warm every worker's models and caches
+            requests.post(f"{url}/api/v1/guards/process", timeout=60, headers={"Authorization": f"Bearer {key}"},
+                          json=body)
 
 
 def _paired(current: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> dict[str, float]:
@@ -196,6 +207,10 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  "postgresql://postgres@127.0.0.1:5432/aig_gw_bench"))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    parser.add_argument("--guards", default="tokenguard",
+                        help="comma-separated guards measured on /process, each as its own endpoint per round")
+    parser.add_argument("--text-bytes", type=int, default=0,
+                        help="prompt size in characters (default: the 181-character TEXT)")
     parser.add_argument("--audit-inline", action="store_true", help="also measure /process with inline audit writes")
     parser.add_argument("--baseline-root", type=Path, help="another checkout to compare with in the same rounds")
     parser.add_argument("--json", help="write the figures to this file")
@@ -211,7 +226,11 @@ def main() -> None:
            "DEBUG": "false"}
     key = _prepare(env)
     tmp = Path(tempfile.mkdtemp(prefix="aig-bench-"))
-    script = _post_script(key, tmp)
+    guards = [g.strip() for g in args.guards.split(",") if g.strip()]
+    text = _text(args.text_bytes)
+    scripts = {guard: _post_script(key, tmp, guard, text) for guard in guards}
+    endpoints = [("health", "/health/live", None)] + [
+        (f"process_{guard}", "/api/v1/guards/process", scripts[guard]) for guard in guards]
     # name -> (checkout, extra environment); each runs as its own gateway.
     variants: dict[str, tuple[Path, dict[str, str]]] = {"current": (ROOT, {})}
     if args.audit_inline:
@@ -220,7 +239,7 @@ def main() -> None:
         # Its own key prefix: the two releases' cache entries must not meet.
         variants["baseline"] = (args.baseline_root.resolve(), {"CACHE_KEY_PREFIX": "aigbaseline"})
     servers: dict[str, tuple[subprocess.Popen, str]] = {}
-    rounds: dict[str, dict[str, list[dict[str, Any]]]] = {name: {"health": [], "process": []} for name in variants}
+    rounds: dict[str, dict[str, list[dict[str, Any]]]] = {name: {e[0]: [] for e in endpoints} for name in variants}
     run = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
     print(f"gunicorn {args.workers} sync workers per gateway, wrk {args.threads} threads x {args.connections} "
           f"connections, {args.duration}s per run, {args.rounds} rounds, {os.cpu_count()} CPUs")
@@ -229,13 +248,12 @@ def main() -> None:
         for name, (root, extra) in variants.items():
             port = free_port()
             servers[name] = (_start_gunicorn({**env, **extra}, port, args.workers, root), f"http://127.0.0.1:{port}")
-            _check(servers[name][1], key)
+            _check(servers[name][1], key, guards, text)
         for number in range(1, args.rounds + 1):
             # A B, then B A: a gateway is not always measured first (or last) in a round.
             for name in list(variants)[::1 if number % 2 else -1]:
                 proc, url = servers[name]
-                for endpoint, path, lua in (("health", "/health/live", None),
-                                            ("process", "/api/v1/guards/process", script)):
+                for endpoint, path, lua in endpoints:
                     figures = _wrk(url + path, master=proc.pid, script=lua, **run)
                     rounds[name][endpoint].append(figures)
                     print(_row(f"{number} {name} {endpoint}", figures), flush=True)
@@ -246,20 +264,24 @@ def main() -> None:
 
     results: dict[str, Any] = {"setup": {"workers": args.workers, "connections": args.connections,
                                          "duration_s": args.duration, "rounds": args.rounds,
-                                         "cpus": os.cpu_count(), "text_chars": len(TEXT)}}
+                                         "cpus": os.cpu_count(), "text_chars": len(text), "guards": guards}}
     print(f"\nmedians over {args.rounds} rounds")
     for name, parts in rounds.items():
-        results[name] = {"health_live": _median(parts["health"]), "process_tokenguard": _median(parts["process"]),
-                         "ratios": _ratios(parts["health"], parts["process"]), "rounds": parts}
+        results[name] = {"health_live": _median(parts["health"]), "rounds": parts}
         print(_row(f"{name} /health/live", results[name]["health_live"]))
-        print(_row(f"{name} /process tokenguard", results[name]["process_tokenguard"]))
-        for ratio, value in results[name]["ratios"].items():
-            print(f"  {ratio:42} {value}")
+        for guard in guards:
+            results[name][f"process_{guard}"] = _median(parts[f"process_{guard}"])
+            results[name][f"ratios_{guard}"] = _ratios(parts["health"], parts[f"process_{guard}"])
+            print(_row(f"{name} /process {guard}", results[name][f"process_{guard}"]))
+            for ratio, value in results[name][f"ratios_{guard}"].items():
+                print(f"  {ratio:42} {value}")
     if "baseline" in rounds:
-        results["current_over_baseline"] = _paired(rounds["current"]["process"], rounds["baseline"]["process"])
-        print("current : baseline /process, paired within each round (medians)")
-        for ratio, value in results["current_over_baseline"].items():
-            print(f"  {ratio:42} {value}")
+        for guard in guards:
+            paired = _paired(rounds["current"][f"process_{guard}"], rounds["baseline"][f"process_{guard}"])
+            results[f"current_over_baseline_{guard}"] = paired
+            print(f"current : baseline /process {guard}, paired within each round (medians)")
+            for ratio, value in paired.items():
+                print(f"  {ratio:42} {value}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 
