@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "billing",
     "guards",
     "policy",
+    "console",
 ]
 
 MIDDLEWARE = [
