@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import path
+
+from console import views
+
+urlpatterns = [
+    path("try-guard/", admin.site.admin_view(views.try_guard), name="console-try-guard"),
+]
