@@ -37,10 +37,16 @@ def _help(setting: Setting) -> str:
     parts = [setting.help] if setting.help else []
     default = "the deployment's" if setting.default is None else json.dumps(setting.default)
     parts.append(f"Default: {default}.")
-    if setting.min is not None or setting.max is not None:
-        low = "" if setting.min is None else setting.min
-        high = "" if setting.max is None else setting.max
-        parts.append(f"Range: {low} … {high}.")
+    if setting.min is not None and setting.max is not None:
+        parts.append(f"Range: {setting.min} … {setting.max}.")
+    elif setting.min is not None:
+        parts.append(f"Minimum: {setting.min}.")
+    elif setting.max is not None:
+        parts.append(f"Maximum: {setting.max}.")
+    if setting.type == "list" and setting.choices:
+        parts.append("Unchecking every box goes back to the default.")
+    elif setting.type == "list":
+        parts.append("One item per line; empty: the default.")
     return " ".join(parts)
 
 
@@ -72,14 +78,15 @@ def setting_field(setting: Setting) -> forms.Field:
         return forms.MultipleChoiceField(choices=[(c, c) for c in setting.choices],
                                          widget=forms.CheckboxSelectMultiple, **common)
     if setting.type == "list":
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, **placeholder}), **common)
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     return forms.CharField(widget=forms.TextInput(attrs=placeholder), **common)
 
 
 def setting_initial(setting: Setting, stored: dict[str, Any]) -> Any:
     """What the field shows for the stored overrides."""
     if setting.name not in stored:
-        return [] if setting.type == "list" and setting.choices else _UNSET
+        # Checkboxes show what runs (the default); other fields stay empty with the default as placeholder.
+        return list(setting.default or []) if setting.type == "list" and setting.choices else _UNSET
     value = stored[setting.name]
     if setting.type == "bool":
         return "true" if value else "false"

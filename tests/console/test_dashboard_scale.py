@@ -28,7 +28,7 @@ ROWS = 1_000_000
 RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results" / "admin_dashboard.json"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the seeded plans
 def test_the_dashboard_over_a_million_audit_rows(admin_client) -> None:
     tenants = [TenantFactory().pk for _ in range(20)]
     started = time.perf_counter()

@@ -82,3 +82,17 @@ def test_a_word_in_a_number_field_is_refused_on_that_field(admin_client, tenant)
     response = admin_client.post(_url(config), _post(config, setting__max_tokens="lots"))
     assert response.status_code == 200
     assert "setting__max_tokens" in response.context["adminform"].form.errors
+
+
+def test_checkboxes_show_the_default_list_and_saving_untouched_stores_nothing(admin_client, tenant) -> None:
+    config = TenantGuardConfig.objects.get(tenant=tenant, guard="biasguard")
+    page = admin_client.get(_url(config)).content.decode()
+    assert 'name="setting__categories" value="gender" id="id_setting__categories_0" checked' in page
+    every = ["gender", "race_ethnicity", "religion", "age", "disability", "sexual_orientation", "nationality",
+             "socioeconomic", "offensive"]
+    assert admin_client.post(_url(config), _post(config, setting__categories=every)).status_code == 302
+    config.refresh_from_db()
+    assert config.settings == {}
+    assert admin_client.post(_url(config), _post(config, setting__categories=["age"])).status_code == 302
+    config.refresh_from_db()
+    assert config.settings == {"categories": ["age"]}
