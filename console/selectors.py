@@ -10,10 +10,11 @@ probe left in the cache plus the breaker state: loading the page never calls a b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Aggregate, Count, FloatField, Q, Sum
+from django.db.models.functions import TruncDate
 
 from accounts.models import ClerkWebhookEvent
 from billing.models import StripeEvent, UsageRecord
@@ -56,6 +57,30 @@ def guard_stats(*, since: datetime) -> list[GuardStats]:
                       p95_ms=Percentile("latency_ms", 0.95)))
     found = {row["guard"]: GuardStats(**row) for row in rows}
     return [found.get(guard, GuardStats(guard)) for guard in sorted({*GUARDS, *found})]
+
+
+@dataclass(frozen=True, slots=True)
+class DailyUsage:
+    day: date
+    guard: str
+    requests: int
+    blocks: int
+    flags: int
+
+
+def month_start(now: datetime) -> datetime:
+    """The start of the quota's period: the calendar month, UTC."""
+    return now.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def tenant_daily_usage(*, tenant_id: int, since: datetime) -> list[DailyUsage]:
+    """The tenant's requests, blocks and flags per UTC day and guard since ``since`` (its tenant index)."""
+    rows = (GuardRequest.objects.filter(tenant_id=tenant_id, created_at__gte=since).order_by()
+            .annotate(day=TruncDate("created_at", tzinfo=UTC)).values("day", "guard")
+            .annotate(requests=Count("id"), blocks=Count("id", filter=Q(decision="block")),
+                      flags=Count("id", filter=Q(decision="flag")))
+            .order_by("day", "guard"))
+    return [DailyUsage(**row) for row in rows]
 
 
 def top_tenants(*, since: datetime, limit: int = 10) -> list[dict[str, Any]]:

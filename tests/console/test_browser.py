@@ -1,8 +1,9 @@
 """The operator console driven in headless Chromium (Debian's chromium + chromedriver, no download).
 
 One walk through what an operator does on a first day: log in, create a tenant, issue
-it a key (shown once), configure a guard through the schema form (an invalid value is
-refused on its field first), try the guard, and find the call on the dashboard. Each
+it a key from the tenant's page (shown once), configure a guard through the schema form (an invalid value is
+refused on its field first), try the guard, and find the call on the dashboard and
+on the tenant's usage chart (counted, not billed). Each
 step leaves a screenshot in ``test-artifacts/console/`` (``TEST_ARTIFACTS_DIR``
 overrides it); the README shows two of them, copied to ``docs/``.
 """
@@ -96,10 +97,8 @@ def test_an_operator_sets_up_a_tenant_and_tries_a_guard(browser, live_server, dj
     tenant = Tenant.objects.get(slug="example-health")
     walk.shot("tenant-created")
 
-    walk.get("/admin/accounts/apikey/add/")
-    browser.execute_script(  # the tenant field is an autocomplete: pick the option the search would give
-        "const s = document.getElementById('id_tenant'); s.add(new Option(arguments[1], arguments[0], true, true));",
-        str(tenant.pk), tenant.slug)
+    walk.get(f"/admin/accounts/tenant/{tenant.pk}/change/")
+    browser.find_element(By.ID, "issue-key").click()  # the key's add page, for this tenant
     walk.fill("name", "production")
     walk.save()
     raw = browser.find_element(By.ID, "issued-api-key").get_attribute("value")
@@ -143,4 +142,9 @@ def test_an_operator_sets_up_a_tenant_and_tries_a_guard(browser, live_server, dj
     day = browser.find_element(By.CSS_SELECTOR, "#dashboard-window-1 tr.guard-securityguard td.requests")
     assert day.text == "1"
     walk.shot("dashboard-with-the-request")
-    assert len(list(walk.out.glob("*.png"))) >= 7
+
+    walk.get(f"/admin/accounts/tenant/{tenant.pk}/change/")
+    usage = walk.text("#tenant-usage table")
+    assert "securityguard 1 1 0" in usage and walk.text("#tenant-billed") == "0"  # seen, not billed
+    walk.shot("tenant-page")
+    assert len(list(walk.out.glob("*.png"))) >= 8
