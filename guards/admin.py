@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 
 from guards.analyzers.schema import SettingsError
 from guards.models import GuardBackend, GuardRequest, TenantGuardConfig
@@ -184,14 +185,31 @@ class TenantGuardConfigAdmin(admin.ModelAdmin):
 class GuardRequestAdmin(admin.ModelAdmin):
     list_display = ("created_at", "tenant", "guard", "outcome", "decision", "verdict", "mode", "degraded", "score",
                     "latency_ms", "service_used", "error_code", "key_prefix", "config_version")
-    list_filter = ("outcome", "guard", "decision", "mode", "degraded", "backend", "client_type")
+    list_filter = ("outcome", "guard", "decision", "mode", "degraded", "backend", "client_type", "tenant")
     list_select_related = ("tenant",)
     search_fields = ("request_id", "tenant__slug", "key_prefix", "text_sha256")
     date_hierarchy = "created_at"
     show_full_result_count = False  # COUNT(*) over a large audit table is slow
 
+    def get_fields(self, request: HttpRequest, obj: GuardRequest | None = None) -> list[str]:
+        fields = [f.name for f in GuardRequest._meta.fields if f.name != "findings"]
+        if obj is not None and not obj.raw_text:
+            fields.remove("raw_text")  # only rows of tenants that opted in have one
+        return [*fields, "findings_table"]
+
     def get_readonly_fields(self, request: HttpRequest, obj: GuardRequest | None = None) -> list[str]:
-        return [f.name for f in GuardRequest._meta.fields]
+        return [*(f.name for f in GuardRequest._meta.fields), "findings_table"]
+
+    @admin.display(description="findings")
+    def findings_table(self, obj: GuardRequest) -> str:
+        rows = [f for f in obj.findings or [] if isinstance(f, dict)]
+        if not rows:
+            return "none"
+        columns = ("type", "severity", "score", "source", "start", "end", "fingerprint", "suppressed_by", "blocked_by")
+        head = format_html_join("", "<th>{}</th>", ((c.replace("_", " "),) for c in columns))
+        body = format_html_join("", "<tr>{}</tr>", ((format_html_join(
+            "", "<td>{}</td>", ((("" if f.get(c) is None else f.get(c)),) for c in columns)),) for f in rows))
+        return format_html('<table class="findings"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, body)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

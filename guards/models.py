@@ -133,7 +133,7 @@ class GuardRequest(models.Model):
     verdict = models.CharField(max_length=16, blank=True, help_text="The decision enforcement takes (or would take).")
     failure_policy = models.CharField(max_length=12, blank=True, help_text="fail_open / fail_closed in force.")
     degraded = models.BooleanField(default=False, help_text="Answered allow by the fail-open policy.")
-    findings = models.JSONField(default=list, blank=True, help_text="[{type, fingerprint, suppressed_by}]: no text.")
+    findings = models.JSONField(default=list, blank=True, help_text="[{type, fingerprint, suppressed_by, blocked_by, severity, score, source, start, end}]: no text.")
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
