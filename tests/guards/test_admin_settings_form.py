@@ -96,3 +96,17 @@ def test_checkboxes_show_the_default_list_and_saving_untouched_stores_nothing(ad
     assert admin_client.post(_url(config), _post(config, setting__categories=["age"])).status_code == 302
     config.refresh_from_db()
     assert config.settings == {"categories": ["age"]}
+
+
+def test_the_form_and_the_published_schema_list_the_same_settings(api_client) -> None:
+    from guards.settings_form import settings_fields
+
+    services = api_client.get("/api/v1/guards/services").json()["services"]
+    assert len(services) == 6
+    for service in services:
+        published = service["settings_schema"]
+        typed = {name for name, spec in published.items() if spec["type"] != "dict"}
+        assert set(settings_fields(service["name"])) == {f"setting__{name}" for name in typed}, service["name"]
+        for name in typed:
+            field = settings_fields(service["name"])[f"setting__{name}"]
+            assert "Default:" in field.help_text
