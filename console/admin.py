@@ -54,11 +54,16 @@ class SubscriptionInline(admin.StackedInline):
 
 class GuardConfigInline(admin.TabularInline):
     model = TenantGuardConfig
-    fields = ("guard", "enabled", "mode", "failure_policy", "backend", "settings", "updated_at")
+    fields = ("guard", "enabled", "mode", "failure_policy", "backend", "settings", "updated_at", "try_it")
     readonly_fields = fields
     show_change_link = True  # the schema form
     can_delete = False
     extra = 0
+
+    @admin.display(description="")
+    def try_it(self, config: TenantGuardConfig) -> str:
+        return format_html('<a class="button" href="{}?tenant={}&amp;guard={}">Try</a>',
+                           reverse("console-try-guard"), config.tenant_id, config.guard)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -24,7 +24,8 @@ def try_guard(request: HttpRequest) -> HttpResponse:
     """Run a guard for a tenant and show the API's answer (audited as operator traffic, not billed)."""
     if not request.user.has_perm(TRY_PERMISSION):
         raise PermissionDenied
-    form = TryGuardForm(request.POST or None, initial={"guard": request.GET.get("guard")})
+    form = TryGuardForm(request.POST or None, initial={"guard": request.GET.get("guard"),
+                                                       "tenant": request.GET.get("tenant")})
     status = body = None
     if request.method == "POST" and form.is_valid():
         status, body = guard_try(tenant_id=form.cleaned_data["tenant"].pk, guard=form.cleaned_data["guard"],

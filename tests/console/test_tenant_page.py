@@ -30,6 +30,10 @@ def test_the_page_shows_keys_subscription_configs_and_an_issue_link(admin_client
     assert f'<a href="/admin/billing/plan/{plan.pk}/change/">{plan}</a>' in page  # the subscription inline
     assert page.count("/admin/guards/tenantguardconfig/") >= 6  # a link to each guard's schema form
     assert 'id="tenant-usage"' in page
+    try_link = f"/admin/console/try-guard/?tenant={tenant.pk}&amp;guard=securityguard"
+    assert try_link in page
+    form = admin_client.get(try_link.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{tenant.pk}" selected>' in form and '<option value="securityguard" selected>' in form
 
 
 def test_the_add_page_takes_the_tenant_from_the_issue_link(admin_client, tenant) -> None:
