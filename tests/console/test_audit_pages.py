@@ -39,3 +39,18 @@ def test_requests_filter_by_tenant_guard_decision_and_outcome(admin_client, tena
     assert "securityguard" in listing and "0 guard requests" not in listing
     empty = admin_client.get("/admin/guards/guardrequest/", {"tenant__id__exact": tenant.pk, "guard": "biasguard"})
     assert "0 guard requests" in empty.content.decode()
+
+
+def test_webhook_events_are_browsable_by_status_and_date_and_searchable_by_error(admin_client) -> None:
+    from django.utils import timezone
+
+    from billing.models import StripeEvent
+
+    StripeEvent.objects.create(event_id="evt_1", event_type="invoice.paid", payload={}, status="failed",
+                               error="no subscription for cus_9")
+    StripeEvent.objects.create(event_id="evt_2", event_type="invoice.paid", payload={}, status="succeeded")
+    today = timezone.now()
+    listing = admin_client.get("/admin/billing/stripeevent/", {
+        "status__exact": "failed", "received_at__year": today.year, "received_at__month": today.month,
+        "q": "cus_9"}).content.decode()
+    assert "evt_1" in listing and "evt_2" not in listing
