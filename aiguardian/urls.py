@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("", include("django_prometheus.urls")),  # /metrics
+    path("admin/console/", include("console.urls")),  # before the admin: its catch-all would 404 it
     path("admin/", admin.site.urls),
     path("api/v1/", include("accounts.urls")),
     path("api/v1/", include("billing.urls")),

@@ -138,7 +138,8 @@ class UsageReportAdmin(admin.ModelAdmin):
 class StripeEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "event_type", "event_id", "status", "attempts")
     list_filter = ("status", "event_type")
-    search_fields = ("event_id",)
+    search_fields = ("event_id", "error")
+    date_hierarchy = "received_at"  # the dashboard's "recent webhook failures" link here
     readonly_fields = ("event_id", "event_type", "payload", "status", "error", "attempts", "received_at",
                        "processed_at")
     actions = ["reprocess"]

@@ -133,12 +133,17 @@ class GuardRequest(models.Model):
     verdict = models.CharField(max_length=16, blank=True, help_text="The decision enforcement takes (or would take).")
     failure_policy = models.CharField(max_length=12, blank=True, help_text="fail_open / fail_closed in force.")
     degraded = models.BooleanField(default=False, help_text="Answered allow by the fail-open policy.")
-    findings = models.JSONField(default=list, blank=True, help_text="[{type, fingerprint, suppressed_by}]: no text.")
+    findings = models.JSONField(default=list, blank=True, help_text="[{type, fingerprint, suppressed_by, blocked_by, severity, score, source, start, end}]: no text.")
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenant", "-created_at"], name="guards_req_tenant_created")]
+        indexes = [
+            models.Index(fields=["tenant", "-created_at"], name="guards_req_tenant_created"),
+            # The console dashboard's per-guard counts and p95, answered from the index alone.
+            models.Index(fields=["created_at", "guard"], include=["decision", "outcome", "latency_ms"],
+                         name="guards_req_dashboard"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.guard} {self.outcome}"

@@ -15,11 +15,11 @@ from aiguardian.openapi import BODY_ERRORS, error_responses
 from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
 from guards import serializers as s
 from guards.analyzers.registry import GUARDS
-from guards.errors import UnknownGuardError, error_payload
+from guards.errors import UnknownGuardError
 from guards.limits import SizeLimitedMixin
 from guards.openapi import ScanResponseSchema, process_request, process_response
 from guards.services.health import guard_health, guards_catalogue, guards_health
-from guards.services.runner import Caller, RunOptions, RunResult, guard_process, session_access_check
+from guards.services.runner import Caller, RunOptions, guard_process, result_item, session_access_check
 from guards.services.scan import guards_scan
 from guards.stores import session_memory_delete, session_memory_get
 
@@ -65,12 +65,6 @@ class MeteredGuardView(SizeLimitedMixin, GuardAPIView):
                           client_type=data["client_type"], mode=data.get("mode"))
 
 
-def _item(result: RunResult) -> dict[str, Any]:
-    error = error_payload(result.error) if result.error is not None else None
-    return {"service_type": result.guard, "success": result.success, "data": result.data, "error": error,
-            "processing_time": result.processing_time, "service_used": result.service_used}
-
-
 class ProcessView(MeteredGuardView):
     @extend_schema(
         operation_id="guards_process", request=process_request(),
@@ -85,7 +79,7 @@ class ProcessView(MeteredGuardView):
         data = serializer.validated_data
         result = guard_process(caller=self.caller(request), guard=data["service_type"], payload=data["payload"],
                                options=self.options_of(data), request_id=request.request_id)
-        return Response({"request_id": request.request_id, **_item(result)})
+        return Response({"request_id": request.request_id, **result_item(result)})
 
 
 class ScanView(MeteredGuardView):
@@ -102,7 +96,7 @@ class ScanView(MeteredGuardView):
         scan = guards_scan(caller=self.caller(request), guards=data.get("guards"), payload=payload,
                            options=self.options_of(data), request_id=request.request_id)
         return Response({"request_id": request.request_id, "success": scan.complete, "decision": scan.decision,
-                         "results": [_item(r) for r in scan.results], "processing_time": scan.processing_time})
+                         "results": [result_item(r) for r in scan.results], "processing_time": scan.processing_time})
 
 
 class ServicesView(GuardAPIView):

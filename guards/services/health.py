@@ -37,8 +37,12 @@ def analyzer_info(guard: str) -> dict[str, Any]:
             "payload_example": cls.contract.example}
 
 
-def backend_health_check(*, spec: BackendSpec, use_cache: bool = True) -> dict[str, Any]:
-    """Probe one backend: breaker state plus the service's ``/health`` (remote) or analyzer load."""
+def backend_health_check(*, spec: BackendSpec, use_cache: bool = True, probe_if_stale: bool = True) -> dict[str, Any]:
+    """Probe one backend: breaker state plus the service's ``/health`` (remote) or analyzer load.
+
+    ``probe_if_stale=False`` (a dashboard) never calls out: without a recent probe the
+    status is ``unknown``, the breaker state is still read.
+    """
     if not spec.is_remote:
         return {"backend": spec.name, "kind": spec.kind, "status": "healthy", "breaker_state": "closed"}
     key = f"guards:health:{spec.id}"
@@ -46,7 +50,10 @@ def backend_health_check(*, spec: BackendSpec, use_cache: bool = True) -> dict[s
         probe = cache.get(key) if use_cache else None
     except REDIS_ERRORS:
         probe = None
-    if probe is None:
+    if probe is None and not probe_if_stale:
+        probe = {"status": "unknown" if spec.active else "unhealthy",
+                 "detail": "not probed recently" if spec.active else "disabled"}
+    elif probe is None:
         probe = check_http_health(spec) if spec.active else {"status": "unhealthy", "detail": "disabled"}
         try:
             cache.set(key, probe, timeout=settings.GUARD_HEALTH_CACHE_SECONDS)

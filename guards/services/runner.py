@@ -26,11 +26,12 @@ from guards.errors import (
     InputOverBudget,
     InvalidPayload,
     UnknownGuardError,
+    error_payload,
 )
 from guards.models import GuardRequest
 from guards.services import metrics
 from guards.services.audit import AuditEntry, audit_entry_fields, audit_record
-from guards.services.audit.store import METERED_OUTCOMES
+from guards.services.audit.store import is_billable
 from guards.services.backends import GuardAnswer, GuardCall, run_backend
 from guards.services.backends.inprocess import run_inprocess
 from guards.services.config import ResolvedGuard, guard_config_resolve, tenant_backends
@@ -106,6 +107,13 @@ class RunResult:
     @property
     def success(self) -> bool:
         return self.error is None
+
+
+def result_item(result: RunResult) -> dict[str, Any]:
+    """A run in the seed contract's shape: ``/process``'s body (with the request id), a ``/scan`` item."""
+    error = error_payload(result.error) if result.error is not None else None
+    return {"service_type": result.guard, "success": result.success, "data": result.data, "error": error,
+            "processing_time": result.processing_time, "service_used": result.service_used}
 
 
 def guard_authorize(*, caller: Caller, guard: str) -> ResolvedGuard:
@@ -208,7 +216,8 @@ def guard_finish(*, result: RunResult, caller: Caller) -> None:
     """Record the run durably (its audit entry carries the billable unit), then count it for the quota."""
     if result.audit is not None:
         audit_record(result.audit)
-    if result.outcome in METERED_OUTCOMES:  # not a skipped guard, not a fail-open "allow"
+    client_type = result.audit.client_type if result.audit is not None else ""
+    if is_billable(outcome=result.outcome, client_type=client_type):  # not skipped, not a fail-open "allow"
         usage_quota_count(tenant_id=caller.tenant_id, units=1)
 
 

@@ -149,10 +149,16 @@ def _verdict(guard: str, original: str, findings: list[dict[str, Any]], settings
     return original if worst >= level(original) else ("allow", "flag", "block")[worst]
 
 
+def _number(value: Any) -> float | int | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _audit_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Fingerprints only: the audit row never keeps the text a finding points at."""
+    """Type, fingerprint, where (field and offsets) and how sure: never the text a finding points at."""
     return [{"type": f.get("type", ""), "fingerprint": f["fingerprint"],
-             "suppressed_by": (f["suppressed_by"] or {}).get("id"), "blocked_by": (f.get("blocked_by") or {}).get("id")}
+             "suppressed_by": (f["suppressed_by"] or {}).get("id"), "blocked_by": (f.get("blocked_by") or {}).get("id"),
+             "severity": str(f.get("severity") or "")[:16], "score": _number(f.get("score")),
+             "source": str(f.get("source") or "")[:32], "start": _number(f.get("start")), "end": _number(f.get("end"))}
             for f in findings[: django_settings.POLICY_AUDIT_MAX_FINDINGS]]
 
 

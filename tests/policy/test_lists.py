@@ -40,7 +40,10 @@ def test_an_allowlisted_fingerprint_stops_blocking_for_that_tenant_only(api_clie
     assert data["findings"][0]["suppressed_by"] == {"id": entry.pk, "list": "allow", "kind": "fingerprint",
                                                    "scope": "all"}
     row = GuardRequest.objects.filter(tenant=tenant).first()
-    assert row.findings == [{"type": "shouting", "fingerprint": fp, "suppressed_by": entry.pk, "blocked_by": None}]
+    audited = row.findings[0]
+    assert {k: audited[k] for k in ("type", "fingerprint", "suppressed_by", "blocked_by")} == {
+        "type": "shouting", "fingerprint": fp, "suppressed_by": entry.pk, "blocked_by": None}
+    assert audited["start"] == first["findings"][0]["start"] and audited["score"] == first["findings"][0]["score"]
 
     other = issue_key(other_tenant)
     body = {"service_type": "shoutguard", "payload": {"text": "HELLO THERE"}}

@@ -33,6 +33,14 @@ logger = logging.getLogger(__name__)
 
 #: Outcomes that are billed: the guard answered (itself, or the in-process fallback).
 METERED_OUTCOMES = frozenset({GuardRequest.Outcome.SUCCESS, GuardRequest.Outcome.FALLBACK})
+#: "Try a guard" in the operator console: audited like any call, never billed. The API's
+#: ``client_type`` choices do not include it, so a client cannot claim it.
+OPERATOR_CLIENT_TYPE = "operator"
+
+
+def is_billable(*, outcome: str, client_type: str) -> bool:
+    """Does this call cost the tenant a unit? (The guard answered, and not for an operator.)"""
+    return outcome in METERED_OUTCOMES and client_type != OPERATOR_CLIENT_TYPE
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _TEXT_LIMITS: dict[str, int | None] = {
@@ -93,7 +101,8 @@ def _store(entries: Sequence[AuditEntry]) -> StoreResult:
         known = set(GuardRequest.objects.filter(entry_id__in=list(by_id)).values_list("entry_id", flat=True))
         fresh = [e for key, e in by_id.items() if key not in known]
         GuardRequest.objects.bulk_create([_row(e) for e in fresh])
-        units = Counter((e.tenant_id, e.guard, _usage_day(e)) for e in fresh if e.outcome in METERED_OUTCOMES)
+        units = Counter((e.tenant_id, e.guard, _usage_day(e)) for e in fresh
+                        if is_billable(outcome=e.outcome, client_type=e.client_type))
         usage_units_add(counts=units)
     return StoreResult(stored=len(fresh), duplicates=len(entries) - len(fresh), units=sum(units.values()))
 
