@@ -309,10 +309,35 @@ class UserAdmin(DjangoUserAdmin):
 # --- Clerk events -----------------------------------------------------------------------------------
 
 
+class ClerkEventTenantFilter(admin.SimpleListFilter):
+    """Events about one tenant's Clerk organisation (the organisation itself or its memberships).
+
+    User events name no organisation (a user may belong to several), so they match no tenant.
+    """
+
+    title = "tenant"
+    parameter_name = "tenant"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(pk), slug) for pk, slug in
+                Tenant.objects.exclude(clerk_org_id=None).order_by("slug").values_list("pk", "slug")]
+
+    def queryset(self, request: HttpRequest,
+                 queryset: QuerySet[ClerkWebhookEvent]) -> QuerySet[ClerkWebhookEvent]:
+        value = self.value()
+        if not value:
+            return queryset
+        org = Tenant.objects.filter(pk=int(value)).values_list("clerk_org_id", flat=True).first() \
+            if value.isdigit() else None
+        if not org:
+            return queryset.none()
+        return queryset.filter(Q(payload__data__id=org) | Q(payload__data__organization__id=org))
+
+
 @admin.register(ClerkWebhookEvent)
 class ClerkWebhookEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "event_type", "svix_id", "status", "attempts", "processed_at")
-    list_filter = ("status", "event_type")
+    list_filter = ("status", "event_type", ClerkEventTenantFilter)
     search_fields = ("svix_id", "event_type", "error")
     date_hierarchy = "received_at"
     readonly_fields = ("svix_id", "event_type", "status", "attempts", "error", "payload", "received_at",

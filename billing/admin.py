@@ -134,10 +134,37 @@ class UsageReportAdmin(admin.ModelAdmin):
         return False
 
 
+class StripeEventTenantFilter(admin.SimpleListFilter):
+    """Events about one tenant: its Stripe customer, or Checkout/customer metadata naming it.
+
+    Stripe events carry no tenant column; the customer id (or the tenant id we put in the
+    metadata at checkout) inside the stored payload is what ties an event to a tenant.
+    """
+
+    title = "tenant"
+    parameter_name = "tenant"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        subscriptions = Subscription.objects.exclude(stripe_customer_id=None).select_related("tenant")
+        return [(str(s.tenant_id), s.tenant.slug) for s in subscriptions.order_by("tenant__slug")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[StripeEvent]) -> QuerySet[StripeEvent]:
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        match = Q(payload__data__object__metadata__tenant_id=value)
+        customer = Subscription.objects.filter(tenant_id=int(value)).values_list("stripe_customer_id", flat=True).first()
+        if customer:
+            match |= Q(payload__data__object__customer=customer) | Q(payload__data__object__id=customer)
+        return queryset.filter(match)
+
+
 @admin.register(StripeEvent)
 class StripeEventAdmin(admin.ModelAdmin):
     list_display = ("received_at", "event_type", "event_id", "status", "attempts")
-    list_filter = ("status", "event_type")
+    list_filter = ("status", "event_type", StripeEventTenantFilter)
     search_fields = ("event_id", "error")
     date_hierarchy = "received_at"  # the dashboard's "recent webhook failures" link here
     readonly_fields = ("event_id", "event_type", "payload", "status", "error", "attempts", "received_at",

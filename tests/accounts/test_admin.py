@@ -92,3 +92,23 @@ def test_webhook_events_are_read_only(operator):
     operator.post(reverse("admin:accounts_clerkwebhookevent_change", args=[event.pk]), {"status": "failed"})
     event.refresh_from_db()
     assert event.status == "received"
+
+
+def test_clerk_events_are_browsable_by_tenant(operator, tenant, other_tenant):
+    Tenant.objects.filter(pk=tenant.pk).update(clerk_org_id="org_acme")
+    Tenant.objects.filter(pk=other_tenant.pk).update(clerk_org_id="org_other")
+
+    def event(svix_id: str, event_type: str, data: dict) -> None:
+        ClerkWebhookEvent.objects.create(svix_id=svix_id, event_type=event_type,
+                                         payload={"type": event_type, "data": data})
+
+    event("msg_org_acme", "organization.updated", {"id": "org_acme", "name": "Acme"})
+    event("msg_member_acme", "organizationMembership.created", {"organization": {"id": "org_acme"}})
+    event("msg_member_other", "organizationMembership.created", {"organization": {"id": "org_other"}})
+    event("msg_user", "user.updated", {"id": "user_1"})
+    url = reverse("admin:accounts_clerkwebhookevent_changelist")
+    page = operator.get(url, {"tenant": tenant.pk}).content.decode()
+    assert "msg_org_acme" in page and "msg_member_acme" in page
+    assert "msg_member_other" not in page and "msg_user" not in page
+    page = operator.get(url, {"tenant": other_tenant.pk}).content.decode()
+    assert "msg_member_other" in page and "msg_org_acme" not in page

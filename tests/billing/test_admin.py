@@ -82,3 +82,24 @@ def test_usage_reports_are_listed_read_only(operator):
     assert operator.get(reverse("admin:billing_usagereport_changelist")).status_code == 200
     page = operator.get(reverse("admin:billing_usagereport_change", args=[report.pk])).content.decode()
     assert "aig-x-1" in page and 'name="units"' not in page
+
+
+def test_stripe_events_are_browsable_by_tenant(operator, tenant, other_tenant):
+    Subscription.objects.filter(tenant=tenant).update(stripe_customer_id="cus_acme")
+    Subscription.objects.filter(tenant=other_tenant).update(stripe_customer_id="cus_other")
+
+    def event(event_id: str, obj: dict) -> None:
+        StripeEvent.objects.create(event_id=event_id, event_type="x", payload={"id": event_id, "data": {"object": obj}})
+
+    event("evt_invoice_acme", {"object": "invoice", "customer": "cus_acme"})
+    event("evt_customer_acme", {"object": "customer", "id": "cus_acme"})
+    event("evt_checkout_acme", {"object": "checkout.session", "customer": None,
+                                "metadata": {"tenant_id": str(tenant.pk)}})
+    event("evt_invoice_other", {"object": "invoice", "customer": "cus_other"})
+    url = reverse("admin:billing_stripeevent_changelist")
+    page = operator.get(url, {"tenant": tenant.pk}).content.decode()
+    assert all(e in page for e in ("evt_invoice_acme", "evt_customer_acme", "evt_checkout_acme"))
+    assert "evt_invoice_other" not in page
+    page = operator.get(url, {"tenant": other_tenant.pk}).content.decode()
+    assert "evt_invoice_other" in page and "evt_invoice_acme" not in page
+    assert operator.get(url, {"tenant": "nonsense"}).status_code == 200  # a bad value matches nothing, no error
