@@ -25,7 +25,10 @@ Usage (from the repository root):
    tuning documents (split by a hash of the document id) and HaluEval's tuning answers, a
    sign-constrained logistic regression over them, and the shared isotonic calibrators
    (``bench/calibration.py``) fitted on the same rows: ``grounding`` (the output model's
-   probability) and ``contradiction`` (an output whose sources contradict a claim).
+   probability) and ``contradiction`` (an output whose sources contradict a claim). The flag
+   threshold is the shared rule's (lowest risk whose flagged rows are >= 80 % unfaithful) taken
+   among calibrated risks of at least ``FLAG_FLOOR`` (0.5): a flag means "more likely unfaithful
+   than not" (``flag_threshold``).
 
 Writes ``guards/analyzers/trustguard/data/grounding_weights.json`` and ``calibration.json``.
 The reported parts are never read. Without ``--claims`` only step 3 runs (seconds).
@@ -49,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import trustguard_data as data  # noqa: E402
-from calibration import Thresholds, fit_calibrator, save_calibrators  # noqa: E402
+from calibration import Thresholds, choose_thresholds, fit_calibrator, save_calibrators  # noqa: E402
 from trustguard_tasks import (  # noqa: E402
     Judged,
     evaluate,
@@ -165,6 +168,25 @@ def train_claim_model(args: argparse.Namespace) -> dict:
 
 
 CEILING = 0.99
+# A flag says "more likely unfaithful than not". The shared rule (the lowest calibrated risk whose
+# flagged rows are >= 80 % unfaithful) counts every row above the cut, so very precise rows at the
+# top can carry a cut down to outputs the calibrator itself scores at 0.14 (it did for a candidate
+# output model tried in 2026-12: flag at 0.143, which flagged 56 % of AggreFact's held-out faithful
+# summaries and cut its held-out balanced accuracy from 0.717 to 0.633). The cut is chosen among
+# risks >= FLAG_FLOOR; for the shipped model it changes nothing (still 0.711).
+FLAG_FLOOR = 0.5
+
+
+def flag_threshold(calibrated: list[float], labels: list[int], *, floor: float = FLAG_FLOOR) -> Thresholds:
+    """The shared flag rule (``choose_thresholds``) restricted to calibrated risks of at least ``floor``.
+
+    Rows below ``floor`` are never flagged, so they take no part in the choice; the cut's
+    precision is measured over the rows at or above it, as the shared rule measures it.
+    """
+    kept = [(c, y) for c, y in zip(calibrated, labels, strict=True) if c >= floor]
+    if not kept:
+        return Thresholds(1.01, 1.01, 1.0, 1.0, 0, 0)
+    return choose_thresholds([c for c, _y in kept], [y for _c, y in kept])
 
 
 def tuning_outputs(halueval_path: str, aggrefact_path: str) -> list[Judged]:
@@ -203,9 +225,10 @@ def main() -> None:
     # threshold must reach its precision by the lower confidence bound (63 of 63 right is not yet
     # "0.98 sure": held-out summaries blocked at that point were right 87 % of the time).
     # "Worth a look" (flag) needs no such bound.
-    fitted, flag_t = fit_calibrator(raw_scores, labels, ceiling=CEILING)
+    fitted, _shared = fit_calibrator(raw_scores, labels, ceiling=CEILING)
+    flag_t = flag_threshold([fitted(r) for r in raw_scores], labels)
     _same, block_t = fit_calibrator(raw_scores, labels, ceiling=CEILING, use_bound=True)
-    grounding = Calibrator(fitted.xs, fitted.ys, flag_t.flag_at, block_t.block_at)
+    grounding = Calibrator(fitted.xs, fitted.ys, min(flag_t.flag_at, block_t.block_at), block_t.block_at)
     grounding_t = Thresholds(flag_t.flag_at, block_t.block_at, flag_t.flag_precision, block_t.block_precision,
                              flag_t.flag_support, block_t.block_support)
     # Contradictions are rare in summaries and QA answers (a handful of tuning rows); TruthfulQA's
