@@ -33,11 +33,14 @@ _PCT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def glued(text: str, start: int, end: int) -> bool:
-    """Whether the value runs into characters no credential alphabet uses (``abc?def``, ``x@host``, ``$2b$``)."""
+    """Whether the value runs into characters no credential alphabet uses (``abc?def``, ``x@host``, ``$2b$``),
+    or opens with an ``=`` that no key is assigned by (``=abc...``: padding where a value begins)."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     if before in _JUNK or before == "%":
         return True
+    if before == "=" and (start < 2 or text[start - 2] in " \t\r\n"):
+        return True  # "=abc...": base64 padding cannot lead a value, and no key precedes this "="
     if after == "@" and before in ":/":
         return False  # user:token@host, //token@host
     if after in _JUNK or after == "%":
