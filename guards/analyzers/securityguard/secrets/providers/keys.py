@@ -15,8 +15,8 @@ import re
 
 from guards.analyzers.securityguard.secrets.checks import (
     base64_body_ok,
-    bip32_private_ok,
     base64_pem_ok,
+    bip32_private_ok,
     is_placeholder,
     jwt_ok,
     openssh_key_ok,

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import re
 
-from guards.analyzers.securityguard.secrets.checks import crc32_base62_ok, jfrog_reference_token_ok, pypi_macaroon_ok
+from guards.analyzers.securityguard.secrets.checks import (
+    crc32_base62_ok,
+    jfrog_reference_token_ok,
+    pypi_macaroon_ok,
+)
 from guards.analyzers.securityguard.secrets.rules import Rule, anchored, prefixed
 
 RULES = (

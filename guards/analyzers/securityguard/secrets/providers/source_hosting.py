@@ -14,7 +14,11 @@ name + ``.`` + 30 random characters; Jenkins API tokens ``11`` + 32 hex.
 
 from __future__ import annotations
 
-from guards.analyzers.securityguard.secrets.checks import atlassian_dc_head, atlassian_dc_pat_ok, crc32_base62_ok
+from guards.analyzers.securityguard.secrets.checks import (
+    atlassian_dc_head,
+    atlassian_dc_pat_ok,
+    crc32_base62_ok,
+)
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _GL = r"[A-Za-z0-9_\-]"
