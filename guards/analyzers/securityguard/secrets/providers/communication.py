@@ -14,6 +14,8 @@ webhook URLs (the URL itself, or its ``key``/``token`` part, is the credential).
 
 from __future__ import annotations
 
+import re
+
 from guards.analyzers.securityguard.secrets.checks import discord_bot_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
@@ -59,11 +61,10 @@ RULES = (
     prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"key-[0-9a-f]{32}", "key-", severity="high"),
     prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}", "-",
              severity="high"),
-    prefixed("MAILCHIMP_API_KEY", "Mailchimp API key", "communication", r"[0-9a-f]{32}-us[0-9]{1,2}", "-us",
+    # 32 hex + -us<data centre>; a tag without its number or a body of another length is malformed (claimed)
+    prefixed("MAILCHIMP_API_KEY", "Mailchimp API key", "communication", r"[0-9a-f]{24,40}-us[0-9]{0,3}", "-us",
+             validator=lambda v: re.fullmatch(r"[0-9a-f]{32}-us[0-9]{1,2}", v) is not None, strict=True,
              severity="high"),
-    # a hex key ending in a data-centre tag without its number (or a body of another length): malformed
-    prefixed("MAILCHIMP_API_KEY", "Mailchimp API key (malformed)", "communication", r"[0-9a-f]{24,40}-us[0-9]{0,3}",
-             "-us", severity="info", report=False),
     prefixed("MANDRILL_API_KEY", "Mailchimp Transactional (Mandrill) API key", "communication",
              r"md-[A-Za-z0-9_\-]{22}", "md-", severity="high"),
     prefixed("BREVO_API_KEY", "Brevo (Sendinblue) API key", "communication", r"x(?:keysib|smtpsib)-[a-f0-9]{64}-"

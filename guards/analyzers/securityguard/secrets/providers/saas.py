@@ -28,10 +28,9 @@ RULES = (
              "NRAA-", "NRSP-", exact=True),
     prefixed("NEW_RELIC_KEY", "New Relic browser key", "saas", r"NRJS-[a-f0-9]{19}", "NRJS-", severity="high"),
     prefixed("NEW_RELIC_KEY", "New Relic license key", "saas", r"[A-Fa-f0-9]{36}NRAL", "NRAL"),
-    prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{42}-NRMA", "-NRMA"),
-    # the -NRMA tail on a body of another length: a truncated mobile token, claimed and not reported
-    prefixed("NEW_RELIC_KEY", "New Relic mobile app token (malformed)", "saas", r"[A-Za-z0-9]{16,80}-NRMA", "-NRMA",
-             severity="info", report=False),
+    # 42 + -NRMA; the tail on a body of another length is a truncated token, claimed and not reported
+    prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{16,80}-NRMA", "-NRMA",
+             validator=lambda v: len(v) == 47, strict=True),
     prefixed("HUBSPOT_TOKEN", "HubSpot private app token", "saas", rf"pat-(?:na|eu|ap)\d{{1,2}}-{_UUID}", "pat-"),
     prefixed("SENTRY_TOKEN", "Sentry organisation auth token", "saas", r"sntrys_eyJ[A-Za-z0-9+/=]{60,400}_"
              r"[A-Za-z0-9+/]{43}", "sntrys_"),

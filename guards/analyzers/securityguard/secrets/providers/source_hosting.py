@@ -22,6 +22,8 @@ from guards.analyzers.securityguard.secrets.checks import (
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _GL = r"[A-Za-z0-9_\-]"
+# base64 of three ASCII digits opens with one of these two characters ("0" to "9" are 0x30 to 0x39)
+_DC_HEADS = tuple(a + b for a in "MNO" for b in "DTjz")
 
 RULES = (
     prefixed("GITHUB_TOKEN", "GitHub token", "source_hosting", r"gh[pousr]_[A-Za-z0-9]{36}",
@@ -48,7 +50,8 @@ RULES = (
     # ":" and 20 random bytes, 44 characters (Bitbucket's own prefixed BBDC-); a value with that head
     # and another length is a truncated or padded token, claimed and not reported
     prefixed("ATLASSIAN_DC_PAT", "Atlassian Data Center personal access token", "source_hosting",
-             r"(?:BBDC-)?[MNO][A-Za-z0-9+/]{19,70}={0,2}", applies=atlassian_dc_head, validator=atlassian_dc_pat_ok,
+             r"(?:BBDC-)?[MNO][DTjz][A-Za-z0-9+/]{18,70}={0,2}", *_DC_HEADS, applies=atlassian_dc_head,
+             validator=atlassian_dc_pat_ok,
              strict=True, prefixes=("BBDC-",), exact=True),
     prefixed("BITBUCKET_APP_PASSWORD", "Bitbucket app password", "source_hosting", r"ATBB[A-Za-z0-9_\-=]{28,40}",
              "ATBB"),
