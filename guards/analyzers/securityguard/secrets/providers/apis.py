@@ -93,6 +93,9 @@ ANCHORED = (
              r"[A-Za-z0-9+/]{56}|[A-Za-z0-9+/]{86}==", severity="critical"),
     anchored("KUCOIN_KEY", "KuCoin API key or secret", "payments", "kucoin", r"[a-f0-9]{24}|" + _UUID,
              severity="critical"),
+    anchored("SENDBIRD_TOKEN", "Sendbird API token", "communication", "sendbird", r"[a-f0-9]{40}"),
+    anchored("AGORA_SECRET", "Agora app certificate or customer secret", "communication", "agora", r"[a-f0-9]{32}"),
+    anchored("PIPEDRIVE_TOKEN", "Pipedrive API token", "saas", "pipedrive", r"[a-f0-9]{40}"),
     anchored("ZULIP_KEY", "Zulip API key", "communication", "zulip", r"[A-Za-z0-9]{32}"),
     anchored("KLAVIYO_KEY", "Klaviyo private API key", "saas", "klaviyo", r"pk_[a-f0-9]{34}"),
 )

@@ -8,7 +8,8 @@ webhook signing secrets ``whsec_``; Square access tokens ``EAAA`` + 60 or legacy
 ``shpca_`` / ``shppa_`` / ``shpss_`` + 32 hex; Paystack ``sk_live_`` + 40 hex; Paddle
 ``pdl_live_apikey_`` + 26 + ``_`` + 22 + ``_`` + 3; Lob ``live_``/``test_`` + 35 hex (publishable
 ``live_pub_``); Mollie ``live_``/``test_`` + 30; Flutterwave ``FLWSECK-<32>-X`` (public
-``FLWPUBK``); WooCommerce consumer keys / secrets ``ck_`` / ``cs_`` + 40 hex.
+``FLWPUBK``); WooCommerce consumer keys / secrets ``ck_`` / ``cs_`` + 40 hex; Checkout.com sandbox keys
+``sk_sbox_`` + 26 base32.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ RULES = (
              "FLWSECK", severity="high"),
     prefixed("FLUTTERWAVE_PUBLIC_KEY", "Flutterwave public key", "payments", r"FLWPUBK(?:_TEST)?-[A-Za-z0-9]{32}-X",
              "FLWPUBK", severity="info", report=False),
+    # Checkout.com sandbox secret keys: sk_sbox_ + 26 base32 characters (and a check character)
+    prefixed("CHECKOUT_SECRET_KEY", "Checkout.com secret key (sandbox)", "payments", r"sk_sbox_[a-z2-7]{26,30}",
+             "sk_sbox_", severity="low", live=False),
     # WooCommerce REST API: consumer key ck_ + 40 hex, consumer secret cs_ + 40 hex
     prefixed("WOOCOMMERCE_KEY", "WooCommerce REST API key", "payments", r"c[ks]_[a-f0-9]{40}", "ck_", "cs_"),
     prefixed("PLAID_TOKEN", "Plaid access token", "payments",

@@ -13,7 +13,7 @@ PostHog ``phx_`` (personal; ``phc_`` project keys are public); ClickUp ``pk_<use
 Zoho ``1000.<32 hex>.<32 hex>``; Fly.io ``FlyV1 fm2_...`` macaroons; Salesforce
 ``00D<org id>!<token>``; Defined Networking ``dnkey-``; ``cloudinary://<key>:<secret>@<cloud>``; Neon ``napi_``; Stytch ``secret-test-``/``secret-live-``; 42 Intra
 ``s-s4t2ud-`` + 64 hex; Adobe ``p8e-`` + 32; Ghost Admin ``<24 hex>:<64 hex>``; Bitwarden Secrets Manager
-``0.<uuid>.<30>:<key>``; Honeycomb ``hcaik_``/``hcxik_``; Dropbox ``sl.`` + 130 or more.
+``0.<uuid>.<30>:<key>``; Honeycomb ``hcaik_``/``hcxik_``; Dropbox ``sl.`` + 130 or more; Harvest ``<account>.pt.<base64url>``.
 """
 
 from __future__ import annotations
@@ -117,6 +117,8 @@ RULES = (
     # Honeycomb ingest and management keys (2023): hcaik_ / hcxik_ / hcamk_ / hcxmk_
     prefixed("HONEYCOMB_KEY", "Honeycomb API key", "saas", r"hc[ax][im]k_[a-z0-9]{20,80}", "hcaik_", "hcxik_",
              "hcamk_", "hcxmk_"),
+    # Harvest personal access tokens: <account id>.pt.<base64url>
+    prefixed("HARVEST_TOKEN", "Harvest personal access token", "saas", r"\d{5,10}\.pt\.[A-Za-z0-9_\-]{60,100}", ".pt."),
     prefixed("DROPBOX_TOKEN", "Dropbox access token", "saas", r"sl\.(?:u\.)?[A-Za-z0-9_\-]{130,1400}", "sl."),
     prefixed("CLOUDINARY_URL", "Cloudinary URL with API secret", "saas",
              r"cloudinary://\d{12,16}:[A-Za-z0-9_\-]{20,40}@[A-Za-z0-9_\-]+", "cloudinary://", group=0),

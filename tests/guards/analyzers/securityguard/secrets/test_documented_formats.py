@@ -164,3 +164,18 @@ def test_documented_tails_on_bodies_of_another_length_are_near_misses():
 
 def test_public_flutterwave_keys_are_not_reported():
     assert detect_secrets("FLW_PUBLIC_KEY=FLWPUBK_TEST-" + f.rand(f.HEX, 32) + "-X") == []
+
+
+@pytest.mark.parametrize(("kind", "secret", "line"), [
+    ("TOGETHER_API_KEY", "tgp_v1_" + f.rand(f.B64URL, 43), "TOGETHER_API_KEY={}"),
+    ("CHECKOUT_SECRET_KEY", "sk_sbox_" + f.rand("abcdefghijklmnopqrstuvwxyz234567", 26), "CKO_SECRET_KEY={}"),
+    ("HARVEST_TOKEN", f"{f.rand('0123456789', 7)}.pt.{f.rand(f.B64URL, 86)}", "Authorization: Bearer {}"),
+], ids=["together", "checkout", "harvest"])
+def test_it_finds_the_later_documented_formats(kind, secret, line):
+    test_it_finds_each_documented_format(kind, secret, line)
+
+
+@pytest.mark.parametrize(("kind", "line"), [("SENDBIRD_TOKEN", "SENDBIRD_API_TOKEN={}"),
+                                            ("PIPEDRIVE_TOKEN", "pipedrive api_token: {}")])
+def test_named_hex_tokens(kind, line):
+    test_a_provider_name_types_a_bare_value_of_its_documented_shape(kind, line, f.rand(f.HEX, 40))
