@@ -23,7 +23,7 @@ from guards.analyzers.securityguard.secrets.context import (
     looks_like_identifier,
     mangled_token,
 )
-from guards.analyzers.securityguard.secrets.randomness import edited, randomness, shape
+from guards.analyzers.securityguard.secrets.randomness import edited, randomness, shape, strip_affixes
 
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/_\-.~%])[A-Za-z0-9+/_\-.~%]{12,}={0,3}")
 _BREAK = frozenset(" \t\r\n\"'`,;=:(){}<>|&\\")
@@ -146,6 +146,7 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
         return
     raw = randomness(value)
     s = shape(value)
+    labelled_uuid = not s.uuid and shape(strip_affixes(value)).uuid  # pat-na1-<uuid>, sdk-<uuid>
     if _DIGEST_RE.match(value):
         return  # sha384-..., sha256:...: a digest that says so
     ctx = line_context(text, start)
@@ -154,11 +155,11 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
         return  # the key names a digest, an id, a name...
     if strength == 0 and _ASSIGNED_RE.search(ctx):
         strength = 0.5  # assigned to a key that names nothing in particular (cloudsmith: "...")
-    if s.uuid or s.hex:
+    if s.uuid or s.hex or labelled_uuid:
         # digests and record ids: a secret only when a key says so or it stands alone
         if strength == 0 and not (_alone_on_line(text, start, end) or thorough):
             return
-        if s.uuid:
+        if s.uuid or labelled_uuid:
             raw = 0.5
     if strength > 0 and raw >= 0.3 and s.length >= 12:
         candidate = Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high",
