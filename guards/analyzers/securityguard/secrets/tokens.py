@@ -118,12 +118,13 @@ def random_tokens(text: str, anchored: AnchoredIndex, *, thorough: bool = False)
             end -= 1
         if not 12 <= end - start <= MAX_TOKEN or glued(text, start, end):
             continue
-        if is_placeholder(text[start:end]):
-            continue  # api.example.com/..., <your-token>, x-ed out values
         segments = _url_segments(text, start, end)
         if segments is None:
-            yield from _judge(text, start, end, anchored, thorough, None)
-        else:
+            if not is_placeholder(text[start:end]):  # <your-token>, x-ed out values
+                yield from _judge(text, start, end, anchored, thorough, None)
+        elif not is_placeholder(text[text.find("/", start, end):end]):
+            # a documentation host (api.example.com) does not make the key in .../keys/<key> a
+            # placeholder; a placeholder in the path (/services/TEXAMPLE/...) still makes the URL one
             for seg_start, seg_end, strength in segments:
                 yield from _judge(text, seg_start, seg_end, anchored, thorough, strength or None)
 

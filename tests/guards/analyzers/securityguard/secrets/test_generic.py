@@ -151,3 +151,10 @@ def test_a_label_around_a_hex_or_uuid_body_is_read_as_a_label_not_an_edit():
     assert [x.type for x in detect_secrets(f"from the ingest job\n{labelled}\n")] == ["HIGH_ENTROPY_STRING"]
     assert [x.type for x in detect_secrets(f"INGEST_TOKEN={labelled}")] == ["GENERIC_SECRET"]
     assert detect_secrets(f"the job {labelled} finished at noon and was archived") == []
+
+
+def test_a_documentation_host_does_not_hide_a_key_in_the_url_path_but_a_placeholder_in_the_path_does():
+    key = "pri_" + f.rand(f.HEX, 32)
+    text = f'url := "https://api.example.com/v1/besttime/keys/{key}"'
+    assert [text[x.start:x.end] for x in detect_secrets(text)] == [key]
+    assert detect_secrets(f"https://hooks.example.com/services/TEXAMPLE/BASE/{f.rand(f.B62, 24)}") == []
