@@ -147,7 +147,7 @@ def _provider_hits(text: str, taken: _Spans, claimed: _Spans) -> list[_Hit]:
             if rule.extend is not None:
                 end = rule.extend(text, end, memo)
             value = text[start:end]
-            if not value or taken.overlaps(start, end):
+            if not value or taken.overlaps(start, end) or (rule.applies is not None and not rule.applies(value)):
                 continue
             # a token glued to stray symbols is mangled; a captured value sits inside its own syntax
             if (rule.placeholder or is_placeholder)(value) or (not rule.group and glued(text, start, end)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import itertools
 import json
 import math
@@ -143,6 +144,30 @@ def macaroon_v2_ok(data: bytes) -> bool:
     return kind == 6 and size == 32 and pos + 32 == len(data)
 
 
+_REFTKN_RE = re.compile(rb"reftkn:\d\d:\d{10}:")
+
+
+def jfrog_reference_token_ok(value: str) -> bool:
+    """A JFrog reference token is base64 of ``reftkn:<version>:<10-digit expiry>:<random>``."""
+    raw = b64decode_loose(value)
+    return raw is not None and _REFTKN_RE.match(raw) is not None and len(raw) >= 40
+
+
+def atlassian_dc_head(value: str) -> bool:
+    """Base64 that opens with a 12-digit token id and ``:``: the head of an Atlassian Data Center
+    (Jira, Confluence, Bitbucket) personal access token."""
+    raw = b64decode_loose(value.removeprefix("BBDC-")[:20])
+    return raw is not None and raw[:12].isdigit() and raw[12:13] == b":"
+
+
+def atlassian_dc_pat_ok(value: str) -> bool:
+    """An Atlassian Data Center personal access token: base64 (44 characters, no padding) of a
+    12-digit id, ``:`` and 20 random bytes."""
+    body = value.removeprefix("BBDC-")
+    raw = b64decode_loose(body)
+    return len(body) == 44 and raw is not None and len(raw) == 33 and atlassian_dc_head(body)
+
+
 def azure_account_key_ok(value: str) -> bool:
     """An Azure storage account key is 64 random bytes in base64 (88 characters ending in ``==``)."""
     raw = b64decode_loose(value)
@@ -168,6 +193,45 @@ def openssh_key_ok(body: str) -> bool:
     data = "".join(body.replace("\\n", "\n").split())
     raw = b64decode_loose(data[:40])
     return raw is not None and raw.startswith(b"openssh-key-v1")
+
+
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def base58check_decode(value: str) -> bytes | None:
+    """The payload of a Base58Check string (Bitcoin's encoding: the last 4 bytes are the first 4 of
+    SHA-256(SHA-256(payload))), or ``None`` when a character or the checksum is wrong."""
+    if not value or len(value) > 120:
+        return None
+    number = 0
+    for c in value:
+        digit = B58.find(c)
+        if digit < 0:
+            return None
+        number = number * 58 + digit
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    raw = b"\0" * (len(value) - len(value.lstrip("1"))) + raw
+    if len(raw) < 5:
+        return None
+    payload, check = raw[:-4], raw[-4:]
+    return payload if hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4] == check else None
+
+
+# BIP-32 version bytes of extended PRIVATE keys (xprv, tprv; BIP-49 yprv/uprv; BIP-84 zprv/vprv)
+_BIP32_PRIVATE_VERSIONS = frozenset(bytes.fromhex(v) for v in (
+    "0488ade4", "04358394", "049d7878", "044a4e28", "04b2430c", "045f18bc"))
+
+
+def bip32_private_ok(value: str) -> bool:
+    """A BIP-32 extended private key: Base58Check of 78 bytes, a private-key version, key data 0x00 + 32."""
+    raw = base58check_decode(value)
+    return raw is not None and len(raw) == 78 and raw[:4] in _BIP32_PRIVATE_VERSIONS and raw[45] == 0
+
+
+def wif_private_ok(value: str) -> bool:
+    """A Wallet Import Format private key: Base58Check of 0x80/0xEF + 32 bytes (+ 0x01 when compressed)."""
+    raw = base58check_decode(value)
+    return raw is not None and raw[0] in (0x80, 0xEF) and (len(raw) == 33 or (len(raw) == 34 and raw[33] == 1))
 
 
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"

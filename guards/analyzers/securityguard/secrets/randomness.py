@@ -82,7 +82,8 @@ def shape(token: str) -> Shape:
 
 
 # "vendor_kind_" / "xx-" heads and "-NRMA" tails that self-identifying keys wrap a random body in
-_AFFIX_RE = re.compile(r"^((?:[A-Za-z][A-Za-z0-9]{0,11}[_\-]){1,3})(?=[A-Za-z0-9]{16})|(?<=[A-Za-z0-9]{16})([_\-][A-Za-z]{2,6})$")
+_AFFIX_RE = re.compile(r"^((?:[A-Za-z][A-Za-z0-9]{0,11}[_\-]){1,3})(?=[A-Za-z0-9]{16}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-)"
+                       r"|(?<=[A-Za-z0-9]{16})([_\-][A-Za-z]{2,6}\d{0,3})$")
 _NUMBER_RE = re.compile(r"[+\-]?\d+(?:[.,_]\d+)*(?:[eE][+\-]?\d+)?|v?\d+(?:\.\d+)+(?:[\-+.][A-Za-z0-9.]+)?")
 _PART_RE = re.compile(r"[^./]+")
 

@@ -55,12 +55,16 @@ class Rule:
     placeholder: Validator | None = None
     # A check on the whole match (its context groups), e.g. "the .npmrc line names a registry".
     match_check: Callable[[re.Match[str]], bool] | None = None
+    # Whether a match has this format's structure at all (a format with no literal prefix, such as
+    # base64 of "<12 digits>:..."): a match without it is some other string and is left to the other
+    # checks, neither reported nor claimed.
+    applies: Validator | None = None
 
 
 def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, group: int = 0,
              validator: Validator | None = None, strict: bool = False, severity: str = "critical",
              live: bool = True, bounded: bool = True, flags: int = 0, report: bool = True,
-             exact: bool = False, prefixes: tuple[str, ...] = ()) -> Rule:
+             exact: bool = False, prefixes: tuple[str, ...] = (), applies: Validator | None = None) -> Rule:
     """A rule for a self-identifying token; ``pattern`` is wrapped in token boundaries unless ``bounded=False``.
 
     ``prefixes`` names the token's head when no hint ends in a separator (``AIza``); by default
@@ -68,7 +72,7 @@ def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, grou
     regex = re.compile((_NB + pattern + _NA) if bounded else pattern, flags)
     prefixes = prefixes or tuple(h for h in hints if len(h) >= 3 and h.endswith(("_", "-", ".")))
     return Rule(type, label, family, regex, tuple(hints), group, validator, strict, severity, live, prefixes, report,
-                exact=exact)
+                exact=exact, applies=applies)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from guards.analyzers.securityguard.secrets.context import (
     looks_like_identifier,
     mangled_token,
 )
-from guards.analyzers.securityguard.secrets.randomness import edited, randomness, shape
+from guards.analyzers.securityguard.secrets.randomness import edited, randomness, shape, strip_affixes
 
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9+/_\-.~%])[A-Za-z0-9+/_\-.~%]{12,}={0,3}")
 _BREAK = frozenset(" \t\r\n\"'`,;=:(){}<>|&\\")
@@ -33,11 +33,14 @@ _PCT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def glued(text: str, start: int, end: int) -> bool:
-    """Whether the value runs into characters no credential alphabet uses (``abc?def``, ``x@host``, ``$2b$``)."""
+    """Whether the value runs into characters no credential alphabet uses (``abc?def``, ``x@host``, ``$2b$``),
+    or opens with an ``=`` that no key is assigned by (``=abc...``: padding where a value begins)."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     if before in _JUNK or before == "%":
         return True
+    if before == "=" and (start < 2 or text[start - 2] in " \t\r\n"):
+        return True  # "=abc...": base64 padding cannot lead a value, and no key precedes this "="
     if after == "@" and before in ":/":
         return False  # user:token@host, //token@host
     if after in _JUNK or after == "%":
@@ -115,12 +118,13 @@ def random_tokens(text: str, anchored: AnchoredIndex, *, thorough: bool = False)
             end -= 1
         if not 12 <= end - start <= MAX_TOKEN or glued(text, start, end):
             continue
-        if is_placeholder(text[start:end]):
-            continue  # api.example.com/..., <your-token>, x-ed out values
         segments = _url_segments(text, start, end)
         if segments is None:
-            yield from _judge(text, start, end, anchored, thorough, None)
-        else:
+            if not is_placeholder(text[start:end]):  # <your-token>, x-ed out values
+                yield from _judge(text, start, end, anchored, thorough, None)
+        elif not is_placeholder(text[text.find("/", start, end):end]):
+            # a documentation host (api.example.com) does not make the key in .../keys/<key> a
+            # placeholder; a placeholder in the path (/services/TEXAMPLE/...) still makes the URL one
             for seg_start, seg_end, strength in segments:
                 yield from _judge(text, seg_start, seg_end, anchored, thorough, strength or None)
 
@@ -143,6 +147,7 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
         return
     raw = randomness(value)
     s = shape(value)
+    labelled_uuid = not s.uuid and shape(strip_affixes(value)).uuid  # pat-na1-<uuid>, sdk-<uuid>
     if _DIGEST_RE.match(value):
         return  # sha384-..., sha256:...: a digest that says so
     ctx = line_context(text, start)
@@ -151,11 +156,11 @@ def _judge(text: str, start: int, end: int, anchored: AnchoredIndex, thorough: b
         return  # the key names a digest, an id, a name...
     if strength == 0 and _ASSIGNED_RE.search(ctx):
         strength = 0.5  # assigned to a key that names nothing in particular (cloudsmith: "...")
-    if s.uuid or s.hex:
+    if s.uuid or s.hex or labelled_uuid:
         # digests and record ids: a secret only when a key says so or it stands alone
         if strength == 0 and not (_alone_on_line(text, start, end) or thorough):
             return
-        if s.uuid:
+        if s.uuid or labelled_uuid:
             raw = 0.5
     if strength > 0 and raw >= 0.3 and s.length >= 12:
         candidate = Candidate(start, end, "keyword", "GENERIC_SECRET", "Secret value", "generic", "high",

@@ -7,7 +7,7 @@ tokens ``hf_`` + 34 letters (organisation tokens ``api_org_``); Groq ``gsk_`` + 
 Replicate ``r8_`` + 37; Perplexity ``pplx-`` + 48; xAI ``xai-`` + 80; OpenRouter
 ``sk-or-v1-`` + 64 hex; LangSmith ``lsv2_pt_`` / ``lsv2_sk_``; NVIDIA ``nvapi-`` + 64;
 Tavily ``tvly-`` (``tvly-dev-``) + 32; Firecrawl ``fc-`` + 32 hex; ElevenLabs ``sk_`` + 48 hex;
-Cerebras ``csk-``; LlamaCloud ``llx-``; Neptune tokens are base64 JSON naming ``api_address``.
+Cerebras ``csk-``; LlamaCloud ``llx-``; OpenAI web sessions ``sess-`` + 40; Together ``tgp_v1_`` + 43; Neptune tokens are base64 JSON naming ``api_address``.
 """
 
 from __future__ import annotations
@@ -48,6 +48,10 @@ RULES = (
     prefixed("TAVILY_API_KEY", "Tavily API key", "ai", r"tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}", "tvly-"),
     prefixed("FIRECRAWL_API_KEY", "Firecrawl API key", "ai", r"fc-[a-f0-9]{32}", "fc-", severity="high"),
     prefixed("ELEVENLABS_API_KEY", "ElevenLabs API key", "ai", r"sk_[a-f0-9]{48}", "sk_", severity="high"),
+    # Together AI keys (2024 format): tgp_v1_ + 43 base64url
+    prefixed("TOGETHER_API_KEY", "Together AI API key", "ai", r"tgp_v1_[A-Za-z0-9_\-]{43}", "tgp_v1_"),
+    # ChatGPT web session tokens: sess- + 40 base62
+    prefixed("OPENAI_SESSION_TOKEN", "OpenAI session token", "ai", r"sess-[A-Za-z0-9]{40}", "sess-", severity="high"),
 )
 
 ANCHORED = (

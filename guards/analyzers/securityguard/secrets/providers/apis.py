@@ -5,7 +5,8 @@ alphanumeric key of a fixed length; only the provider named next to it says what
 these are ``anchored`` rules: the name (in the key, the line or the lines before) and the
 documented length and alphabet. The prefixed ones: AWS Bedrock API keys ``ABSK``,
 Instagram user tokens ``IGQV``, Pinterest ``pina_``, Pushbullet ``o.`` + 32, Honeybadger
-personal tokens ``hbp_``, LocationIQ ``pk.`` + 32, Telnyx v2 keys ``KEY`` + 32 upper-case hex + ``_`` + 22.
+personal tokens ``hbp_``, LocationIQ ``pk.`` + 32, Telnyx v2 keys ``KEY`` + 32 upper-case hex + ``_`` + 22, PubNub secret keys ``sec-c-`` + 48,
+MaxMind license keys ``<6>_<29>_mmk``, Tines webhook URLs ``<tenant>.tines.com/webhook/<32 hex>/<32 hex>``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ RULES = (
     prefixed("TELNYX_API_KEY", "Telnyx API key", "communication", r"KEY[0-9A-F]{32}_[A-Za-z0-9]{22}", "KEY"),
     prefixed("LOCATIONIQ_TOKEN", "LocationIQ access token", "saas", r"pk\.[A-Za-z0-9_\-]{32}", "pk.", severity="high",
              exact=True),
+    # PubNub secret keys (publish / subscribe keys ship in client apps; the secret key signs grants)
+    prefixed("PUBNUB_SECRET_KEY", "PubNub secret key", "communication", r"sec-c-[A-Za-z0-9]{48}", "sec-c-"),
+    # MaxMind license keys (2024 format): 6 + "_" + 29 + "_mmk"
+    prefixed("MAXMIND_LICENSE_KEY", "MaxMind license key", "saas", r"[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk", "_mmk"),
+    # Tines webhook URLs: the path's two 32-hex parts are the credential
+    prefixed("TINES_WEBHOOK", "Tines webhook URL", "communication",
+             r"https://[a-z0-9\-]{1,60}\.tines\.com/webhook/[a-f0-9]{32}/[a-f0-9]{32}", "tines.com", severity="high",
+             bounded=False),
     prefixed("HONEYBADGER_TOKEN", "Honeybadger personal auth token", "saas", r"hbp_[A-Za-z0-9]{36}", "hbp_",
              severity="high"),
 )
@@ -57,4 +66,36 @@ ANCHORED = (
     anchored("HELLOSIGN_KEY", "Dropbox Sign (HelloSign) API key", "saas", "hellosign", r"[a-f0-9]{64}"),
     anchored("SANITY_TOKEN", "Sanity API token", "saas", "sanity", r"sk[A-Za-z0-9]{70,200}"),
     anchored("LOGGLY_TOKEN", "Loggly customer token", "saas", "loggly", _UUID),
+    # security and threat-intelligence APIs
+    anchored("SHODAN_KEY", "Shodan API key", "saas", "shodan", r"[A-Za-z0-9]{32}"),
+    anchored("VIRUSTOTAL_KEY", "VirusTotal API key", "saas", "virustotal vt_api", r"[a-f0-9]{64}"),
+    anchored("ABUSEIPDB_KEY", "AbuseIPDB API key", "saas", "abuseipdb", r"[a-f0-9]{80}"),
+    anchored("URLSCAN_KEY", "urlscan.io API key", "saas", "urlscan", _UUID),
+    anchored("SECURITYTRAILS_KEY", "SecurityTrails API key", "saas", "securitytrails", r"[A-Za-z0-9_\-]{32}"),
+    anchored("HUNTER_KEY", "Hunter.io API key", "saas", "hunter_io hunterio hunter_api", r"[a-f0-9]{40}"),
+    # testing clouds
+    anchored("SAUCELABS_KEY", "Sauce Labs access key", "saas", "saucelabs sauce_access", _UUID),
+    anchored("BROWSERSTACK_KEY", "BrowserStack access key", "saas", "browserstack", r"[A-Za-z0-9]{20}"),
+    # media, maps and market data
+    anchored("PIXABAY_KEY", "Pixabay API key", "saas", "pixabay", r"\d{7,9}-[a-f0-9]{25}"),
+    anchored("SPOTIFY_SECRET", "Spotify client secret", "saas", "spotify", r"[a-f0-9]{32}"),
+    anchored("STRAVA_SECRET", "Strava client secret or token", "saas", "strava", r"[a-f0-9]{40}"),
+    anchored("LASTFM_KEY", "Last.fm API key or secret", "saas", "lastfm last_fm audioscrobbler", r"[a-f0-9]{32}"),
+    anchored("FLICKR_KEY", "Flickr API key or secret", "saas", "flickr", r"[a-f0-9]{32}|[a-f0-9]{16}"),
+    anchored("UNSPLASH_KEY", "Unsplash access or secret key", "saas", "unsplash", r"[A-Za-z0-9_\-]{43}"),
+    anchored("TOMTOM_KEY", "TomTom API key", "saas", "tomtom", r"[A-Za-z0-9]{32}"),
+    anchored("IPINFO_TOKEN", "ipinfo.io token", "saas", "ipinfo", r"[a-f0-9]{14}"),
+    anchored("ALPHAVANTAGE_KEY", "Alpha Vantage API key", "saas", "alphavantage alpha_vantage", r"[A-Z0-9]{16}"),
+    anchored("TIINGO_TOKEN", "Tiingo API token", "saas", "tiingo", r"[a-f0-9]{40}"),
+    anchored("FINNHUB_KEY", "Finnhub API key", "saas", "finnhub", r"[a-z0-9]{20}"),
+    anchored("IEX_CLOUD_KEY", "IEX Cloud secret token", "payments", "iexcloud iex_cloud iexapis", r"[ST]?sk_[a-f0-9]{32}"),
+    anchored("KRAKEN_KEY", "Kraken API key or private key", "payments", "kraken",
+             r"[A-Za-z0-9+/]{56}|[A-Za-z0-9+/]{86}==", severity="critical"),
+    anchored("KUCOIN_KEY", "KuCoin API key or secret", "payments", "kucoin", r"[a-f0-9]{24}|" + _UUID,
+             severity="critical"),
+    anchored("SENDBIRD_TOKEN", "Sendbird API token", "communication", "sendbird", r"[a-f0-9]{40}"),
+    anchored("AGORA_SECRET", "Agora app certificate or customer secret", "communication", "agora", r"[a-f0-9]{32}"),
+    anchored("PIPEDRIVE_TOKEN", "Pipedrive API token", "saas", "pipedrive", r"[a-f0-9]{40}"),
+    anchored("ZULIP_KEY", "Zulip API key", "communication", "zulip", r"[A-Za-z0-9]{32}"),
+    anchored("KLAVIYO_KEY", "Klaviyo private API key", "saas", "klaviyo", r"pk_[a-f0-9]{34}"),
 )

@@ -6,12 +6,13 @@ characters; Google API keys are ``AIza`` + 35 URL-safe characters and OAuth clie
 secrets ``GOCSPX-`` + 28; Azure storage account keys are 64 random bytes in base64,
 Azure's newer "identifiable" keys embed a service signature (``+ASt``, ``+ACR``,
 ``+ASb``, ``+AEh``, ``AzFu``, ``AzSe``) at a fixed place; Yandex Cloud API keys start
-``AQVN``. Linode, Vultr, Hetzner and Scaleway secret keys carry no prefix: their names type them.
+``AQVN``; Amazon MWS tokens ``amzn.mws.`` + UUID; Deno Deploy ``ddp_`` + 36; cloudflared
+tunnel tokens are base64 JSON naming ``a``, ``t`` and ``s``; Logic Apps trigger URLs carry ``sig=`` + 43. Linode, Vultr, Hetzner and Scaleway secret keys carry no prefix: their names type them.
 """
 
 from __future__ import annotations
 
-from guards.analyzers.securityguard.secrets.checks import azure_account_key_ok
+from guards.analyzers.securityguard.secrets.checks import azure_account_key_ok, json_token_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -65,6 +66,17 @@ RULES = (
     # token, each 40 characters and a checksum of undocumented width
     prefixed("CLOUDFLARE_API_TOKEN", "Cloudflare API token or key", "cloud", r"cf(?:k|ut|at)_[A-Za-z0-9]{41,60}",
              "cfk_", "cfut_", "cfat_", exact=True),
+    # Amazon Marketplace Web Service auth tokens: amzn.mws. + a UUID
+    prefixed("AMAZON_MWS_TOKEN", "Amazon MWS auth token", "cloud", rf"amzn\.mws\.{_UUID}", "amzn.mws."),
+    # Deno Deploy personal access tokens: ddp_ + 36 base62
+    prefixed("DENO_DEPLOY_TOKEN", "Deno Deploy access token", "cloud", r"ddp_[A-Za-z0-9]{36}", "ddp_", exact=True),
+    # cloudflared tunnel tokens: base64 of {"a": account tag, "t": tunnel id, "s": tunnel secret}
+    prefixed("CLOUDFLARE_TUNNEL_TOKEN", "Cloudflare Tunnel token", "cloud", r"eyJhIjoi[A-Za-z0-9+/]{60,400}={0,2}",
+             "eyJhIjoi", validator=json_token_ok("a", "t", "s"), strict=True),
+    # Azure Logic Apps / Power Automate HTTP triggers: the sig= query parameter is the credential
+    prefixed("AZURE_LOGIC_APP_URL", "Azure Logic Apps / Power Automate trigger URL", "cloud",
+             r"https://[a-z0-9\-.]{1,80}\.logic\.azure\.com(?::\d+)?/workflows/[0-9a-f]{32}/triggers/[^\s\"'<>]{1,300}?"
+             r"[?&]sig=([A-Za-z0-9_\-]{43})", "logic.azure.com", group=1, severity="high", bounded=False),
     prefixed("YANDEX_API_KEY", "Yandex Cloud API key", "cloud", r"AQVN[A-Za-z0-9_\-]{35,38}", "AQVN"),
 )
 

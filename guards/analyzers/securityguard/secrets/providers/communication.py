@@ -8,10 +8,13 @@ base64url parts, the first the bot's numeric id; Telegram bot tokens
 ``<bot id>:AA<33>``. SendGrid keys ``SG.<22>.<43>``, Mailchimp ``<32 hex>-us<dc>``,
 Mailgun ``key-<32 hex>``, Brevo ``xkeysib-<64 hex>-<16>``, Resend ``re_<8>_<24>``, MailerSend
 ``mlsn.<64 hex>``; Firebase legacy server keys ``AAAA<7>:APA91b<134>``; Webex tokens
-``<64>_<4 org>_<uuid>``.
+``<64>_<4 org>_<uuid>``; Ably ``<app>.<key>:<43>``; Zapier, IFTTT and Google Chat
+webhook URLs (the URL itself, or its ``key``/``token`` part, is the credential).
 """
 
 from __future__ import annotations
+
+import re
 
 from guards.analyzers.securityguard.secrets.checks import discord_bot_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
@@ -58,7 +61,9 @@ RULES = (
     prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"key-[0-9a-f]{32}", "key-", severity="high"),
     prefixed("MAILGUN_API_KEY", "Mailgun API key", "communication", r"[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}", "-",
              severity="high"),
-    prefixed("MAILCHIMP_API_KEY", "Mailchimp API key", "communication", r"[0-9a-f]{32}-us[0-9]{1,2}", "-us",
+    # 32 hex + -us<data centre>; a tag without its number or a body of another length is malformed (claimed)
+    prefixed("MAILCHIMP_API_KEY", "Mailchimp API key", "communication", r"[0-9a-f]{24,40}-us[0-9]{0,3}", "-us",
+             validator=lambda v: re.fullmatch(r"[0-9a-f]{32}-us[0-9]{1,2}", v) is not None, strict=True,
              severity="high"),
     prefixed("MANDRILL_API_KEY", "Mailchimp Transactional (Mandrill) API key", "communication",
              r"md-[A-Za-z0-9_\-]{22}", "md-", severity="high"),
@@ -74,6 +79,19 @@ RULES = (
              severity="high", exact=True),
     prefixed("FIREBASE_FCM_KEY", "Firebase Cloud Messaging server key", "communication",
              r"AAAA[A-Za-z0-9_\-]{7}:APA91b[A-Za-z0-9_\-]{134}", ":APA91b"),
+    # Ably API keys: <app id>.<key id>:<key secret, 32 bytes base64>
+    prefixed("ABLY_API_KEY", "Ably API key", "communication", r"[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{6}:"
+             r"[A-Za-z0-9_\-+/]{43}", ":", severity="high"),
+    # secret webhook URLs: whoever has the URL can post
+    prefixed("ZAPIER_WEBHOOK", "Zapier webhook URL", "communication",
+             r"https://hooks\.zapier\.com/hooks/catch/\d{3,12}/[a-z0-9]{5,12}/?", "hooks.zapier.com",
+             severity="high", bounded=False),
+    prefixed("IFTTT_WEBHOOK_KEY", "IFTTT Webhooks key", "communication",
+             r"maker\.ifttt\.com/(?:trigger/[A-Za-z0-9_\-]{1,80}/(?:json/)?)?with/key/([A-Za-z0-9_\-]{22,43})",
+             "maker.ifttt.com", group=1, severity="high", bounded=False),
+    prefixed("GOOGLE_CHAT_WEBHOOK", "Google Chat webhook URL", "communication",
+             r"https://chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_\-]{6,20}/messages\?key=[A-Za-z0-9_\-]{20,60}"
+             r"&token=([A-Za-z0-9_\-]{40,50}(?:%3D|=)?)", "chat.googleapis.com", group=1, severity="high", bounded=False),
     prefixed("WEBEX_TOKEN", "Webex access token", "communication",
              rf"[A-Za-z0-9]{{64}}_[A-Za-z0-9]{{4}}_{_UUID}", "-", severity="high"),
 )

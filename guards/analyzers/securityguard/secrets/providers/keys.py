@@ -3,7 +3,9 @@
 A PEM block (RFC 7468) is ``-----BEGIN <label>-----``, base64 lines, ``-----END <label>-----``;
 its body must decode (an OpenSSH key's to the ``openssh-key-v1`` magic). PuTTY ``.ppk``
 files name their format on the first line and end in a ``Private-MAC``. A JWT (RFC 7519)
-is two or three base64url parts whose header decodes to JSON naming ``alg``.
+is two or three base64url parts whose header decodes to JSON naming ``alg``. A BIP-32 extended
+private key (``xprv``/``tprv``/``yprv``/``zprv``...) is Base58Check of 78 bytes: its double-SHA-256
+checksum, version bytes and the 0x00 before the key are checked.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from guards.analyzers.securityguard.secrets.checks import (
     base64_body_ok,
     base64_pem_ok,
+    bip32_private_ok,
     is_placeholder,
     jwt_ok,
     openssh_key_ok,
@@ -85,6 +88,8 @@ RULES = (
     # is "-----BEGIN"), checked by decoding it
     prefixed("PRIVATE_KEY", "Private key (PEM in base64)", "private_key", r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,12000}={0,2}",
              "LS0tLS1CRUdJTi", validator=base64_pem_ok, strict=True),
+    prefixed("CRYPTO_PRIVATE_KEY", "Bitcoin BIP-32 extended private key", "private_key",
+             r"[xtyuzv]prv[1-9A-HJ-NP-Za-km-z]{107,108}", "prv", validator=bip32_private_ok, strict=True),
     prefixed("JWT", "JSON Web Token", "token_format",
              r"eyJ[A-Za-z0-9_\-]{8,2000}\.eyJ[A-Za-z0-9_\-]{8,8000}(?:\.[A-Za-z0-9_\-]{0,2000})?", "eyJ",
              validator=jwt_ok, strict=True, severity="high"),

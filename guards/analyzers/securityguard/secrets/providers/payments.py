@@ -7,7 +7,9 @@ webhook signing secrets ``whsec_``; Square access tokens ``EAAA`` + 60 or legacy
 ``access_token$production$<merchant id>$<32 hex>``; Shopify tokens ``shpat_`` /
 ``shpca_`` / ``shppa_`` / ``shpss_`` + 32 hex; Paystack ``sk_live_`` + 40 hex; Paddle
 ``pdl_live_apikey_`` + 26 + ``_`` + 22 + ``_`` + 3; Lob ``live_``/``test_`` + 35 hex (publishable
-``live_pub_``); Mollie ``live_``/``test_`` + 30.
+``live_pub_``); Mollie ``live_``/``test_`` + 30; Flutterwave ``FLWSECK-<32>-X`` (public
+``FLWPUBK``); WooCommerce consumer keys / secrets ``ck_`` / ``cs_`` + 40 hex; Checkout.com sandbox keys
+``sk_sbox_`` + 26 base32.
 """
 
 from __future__ import annotations
@@ -35,10 +37,20 @@ RULES = (
              r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}", "access_token$"),
     prefixed("SHOPIFY_TOKEN", "Shopify access token or shared secret", "payments",
              r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", "shpat_", "shpca_", "shppa_", "shpss_", exact=True),
-    prefixed("RAZORPAY_KEY", "Razorpay key ID", "payments", r"rzp_live_[A-Za-z0-9]{14}", "rzp_live_",
-             severity="high"),
-    prefixed("FLUTTERWAVE_KEY", "Flutterwave secret key", "payments", r"FLWSECK(?:_TEST)?-[a-h0-9]{32}-X",
+    prefixed("RAZORPAY_KEY", "Razorpay key ID", "payments", r"rzp_(?:live|test)_[A-Za-z0-9]{14}", "rzp_live_",
+             "rzp_test_", severity="high"),
+    # FLWSECK-<32>-X: the frame names the issuer, so the body's alphabet is not narrowed to hex
+    prefixed("FLUTTERWAVE_KEY", "Flutterwave secret key", "payments", r"FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X",
              "FLWSECK"),
+    prefixed("FLUTTERWAVE_KEY", "Flutterwave encryption key", "payments", r"FLWSECK(?:_TEST)?[a-f0-9]{12}",
+             "FLWSECK", severity="high"),
+    prefixed("FLUTTERWAVE_PUBLIC_KEY", "Flutterwave public key", "payments", r"FLWPUBK(?:_TEST)?-[A-Za-z0-9]{32}-X",
+             "FLWPUBK", severity="info", report=False),
+    # Checkout.com sandbox secret keys: sk_sbox_ + 26 base32 characters (and a check character)
+    prefixed("CHECKOUT_SECRET_KEY", "Checkout.com secret key (sandbox)", "payments", r"sk_sbox_[a-z2-7]{26,30}",
+             "sk_sbox_", severity="low", live=False),
+    # WooCommerce REST API: consumer key ck_ + 40 hex, consumer secret cs_ + 40 hex
+    prefixed("WOOCOMMERCE_KEY", "WooCommerce REST API key", "payments", r"c[ks]_[a-f0-9]{40}", "ck_", "cs_"),
     prefixed("PLAID_TOKEN", "Plaid access token", "payments",
              r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
              "access-sandbox-", "access-development-", "access-production-"),

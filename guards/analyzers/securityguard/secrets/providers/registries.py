@@ -5,14 +5,18 @@ the same scheme as GitHub's; PyPI API tokens are ``pypi-`` + a base64url macaroo
 issued by pypi.org (``AgEIcHlwaS5vcmc`` decodes to its header); RubyGems
 ``rubygems_`` + 48 hex; NuGet ``oy2`` + 43 lower-case base32-like characters; Docker
 Hub personal / organisation tokens ``dckr_pat_`` / ``dckr_oat_``; JFrog API keys
-``AKCp`` + 69 and reference tokens ``cmVmdGtu`` (base64 "reftkn"); crates.io ``cio`` + 32.
+``AKCp`` + 69 and reference tokens ``cmVmdGtu`` (base64 of ``reftkn:<version>:<expiry>:<random>``, checked); crates.io ``cio`` + 32.
 """
 
 from __future__ import annotations
 
 import re
 
-from guards.analyzers.securityguard.secrets.checks import crc32_base62_ok, pypi_macaroon_ok
+from guards.analyzers.securityguard.secrets.checks import (
+    crc32_base62_ok,
+    jfrog_reference_token_ok,
+    pypi_macaroon_ok,
+)
 from guards.analyzers.securityguard.secrets.rules import Rule, anchored, prefixed
 
 RULES = (
@@ -30,7 +34,9 @@ RULES = (
     prefixed("DOCKER_HUB_TOKEN", "Docker Hub access token", "package_registry", r"dckr_(?:pat|oat)_[A-Za-z0-9_\-]{27,36}",
              "dckr_pat_", "dckr_oat_"),
     prefixed("JFROG_TOKEN", "JFrog Artifactory API key", "package_registry", r"AKCp[A-Za-z0-9]{69}", "AKCp"),
-    prefixed("JFROG_TOKEN", "JFrog reference token", "package_registry", r"cmVmdGtu[A-Za-z0-9]{56}", "cmVmdGtu"),
+    # base64 of "reftkn:<version>:<10-digit expiry>:<random>", 64 characters
+    prefixed("JFROG_TOKEN", "JFrog reference token", "package_registry", r"cmVmdGtu[A-Za-z0-9+/]{56}", "cmVmdGtu",
+             validator=jfrog_reference_token_ok, strict=True, exact=True, prefixes=("cmVmdGtu",)),
     # Shorter JFrog API key and encrypted-password shapes, accepted only as a whole
     # value (after '=', ':', a quote or a space) because the prefixes are short.
     Rule("JFROG_TOKEN", "JFrog Artifactory credential", "package_registry",

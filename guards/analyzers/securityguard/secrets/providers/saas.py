@@ -11,7 +11,9 @@ Airtable ``pat<14>.<64 hex>``; Contentful ``CFPAT-``; Mapbox secret ``sk.eyJ``;
 Dynatrace ``dt0c01.``; 1Password service accounts ``ops_eyJ``; age ``AGE-SECRET-KEY-1``;
 PostHog ``phx_`` (personal; ``phc_`` project keys are public); ClickUp ``pk_<user id>_<32>``;
 Zoho ``1000.<32 hex>.<32 hex>``; Fly.io ``FlyV1 fm2_...`` macaroons; Salesforce
-``00D<org id>!<token>``; Defined Networking ``dnkey-``; ``cloudinary://<key>:<secret>@<cloud>``.
+``00D<org id>!<token>``; Defined Networking ``dnkey-``; ``cloudinary://<key>:<secret>@<cloud>``; Neon ``napi_``; Stytch ``secret-test-``/``secret-live-``; 42 Intra
+``s-s4t2ud-`` + 64 hex; Adobe ``p8e-`` + 32; Ghost Admin ``<24 hex>:<64 hex>``; Bitwarden Secrets Manager
+``0.<uuid>.<30>:<key>``; Honeycomb ``hcaik_``/``hcxik_``; Dropbox ``sl.`` + 130 or more; Harvest ``<account>.pt.<base64url>``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ RULES = (
              "NRAA-", "NRSP-", exact=True),
     prefixed("NEW_RELIC_KEY", "New Relic browser key", "saas", r"NRJS-[a-f0-9]{19}", "NRJS-", severity="high"),
     prefixed("NEW_RELIC_KEY", "New Relic license key", "saas", r"[A-Fa-f0-9]{36}NRAL", "NRAL"),
-    prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{42}-NRMA", "-NRMA"),
+    # 42 + -NRMA; the tail on a body of another length is a truncated token, claimed and not reported
+    prefixed("NEW_RELIC_KEY", "New Relic mobile app token", "saas", r"[A-Za-z0-9]{16,80}-NRMA", "-NRMA",
+             validator=lambda v: len(v) == 47, strict=True),
     prefixed("HUBSPOT_TOKEN", "HubSpot private app token", "saas", rf"pat-(?:na|eu|ap)\d{{1,2}}-{_UUID}", "pat-"),
     prefixed("SENTRY_TOKEN", "Sentry organisation auth token", "saas", r"sntrys_eyJ[A-Za-z0-9+/=]{60,400}_"
              r"[A-Za-z0-9+/]{43}", "sntrys_"),
@@ -98,6 +102,24 @@ RULES = (
              r"00D[A-Za-z0-9]{12}![A-Za-z0-9_.]{80,200}", "!"),
     prefixed("DEFINED_NETWORKING_KEY", "Defined Networking API key", "saas", r"dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}",
              "dnkey-"),
+    prefixed("NEON_API_KEY", "Neon API key", "saas", r"napi_[a-z0-9]{60,72}", "napi_"),
+    prefixed("STYTCH_SECRET", "Stytch project secret", "saas", r"secret-(?:test|live)-[A-Za-z0-9_\-]{30,44}={0,2}",
+             "secret-test-", "secret-live-"),
+    # 42 (Intra) OAuth application secrets: s-s4t2ud- / s-s4t2af- + 64 hex
+    prefixed("INTRA42_SECRET", "42 Intra OAuth client secret", "saas", r"s-s4t2(?:ud|af)-[a-f0-9]{64}", "s-s4t2"),
+    # Adobe Developer Console OAuth client secrets
+    prefixed("ADOBE_CLIENT_SECRET", "Adobe client secret", "saas", r"p8e-[A-Za-z0-9_\-]{32}", "p8e-"),
+    # Ghost Admin API key: <24 hex id>:<64 hex secret>
+    prefixed("GHOST_ADMIN_KEY", "Ghost Admin API key", "saas", r"[a-f0-9]{24}:[a-f0-9]{64}", ":"),
+    # Bitwarden Secrets Manager machine-account access token: 0.<uuid>.<30 secret>:<base64 key>
+    prefixed("BITWARDEN_ACCESS_TOKEN", "Bitwarden Secrets Manager access token", "saas",
+             rf"0\.{_UUID}\.[A-Za-z0-9]{{30}}:[A-Za-z0-9+/]{{22,24}}={{0,2}}", "0."),
+    # Honeycomb ingest and management keys (2023): hcaik_ / hcxik_ / hcamk_ / hcxmk_
+    prefixed("HONEYCOMB_KEY", "Honeycomb API key", "saas", r"hc[ax][im]k_[a-z0-9]{20,80}", "hcaik_", "hcxik_",
+             "hcamk_", "hcxmk_"),
+    # Harvest personal access tokens: <account id>.pt.<base64url>
+    prefixed("HARVEST_TOKEN", "Harvest personal access token", "saas", r"\d{5,10}\.pt\.[A-Za-z0-9_\-]{60,100}", ".pt."),
+    prefixed("DROPBOX_TOKEN", "Dropbox access token", "saas", r"sl\.(?:u\.)?[A-Za-z0-9_\-]{130,1400}", "sl."),
     prefixed("CLOUDINARY_URL", "Cloudinary URL with API secret", "saas",
              r"cloudinary://\d{12,16}:[A-Za-z0-9_\-]{20,40}@[A-Za-z0-9_\-]+", "cloudinary://", group=0),
 )

@@ -7,16 +7,23 @@ characters and a 6-character base62 CRC32 of them; fine-grained tokens are
 ``gldt-`` deploy, ``glrt-`` runner, ``glcbt-`` CI job, ``glptt-`` trigger, ``gloas-``
 OAuth application secret, ...); a personal token is ``glpat-`` + 20 characters, or a routable
 one ``glpat-<payload>.<2-char version>.<9-char base36 CRC>``, nothing else. Atlassian API tokens start ``ATATT`` and Bitbucket app
-passwords ``ATBB``. YouTrack permanent tokens are ``perm:`` + base64 login + ``.`` + base64
+passwords ``ATBB``; Data Center personal access tokens are base64 of ``<12-digit id>:<20 bytes>``
+(44 characters; Bitbucket Server's with ``BBDC-`` before them). YouTrack permanent tokens are ``perm:`` + base64 login + ``.`` + base64
 name + ``.`` + 30 random characters; Jenkins API tokens ``11`` + 32 hex.
 """
 
 from __future__ import annotations
 
-from guards.analyzers.securityguard.secrets.checks import crc32_base62_ok
+from guards.analyzers.securityguard.secrets.checks import (
+    atlassian_dc_head,
+    atlassian_dc_pat_ok,
+    crc32_base62_ok,
+)
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _GL = r"[A-Za-z0-9_\-]"
+# base64 of three ASCII digits opens with one of these two characters ("0" to "9" are 0x30 to 0x39)
+_DC_HEADS = tuple(a + b for a in "MNO" for b in "DTjz")
 
 RULES = (
     prefixed("GITHUB_TOKEN", "GitHub token", "source_hosting", r"gh[pousr]_[A-Za-z0-9]{36}",
@@ -39,6 +46,13 @@ RULES = (
              r"ATATT[A-Za-z0-9_\-=]{150,300}", "ATATT"),
     prefixed("ATLASSIAN_API_TOKEN", "Atlassian API token", "source_hosting",
              r"ATCTT[A-Za-z0-9_\-=]{150,300}", "ATCTT"),
+    # Data Center (Jira, Confluence, Bitbucket Server) personal access tokens: base64 of a 12-digit id,
+    # ":" and 20 random bytes, 44 characters (Bitbucket's own prefixed BBDC-); a value with that head
+    # and another length is a truncated or padded token, claimed and not reported
+    prefixed("ATLASSIAN_DC_PAT", "Atlassian Data Center personal access token", "source_hosting",
+             r"(?:BBDC-)?[MNO][DTjz][A-Za-z0-9+/]{18,70}={0,2}", *_DC_HEADS, applies=atlassian_dc_head,
+             validator=atlassian_dc_pat_ok,
+             strict=True, prefixes=("BBDC-",), exact=True),
     prefixed("BITBUCKET_APP_PASSWORD", "Bitbucket app password", "source_hosting", r"ATBB[A-Za-z0-9_\-=]{28,40}",
              "ATBB"),
     prefixed("CIRCLECI_TOKEN", "CircleCI personal API token", "source_hosting",

@@ -138,3 +138,23 @@ def test_a_moderately_random_token_counts_when_pasted_alone_on_its_line_not_insi
 def test_a_mark_inside_a_quoted_literal_mangles_the_token_but_one_ending_a_sentence_does_not():
     assert detect_secrets(f'token := "{TOKEN}!"') == []
     assert [x.type for x in detect_secrets(f"My API key is {TOKEN}!")] == ["GENERIC_SECRET"]
+
+
+def test_a_label_around_a_hex_or_uuid_body_is_read_as_a_label_not_an_edit():
+    # a region tag with its number after a hex key (Mailchimp-style "-us5") is a label, not an edited character
+    tagged = f.rand(f.HEX, 32) + "-eu3"
+    assert [x.type for x in detect_secrets(f"here it is\n{tagged}\n")] == ["HIGH_ENTROPY_STRING"]
+    # a UUID behind a short label (pat-na1-<uuid>, sub-c-<uuid>) counts as a UUID: alone on its line or
+    # under a secret-named key it is reported, inside a sentence it is a record id like any UUID
+    uuid = f"{f.rand(f.HEX, 8)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 12)}"
+    labelled = "tok-eu2-" + uuid
+    assert [x.type for x in detect_secrets(f"from the ingest job\n{labelled}\n")] == ["HIGH_ENTROPY_STRING"]
+    assert [x.type for x in detect_secrets(f"INGEST_TOKEN={labelled}")] == ["GENERIC_SECRET"]
+    assert detect_secrets(f"the job {labelled} finished at noon and was archived") == []
+
+
+def test_a_documentation_host_does_not_hide_a_key_in_the_url_path_but_a_placeholder_in_the_path_does():
+    key = "pri_" + f.rand(f.HEX, 32)
+    text = f'url := "https://api.example.com/v1/besttime/keys/{key}"'
+    assert [text[x.start:x.end] for x in detect_secrets(text)] == [key]
+    assert detect_secrets(f"https://hooks.example.com/services/TEXAMPLE/BASE/{f.rand(f.B62, 24)}") == []
