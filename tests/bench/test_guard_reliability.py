@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import contextguard_quality
 import healthguard_quality
 
+from guards.analyzers.contextguard.calibrators import CALIBRATORS as CG_CALIBRATORS
 from guards.analyzers.healthguard.calibrators import CALIBRATORS
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -29,9 +30,11 @@ def test_healthguard_precision_is_read_off_the_decisions_each_finding_type_makes
     assert (tmp_path / "h.png").read_bytes()[:8] == PNG
 
 
-def test_contextguard_reports_only_a_flag_threshold(tmp_path):
-    curve = {"score": [0.1, 0.4, 0.6, 0.9], "gold": [False, True, False, True]}
-    out = contextguard_quality.calibration({"demo": curve}, 0.5, tmp_path / "c.png")
+def test_contextguard_reads_precision_off_its_flags_at_the_views_fitted_cut(tmp_path):
+    curve = {"score": [0.1, 0.4, 0.85, 0.9], "gold": [False, True, False, True], "flag": [False, False, True, True],
+             "map": [None, "embedding", "embedding", "embedding"]}
+    out = contextguard_quality.calibration({"demo": curve}, tmp_path / "c.png")
     assert (out["demo"]["flag_precision"], out["demo"]["flag_support"]) == (0.5, 2)
+    assert out["demo"]["flag_threshold"] == CG_CALIBRATORS.get("embedding").flag_at
     assert out["demo"]["shifts"] == 2 and "block_precision" not in out["demo"]
     assert (tmp_path / "c.png").read_bytes()[:8] == PNG
