@@ -84,7 +84,7 @@ def fit(pairs: dict[str, tuple[list, list]], *, min_support: int = MIN_SUPPORT) 
         fitted[view] = calibrator
         precision, support = precision_at(calibrated, labels, flag_at)
         report[view] = {"turns": len(labels), "shifts": sum(labels), "auc": round(ranks(raw, labels), 3),
-                        "flag_at": flag_at, "train_flag_precision": round(precision, 4),
+                        "flag_at": flag_at, "train_flag_precision": round(precision, 4) if support else None,
                         "train_flag_support": support}
     return fitted, report
 
@@ -113,8 +113,10 @@ def main() -> None:
         "train": report,
     })
     for view, r in report.items():
-        print(f"{view:<20} turns {r['turns']:>5} shifts {r['shifts']:>5} AUC {r['auc']:.3f}  flag >= {r['flag_at']:.3f}"
-              f"  train P {r['train_flag_precision']:.3f} (n {r['train_flag_support']})")
+        measured = (f"train P {r['train_flag_precision']:.3f} (n {r['train_flag_support']})"
+                    if r["train_flag_support"] else "never reached on train: never flags")
+        print(f"{view:<20} turns {r['turns']:>5} shifts {r['shifts']:>5} AUC {r['auc']:.3f}  "
+              f"flag >= {r['flag_at']:.3f}  {measured}")
     print(f"wrote {args.out}")
 
 
