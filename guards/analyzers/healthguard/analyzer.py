@@ -1,5 +1,10 @@
 """healthguard: text integrity (encoding, controls, invisible characters, gibberish, loops,
-truncation, language, size) and the health of the tenant's guard backends."""
+truncation, language, size) and the health of the tenant's guard backends.
+
+Mojibake, mixed encodings, gibberish, repetition loops and cut-off sentences carry
+calibrated scores and decide by their type's fitted thresholds (:mod:`.calibrators`);
+every other finding keeps its fixed score and the tenant's thresholds.
+"""
 
 from __future__ import annotations
 
