@@ -8,9 +8,10 @@ score threshold per detector (best F1 with FPR <= --max-fpr); figures are printe
 on ordinary prompts and model answers (``benign_prompts/``): flag and block rates. Also prints the latency of the whole analyzer
 on 1 KB texts (p50/p99, one thread) and, where installed, ftfy's ``is_bad`` beside the
 mojibake detector as a peer. Calibration: each detector's decision score (the analyzer's
-score with only that detector on; 0 when it finds nothing) against the label on the report
-split, the precision at the shipped flag/block thresholds, and the reliability diagram
-``bench/plots/healthguard-reliability.png``.
+score with only that detector on, calibrated by the maps ``train_healthguard_calibration.py``
+fitted on the tune split; 0 when it finds nothing) against the label on the report split,
+the precision of the flag and block decisions each finding type's fitted thresholds make,
+and the reliability diagram ``bench/plots/healthguard-reliability.png``.
 
     .venv/bin/python bench/healthguard_quality.py /work/shared/data [--json OUT]
 """
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from calibration import Thresholds, precision_at, reliability, reliability_diagram  # noqa: E402
+from calibration import Thresholds, reliability, reliability_diagram  # noqa: E402
 from healthguard_data import (  # noqa: E402
     labelled_sets,
     load_clean,
@@ -39,8 +40,9 @@ from healthguard_data import (  # noqa: E402
     smarten,
 )
 
-from guards.analyzers.base import AnalyzerContext  # noqa: E402
+from guards.analyzers.base import AnalyzerContext, GuardResult  # noqa: E402
 from guards.analyzers.healthguard import HealthGuard  # noqa: E402
+from guards.analyzers.healthguard.calibrators import CALIBRATORS  # noqa: E402
 
 GUARD = HealthGuard()
 PLOT = ROOT / "bench" / "plots" / "healthguard-reliability.png"
@@ -54,32 +56,57 @@ DETECTORS = {
 }
 
 
-def detector_score(name: str, text: str) -> tuple[float, float]:
-    """The detector's strongest finding score and the analyzer's decision score, that detector alone."""
-    enabled, types = DETECTORS[name]
+# detector -> the finding type whose calibrated thresholds the diagram marks
+MAIN_TYPE = {"mojibake": "mojibake", "gibberish": "gibberish", "repetition": "repetition_loop",
+             "truncation": "cut_off_sentence"}
+
+
+def run_detector(name: str, text: str) -> GuardResult:
+    """The analyzer's result on ``text`` with only detector ``name`` enabled (default settings otherwise)."""
+    enabled, _ = DETECTORS[name]
     settings = GUARD.settings_schema.effective({"detectors": enabled})
-    result = GUARD.analyze({"text": text}, settings, AnalyzerContext())
-    return max((f.score for f in result.findings if f.type in types), default=0.0), float(result.score)
+    return GUARD.analyze({"text": text}, settings, AnalyzerContext())
 
 
-def calibration(curves: dict[str, tuple[list[float], list[int]]], plot: Path) -> dict:
-    """ECE of each detector's decision score on the report split, and precision at the shipped cuts."""
-    defaults = GUARD.settings_schema.effective({})
-    flag_at, block_at = float(defaults["flag_threshold"]), float(defaults["block_threshold"])
-    shipped = Thresholds(flag_at, block_at, float("nan"), float("nan"), 0, 0)
-    measured = reliability_diagram(curves, plot, title="healthguard: decision scores on the report split",
-                                   thresholds=dict.fromkeys(curves, shipped), score_label="decision score")
-    out = {"flag_threshold": flag_at, "block_threshold": block_at, "plot": str(plot), "detectors": {}}
-    for name, (scores, labels) in curves.items():
-        (fp, fn), (bp, bn) = precision_at(scores, labels, flag_at), precision_at(scores, labels, block_at)
+def detector_score(name: str, text: str) -> tuple[float, float, str]:
+    """The detector's strongest finding score, the analyzer's decision score and decision, that detector alone."""
+    _, types = DETECTORS[name]
+    result = run_detector(name, text)
+    return (max((f.score for f in result.findings if f.type in types), default=0.0), float(result.score),
+            result.decision)
+
+
+def calibration(curves: dict[str, tuple[list[float], list[int], list[str]]], plot: Path) -> dict:
+    """ECE of each detector's (calibrated) decision score on the report split, and the precision of its decisions.
+
+    ``curves``: per detector, the decision score, label and decision of every report row.
+    A flag is any decision other than ``allow`` (a block is flagged too); each finding type
+    is decided by its own calibrated thresholds, so precision is read off the decisions.
+    """
+    marks = {}
+    for name in curves:
+        calibrator = CALIBRATORS.get(MAIN_TYPE.get(name, name))
+        if calibrator is not None:
+            marks[name] = Thresholds(calibrator.flag_at, calibrator.block_at, float("nan"), float("nan"), 0, 0)
+    measured = reliability_diagram({k: (s, y) for k, (s, y, _) in curves.items()}, plot,
+                                   title="healthguard: calibrated decision scores, report split",
+                                   thresholds=marks, score_label="calibrated decision score")
+    out = {"plot": str(plot), "detectors": {}}
+    for name, (scores, labels, decisions) in curves.items():
+        flagged = [y for y, d in zip(labels, decisions, strict=True) if d != "allow"]
+        blocked = [y for y, d in zip(labels, decisions, strict=True) if d == "block"]
         # Rows without a finding score 0 and dominate the ECE; the findings alone show what a score claims.
         found = [(s, y) for s, y in zip(scores, labels, strict=True) if s > 0]
         found_ece = reliability([s for s, _ in found], [y for _, y in found]).ece if found else float("nan")
+        mark = marks.get(name)
         out["detectors"][name] = {
             "n": len(scores), "positives": sum(labels), "ece": measured[name].ece, "brier": measured[name].brier,
             "findings": len(found), "ece_findings": found_ece,
-            "flag_precision": round(fp, 4), "flag_support": fn, "block_precision": round(bp, 4), "block_support": bn,
-            "bins": measured[name].bins}
+            "flag_at": mark.flag_at if mark else None, "block_at": mark.block_at if mark else None,
+            "flag_precision": round(sum(flagged) / len(flagged), 4) if flagged else float("nan"),
+            "flag_support": len(flagged),
+            "block_precision": round(sum(blocked) / len(blocked), 4) if blocked else float("nan"),
+            "block_support": len(blocked), "bins": measured[name].bins}
     return out
 
 
@@ -175,12 +202,12 @@ def main() -> int:
     clean = load_clean(args.data_path)
     tune, report = labelled_sets(clean, "tune"), labelled_sets(clean, "report")
     results: dict = {"detectors": {}}
-    curves: dict[str, tuple[list[float], list[int]]] = {}
+    curves: dict[str, tuple[list[float], list[int], list[str]]] = {}
     for name in DETECTORS:
         tune_scored = [(detector_score(name, t)[0], y, k) for t, y, k in tune[name]]
         both = [(detector_score(name, t), y, k) for t, y, k in report[name]]
         report_scored = [(s[0], y, k) for s, y, k in both]
-        curves[name] = ([s[1] for s, _, _ in both], [y for _, y, _ in both])
+        curves[name] = ([s[1] for s, _, _ in both], [y for _, y, _ in both], [s[2] for s, _, _ in both])
         threshold = tune_threshold(tune_scored, args.max_fpr)
         results["detectors"][name] = {
             "report_rows": len(report_scored), "positives": sum(y for _, y, _ in report_scored),
@@ -214,11 +241,12 @@ def main() -> int:
         print(f"peer ftfy is_bad (mojibake): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
               f"FPR {m['fpr']:.3f}")
     cal = results["calibration"]
-    print(f"calibration, report split (decision score, one detector on; plot {cal['plot']}): "
-          f"shipped flag >= {cal['flag_threshold']}, block >= {cal['block_threshold']}")
+    print(f"calibration, report split (calibrated decision score, one detector on; plot {cal['plot']}); "
+          "flag/block by each finding type's thresholds (data/calibration.json)")
     for name, c in cal["detectors"].items():
+        cuts = f"flag >= {c['flag_at']:.3f} block >= {c['block_at']:.3f}  " if c["flag_at"] is not None else ""
         print(f"  {name:<11} n {c['n']:>5} pos {c['positives']:>5}  ECE {c['ece']:.3f}  Brier {c['brier']:.3f}  "
-              f"findings {c['findings']} ECE {c['ece_findings']:.3f}  "
+              f"findings {c['findings']} ECE {c['ece_findings']:.3f}  {cuts}"
               f"flag P {c['flag_precision']:.3f} (n {c['flag_support']})  "
               f"block P {c['block_precision']:.3f} (n {c['block_support']})")
         print("     bins " + ", ".join(f"{b['lower']:.1f}-{b['upper']:.1f}: {b['count']} at {b['mean_score']:.2f}"

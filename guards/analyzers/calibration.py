@@ -12,6 +12,7 @@ Pure: no Django, no I/O beyond reading the shipped JSON once.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,31 @@ def load_calibrators(path: Path) -> dict[str, Calibrator]:
     """``{detector: Calibrator}`` from a JSON file written by ``bench/calibration.py``."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     return {name: Calibrator.from_dict(spec) for name, spec in raw.get("calibrators", {}).items()}
+
+
+class ShippedCalibrators:
+    """A guard's calibration file, read once per process on first use (thread-safe).
+
+    ``get`` returns ``None`` for a finding type the file has no map for: that type
+    keeps its fixed score and the tenant's thresholds (too few labelled findings to fit).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._loaded: dict[str, Calibrator] | None = None
+
+    def all(self) -> dict[str, Calibrator]:
+        if self._loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._loaded = load_calibrators(self.path) if self.path.exists() else {}
+        return self._loaded
+
+    def get(self, name: str) -> Calibrator | None:
+        return self.all().get(name)
+
+    def reload(self) -> None:
+        """Forget the loaded maps (a fitting script has rewritten the file)."""
+        with self._lock:
+            self._loaded = None

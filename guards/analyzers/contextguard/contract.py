@@ -38,11 +38,16 @@ _ADVICE = object_of(turn=INTEGER, role=STRING, tokens=INTEGER,
 
 RESULT = ResultSchema(
     decisions=("allow", "flag"),
-    help="flag: the message starts a new topic; score is the drift score.",
+    help="flag: the message starts a new topic (calibrated drift score at or above the flag cut); score is "
+         "the calibrated drift score.",
     fields={
         "drift_score": UNIT,
         "drift_detected": BOOLEAN,
         "drift_method": described(STRING, "How drift was measured (none for the first message)."),
+        "drift_calibration": nullable(object_of(
+            "The drift model's own score (raw_score; 0.5 marks a topic boundary in memory), the map that "
+            "calibrated it and the flag cut applied (null: nothing to compare with).",
+            map=STRING, raw_score=NUMBER, flag_at=NUMBER)),
         "closest_turn": nullable(object_of(index=INTEGER, similarity=NUMBER, role=STRING)),
         "topic_shift_point": described(INTEGER, "Index of the turn where the current topic began."),
         "similarity": {"type": "object", "additionalProperties": NUMBER},
@@ -53,7 +58,7 @@ RESULT = ResultSchema(
             persisted=BOOLEAN, reset=BOOLEAN, turns_stored=INTEGER, window_tokens=INTEGER, token_budget=INTEGER,
             over_budget=BOOLEAN, plan=array_of(_ADVICE), tokens_after_plan=INTEGER, fits=BOOLEAN),
     },
-    always=("drift_score", "drift_detected", "drift_method", "closest_turn", "topic_shift_point", "similarity",
+    always=("drift_score", "drift_detected", "drift_method", "drift_calibration", "closest_turn", "topic_shift_point", "similarity",
             "turn_index", "turn_count", "memory"),
 )
 

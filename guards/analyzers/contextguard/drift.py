@@ -1,9 +1,12 @@
 """How far a new message moves from the session's context.
 
-The score is the drift model's probability that a new topic starts with this message
-(see :mod:`.features`); beside it come the similarity of the message to every stored
-turn (the closest one is reported, the window planner uses all of them) and where the
-current topic began.
+The drift model (see :mod:`.features`) scores how likely a new topic starts with this
+message; its own decision point marks a topic boundary in memory. The reported score is
+that model score calibrated for the view it came from (:mod:`.calibrators`): the share of
+TIAGE train turns scored alike that did start a new topic; a message is flagged where the
+calibrated score reaches the view's flag cut (train precision >= 0.80) or the tenant's.
+Beside it come the similarity of the message to every stored turn (the closest one is
+reported, the window planner uses all of them) and where the current topic began.
 """
 
 from __future__ import annotations
@@ -15,19 +18,22 @@ from typing import Any
 import numpy as np
 
 from guards.analyzers.contextguard import lexical
+from guards.analyzers.contextguard.calibrators import BOUNDARY, calibrator_for
 from guards.analyzers.contextguard.features import DriftModel, lexical_features, semantic_features
 from guards.analyzers.contextguard.state import SessionState, Turn
 
 
 @dataclass(slots=True)
 class DriftAssessment:
-    score: float
-    detected: bool
+    score: float  # calibrated: the chance that a new topic starts here (TIAGE train)
+    detected: bool  # a topic boundary in memory (the model's own decision point, or flagged)
     method: str  # "embedding", "lexical" or "none" (nothing to compare with)
     topic_shift_point: int
     closest: dict[str, Any] | None
     similarities: dict[int, float] = field(default_factory=dict)  # turn index -> similarity
     signals: dict[str, float] = field(default_factory=dict)
+    flagged: bool = False  # the calibrated score reached the flag cut
+    calibration: dict[str, Any] | None = None  # map, raw_score, flag_at
 
 
 def turn_similarities(text: str, vec: np.ndarray | None, state: SessionState) -> dict[int, float]:
@@ -63,16 +69,20 @@ def assess(
     state: SessionState,
     model: DriftModel,
     *,
-    threshold: float,
     index: int,
     role: str = "user",
     resume_at: float | None = None,
+    flag_at: float = 0.0,
+    boundary: float = BOUNDARY,
 ) -> DriftAssessment:
     """Score ``text`` (turn number ``index``, sent as ``role``) against ``state`` before it is added.
 
-    A shift whose closest stored turn is at least ``resume_at`` similar and belongs to
-    another topic than the current one resumes that topic (back from a digression)
-    instead of starting a new one; it is still reported as a shift.
+    A new topic starts in memory where the model score reaches ``boundary``; the message
+    is flagged where the calibrated score reaches ``flag_at`` (0: the view's fitted cut),
+    and a flagged message always starts a new topic. A shift whose closest stored turn is
+    at least ``resume_at`` similar and belongs to another topic than the current one
+    resumes that topic (back from a digression) instead of starting a new one; it is
+    still reported as a shift.
     """
     history = state.turns
     if not history:
@@ -89,18 +99,22 @@ def assess(
     signals: dict[str, float] = {}
     if vec is not None and not tiny and history[-1].vec is not None:
         x = semantic_features(text, vec, history, state.summary, recipe)
-        score = semantic_model.probability(x)
+        raw = semantic_model.probability(x)
         method = "embedding"
         signals = {"previous_turn": x[0], "recent_max": x[2], "summary": x[4]}
     else:
         x = lexical_features(text, history, recipe)
-        score = lexical_model.probability(x)
+        raw = lexical_model.probability(x)
         method = "lexical"
         signals = {"previous_turn": x[1], "recent_coverage": x[2]}
 
     best = max(sims, key=lambda i: sims[i])
     closest_turn = next(t for t in history if t.index == best)
-    detected = score >= threshold
+    name, calibrator = calibrator_for(method, same_role=same_role)
+    score = calibrator(raw)
+    cut = flag_at if flag_at > 0 else calibrator.flag_at
+    flagged = score >= cut
+    detected = raw >= boundary or flagged
     if detected:
         resumed = closest_turn.topic if resume_at is not None and sims[best] >= resume_at else None
         topic = resumed if resumed is not None and resumed != state.topic_start else index
@@ -116,4 +130,6 @@ def assess(
         closest={"index": best, "similarity": round(sims[best], 4), "role": closest_turn.role},
         similarities=sims,
         signals={k: round(v, 4) for k, v in signals.items()},
+        flagged=flagged,
+        calibration={"map": name, "raw_score": round(raw, 4), "flag_at": round(cut, 4)},
     )

@@ -1,5 +1,10 @@
 """healthguard: text integrity (encoding, controls, invisible characters, gibberish, loops,
-truncation, language, size) and the health of the tenant's guard backends."""
+truncation, language, size) and the health of the tenant's guard backends.
+
+Mojibake, mixed encodings, gibberish, repetition loops and cut-off sentences carry
+calibrated scores and decide by their type's fitted thresholds (:mod:`.calibrators`);
+every other finding keeps its fixed score and the tenant's thresholds.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,10 @@ from guards.analyzers.base import (
     AnalyzerContext,
     Finding,
     GuardResult,
-    decide,
 )
 from guards.analyzers.healthguard import language as lang
 from guards.analyzers.healthguard.backends import backend_report
+from guards.analyzers.healthguard.calibrators import calibrate, decision_for
 from guards.analyzers.healthguard.contract import CONTRACT
 from guards.analyzers.healthguard.controls import control_findings, strip_controls
 from guards.analyzers.healthguard.encoding import encoding_findings, repair
@@ -35,7 +40,7 @@ FOREIGN_LATIN_SLACK = 1.5
 
 class HealthGuard(Analyzer):
     name = "healthguard"
-    version = "1.1.0"
+    version = "1.2.0"
     description = (
         "Text integrity: mojibake and broken encodings, control and invisible characters, gibberish, "
         "repetition loops, truncated output, language and size limits; plus the tenant's backend health."
@@ -112,8 +117,10 @@ class HealthGuard(Analyzer):
 
         platform, platform_findings = timed("backends", lambda: backend_report(context.backend_health, settings))
         findings += platform_findings
+        calibrate(findings)
         scored = [f for f in findings if f.category != "platform" or settings["platform_affects_decision"]]
         score = _combine(scored)
+        uncalibrated = _combine([f for f in scored if "calibrator" not in f.detail])
         data: dict[str, Any] = {"fields": fields}
         if platform is not None:
             data["platform"] = platform
@@ -121,7 +128,8 @@ class HealthGuard(Analyzer):
             data["repaired_output_text"] = repaired["output_text"]
         findings.sort(key=lambda f: (FIELDS.index(f.source) if f.source in FIELDS else 2, f.start or 0))
         return GuardResult(
-            decision=decide(score, flag_at=settings["flag_threshold"], block_at=settings["block_threshold"]),
+            decision=decision_for(scored, uncalibrated, flag_at=settings["flag_threshold"],
+                                  block_at=settings["block_threshold"]),
             score=score, findings=findings, sanitized_text=repaired.get("text"), data=data,
             version=self.version, timings_ms=timings,
         )
@@ -160,7 +168,11 @@ def _repaired(text: str, mojibake: list, findings: list[Finding], source: str) -
 
 
 def _combine(findings: list[Finding]) -> float:
-    """Noisy-OR of each category's strongest finding: independent problems add up."""
+    """Noisy-OR of each category's strongest finding: independent problems add up.
+
+    With calibrated scores this is the chance that at least one of the categories found
+    is a real problem, if the categories err independently.
+    """
     strongest: dict[str, float] = {}
     for f in findings:
         strongest[f.category] = max(strongest.get(f.category, 0.0), float(f.score))

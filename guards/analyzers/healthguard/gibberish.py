@@ -87,6 +87,15 @@ def _ascii_fold(word: str) -> str | None:
     return folded if folded.isascii() and folded.isalpha() else None
 
 
+def _unreadable_between(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a letter the a-z model cannot read (þ, æ, ł, ß...).
+
+    Such a word is real writing the model is blind to (Old English, Icelandic, Polish): it
+    ends a span, so a few odd words around it are not joined into one gibberish run.
+    """
+    return any(c.isalpha() and _ascii_fold(c) is None for c in text[start:end])
+
+
 @dataclass(frozen=True, slots=True)
 class ScoredWord:
     start: int
@@ -227,6 +236,8 @@ def gibberish_findings(text: str, source: str, model: CharModel | None = None) -
         run.clear()
 
     for w in words:
+        if run and _unreadable_between(text, run[-1].end, w.start):
+            close()
         if w.implausible:
             run.append(w)
         else:

@@ -7,8 +7,13 @@ from guards.analyzers.schema import Setting, SettingsSchema
 DETECTORS = ("encoding", "control", "invisible", "gibberish", "repetition", "truncation", "language", "size")
 
 SETTINGS = SettingsSchema((
-    Setting("flag_threshold", "float", 0.5, min=0.0, max=1.0, help="Score at which the text is flagged."),
-    Setting("block_threshold", "float", 0.85, min=0.0, max=1.0, help="Score at which the text is blocked."),
+    # Mojibake, gibberish, repetition loops and cut-off sentences carry calibrated scores and
+    # are decided by the thresholds fitted for their type (data/calibration.json).
+    Setting("flag_threshold", "float", 0.5, min=0.0, max=1.0,
+            help="Score at which the text is flagged, for findings without a calibrated score (control and "
+                 "invisible characters, unclosed brackets and quotes, language, size)."),
+    Setting("block_threshold", "float", 0.85, min=0.0, max=1.0,
+            help="Score at which the text is blocked, for findings without a calibrated score."),
     Setting("detectors", "list", list(DETECTORS), choices=DETECTORS, item_type="str",
             help="Which integrity checks run."),
     Setting("max_chars", "int", 100_000, min=0, help="Most characters per field (0: no limit)."),

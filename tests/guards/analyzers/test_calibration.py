@@ -31,3 +31,16 @@ def test_it_round_trips_through_the_shipped_json(tmp_path):
     path = tmp_path / "calibration.json"
     path.write_text(json.dumps({"calibrators": {"injection": cal.to_dict()}}))
     assert load_calibrators(path) == {"injection": cal}
+
+
+def test_a_shipped_set_reads_its_file_once_until_reloaded(tmp_path):
+    from guards.analyzers.calibration import ShippedCalibrators
+
+    path = tmp_path / "calibration.json"
+    shipped = ShippedCalibrators(path)
+    assert shipped.get("gibberish") is None  # no file yet: nothing is calibrated
+    cal = Calibrator((0.0, 1.0), (0.1, 0.9), flag_at=0.8, block_at=0.98)
+    path.write_text(json.dumps({"calibrators": {"gibberish": cal.to_dict()}}))
+    assert shipped.get("gibberish") is None  # read once per process
+    shipped.reload()
+    assert shipped.get("gibberish") == cal and shipped.get("mojibake") is None

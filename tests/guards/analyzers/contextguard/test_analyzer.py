@@ -56,20 +56,26 @@ def test_it_does_not_flag_a_conversation_that_stays_on_topic(guard, cfg, turns):
     assert results[-1].data["turn_count"] == len(turns)
 
 
-def test_it_flags_the_message_where_the_topic_changes(guard, cfg):
+def test_a_change_of_subject_starts_a_new_topic_and_is_flagged_only_past_the_calibrated_cut(guard, cfg):
     results = converse(guard, cfg, CONFIG_THEN_HIKING)
-    decisions = [r.decision for r in results]
-    assert decisions[SHIFT_AT] == "flag"
-    assert decisions[:SHIFT_AT] == ["allow"] * SHIFT_AT
     shifted = results[SHIFT_AT]
+    # A new topic in memory (the model's own decision point) ...
     assert shifted.data["drift_detected"] is True
-    assert shifted.data["drift_score"] == round(shifted.score, 4) >= cfg["drift_threshold"]
     assert shifted.data["topic_shift_point"] == SHIFT_AT
     finding = shifted.findings[0]
-    assert finding.type == "topic_shift"
+    assert finding.type == "topic_shift" and finding.score == shifted.score
     assert CONFIG_THEN_HIKING[SHIFT_AT][finding.start:finding.end] == CONFIG_THEN_HIKING[SHIFT_AT]
+    # ... but on TIAGE train a turn scored like this started a new topic about two times in
+    # three, under the 0.80 a flag needs: reported, not flagged.
+    cut = shifted.data["drift_calibration"]["flag_at"]
+    assert 0.5 < shifted.data["drift_score"] == round(shifted.score, 4) < cut
+    assert [r.decision for r in results] == ["allow"] * len(results)
+    # A tenant who wants more recall lowers drift_threshold (a calibrated probability).
+    lowered = converse(guard, {**cfg, "drift_threshold": 0.6}, CONFIG_THEN_HIKING)
+    assert [r.decision for r in lowered].index("flag") == SHIFT_AT
+    assert [r.decision for r in lowered[:SHIFT_AT]] == ["allow"] * SHIFT_AT
     # The answer about hiking continues the new topic; the shift point stays where it began.
-    assert results[SHIFT_AT + 1].decision == "allow"
+    assert lowered[SHIFT_AT + 1].decision == "allow"
     assert results[SHIFT_AT + 1].data["topic_shift_point"] == SHIFT_AT
     assert results[SHIFT_AT + 1].data["closest_turn"]["index"] == SHIFT_AT
 
@@ -87,14 +93,18 @@ def test_on_topic_follow_ups_sent_as_user_turns_only_are_allowed(guard, cfg, tur
     assert results[-1].data["topic_shift_point"] == 0
 
 
-def test_a_new_subject_sent_as_user_turns_only_is_still_flagged(guard, cfg):
+def test_a_new_subject_sent_as_user_turns_only_is_still_a_new_topic(guard, cfg):
     results = send_as_user(guard, cfg, CONFIG_THEN_HIKING[0::2])
-    assert [r.decision for r in results] == ["allow", "allow", "flag"]
+    assert [r.data["drift_detected"] for r in results] == [False, False, True]
+    assert results[-1].data["drift_calibration"]["map"] == "embedding_same_role"
+    assert [r.decision for r in results] == ["allow"] * 3  # 0.66 calibrated: under the flag cut
+    lowered = send_as_user(guard, {**cfg, "drift_threshold": 0.6}, CONFIG_THEN_HIKING[0::2])
+    assert [r.decision for r in lowered] == ["allow", "allow", "flag"]
 
 
 def test_the_plan_drops_a_digression_and_keeps_the_thread_the_message_returns_to(guard, cfg):
     results = send_as_user(guard, {**cfg, "token_budget": 85}, TRIP_WITH_DIGRESSION)
-    assert results[DIGRESSION_AT].decision == "flag"
+    assert results[DIGRESSION_AT].data["drift_detected"] is True
     back = results[-1]
     assert back.decision == "allow"
     assert back.data["topic_shift_point"] == 0  # the trip topic again, not the digression
@@ -189,7 +199,10 @@ def test_the_lexical_fallback_scores_without_embeddings(guard, cfg):
     results = converse(guard, {**cfg, "use_embeddings": False}, CONFIG_THEN_HIKING)
     assert {r.data["drift_method"] for r in results[1:]} == {"lexical"}
     assert results[SHIFT_AT].data["drift_score"] > results[SHIFT_AT - 1].data["drift_score"]
-    assert results[SHIFT_AT].decision == "flag"
+    assert results[SHIFT_AT].data["drift_detected"] is True
+    # The lexical model never reached 0.80 precision on TIAGE train: it marks topics, never flags.
+    assert results[SHIFT_AT].data["drift_calibration"]["flag_at"] > 1.0
+    assert results[SHIFT_AT].decision == "allow"
 
 
 def test_blank_text_is_not_stored_as_a_turn(guard, cfg):
@@ -246,4 +259,4 @@ def test_a_missing_embedding_model_degrades_to_the_lexical_fallback(monkeypatch,
     monkeypatch.setattr(embeddings, "get_embedder", broken)
     results = converse(ContextGuard(), cfg, CONFIG_THEN_HIKING)
     assert {r.data["drift_method"] for r in results[1:]} == {"lexical"}
-    assert results[SHIFT_AT].decision == "flag"
+    assert results[SHIFT_AT].data["drift_detected"] is True

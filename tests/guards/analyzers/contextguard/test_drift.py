@@ -34,14 +34,14 @@ def test_the_shipped_model_matches_the_feature_recipe(model):
 
 
 def test_the_first_message_has_nothing_to_drift_from(model):
-    result = assess("hello there", axis(0), SessionState.new(0.0), model, threshold=0.5, index=0)
+    result = assess("hello there", axis(0), SessionState.new(0.0), model, index=0)
     assert (result.score, result.detected, result.method, result.closest) == (0.0, False, "none", None)
 
 
 def test_a_message_unlike_the_session_scores_higher_than_a_close_one(model):
     state = session([("the engine of my car makes noise", axis(0)), ("maybe the car engine belt", axis(0))])
-    close = assess("could the engine belt be loose?", axis(0), state, model, threshold=0.5, index=2)
-    far = assess("could the engine belt be loose?", axis(5), state, model, threshold=0.5, index=2)
+    close = assess("could the engine belt be loose?", axis(0), state, model, index=2)
+    far = assess("could the engine belt be loose?", axis(5), state, model, index=2)
     assert close.method == far.method == "embedding"
     assert far.score > close.score + 0.3
     assert far.detected and not close.detected
@@ -52,15 +52,15 @@ def test_a_message_unlike_the_session_scores_higher_than_a_close_one(model):
 def test_the_closest_turn_is_the_most_similar_stored_turn(model):
     state = session([("a", axis(0)), ("b", axis(1)), ("c", axis(2))])
     probe = (axis(1) * 0.8 + axis(2) * 0.6).astype(np.float32)
-    result = assess("something", probe, state, model, threshold=0.5, index=3)
+    result = assess("something", probe, state, model, index=3)
     assert result.closest["index"] == 1
     assert result.closest["similarity"] == pytest.approx(0.8, abs=1e-3)
 
 
 def test_without_a_vector_the_lexical_model_scores(model):
     state = session([("my garden tomatoes have yellow leaves", None), ("tomatoes with yellow leaves need water", None)])
-    same = assess("how often should garden tomatoes get water", None, state, model, threshold=0.5, index=2)
-    other = assess("what is your favorite football team ?", None, state, model, threshold=0.5, index=2)
+    same = assess("how often should garden tomatoes get water", None, state, model, index=2)
+    other = assess("what is your favorite football team ?", None, state, model, index=2)
     assert same.method == other.method == "lexical"
     assert other.score > same.score
     assert turn_similarities("garden tomatoes water", None, state)[1] > 0.3
@@ -68,7 +68,7 @@ def test_without_a_vector_the_lexical_model_scores(model):
 
 def test_a_one_word_message_is_scored_lexically(model):
     state = session([("we discussed the budget", axis(0))])
-    assert assess("ok", axis(3), state, model, threshold=0.5, index=1).method == "lexical"
+    assert assess("ok", axis(3), state, model, index=1).method == "lexical"
 
 
 def test_semantic_features_use_the_rolling_summary(model):

@@ -48,8 +48,16 @@ def test_the_sanitized_text_has_mojibake_repaired_and_controls_removed():
     assert result.to_dict()["repaired_output_text"] == "naïve"
 
 
-def test_a_single_mojibake_run_flags_and_thresholds_come_from_settings():
+def test_a_single_mojibake_run_blocks_by_its_calibrated_thresholds_whatever_the_tenants():
+    # Mojibake was right on every tune-split finding (2344 of 2344): its calibrated
+    # probability clears the 0.98 block rule, and the tenant's thresholds do not move it.
     text = "Your order for the cafÃ© has shipped."
+    assert run({"text": text}).decision == "block"
+    assert run({"text": text}, flag_threshold=0.99, block_threshold=1.0).decision == "block"
+
+
+def test_uncalibrated_findings_still_follow_the_tenants_thresholds():
+    text = "The quarterly report is ready.\x07 Revenue grew."  # a control character: no labelled set, no map
     assert run({"text": text}).decision == "flag"
     assert run({"text": text}, flag_threshold=0.9, block_threshold=0.95).decision == "allow"
 

@@ -83,3 +83,12 @@ def test_mash_in_prose_next_to_code_is_still_found():
     text = "Run `make test` first. Then asdkjh qwpeoi zxmcnv lkjasd happened."
     [f] = gibberish_findings(text, "text").findings
     assert text[f.start:f.end] == "asdkjh qwpeoi zxmcnv lkjasd"
+
+
+def test_letters_the_model_cannot_read_end_a_span():
+    # Old English in a model's answer: þ/ǣ/æ words are skipped, so the short odd words
+    # between them are not joined into one gibberish run.
+    assert gibberish_findings("The line reads: gyf þū ne forlǣtst þæt secgan, as the poet wrote.",
+                              "text").findings == []
+    assert gibberish_findings("The line reads: gyf qwxzt ne vbnmk secgan, as the poet wrote.",
+                              "text").findings

@@ -1,0 +1,105 @@
+"""contextguard's drift score is calibrated per view by the committed maps, and flags by their cut."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from guards.analyzers.base import AnalyzerContext
+from guards.analyzers.calibration import Calibrator, ShippedCalibrators, load_calibrators
+from guards.analyzers.contextguard import ContextGuard, calibrators
+from guards.analyzers.contextguard.calibrators import CALIBRATION_PATH
+from guards.analyzers.contextguard.memory import LocalSessionMemory
+
+from .conversations import CONFIG_THEN_HIKING, SHIFT_AT, role
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "bench"))
+
+SHIPPED = load_calibrators(CALIBRATION_PATH)
+VIEWS = ("embedding", "lexical", "embedding_same_role", "lexical_same_role")
+
+
+@pytest.fixture(scope="module")
+def guard() -> ContextGuard:
+    instance = ContextGuard()
+    instance.warm_up()
+    return instance
+
+
+def converse(guard, turns, *, as_user=False, **settings):
+    cfg = {**ContextGuard.settings_schema.defaults(), **settings}
+    context = AnalyzerContext(tenant_key="t1", memory=LocalSessionMemory(), session_id="s1")
+    return [guard.analyze({"text": t, "role": "user" if as_user else role(i)}, cfg, context)
+            for i, t in enumerate(turns)]
+
+
+def test_the_committed_file_has_a_map_for_every_view():
+    assert set(VIEWS) <= SHIPPED.keys()
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_shipped_cuts_follow_the_documented_rule(view):
+    cal = SHIPPED[view]
+    assert cal.block_at > 1.0  # contextguard never blocks
+    assert cal.flag_at >= 0.80  # flag only where train precision >= 0.80, never under 0.80 itself
+    raws = [i / 50 for i in range(51)]
+    calibrated = [cal(r) for r in raws]
+    assert calibrated == sorted(calibrated) and calibrated[0] < calibrated[-1]
+    assert max(calibrated) <= 0.99  # no chit-chat turn is a sure shift
+
+
+def test_the_reported_score_is_the_model_score_through_the_committed_map(guard):
+    results = converse(guard, CONFIG_THEN_HIKING)
+    for r in results[1:]:
+        calibration = r.data["drift_calibration"]
+        assert calibration["map"] == "embedding"
+        assert r.score == pytest.approx(SHIPPED["embedding"](calibration["raw_score"]), abs=1e-4)
+        assert calibration["flag_at"] == round(SHIPPED["embedding"].flag_at, 4)
+    raws = [r.data["drift_calibration"]["raw_score"] for r in results[1:]]
+    scores = [r.score for r in results[1:]]
+    assert sorted(range(len(raws)), key=raws.__getitem__) == sorted(range(len(scores)), key=scores.__getitem__)
+    assert results[SHIFT_AT].score != pytest.approx(raws[SHIFT_AT - 1])  # the map moved it
+
+
+def test_user_only_sessions_are_read_through_the_same_role_map(guard):
+    results = converse(guard, CONFIG_THEN_HIKING[0::2], as_user=True)
+    assert [r.data["drift_calibration"]["map"] for r in results[1:]] == ["embedding_same_role"] * 2
+
+
+def _shipping(monkeypatch, tmp_path, flag_at, value):
+    maps = {v: Calibrator((0.0, 0.5, 1.0), (0.0, 0.5, value), flag_at, 1.01) for v in VIEWS}
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"calibrators": {k: c.to_dict() for k, c in maps.items()}}))
+    monkeypatch.setattr(calibrators, "CALIBRATORS", ShippedCalibrators(path))
+
+
+def test_the_flag_follows_the_views_cut_and_the_boundary_does_not(guard, monkeypatch, tmp_path):
+    _shipping(monkeypatch, tmp_path, flag_at=0.8, value=0.95)
+    flagged = converse(guard, CONFIG_THEN_HIKING)
+    assert flagged[SHIFT_AT].decision == "flag"
+    assert flagged[SHIFT_AT].findings[0].detail["flagged"] is True
+    _shipping(monkeypatch, tmp_path, flag_at=0.8, value=0.6)
+    reported = converse(guard, CONFIG_THEN_HIKING)
+    assert reported[SHIFT_AT].decision == "allow"
+    assert reported[SHIFT_AT].data["drift_detected"] is True  # still a new topic in memory
+    assert reported[SHIFT_AT].data["topic_shift_point"] == SHIFT_AT
+    # The tenant's drift_threshold, when set, replaces the fitted cut.
+    assert converse(guard, CONFIG_THEN_HIKING, drift_threshold=0.55)[SHIFT_AT].decision == "flag"
+
+
+def test_the_fit_script_puts_the_flag_cut_where_train_precision_reaches_080():
+    import train_contextguard_calibration as train
+
+    # 40 turns calibrated 0.85 with 30 shifts (0.75) and 40 at 0.95 with 38 (0.95):
+    # from 0.85 precision is 0.85 over 80 turns; the lowest cut >= 0.80 that holds is 0.85.
+    calibrated = [0.5] * 100 + [0.85] * 40 + [0.95] * 40
+    labels = [0] * 100 + [1] * 30 + [0] * 10 + [1] * 38 + [0] * 2
+    assert train.flag_cut(calibrated, labels) == 0.85
+    # At 0.85 only 0.70 are right: the cut moves up to 0.95.
+    labels = [0] * 100 + [1] * 18 + [0] * 22 + [1] * 38 + [0] * 2
+    assert train.flag_cut(calibrated, labels) == 0.95
+    # Nothing of at least 0.80 backed by 20 turns: the view never flags.
+    assert train.flag_cut([0.5] * 100 + [0.9] * 10, [0] * 100 + [1] * 10) > 1.0
