@@ -129,7 +129,9 @@ class HealthGuard(Analyzer):
         findings.sort(key=lambda f: (FIELDS.index(f.source) if f.source in FIELDS else 2, f.start or 0))
         return GuardResult(
             decision=decision_for(scored, uncalibrated, flag_at=settings["flag_threshold"],
-                                  block_at=settings["block_threshold"]),
+                                  block_at=settings["block_threshold"],
+                                  calibrated_flag_at=settings["calibrated_flag_threshold"],
+                                  calibrated_block_at=settings["calibrated_block_threshold"]),
             score=score, findings=findings, sanitized_text=repaired.get("text"), data=data,
             version=self.version, timings_ms=timings,
         )

@@ -11,7 +11,9 @@ stays in ``detail["raw_score"]`` and the map's name in ``detail["calibrator"]``.
 Finding types without a map (too few labelled findings to fit one: unclosed brackets
 and quotes, repeated sentences, and everything without a labelled set: control and
 invisible characters, language, size) keep their fixed score and are decided by the
-tenant's ``flag_threshold``/``block_threshold`` as before.
+tenant's ``flag_threshold``/``block_threshold`` as before. A tenant may still move the
+calibrated cuts: ``calibrated_flag_threshold``/``calibrated_block_threshold`` are
+probabilities (0, the default, keeps each type's fitted cut).
 """
 
 from __future__ import annotations
@@ -38,15 +40,24 @@ def calibrate(findings: Iterable[Finding]) -> None:
         f.score = calibrator(f.score)
 
 
-def decision_for(findings: Iterable[Finding], uncalibrated_score: float, *, flag_at: float, block_at: float) -> str:
-    """The worst of: each calibrated finding by its type's thresholds, the rest's combined score by the tenant's."""
+def decision_for(findings: Iterable[Finding], uncalibrated_score: float, *, flag_at: float, block_at: float,
+                 calibrated_flag_at: float = 0.0, calibrated_block_at: float = 0.0) -> str:
+    """The worst of: each calibrated finding by its type's cuts, the rest's combined score by the tenant's.
+
+    ``calibrated_flag_at``/``calibrated_block_at`` (> 0) replace every type's fitted cut,
+    so a tenant can be stricter or more lenient on the calibrated (probability) scale.
+    """
     worst = decide(uncalibrated_score, flag_at=flag_at, block_at=block_at)
     for f in findings:
         name = f.detail.get("calibrator")
         calibrator = CALIBRATORS.get(name) if name else None
         if calibrator is None:
             continue
-        decision = calibrator.decide(f.score)
+        if calibrated_flag_at or calibrated_block_at:
+            decision = decide(f.score, flag_at=calibrated_flag_at or calibrator.flag_at,
+                              block_at=calibrated_block_at or calibrator.block_at)
+        else:
+            decision = calibrator.decide(f.score)
         if _ORDER.index(decision) > _ORDER.index(worst):
             worst = decision
     return worst

@@ -14,6 +14,11 @@ SETTINGS = SettingsSchema((
                  "invisible characters, unclosed brackets and quotes, language, size)."),
     Setting("block_threshold", "float", 0.85, min=0.0, max=1.0,
             help="Score at which the text is blocked, for findings without a calibrated score."),
+    Setting("calibrated_flag_threshold", "float", 0.0, min=0.0, max=1.0,
+            help="Probability at which a calibrated finding (mojibake, gibberish, repetition, cut-off "
+                 "sentence) flags; 0: each type's fitted cut."),
+    Setting("calibrated_block_threshold", "float", 0.0, min=0.0, max=1.0,
+            help="Probability at which a calibrated finding blocks; 0: each type's fitted cut."),
     Setting("detectors", "list", list(DETECTORS), choices=DETECTORS, item_type="str",
             help="Which integrity checks run."),
     Setting("max_chars", "int", 100_000, min=0, help="Most characters per field (0: no limit)."),

@@ -77,6 +77,17 @@ def test_the_decision_follows_the_types_own_thresholds(monkeypatch, tmp_path):
     assert (run(CUT_OFF).decision, run(CUT_OFF).score) == ("block", pytest.approx(0.99))
 
 
+def test_a_tenant_moves_the_calibrated_cuts_on_the_probability_scale():
+    flagged = run(CUT_OFF)
+    probability = next(f.score for f in flagged.findings if f.type == "cut_off_sentence")
+    assert flagged.decision == "flag"
+    # Stricter: block at or under the finding's probability; more lenient: flag only above it.
+    assert run(CUT_OFF, calibrated_block_threshold=probability).decision == "block"
+    assert run(CUT_OFF, calibrated_flag_threshold=min(1.0, probability + 0.01)).decision == "allow"
+    # The uncalibrated thresholds still leave calibrated findings alone.
+    assert run(CUT_OFF, flag_threshold=0.99, block_threshold=0.99).decision == "flag"
+
+
 def test_without_a_map_the_raw_score_and_tenant_thresholds_stand(monkeypatch, tmp_path):
     _shipping(monkeypatch, tmp_path)
     result = run(CUT_OFF)
