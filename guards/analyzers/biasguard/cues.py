@@ -16,7 +16,7 @@ one clerk, a word problem takes a wheelchair to the shop): each is one more colu
 the stereotype stack (``stereotypes``), weighed by training against WinoBias, word
 problems and ordinary sentences. Counts are capped at three and scaled to 0..1.
 
-Written for this project from general vocabulary; two alternations, linear time.
+Written for this project from general vocabulary; one pass over the words, linear time.
 """
 
 from __future__ import annotations
@@ -62,19 +62,36 @@ _GROUP_IMPLYING = (
 )
 
 
-def _alternation(words: tuple[str, ...]) -> re.Pattern[str]:
-    forms = sorted(set(words), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in forms)
-                      + r")(?![\w-])", re.IGNORECASE)
+_TOKEN = re.compile(r"[a-z0-9_]+(?:-[a-z0-9_]+)*")  # a hyphenated word, or a handle, is one word
 
 
-TRAIT_RE = _alternation(_TRAITS)
-GROUP_IMPLYING_RE = _alternation(_GROUP_IMPLYING)
+class _Words:
+    """Single words in a set, phrases of two or three words in another: one pass over a sentence's words."""
+
+    def __init__(self, entries: tuple[str, ...]) -> None:
+        self.words = {e for e in entries if " " not in e}
+        self.phrases = {tuple(e.split()) for e in entries if " " in e}
+
+    def count(self, words: list[str]) -> int:
+        found, i = 0, 0
+        while i < len(words):
+            for size in (3, 2):
+                if tuple(words[i:i + size]) in self.phrases:
+                    found, i = found + 1, i + size
+                    break
+            else:
+                found += words[i] in self.words
+                i += 1
+        return found
+
+
+TRAITS = _Words(_TRAITS)
+GROUP_IMPLYING = _Words(_GROUP_IMPLYING)
 CUE_FEATURES = ("trait_words", "group_implying_words")
 _CAP = 3
 
 
 def cue_features(sentence: str) -> list[float]:
     """``[trait words, group-implying words]``, each a count capped at three and scaled to 0..1."""
-    return [min(sum(1 for _ in pattern.finditer(sentence)), _CAP) / _CAP
-            for pattern in (TRAIT_RE, GROUP_IMPLYING_RE)]
+    words = _TOKEN.findall(sentence.lower())
+    return [min(vocabulary.count(words), _CAP) / _CAP for vocabulary in (TRAITS, GROUP_IMPLYING)]
