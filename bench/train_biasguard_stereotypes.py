@@ -12,16 +12,19 @@ Rows (one sentence each), all from the tuning halves of the fixed splits:
 - generated sentences (``biasguard_templates``, training only): neutral sentences about
   people of each group, and generic statements about groups, hostile and neutral.
 
-Three models, each logistic:
+Three models:
 
-1. **embedding**: MiniLM sentence vector -> stereotype (C picked by out-of-fold F1);
-2. **screen**: words and word pairs -> stereotype (microseconds; ranks which sentence is
-   worth embedding);
-3. **stacks**: the out-of-fold logits of (1) and (2) plus who the sentence is about
-   (``referents``: generic group subject, names a group, specific subject, pronoun
-   only) and the generalisation pattern's strength. The *full* stack uses both models,
-   the *lexical* stack only the screen (for sentences the request's embedding budget
-   does not reach).
+1. **embedding**: MiniLM sentence vector -> stereotype, logistic (C picked by
+   out-of-fold F1). A one-hidden-layer network ranked the tuning rows a little better out
+   of fold but did worse on fresh rows and flagged "The doctor said he would call back";
+2. **screen**: words and word pairs -> stereotype, logistic (microseconds; ranks which
+   sentence is worth embedding);
+3. **stacks**, logistic: the out-of-fold logits of (1) and (2) plus who the sentence is
+   about (``referents``: generic group subject, names a group, specific subject, pronoun
+   only), the generalisation pattern's strength and the cues that stand in for an
+   unnamed group (``cues``: trait words, group-implying words). The *full* stack uses
+   both models, the *lexical* stack only the screen (for sentences the request's
+   embedding budget does not reach).
 
 Each stack's out-of-fold probabilities on the real rows (templates excluded) are then
 calibrated with ``bench/calibration.py`` (isotonic; flag where precision >= 0.80, block
@@ -70,11 +73,13 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: 
 from guards.analyzers.biasguard.calibrators import CALIBRATION_PATH  # noqa: E402
 from guards.analyzers.biasguard.generalisations import GeneralisationPatterns  # noqa: E402
 from guards.analyzers.biasguard.groups import get_groups  # noqa: E402
-from guards.analyzers.biasguard.referents import FEATURES, referents  # noqa: E402
+from guards.analyzers.biasguard.referents import referents  # noqa: E402
 from guards.analyzers.biasguard.stereotypes import (  # noqa: E402
     MODEL_PATH,
+    STRUCTURE_FEATURES,
     embedding_input,
     lexical_features,
+    structure,
 )
 from guards.analyzers.biasguard.text import sentences  # noqa: E402
 
@@ -158,11 +163,11 @@ def fit_screen(texts: list[str], labels: np.ndarray, folds: StratifiedKFold
     return params, oof
 
 
-def structure(texts: list[str]) -> np.ndarray:
-    """Who each sentence is about, and how sweeping its wording is (the stacks' extra columns)."""
+def structure_columns(texts: list[str]) -> np.ndarray:
+    """Who each sentence is about, how sweeping its wording is, its cues (the stacks' extra columns)."""
     groups = get_groups()
     patterns = GeneralisationPatterns(groups)
-    return np.array([[*referents(groups, t).features(), patterns.strength(t)] for t in texts])
+    return np.array([structure(referents(groups, t), patterns.strength(t), t) for t in texts])
 
 
 def fit_stack(columns: np.ndarray, labels: np.ndarray, folds: StratifiedKFold
@@ -199,7 +204,7 @@ def main() -> None:
 
     embedding, embed_oof = fit_embedding(vectors, labels, folds)
     screen, screen_oof = fit_screen(texts, labels, folds)
-    extra = structure(texts)
+    extra = structure_columns(texts)
     full, full_oof = fit_stack(np.column_stack([logit(embed_oof), logit(screen_oof), extra]), labels, folds)
     lexical, lexical_oof = fit_stack(np.column_stack([logit(screen_oof), extra]), labels, folds)
     gate = float(np.quantile(lexical_oof[labels == 1], 1 - GATE_RECALL))
@@ -212,8 +217,9 @@ def main() -> None:
     # Sentences about one particular person whose only gender cue is their pronoun ("The
     # doctor said he would call back") are a third population: WinoBias and word problems
     # are made of them, so there a flag needs the most evidence.
-    anchored = extra[:, FEATURES.index("names_group_or_identity")] > 0
-    person = extra[:, FEATURES.index("specific_subject")] * extra[:, FEATURES.index("pronoun_only")] > 0
+    column = STRUCTURE_FEATURES.index
+    anchored = extra[:, column("names_group_or_identity")] > 0
+    person = extra[:, column("specific_subject")] * extra[:, column("pronoun_only")] > 0
     calibrators = {}
     for name, oof, rows_used in (("stereotype", full_oof, real & anchored),
                                  ("stereotype_unanchored", full_oof, real & ~anchored & ~person),
@@ -249,7 +255,7 @@ def main() -> None:
         **screen,
         weights=embedding.coef_[0].astype(np.float32),
         bias=np.float32(embedding.intercept_[0]),
-        stack_features=np.array(["embedding_logit", "screen_logit", *FEATURES, "pattern_strength"]),
+        stack_features=np.array(["embedding_logit", "screen_logit", *STRUCTURE_FEATURES]),
         stack_weights=full.coef_[0].astype(np.float32),
         stack_bias=np.float32(full.intercept_[0]),
         lexical_weights=lexical.coef_[0].astype(np.float32),

@@ -25,13 +25,17 @@ REPORTED = "reported"
 FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45}
 
 # Frames that reject what follows them, searched in the sentence before the span.
+# "I don't believe that ..." is the writer rejecting a claim now; "he didn't think /
+# believe ..." is an event in a story (someone's doubt, or an expectation that reveals
+# a prejudice: "I didn't think X were good at ..."), not a rejection of the sentence's claim.
 _NEGATING = re.compile(
     r"""\b(?:
         (?:it\s+is|it's|that\s+is|that's|is|are)\s+(?:\w+\s+)?(?:wrong|false|untrue|not\s+true|a\s+myth|
             a\s+stereotype|a\s+lie|offensive|racist|sexist|bigoted|ignorant|harmful|nonsense|unfair|
             inaccurate|incorrect|prejudiced)\b
         |(?:myth|stereotype|misconception|prejudice|fallacy|trope|canard)s?\s+(?:that|about)
-        |(?:do|does|did)\s*(?:n't|\s+not)\s+(?:believe|think|agree|accept)
+        |(?:do|does)\s*(?:n't|\s+not)\s+(?:believe|think|agree|accept)
+        |did\s*(?:n't|\s+not)\s+(?:agree|accept)
         |(?:never|stop|don't|do\s+not|shouldn't|should\s+not|must\s+not|mustn't|cannot|can't)\s+
             (?:say|claim|assume|pretend|believe|generali[sz]e|think)
         |(?:disagree|reject|refute|debunk|challenge|deny|denies|denied|disprove)(?:s|d|ing)?\b

@@ -64,7 +64,7 @@ def scan(text: str, split: list[Span], claims: dict[int, list[Generalisation]], 
         if not found and len(sentence.value.split()) < MIN_WORDS:
             continue
         who = referents(groups, sentence.value)
-        structure = [*who.features(), max((c.strength for c in found), default=0.0)]
+        structure = stereotypes.structure(who, max((c.strength for c in found), default=0.0), sentence.value)
         lexical = model.lexical(sentence.value, structure)
         if lexical < model.gate and not found:
             continue  # does not read like a stereotype at all: not worth 5-10 ms of embedding

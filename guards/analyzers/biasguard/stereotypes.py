@@ -6,9 +6,10 @@ sentences about people in occupations and GSM8K word problems
 (``bench/train_biasguard_stereotypes.py``); only its weights and per-category
 centroids are shipped (``data/stereotype_model.npz``), never the sentences.
 
-A word and word-pair logistic screen (microseconds) and who the sentence is about
-(:mod:`referents`: a generic group subject, or a particular person) are stacked with
-it; the stack's probability is then calibrated (``data/calibration.json``). Embedding
+A word and word-pair logistic screen (microseconds), who the sentence is about
+(:mod:`referents`: a generic group subject, or a particular person) and the cues that
+stand in for a group it does not name (:mod:`cues`: trait words, group-implying words)
+are stacked with it; the stack's probability is then calibrated (``data/calibration.json``). Embedding
 costs 5-10 ms a sentence on one core, so the *lexical* stack (screen + referents +
 pattern strength, calibrated separately) ranks the sentences, only those past its gate
 (which keeps 97 % of stereotypes out of fold) are candidates, and at most
@@ -27,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from guards.analyzers.biasguard.categories import BIAS_CATEGORIES
-from guards.analyzers.biasguard.referents import FEATURES
+from guards.analyzers.biasguard.cues import CUE_FEATURES, cue_features
+from guards.analyzers.biasguard.referents import FEATURES, Referents
 
 MODEL_PATH = Path(__file__).parent / "data" / "stereotype_model.npz"
 MAX_CHARS = 160  # embedding costs ~0.35 ms a token: read a window around the group word
@@ -42,6 +44,13 @@ def embedding_input(text: str, anchor: int = 0) -> str:
     cleaned = " ".join(_NOISE.sub(" ", window).split())
     return cleaned[:MAX_CHARS]
 _TOKEN = re.compile(r"[a-z0-9']+")
+# The stack's columns after the two model logits, in order (see ``structure``).
+STRUCTURE_FEATURES = (*FEATURES, "pattern_strength", *CUE_FEATURES)
+
+
+def structure(who: Referents, pattern_strength: float, sentence: str) -> list[float]:
+    """The stacks' columns for one sentence: who it is about, how sweeping its wording is, which cues it has."""
+    return [*who.features(), pattern_strength, *cue_features(sentence)]
 
 
 def lexical_features(text: str) -> set[str]:
@@ -76,7 +85,7 @@ class StereotypeModel:
         unknown = set(self.centroid_categories) - set(BIAS_CATEGORIES)
         if unknown:
             raise ValueError(f"stereotype model has unknown categories {sorted(unknown)}")
-        expected = ["embedding_logit", "screen_logit", *FEATURES, "pattern_strength"]
+        expected = ["embedding_logit", "screen_logit", *STRUCTURE_FEATURES]
         if stack_features != expected:
             raise ValueError(f"stereotype model was trained on features {stack_features}, not {expected}")
         self._embedder = None
@@ -96,7 +105,7 @@ class StereotypeModel:
     def lexical(self, text: str, structure: list[float]) -> float:
         """The lexical stack's raw probability: screen + who the sentence is about + pattern strength.
 
-        ``structure`` is ``[*Referents.features(), pattern_strength]``.
+        ``structure`` is :func:`structure` of the sentence.
         """
         z = self.lexical_bias + _dot(self.lexical_weights, [_clip(self.screen_logit(text)), *structure])
         return _sigmoid(z)
@@ -122,7 +131,7 @@ class StereotypeModel:
         return out
 
     def warm_up(self) -> None:
-        self.score(["warm up"], [[0.0] * (len(FEATURES) + 1)])
+        self.score(["warm up"], [[0.0] * len(STRUCTURE_FEATURES)])
 
 
 def _dot(weights: list[float], values: list[float]) -> float:

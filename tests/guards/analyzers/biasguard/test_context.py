@@ -47,3 +47,14 @@ def test_frames_discount_in_order_negated_quoted_reported():
 def test_claim_start_skips_the_framing_words():
     text = "It is a myth that Jamal was bad at school."
     assert text[context.claim_start(text, 0, len(text)):].startswith(" Jamal")
+
+
+def test_a_past_doubt_in_a_story_is_not_a_rejection_of_the_claim():
+    # "didn't think X could ..." tells an expectation (neg-raising: "thought X couldn't"), not a denial.
+    assert frame("He didn't think women could fix cars.", "women could fix cars").kind == context.ASSERTED
+    assert frame("She did not believe a word the old man said.", "old man said").kind == context.ASSERTED
+
+
+def test_rejecting_a_claim_now_still_negates_it():
+    assert frame("I don't believe that women are bad drivers.", "women are bad drivers").kind == context.NEGATED
+    assert frame("We did not accept that immigrants are lazy.", "immigrants are lazy").kind == context.NEGATED

@@ -7,7 +7,8 @@ from guards.analyzers.biasguard.categories import BIAS_CATEGORIES
 from guards.analyzers.biasguard.generalisations import GeneralisationPatterns
 from guards.analyzers.biasguard.groups import get_groups
 from guards.analyzers.biasguard.referents import referents
-from guards.analyzers.biasguard.stereotypes import get_model, lexical_features
+from guards.analyzers.biasguard.stereotypes import STRUCTURE_FEATURES, get_model, lexical_features
+from guards.analyzers.biasguard.stereotypes import structure as stack_columns
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def model():
 
 def structure(text: str) -> list[float]:
     groups = get_groups()
-    return [*referents(groups, text).features(), GeneralisationPatterns(groups).strength(text)]
+    return stack_columns(referents(groups, text), GeneralisationPatterns(groups).strength(text), text)
 
 
 def score(model, *texts: str):
@@ -63,3 +64,13 @@ def test_the_shipped_parameters_are_numbers_not_sentences(model):
 
 def test_lexical_features_are_words_and_word_pairs():
     assert lexical_features("All women drive") == {"all", "women", "drive", "all women", "women drive"}
+
+
+def test_the_cue_columns_raise_the_stack_for_a_stereotype_that_names_no_group(model):
+    text = "He was lazy, stole from his boss and spent his welfare check on drugs."
+    columns = structure(text)
+    cues = [STRUCTURE_FEATURES.index(name) for name in ("trait_words", "group_implying_words")]
+    assert all(columns[i] > 0 for i in cues)
+    without = [0.0 if i in cues else value for i, value in enumerate(columns)]
+    with_cues, no_cues = model.score([text, text], [columns, without])
+    assert with_cues.probability > no_cues.probability
