@@ -145,8 +145,17 @@ def _verdict(guard: str, original: str, findings: list[dict[str, Any]], settings
     flag_at, block_at = settings.get("flag_threshold"), settings.get("block_threshold")
     if not (isinstance(flag_at, int | float) and isinstance(block_at, int | float) and flag_at and block_at):
         return original  # the guard decides by calibration we cannot redo here: keep its verdict
-    worst = max(level(decide(float(f.get("score") or 0.0), flag_at=flag_at, block_at=block_at)) for f in remaining)
+    worst = max(level(_decide(f, flag_at, block_at)) for f in remaining)
     return original if worst >= level(original) else ("allow", "flag", "block")[worst]
+
+
+def _decide(finding: dict[str, Any], flag_at: float, block_at: float) -> str:
+    """A calibrated finding carries its own cuts (``detail.flag_at``/``block_at``); the rest use the tenant's."""
+    detail = finding.get("detail") or {}
+    own_flag, own_block = _number(detail.get("flag_at")), _number(detail.get("block_at"))
+    if own_flag is not None and own_block is not None:
+        flag_at, block_at = own_flag, own_block
+    return decide(float(finding.get("score") or 0.0), flag_at=flag_at, block_at=block_at)
 
 
 def _number(value: Any) -> float | int | None:

@@ -149,3 +149,31 @@ def test_the_admin_adds_entries_through_the_service_and_shows_re2_errors(tenant,
     assert (entry.value, entry.created_by_id) == (r"\bzeus\b", operator.pk)
     revision = ConfigRevision.objects.get(target="list_entry")
     assert (revision.via, revision.actor_id, revision.after["value"]) == ("admin", operator.pk, r"\bzeus\b")
+
+
+def test_what_is_left_after_a_suppression_is_re_decided_by_each_findings_own_calibrated_cuts() -> None:
+    """healthguard decides calibrated findings by their type's cuts; the policy step must not use the raw 0.5/0.85."""
+    from policy.services.apply import _verdict
+
+    suppressed = {"type": "mojibake", "score": 1.0, "suppressed_by": {"id": 1}, "detail": {}}
+    calibrated = {"type": "gibberish", "score": 0.75, "suppressed_by": None,
+                  "detail": {"calibrator": "gibberish", "flag_at": 0.9, "block_at": 0.98}}
+    settings = {"flag_threshold": 0.5, "block_threshold": 0.85}
+    assert _verdict("healthguard", "block", [suppressed, calibrated], settings) == "allow"
+    plain = {**calibrated, "detail": {}}  # no cuts of its own: the tenant's thresholds
+    assert _verdict("healthguard", "block", [suppressed, plain], settings) == "flag"
+
+
+def test_healthguard_findings_carry_the_cuts_they_were_decided_by() -> None:
+    from guards.analyzers.base import AnalyzerContext
+    from guards.analyzers.healthguard import HealthGuard
+
+    guard = HealthGuard()
+    text = "Please send the report. asdkjh qwpeoi zxmcnv lkjasd poiuyt"
+    for overrides in ({}, {"calibrated_flag_threshold": 0.3, "calibrated_block_threshold": 0.6}):
+        result = guard.analyze({"text": text}, guard.settings_schema.effective(overrides), AnalyzerContext())
+        finding = next(f for f in result.findings if f.type == "gibberish")
+        if overrides:
+            assert (finding.detail["flag_at"], finding.detail["block_at"]) == (0.3, 0.6)
+        else:
+            assert 0.8 <= finding.detail["flag_at"] <= finding.detail["block_at"]

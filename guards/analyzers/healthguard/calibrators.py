@@ -53,11 +53,12 @@ def decision_for(findings: Iterable[Finding], uncalibrated_score: float, *, flag
         calibrator = CALIBRATORS.get(name) if name else None
         if calibrator is None:
             continue
-        if calibrated_flag_at or calibrated_block_at:
-            decision = decide(f.score, flag_at=calibrated_flag_at or calibrator.flag_at,
-                              block_at=calibrated_block_at or calibrator.block_at)
-        else:
-            decision = calibrator.decide(f.score)
+        cut_flag = calibrated_flag_at or calibrator.flag_at
+        cut_block = calibrated_block_at or calibrator.block_at
+        # The cuts travel with the finding: the policy step re-decides what is left after an
+        # allowlist suppression, and must use this finding's cuts, not the tenant's raw ones.
+        f.detail["flag_at"], f.detail["block_at"] = round(cut_flag, 4), round(cut_block, 4)
+        decision = decide(f.score, flag_at=cut_flag, block_at=cut_block)
         if _ORDER.index(decision) > _ORDER.index(worst):
             worst = decision
     return worst
