@@ -88,6 +88,7 @@ class BiasGuard(Analyzer):
 
         split = sentences(text)
         quotes = frames.quoted_ranges(text)
+        exercise = frames.is_exercise(text)  # a maths word problem: its characters stand for no group
 
         started = time.perf_counter()
         all_terms = lexicon.get_lexicon().scan(text, set(BIAS_CATEGORIES))
@@ -110,7 +111,7 @@ class BiasGuard(Analyzer):
             embed = settings["max_embedded_sentences"] if "stereotypes" in detectors else 0
             statement_findings, embedded = statements.scan(
                 text, split, claims, quotes, get_groups(), masked=slur_spans, max_embedded=embed,
-                threshold=settings["stereotype_threshold"])
+                threshold=settings["stereotype_threshold"], exercise=exercise)
             wanted = {"stereotype": "stereotypes", "generalisation": "generalisations"}
             findings += [f for f in statement_findings
                          if f.category in categories and wanted[f.type] in detectors]
@@ -120,7 +121,7 @@ class BiasGuard(Analyzer):
         if "offensive" in detectors and OFFENSIVE in categories:
             started = time.perf_counter()
             probability, offensive_findings = offensive.scan(
-                offensive.get_model(), text, split, slur_spans, settings["offensive_threshold"])
+                offensive.get_model(), text, split, slur_spans, settings["offensive_threshold"], exercise=exercise)
             findings += offensive_findings
             data["offensive_score"] = round(probability, 4)
             timings["offensive"] = _ms(started)

@@ -18,11 +18,20 @@ ASSERTED = "asserted"
 NEGATED = "negated"
 QUOTED = "quoted"
 REPORTED = "reported"
+EXERCISE = "exercise"
+SCENE = "scene"
 
 # How much of the claim's score survives in each frame. A negated claim ("it is a
 # myth that ...") argues against the stereotype; a quoted or reported one only
-# repeats it, which still deserves a look.
-FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45}
+# repeats it, which still deserves a look. A sentence about particular people inside a
+# quantitative exercise ("Nate lost his car keys twice. How many ...?") is the story of a
+# maths problem: its characters stand for no group, so even the strongest such sentence
+# (0.995 x 0.5) stays below every stereotype flag threshold. Generic statements about a
+# group are never put in this frame (see ``statements``). A scene between two particular
+# people named by their jobs, with no group word ("The mechanic looked down on the cashier
+# because she ..."), is discounted the same way: the pronoun says which of the two did
+# what, and a stereotype about a group needs the group.
+FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45, EXERCISE: 0.5, SCENE: 0.5}
 
 # Frames that reject what follows them, searched in the sentence before the span.
 # "I don't believe that ..." is the writer rejecting a claim now; "he didn't think /
@@ -108,6 +117,39 @@ class Frame:
     @property
     def factor(self) -> float:
         return FACTORS[self.kind]
+
+
+# A quantitative exercise: the text states quantities and asks for one. Both are needed:
+# numbers alone are any report, "how many" alone any question.
+_QUANTITY = re.compile(
+    r"(?<![\w.])\$?\d+(?:[.,]\d+)*%?|\b(?:half|twice|thrice|double|triple|dozens?|percent|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|thousand)\b",
+    re.IGNORECASE,
+)
+_QUANTITY_ASKED = re.compile(
+    r"""\bhow\s+(?:many|much|long|far|old|fast|often|tall|high|big|heavy|large|wide|deep)\b
+        |\b(?:calculate|find|determine|compute|work\s+out|what(?:'s|\s+is|\s+was|\s+will\s+be|\s+are|\s+were))
+         \b[^.?!\n]{0,80}?\b(?:total|number|sum|average|difference|cost|price|age|height|weight|length|time|
+         rate|percent(?:age)?|amount|mass|distance|speed|area|perimeter|volume|balance|salary|profit|minimum|
+         maximum|value|ratio|fraction|score|share|temperature|most|least)s?\b
+        |\bwhat\s+(?:percent(?:age)?|fraction|proportion|mass|rate|speed|year|time|temperature|distance|age|price)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+MIN_QUANTITIES = 2
+
+
+def is_exercise(text: str) -> bool:
+    """Whether ``text`` is a quantitative exercise (a maths word problem): it states at
+    least two quantities and asks for one."""
+    if not _QUANTITY_ASKED.search(text):
+        return False
+    found = 0
+    for _ in _QUANTITY.finditer(text):
+        found += 1
+        if found >= MIN_QUANTITIES:
+            return True
+    return False
 
 
 def quoted_ranges(text: str) -> list[tuple[int, int]]:

@@ -37,6 +37,18 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # the profanity vectorizer's token patter
 # A word counts as the offensive part of a sentence when it alone pushes the SVM this far
 # (the model also leans on words like "women" or "bad" a little; those are not the insult).
 WORD_CONTRIBUTION = 1.0
+# A sentence whose score comes from many mildly weighted words and no single offensive
+# one ("The supervisor ... noticed poorly executed injections", "I have a dog with my
+# husband") must reach this calibrated probability to be a finding, above the lowest
+# plateau of the offensive calibrator (0.18) that such sentences of ordinary text sit on.
+# Chosen on the tuning halves: no Davidson tuning F1 lost (0.9735 -> 0.9736), WinoBias
+# tuning flags 0.26 % -> 0, controls unchanged.
+NO_WORD_FLOOR = 0.2
+# In a quantitative exercise (``context.is_exercise``) the words the profanity model learnt
+# from tweets are mostly literal ("kills 5 % of germs", "a bag of nuts", "12 balls"): there
+# a finding not carried by an insult or slur needs "more likely than not". Davidson tuning
+# F1 unchanged (its few tweets that read as exercises score higher or have insults).
+EXERCISE_FLOOR = 0.5
 
 _INSULT_WORDS = (
     r"idiots?|morons?|imbeciles?|losers?|bitch(?:es)?|bastards?|assholes?|dumbass(?:es)?|jackass(?:es)?|"
@@ -145,14 +157,16 @@ def insults(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def scan(model: OffensiveModel, text: str, sentences: list[Span], slur_spans: list[tuple[int, int]],
-         threshold: float) -> tuple[float, list[Finding]]:
+         threshold: float, *, exercise: bool = False) -> tuple[float, list[Finding]]:
     """The text's offensive-language probability and one finding per offensive sentence.
 
     The text's probability is the highest of the whole text's and its sentences', so a
     long, mostly polite text with one abusive sentence still scores high. ``threshold``
-    0 means the calibrated flag threshold.
+    0 means the calibrated flag threshold, raised to ``NO_WORD_FLOOR`` for a unit that no
+    offensive word, insult or slur carries, and to ``EXERCISE_FLOOR`` for a unit with no
+    insult or slur in a quantitative exercise (``exercise``).
     """
-    threshold = threshold or model.calibrator.flag_at
+    cuts = _Cuts.of(threshold, model.calibrator.flag_at, exercise)
     units = sentences if len(sentences) > 1 else []
     whole = _assess(model, text, Span(0, len(text), text), slur_spans)
     best = whole[0]
@@ -160,12 +174,36 @@ def scan(model: OffensiveModel, text: str, sentences: list[Span], slur_spans: li
     for sentence in units:
         probability, words, insult_spans = _assess(model, text, sentence, slur_spans)
         best = max(best, probability)
-        if probability >= threshold:
+        if probability >= cuts.needed(sentence, words, insult_spans, slur_spans):
             findings.append(_finding(text, sentence, probability, words, insult_spans, slur_spans))
-    if not units and whole[0] >= threshold and text.strip():
+    needed = cuts.needed(Span(0, len(text), text), whole[1], whole[2], slur_spans)
+    if not units and whole[0] >= needed and text.strip():
         span = sentences[0] if sentences else Span(0, len(text), text)
         findings.append(_finding(text, span, whole[0], whole[1], whole[2], slur_spans))
     return best, findings
+
+
+@dataclass(frozen=True, slots=True)
+class _Cuts:
+    """The probability a unit needs to be a finding, by what carries its score."""
+
+    carried: float  # an insult or a slur
+    worded: float  # an offensive word
+    wordless: float  # only many mildly weighted words
+
+    @classmethod
+    def of(cls, threshold: float, flag_at: float, exercise: bool) -> _Cuts:
+        if threshold:  # a tenant's own threshold applies to every unit; the floors refine only the default
+            return cls(threshold, threshold, threshold)
+        if exercise:
+            return cls(flag_at, max(flag_at, EXERCISE_FLOOR), max(flag_at, EXERCISE_FLOOR))
+        return cls(flag_at, flag_at, max(flag_at, NO_WORD_FLOOR))
+
+    def needed(self, span: Span, words: list[WordHit], insult_spans: list[tuple[int, int]],
+               slur_spans: list[tuple[int, int]]) -> float:
+        if insult_spans or any(span.start <= s < span.end for s, _ in slur_spans):
+            return self.carried
+        return self.worded if words else self.wordless
 
 
 def _assess(model: OffensiveModel, text: str, span: Span, slur_spans: list[tuple[int, int]]

@@ -70,6 +70,25 @@ _OPENER_BEFORE = re.compile(r"(?:" + _CLAUSE_OPENERS + r")$", re.IGNORECASE)
 _GENDERED_PRONOUN = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _PEOPLE = re.compile(r"\s+people\b", re.IGNORECASE)
 _LOOKBEHIND = 40  # characters before a group word that decide how it is used
+# Particular people named by their job or role ("the mechanic", "her lawyer", "a client").
+# A sentence with two of them and a pronoun is a scene between those two people: the
+# pronoun says which of them did what, not what a group is like.
+_ROLES = (
+    r"accountants?|analysts?|architects?|assistants?|attendants?|auditors?|bakers?|bankers?|barbers?|bartenders?|"
+    r"bosses|boss|cashiers?|ceos?|chefs?|cleaners?|clerks?|clients?|coaches|coach|colleagues?|cooks?|"
+    r"counsell?ors?|carpenters?|construction\s+workers?|customers?|dentists?|designers?|developers?|doctors?|"
+    r"drivers?|editors?|electricians?|employees?|employers?|engineers?|farmers?|firefighters?|guards?|"
+    r"guests?|hairdressers?|housekeepers?|instructors?|interns?|janitors?|journalists?|judges?|laborers?|labourers?|"
+    r"landlords?|lawyers?|librarians?|managers?|mechanics?|movers?|neighbou?rs?|nurses?|officers?|painters?|"
+    r"paralegals?|passengers?|patients?|pharmacists?|physicians?|pilots?|plumbers?|professors?|programmers?|"
+    r"receptionists?|salesperson|salespeople|scientists?|secretaries|secretary|sheriffs?|soldiers?|"
+    r"students?|supervisors?|surgeons?|tailors?|teachers?|technicians?|tenants?|therapists?|"
+    r"veterinarians?|visitors?|volunteers?|waiters?|waitress(?:es)?|workers?|writers?"
+)
+_ROLE_PHRASE = re.compile(
+    r"\b(?:the|a|an|this|that|my|our|your|his|her|their|its)\s+(?:[a-z-]+\s+)?(?:" + _ROLES + r")\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +100,16 @@ class Referents:
     specific: bool  # the sentence opens with a particular person or thing
     gendered_pronoun: bool
     categories: tuple[str, ...] = ()  # of every group or identity word in the sentence
+    roles: int = 0  # particular people named by job or role ("the mechanic", "a client"), counted to 2
 
     @property
     def about_group(self) -> bool:
         return self.generic is not None
+
+    @property
+    def scene(self) -> bool:
+        """Two particular people named by role and no group or identity word: a scene between them."""
+        return self.roles >= 2 and self.anchor is None and self.generic is None
 
     def features(self) -> list[float]:
         """Numeric features, in the order the trained stack expects (see ``FEATURES``)."""
@@ -124,4 +149,14 @@ def referents(groups: Groups, sentence: str) -> Referents:
         specific=bool(_SPECIFIC_START.match(sentence)),
         gendered_pronoun=bool(_GENDERED_PRONOUN.search(sentence)),
         categories=tuple(dict.fromkeys(m.category for m in mentions if m.category)),
+        roles=_count(_ROLE_PHRASE, sentence, 2),
     )
+
+
+def _count(pattern: re.Pattern[str], text: str, most: int) -> int:
+    found = 0
+    for _ in pattern.finditer(text):
+        found += 1
+        if found >= most:
+            break
+    return found

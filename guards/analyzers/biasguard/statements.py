@@ -49,13 +49,14 @@ class Candidate:
 
 
 def scan(text: str, split: list[Span], claims: dict[int, list[Generalisation]], quotes: list[tuple[int, int]],
-         groups: Groups, *, masked: list[tuple[int, int]], max_embedded: int, threshold: float
-         ) -> tuple[list[Finding], int]:
+         groups: Groups, *, masked: list[tuple[int, int]], max_embedded: int, threshold: float,
+         exercise: bool = False) -> tuple[list[Finding], int]:
     """Findings for stereotype and generalisation sentences, and how many sentences were embedded.
 
     ``threshold`` is the calibrated probability from which a sentence is reported
     (0 = each calibrator's own flag threshold); spans in ``masked`` (slurs) are redacted
-    in the evidence.
+    in the evidence. In a quantitative exercise (``exercise``, see ``context.is_exercise``)
+    sentences about particular people are its characters and are discounted.
     """
     model = stereotypes.get_model()
     candidates = []
@@ -79,11 +80,11 @@ def scan(text: str, split: list[Span], claims: dict[int, list[Generalisation]], 
     for candidate, result in zip(embedded, scored, strict=True):
         name = _calibrator_for(candidate.who)
         findings += _findings(text, candidate, name, result.probability, result.category, quotes, threshold,
-                              masked)
+                              masked, exercise)
     for candidate in rest:
         if not candidate.who.anchor:
             continue  # without its embedding an unanchored sentence cannot reach the flag threshold
-        findings += _findings(text, candidate, LEXICAL, candidate.lexical, "", quotes, threshold, masked)
+        findings += _findings(text, candidate, LEXICAL, candidate.lexical, "", quotes, threshold, masked, exercise)
     return findings, len(embedded)
 
 
@@ -94,7 +95,8 @@ def _calibrator_for(who: Referents) -> str:
 
 
 def _findings(text: str, candidate: Candidate, calibrator_name: str, raw: float, nearest: str,
-              quotes: list[tuple[int, int]], threshold: float, masked: list[tuple[int, int]]) -> list[Finding]:
+              quotes: list[tuple[int, int]], threshold: float, masked: list[tuple[int, int]],
+              exercise: bool = False) -> list[Finding]:
     calibrator = get_calibrator(calibrator_name)
     probability = calibrator(raw)
     if probability < (threshold or calibrator.flag_at) and not candidate.claims:
@@ -125,6 +127,11 @@ def _findings(text: str, candidate: Candidate, calibrator_name: str, raw: float,
         return out
     frame = frames.frame_of(text, candidate.anchor, sentence.end, sentence_start=sentence.start,
                             sentence_end=sentence.end, quotes=quotes)
+    if frame.kind == frames.ASSERTED and exercise and not who.generic:
+        # A character in a word problem ("Nate lost his car ... How many ...?"), not a group.
+        frame = frames.Frame(frames.EXERCISE, "quantitative exercise")
+    elif frame.kind == frames.ASSERTED and who.scene:
+        frame = frames.Frame(frames.SCENE, "two particular people named by role")
     score = probability * frame.factor
     return [Finding(
         type="stereotype", category=category, severity=severity_for(score), score=score,
@@ -139,6 +146,10 @@ def frame_message(base: str, frame: frames.Frame) -> str:
         return f"{base}, but the sentence rejects it (\u201c{frame.cue.strip()}\u201d); scored low."
     if frame.kind == frames.QUOTED:
         return f"{base}, quoted rather than asserted; scored lower."
+    if frame.kind == frames.EXERCISE:
+        return f"{base}, but it is a character in a quantitative exercise; scored lower."
+    if frame.kind == frames.SCENE:
+        return f"{base}, but it is about two particular people named by their roles; scored lower."
     if frame.kind == frames.REPORTED:
         return f"{base}, attributed to someone else (\u201c{frame.cue.strip()}\u201d); scored lower."
     return f"{base}."
