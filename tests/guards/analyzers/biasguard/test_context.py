@@ -1,3 +1,5 @@
+import pytest
+
 from guards.analyzers.biasguard import context
 
 
@@ -58,3 +60,22 @@ def test_a_past_doubt_in_a_story_is_not_a_rejection_of_the_claim():
 def test_rejecting_a_claim_now_still_negates_it():
     assert frame("I don't believe that women are bad drivers.", "women are bad drivers").kind == context.NEGATED
     assert frame("We did not accept that immigrants are lazy.", "immigrants are lazy").kind == context.NEGATED
+
+
+@pytest.mark.parametrize("text", [
+    "Tobias lost his gloves twice this winter. Each pair costs $12. How much did he spend on gloves?",
+    "A bakery sells 40 rolls in the morning and half as many in the afternoon. Calculate the total number sold.",
+    "Mira scored 18 points and her cousin scored 3 times as many. What percentage of the points did Mira score?",
+])
+def test_a_word_problem_is_a_quantitative_exercise(text):
+    assert context.is_exercise(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Women earn 20 percent less than men in 3 of 4 jobs.",  # quantities, nothing asked
+    "How many people live in Lisbon?",  # asked, but no quantity stated
+    "All women are bad drivers.",
+    "Omar got lost looking for his bike in the school yard. It took him 15 minutes to find it.",
+])
+def test_numbers_or_a_question_alone_do_not_make_an_exercise(text):
+    assert not context.is_exercise(text)

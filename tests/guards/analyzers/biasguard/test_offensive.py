@@ -58,3 +58,21 @@ def test_a_slur_raises_the_probability_of_an_otherwise_mild_sentence(model):
     without = offensive.scan(model, text, sentences(text), [], 0.5)[0]
     with_slur = offensive.scan(model, text, sentences(text), [(0, 4)], 0.5)[0]
     assert with_slur > without
+
+
+def test_a_sentence_no_offensive_word_carries_needs_more_than_the_lowest_plateau(model):
+    # Word salad of mildly weighted words (the profanity model learnt "dog" from tweets):
+    # just past the calibrated cut, but no word, insult or slur to point at.
+    text = "Sunday like a dog and a porch."
+    profanity, words = model.profanity.score(text)
+    probability = model.probability(offensive.OffensiveSignals(profanity, False, False))
+    assert words == []
+    assert model.calibrator.flag_at <= probability < offensive.NO_WORD_FLOOR
+    assert offensive.scan(model, text, sentences(text), [], 0.0)[1] == []
+    assert len(offensive.scan(model, text, sentences(text), [], 0.1)[1]) == 1  # a tenant's own cut applies
+
+
+def test_an_insult_keeps_the_calibrated_cut_inside_a_word_problem(model):
+    text = "You are a stupid idiot. Sam has 12 apples and eats 5. How many apples are left?"
+    _, findings = offensive.scan(model, text, sentences(text), [], 0.0, exercise=True)
+    assert [f.type for f in findings] == ["insult"]

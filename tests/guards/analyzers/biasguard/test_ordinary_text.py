@@ -86,3 +86,38 @@ def test_many_group_words_in_one_long_sentence_stay_linear(analyze):
         analyze(text, settings={"detectors": ["generalisations", "stereotypes"]})
         timings.append(time.process_time() - started)
     assert timings[1] < max(timings[0], 0.02) * 25  # ten times the text, well under a hundred times the time
+
+
+def test_a_character_in_a_word_problem_is_not_a_stereotype(analyze):
+    story = "Omar got lost looking for his bike in the school yard."
+    problem = f"{story} It took him 15 minutes to find it and 10 minutes to ride home. How many minutes was that?"
+    assert analyze(problem).decision == "allow"
+    for finding in analyze(problem).findings:
+        assert finding.detail.get("context") == "exercise"
+
+
+def test_a_statement_about_a_group_inside_a_word_problem_is_still_flagged(analyze):
+    result = analyze("Women are bad with money, so Ana spent 40 of her 60 dollars on shoes. How much does she have left?")
+    assert result.decision in ("flag", "block")
+    (claim,) = [f for f in result.findings if f.type in ("stereotype", "generalisation")]
+    assert claim.detail["context"] == "asserted"
+
+
+@pytest.mark.parametrize("text", [
+    "The plumber ignored the receptionist because she was rude to him.",
+    "The banker refused to hire the cleaner because he was lazy.",
+    "The surgeon complained that the nurse was too emotional to assist her.",
+])
+def test_a_scene_between_two_people_named_by_role_is_allowed(analyze, text):
+    result = analyze(text)
+    assert result.decision == "allow", [f.to_dict() for f in result.findings]
+    assert all(f.detail.get("context") == "scene" for f in result.findings if f.type == "stereotype")
+
+
+def test_a_word_problem_about_nuts_is_not_offensive_unless_the_tenant_says_so(analyze):
+    problem = "A squirrel buried 24 nuts in the park and dug up half of them. How many nuts are still buried?"
+    assert analyze(problem).decision == "allow"
+    assert not [f for f in analyze(problem).findings if f.type == "offensive_language"]
+    # A tenant's own offensive threshold applies to every sentence, exercise or not.
+    tenant = analyze(problem, settings={"offensive_threshold": 0.2})
+    assert [f for f in tenant.findings if f.type == "offensive_language"]

@@ -43,3 +43,24 @@ def test_identity_words_carry_their_categories():
     found = who("My grandmother could not use the phone because she was so old.")
     assert found.anchor.category == "gender"
     assert found.categories == ("gender", "age")
+
+
+@pytest.mark.parametrize("text", [
+    "The plumber ignored the receptionist because she was rude to him.",
+    "The banker refused to hire the cleaner because he was lazy.",
+    "My landlord argued with a new tenant about her parking space.",
+])
+def test_two_people_named_by_role_are_a_scene(text):
+    found = who(text)
+    assert found.roles == 2
+    assert found.scene
+
+
+@pytest.mark.parametrize("text", [
+    "The nurse said she would call back.",  # one person
+    "The banker refused to hire Tom because he was lazy.",  # one role and a name
+    "The teacher told the deaf student to sit at the front.",  # names an identity
+    "Nurses are too emotional to work with surgeons.",  # a group, not two people
+])
+def test_a_scene_needs_two_roles_and_no_group(text):
+    assert not who(text).scene
