@@ -139,9 +139,35 @@ def generic_subject(groups: Groups, sentence: str) -> GroupMention | None:
     return None
 
 
+# Identity words used as plain descriptors of no person: a colour of an animal or a thing
+# ("a black lab", "white wine") and "man" as an interjection ("Rock never gets old, man.").
+_THINGS = (
+    r"labs?|labradors?|retrievers?|cats?|dogs?|kittens?|puppy|puppies|horses?|ponies|pony|birds?|bears?|"
+    r"paint|ink|coffee|tea|wine|bread|rice|beans?|pepper|sauce|chocolate|car|cars|truck|trucks|shirts?|"
+    r"dress(?:es)?|shoes?|boots?|jackets?|coats?|hats?|socks?|belts?|ties?|board|boards|walls?|"
+    r"paper|sand|smoke|clouds?|holes?|friday|tie|pieces?|keys?|squares?|stones?"
+)
+_DESCRIPTOR = re.compile(r"(?:black|white|brown)(?:\s+and\s+(?:black|white|brown))?\s+(?:" + _THINGS + r")\b",
+                         re.IGNORECASE)
+_INTERJECTION_AFTER = re.compile(r"\s*(?:[.!?]|$)")  # "..., man."
+_INTERJECTION_BEFORE = re.compile(r",\s*$")
+_OPENING_BEFORE = re.compile(r"^[\s\"']*(?:(?:oh|aw|ah)\s+)?$", re.IGNORECASE)  # "Man, ...", "Oh man!"
+_OPENING_AFTER = re.compile(r"\s*[,!]")
+
+
+def _descriptor(sentence: str, match: re.Match[str]) -> bool:
+    """Whether the identity word at ``match`` describes no person (see ``_DESCRIPTOR``)."""
+    word = match.group().lower()
+    if word == "man":
+        before = sentence[:match.start()]
+        return bool((_INTERJECTION_BEFORE.search(before) and _INTERJECTION_AFTER.match(sentence, match.end()))
+                    or (_OPENING_BEFORE.match(before) and _OPENING_AFTER.match(sentence, match.end())))
+    return word in ("black", "white", "brown") and bool(_DESCRIPTOR.match(sentence, match.start()))
+
+
 def referents(groups: Groups, sentence: str) -> Referents:
     """Read who ``sentence`` is about (see the module docstring)."""
-    mentions = [groups.mention_at(m) for m in groups.identity_re.finditer(sentence)]
+    mentions = [groups.mention_at(m) for m in groups.identity_re.finditer(sentence) if not _descriptor(sentence, m)]
     anchor = mentions[0] if mentions else None
     return Referents(
         generic=generic_subject(groups, sentence),

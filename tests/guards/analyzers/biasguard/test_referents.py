@@ -64,3 +64,22 @@ def test_two_people_named_by_role_are_a_scene(text):
 ])
 def test_a_scene_needs_two_roles_and_no_group(text):
     assert not who(text).scene
+
+
+@pytest.mark.parametrize("text", [
+    "Our neighbours adopted two black labs last spring.",  # a colour of an animal
+    "She spilled white paint on the porch.",
+    "That concert was loud, man.",  # an interjection
+    "Man, that exam was long.",
+])
+def test_an_identity_word_used_as_a_plain_descriptor_names_no_group(text):
+    assert who(text).anchor is None
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("The black man at the counter paid in cash.", "black"),
+    ("Man is a social animal.", "Man"),
+    ("A white woman opened the door.", "white"),
+])
+def test_the_same_words_about_people_still_anchor(text, phrase):
+    assert who(text).anchor.phrase == phrase
