@@ -150,18 +150,25 @@ _THINGS = (
 _DESCRIPTOR = re.compile(r"(?:black|white|brown)(?:\s+and\s+(?:black|white|brown))?\s+(?:" + _THINGS + r")\b",
                          re.IGNORECASE)
 _INTERJECTION_AFTER = re.compile(r"\s*(?:[.!?]|$)")  # "..., man."
-_INTERJECTION_BEFORE = re.compile(r",\s*$")
 _OPENING_BEFORE = re.compile(r"^[\s\"']*(?:(?:oh|aw|ah)\s+)?$", re.IGNORECASE)  # "Man, ...", "Oh man!"
 _OPENING_AFTER = re.compile(r"\s*[,!]")
 
 
 def _descriptor(sentence: str, match: re.Match[str]) -> bool:
-    """Whether the identity word at ``match`` describes no person (see ``_DESCRIPTOR``)."""
+    """Whether the identity word at ``match`` describes no person (see ``_DESCRIPTOR``).
+
+    Positions, not slices of the sentence before the word: linear in a long sentence with
+    thousands of "man".
+    """
     word = match.group().lower()
     if word == "man":
-        before = sentence[:match.start()]
-        return bool((_INTERJECTION_BEFORE.search(before) and _INTERJECTION_AFTER.match(sentence, match.end()))
-                    or (_OPENING_BEFORE.match(before) and _OPENING_AFTER.match(sentence, match.end())))
+        i = match.start()
+        while i > 0 and sentence[i - 1].isspace():
+            i -= 1
+        after_comma = i > 0 and sentence[i - 1] == ","
+        return bool((after_comma and _INTERJECTION_AFTER.match(sentence, match.end()))
+                    or (_OPENING_BEFORE.match(sentence, 0, match.start())
+                        and _OPENING_AFTER.match(sentence, match.end())))
     return word in ("black", "white", "brown") and bool(_DESCRIPTOR.match(sentence, match.start()))
 
 
