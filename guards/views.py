@@ -12,13 +12,15 @@ from rest_framework.views import APIView
 
 from accounts.authentication import APIKeyAuthentication
 from aiguardian.openapi import BODY_ERRORS, error_responses
+from aiguardian.readahead import readahead_reset, readahead_set
 from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
 from guards import serializers as s
 from guards.analyzers.registry import GUARDS
 from guards.errors import UnknownGuardError
-from guards.limits import SizeLimitedMixin
+from guards.limits import SizeLimitedMixin, size_check
 from guards.openapi import ScanResponseSchema, process_request, process_response
 from guards.services.health import guard_health, guards_catalogue, guards_health
+from guards.services.prefetch import gateway_read_ahead, gateway_read_ahead_learn
 from guards.services.runner import Caller, RunOptions, guard_process, result_item, session_access_check
 from guards.services.scan import guards_scan
 from guards.stores import session_memory_delete, session_memory_get
@@ -57,6 +59,25 @@ class MeteredGuardView(SizeLimitedMixin, GuardAPIView):
     """Views that run guards: size limit first, then auth, plan rate limit and monthly quota."""
 
     throttle_classes = [PlanRateThrottle, MonthlyQuotaThrottle]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # One Redis round trip for the key record, the plan window and the config
+        # (guards/services/prefetch.py), read after the size check and before authentication.
+        self._read_ahead_token = None
+        size_check(request)
+        read = gateway_read_ahead(request)
+        if read is not None:
+            self._read_ahead_token = readahead_set(read.values)
+        super().initial(request, *args, **kwargs)
+        if read is not None:
+            gateway_read_ahead_learn(read, request.auth)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        token = getattr(self, "_read_ahead_token", None)
+        if token is not None:
+            self._read_ahead_token = None
+            readahead_reset(token)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @staticmethod
     def options_of(data: dict[str, Any]) -> RunOptions:
