@@ -124,6 +124,21 @@ def test_a_poisoned_entry_costs_only_itself(tenant, spool, dead) -> None:
 
 
 @pytest.mark.django_db
+def test_a_batch_is_one_insert_that_skips_the_entries_already_stored(tenant, dead) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = [_entry(tenant.pk, n) for n in range(3)]
+    audit_store(first[:1], dead_letter=dead)  # a replay overlapping what another writer stored
+    with CaptureQueriesContext(connection) as queries:
+        result = audit_store(first + [_entry(tenant.pk, 9)], dead_letter=dead)
+    assert (result.stored, result.duplicates, result.units) == (3, 1, 3)
+    audit_sql = [q["sql"] for q in queries.captured_queries if "guards_guardrequest" in q["sql"]]
+    assert len(audit_sql) == 1 and audit_sql[0].startswith("INSERT") and "ON CONFLICT" in audit_sql[0]
+    assert GuardRequest.objects.filter(tenant=tenant).count() == 4 and _units(tenant) == 4
+
+
+@pytest.mark.django_db
 def test_a_database_that_cannot_be_reached_consumes_nothing(tenant, dead, monkeypatch) -> None:
     from django.db import OperationalError
     from django.db.models.query import QuerySet
@@ -131,7 +146,10 @@ def test_a_database_that_cannot_be_reached_consumes_nothing(tenant, dead, monkey
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
+    from django.db.backends.utils import CursorWrapper
+
     monkeypatch.setattr(QuerySet, "bulk_create", refuse)
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)  # the PostgreSQL path inserts with one statement
     with pytest.raises(DatabaseUnavailable):
         audit_store([_entry(tenant.pk, 1)], dead_letter=dead)
 

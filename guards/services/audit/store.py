@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
 
-from django.db import DatabaseError, DataError, IntegrityError, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from billing.services import usage_units_add
@@ -88,6 +88,44 @@ def _row(entry: AuditEntry) -> GuardRequest:
     return GuardRequest(**values)
 
 
+# Every column but the serial id, in table order, and the entry attribute each is read from.
+_COLUMNS = [f for f in GuardRequest._meta.concrete_fields if not f.primary_key]
+
+
+def _db_values(entry: AuditEntry) -> list[object]:
+    """One row's parameters for the INSERT, as Django would prepare them for this database."""
+    values = []
+    for f in _COLUMNS:
+        value = getattr(entry, f.attname, None) if hasattr(entry, f.attname) else f.get_default()
+        if f.name == "entry_id":
+            value = uuid.UUID(value)
+        elif f.name == "created_at" and value is None:
+            value = timezone.now()
+        elif isinstance(value, str) and f.name in _TEXT_LIMITS:
+            value = _clean_text(value, _TEXT_LIMITS[f.name])
+        values.append(f.get_db_prep_save(value, connection))
+    return values
+
+
+def _insert_new(entries: Sequence[AuditEntry]) -> set[uuid.UUID]:
+    """INSERT the rows in one statement, skipping entry ids already stored; the ids inserted.
+
+    PostgreSQL's ``ON CONFLICT (entry_id) DO NOTHING ... RETURNING``: one statement where a
+    SELECT of the known ids and an ORM ``bulk_create`` (a model instance per row) took two,
+    and a replay racing another writer skips the rows it lost instead of failing the batch.
+    """
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    # Names come from the model, every value is a parameter.
+    table, columns = quote(GuardRequest._meta.db_table), ", ".join(quote(f.column) for f in _COLUMNS)
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))} "  # noqa: S608
+    sql += f"ON CONFLICT ({quote('entry_id')}) DO NOTHING RETURNING {quote('entry_id')}"
+    params = [value for entry in entries for value in _db_values(entry)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {uuid.UUID(str(r[0])) for r in cursor.fetchall()}
+
+
 def _usage_day(entry: AuditEntry) -> date:
     """The UTC day the call was made (not the day it was stored: a replay may come days later)."""
     created = entry.created_at or timezone.now()
@@ -98,9 +136,13 @@ def _store(entries: Sequence[AuditEntry]) -> StoreResult:
     """One transaction: the new entries' rows and their usage units."""
     by_id = {uuid.UUID(e.entry_id): e for e in entries}  # ValueError for a mangled id: bad data
     with transaction.atomic():
-        known = set(GuardRequest.objects.filter(entry_id__in=list(by_id)).values_list("entry_id", flat=True))
-        fresh = [e for key, e in by_id.items() if key not in known]
-        GuardRequest.objects.bulk_create([_row(e) for e in fresh])
+        if connection.vendor == "postgresql":
+            inserted = _insert_new(list(by_id.values()))
+            fresh = [e for key, e in by_id.items() if key in inserted]
+        else:  # the embedded SQLite: select the known ids, insert the others
+            known = set(GuardRequest.objects.filter(entry_id__in=list(by_id)).values_list("entry_id", flat=True))
+            fresh = [e for key, e in by_id.items() if key not in known]
+            GuardRequest.objects.bulk_create([_row(e) for e in fresh])
         units = Counter((e.tenant_id, e.guard, _usage_day(e)) for e in fresh
                         if is_billable(outcome=e.outcome, client_type=e.client_type))
         usage_units_add(counts=units)
