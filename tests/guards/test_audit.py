@@ -131,7 +131,7 @@ def test_a_batch_is_one_insert_that_skips_the_entries_already_stored(tenant, dea
     first = [_entry(tenant.pk, n) for n in range(3)]
     audit_store(first[:1], dead_letter=dead)  # a replay overlapping what another writer stored
     with CaptureQueriesContext(connection) as queries:
-        result = audit_store(first + [_entry(tenant.pk, 9)], dead_letter=dead)
+        result = audit_store([*first, _entry(tenant.pk, 9)], dead_letter=dead)
     assert (result.stored, result.duplicates, result.units) == (3, 1, 3)
     audit_sql = [q["sql"] for q in queries.captured_queries if "guards_guardrequest" in q["sql"]]
     assert len(audit_sql) == 1 and audit_sql[0].startswith("INSERT") and "ON CONFLICT" in audit_sql[0]
