@@ -20,7 +20,7 @@ from guards.errors import UnknownGuardError
 from guards.limits import SizeLimitedMixin, size_check
 from guards.openapi import ScanResponseSchema, process_request, process_response
 from guards.services.health import guard_health, guards_catalogue, guards_health
-from guards.services.prefetch import gateway_read_ahead, gateway_read_ahead_learn
+from guards.services.prefetch import gateway_read_ahead, gateway_read_ahead_end, gateway_read_ahead_learn
 from guards.services.runner import Caller, RunOptions, guard_process, result_item, session_access_check
 from guards.services.scan import guards_scan
 from guards.stores import session_memory_delete, session_memory_get
@@ -60,24 +60,28 @@ class MeteredGuardView(SizeLimitedMixin, GuardAPIView):
 
     throttle_classes = [PlanRateThrottle, MonthlyQuotaThrottle]
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self._read_ahead = None
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:  # whatever happened, even an exception DRF does not handle
+            read, self._read_ahead = self._read_ahead, None
+            if read is not None:
+                try:
+                    gateway_read_ahead_end(read[0])  # reads the request's read-ahead: before the reset
+                finally:
+                    readahead_reset(read[1])
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # One Redis round trip for the key record, the plan window and the config
-        # (guards/services/prefetch.py), read after the size check and before authentication.
-        self._read_ahead_token = None
+        # One Redis round trip for the key record, the plan window, the month unit and the
+        # config (guards/services/prefetch.py), after the size check and before authentication.
         size_check(request)
         read = gateway_read_ahead(request)
         if read is not None:
-            self._read_ahead_token = readahead_set(read.values)
+            self._read_ahead = (read, readahead_set(read.values))
         super().initial(request, *args, **kwargs)
         if read is not None:
             gateway_read_ahead_learn(read, request.auth)
-
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        token = getattr(self, "_read_ahead_token", None)
-        if token is not None:
-            self._read_ahead_token = None
-            readahead_reset(token)
-        return super().finalize_response(request, response, *args, **kwargs)
 
     @staticmethod
     def options_of(data: dict[str, Any]) -> RunOptions:

@@ -15,6 +15,17 @@ not counted ahead: the request is counted by the throttle after authentication, 
 before, at the cost of a second round trip. A guessed secret for a known prefix is never
 counted (the memo is keyed by a digest of the whole raw key). Redis down: nothing is read
 ahead and every step takes its own fallback.
+
+Metering rides along: with the window, the script counts one unit in the tenant's month
+counter (when the counter exists; an absent one is re-seeded from PostgreSQL by the
+throttle first) and hands back the total from before it. The first answered, billable
+call of the request takes that unit instead of its own round trip; a request that ends
+without one (refused, invalid, a guard failure, a skipped guard) gives it back with one
+DECRBY at the end. While a request runs its unit is therefore already in the total that
+concurrent requests' quota checks read: the quota is enforced on admitted requests, not
+only on finished ones. A worker killed mid-request leaves the counter one high until it is
+re-seeded (stricter, never looser); the billable units themselves are the audit rows'.
+So a warm guard request makes one Redis round trip.
 """
 
 from __future__ import annotations
@@ -35,19 +46,25 @@ from accounts.authentication import KeyIdentity, api_key_presented
 from accounts.selectors import api_key_record_cache_name, api_key_record_decode
 from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from billing.services.admission import RATE_KEY_TTL, admission_keys
+from billing.services.usage import MONTH_KEY_TTL, month_reservation_name, usage_quota_release
 from guards.services.config import config_cache_names
 
 # KEYS: key record, rate window, month total, plan limits, config version, configs.
-# ARGV: sha1 of the key record this worker authenticated the raw key with (or ""), window TTL.
+# ARGV: sha1 of the key record this worker authenticated the raw key with (or ""), window TTL,
+# month counter TTL. The month total is returned as it was before this request's reserved unit.
 _SCRIPT = """
 local record = redis.call('GET', KEYS[1])
+local month = redis.call('GET', KEYS[3])
 local count = false
 if record and ARGV[1] ~= '' and redis.sha1hex(record) == ARGV[1] then
   count = redis.call('INCR', KEYS[2])
   if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+  if month then
+    redis.call('INCRBY', KEYS[3], 1)
+    redis.call('EXPIRE', KEYS[3], ARGV[3])
+  end
 end
-return {record, count, redis.call('GET', KEYS[3]), redis.call('GET', KEYS[4]),
-        redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}
+return {record, count, month, redis.call('GET', KEYS[4]), redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6])}
 """
 _scripts: dict[int, Any] = {}
 _MEMO_MAX = 10_000
@@ -74,6 +91,7 @@ class ReadAhead:
     digest: bytes
     record_name: str
     counted: bool
+    reserved_month_key: str | None = None  # a unit counted ahead in this month counter
 
 
 def _script(client: Any) -> Any:
@@ -101,14 +119,24 @@ def gateway_read_ahead(request: Request) -> ReadAhead | None:
         version, configs = config_cache_names(tenant_id=known.tenant_id)
         record, count, *rest = _script(client)(
             keys=[record_name, rate, month, limits, version, configs],
-            args=[known.record_sha1 if usable else "", RATE_KEY_TTL], client=client,
+            args=[known.record_sha1 if usable else "", RATE_KEY_TTL, MONTH_KEY_TTL], client=client,
         )
     except REDIS_ERRORS:
         return None
     values = {record_name: record, month: rest[0], limits: rest[1], version: rest[2], configs: rest[3]}
+    reserved = None
     if count is not None:
         values[rate] = count
-    return ReadAhead(values, digest, record_name, counted=count is not None)
+        if rest[0] is not None:  # a unit reserved in the month counter (an absent counter is re-seeded first)
+            reserved = month
+            values[month_reservation_name(month)] = 1
+    return ReadAhead(values, digest, record_name, counted=count is not None, reserved_month_key=reserved)
+
+
+def gateway_read_ahead_end(read: ReadAhead) -> None:
+    """At the end of the request: give back the reserved unit if no answered call used it."""
+    if read.reserved_month_key is not None:
+        usage_quota_release(key=read.reserved_month_key)
 
 
 def gateway_read_ahead_learn(read: ReadAhead, identity: Any) -> None:

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import api_key_revoke
 from aiguardian.redis_outage import redis_client
+from billing.services import usage_month_total
 from tests.fixtures.accounts import issue_key
 from tests.support.redis_trips import counting_round_trips
 
@@ -93,3 +94,41 @@ def test_the_plan_limit_holds_on_requests_counted_ahead(api_client, tenant, monk
         response = api_client.post(URL, BODY, format="json")
     assert trips.calls[0] == "EVALSHA"  # counted ahead, refused on that count
     assert response.status_code == 429 and response.json()["error"]["code"] == "rate_limited"
+
+
+def test_an_answered_request_counts_its_unit_once(api_client, tenant) -> None:
+    _warm(api_client)
+    before = usage_month_total(tenant_id=tenant.pk)
+    assert api_client.post(URL, BODY, format="json").status_code == 200
+    assert usage_month_total(tenant_id=tenant.pk) == before + 1
+
+
+def test_a_request_that_ends_without_an_answer_gives_its_unit_back(api_client, tenant, guard_config) -> None:
+    _warm(api_client)
+    before = usage_month_total(tenant_id=tenant.pk)
+    assert api_client.post(URL, {**BODY, "service_type": "nope"}, format="json").status_code == 404
+    assert api_client.post(URL, {**BODY, "timeout": 0}, format="json").status_code == 400
+    guard_config("tokenguard", enabled=False)
+    assert api_client.post(URL, BODY, format="json").status_code == 403
+    assert usage_month_total(tenant_id=tenant.pk) == before
+
+
+def test_a_scan_counts_one_unit_per_answered_guard(api_client, tenant) -> None:
+    _warm(api_client)
+    before = usage_month_total(tenant_id=tenant.pk)
+    response = api_client.post("/api/v1/guards/scan", {"text": "Hello there, how are you?",
+                                                        "guards": ["tokenguard", "healthguard"]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert usage_month_total(tenant_id=tenant.pk) == before + 2
+
+
+def test_a_quota_refusal_counted_ahead_gives_its_unit_back(api_client, tenant, monkeypatch) -> None:
+    _warm(api_client)
+    from billing.services.plans import PlanLimits
+
+    used = usage_month_total(tenant_id=tenant.pk)
+    monkeypatch.setattr("billing.services.admission.limits_decode",
+                        lambda raw: PlanLimits("tiny", 1000, used))
+    response = api_client.post(URL, BODY, format="json")
+    assert response.status_code == 429 and response.json()["error"]["code"] == "quota_exceeded"
+    assert usage_month_total(tenant_id=tenant.pk) == used
