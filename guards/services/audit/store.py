@@ -14,6 +14,7 @@ itself: it goes to the dead-letter callback. A database that cannot be reached r
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
@@ -88,41 +89,58 @@ def _row(entry: AuditEntry) -> GuardRequest:
     return GuardRequest(**values)
 
 
-# Every column but the serial id, in table order, and the entry attribute each is read from.
+# Every column but the serial id, in table order, with the PostgreSQL array type its
+# values travel in (one array parameter per column, see ``_insert_new``).
+_ARRAY_TYPES = {
+    "UUIDField": "uuid[]", "CharField": "text[]", "TextField": "text[]", "ForeignKey": "int8[]",
+    "BigIntegerField": "int8[]", "PositiveIntegerField": "int8[]", "IntegerField": "int8[]",
+    "FloatField": "float8[]", "BooleanField": "bool[]", "DateTimeField": "timestamptz[]",
+    "JSONField": "text[]::jsonb[]",
+}
 _COLUMNS = [f for f in GuardRequest._meta.concrete_fields if not f.primary_key]
 
 
-def _db_values(entry: AuditEntry) -> list[object]:
-    """One row's parameters for the INSERT, as Django would prepare them for this database."""
-    values = []
-    for f in _COLUMNS:
-        value = getattr(entry, f.attname, None) if hasattr(entry, f.attname) else f.get_default()
-        if f.name == "entry_id":
-            value = uuid.UUID(value)
-        elif f.name == "created_at" and value is None:
-            value = timezone.now()
-        elif isinstance(value, str) and f.name in _TEXT_LIMITS:
-            value = _clean_text(value, _TEXT_LIMITS[f.name])
-        values.append(f.get_db_prep_save(value, connection))
+def _column_values(entries: Sequence[AuditEntry], f: models.Field) -> list[object]:  # type: ignore[type-arg]
+    """One column of the batch, as its array parameter holds it."""
+    values = [getattr(e, f.attname) if hasattr(e, f.attname) else f.get_default() for e in entries]
+    if f.name == "entry_id":
+        return [uuid.UUID(v) for v in values]
+    if f.name == "created_at":
+        return [v if v is not None else timezone.now() for v in values]
+    if f.name in _TEXT_LIMITS:
+        return [_clean_text(v, _TEXT_LIMITS[f.name]) if isinstance(v, str) else v for v in values]
+    if f.get_internal_type() == "JSONField":
+        return [None if v is None else json.dumps(v) for v in values]
     return values
 
 
-def _insert_new(entries: Sequence[AuditEntry]) -> set[uuid.UUID]:
-    """INSERT the rows in one statement, skipping entry ids already stored; the ids inserted.
-
-    PostgreSQL's ``ON CONFLICT (entry_id) DO NOTHING ... RETURNING``: one statement where a
-    SELECT of the known ids and an ORM ``bulk_create`` (a model instance per row) took two,
-    and a replay racing another writer skips the rows it lost instead of failing the batch.
-    """
+def _insert_sql() -> str:
     quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    # Names come from the model, every value is a parameter.
-    table, columns = quote(GuardRequest._meta.db_table), ", ".join(quote(f.column) for f in _COLUMNS)
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))} "  # noqa: S608
-    sql += f"ON CONFLICT ({quote('entry_id')}) DO NOTHING RETURNING {quote('entry_id')}"
-    params = [value for entry in entries for value in _db_values(entry)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    columns = ", ".join(quote(f.column) for f in _COLUMNS)
+    arrays = ", ".join(f"%s::{_ARRAY_TYPES[f.get_internal_type()]}" for f in _COLUMNS)
+    table, key = quote(GuardRequest._meta.db_table), quote("entry_id")
+    # Names and types come from the model, every value is a parameter.
+    return (f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+
+
+def _insert_new(entries: Sequence[AuditEntry]) -> set[uuid.UUID]:
+    """INSERT the batch in one statement, skipping entry ids already stored; the ids inserted.
+
+    PostgreSQL's ``INSERT ... SELECT * FROM unnest(<one array per column>) ON CONFLICT
+    (entry_id) DO NOTHING RETURNING entry_id``: one statement where a SELECT of the known
+    ids and an ORM ``bulk_create`` (a model instance per row) took two; a replay racing
+    another writer skips the rows it lost instead of failing the batch. The text of the
+    statement is the same for every batch size and its values travel as bound parameters
+    (a server-side binding cursor), so the driver neither re-parses a statement of
+    ``rows x columns`` placeholders nor quotes every value into it on each batch.
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    params = [_column_values(entries, f) for f in _COLUMNS]
+    connection.ensure_connection()
+    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
+        cursor.execute(_insert_sql(), params)
         return {uuid.UUID(str(r[0])) for r in cursor.fetchall()}
 
 
