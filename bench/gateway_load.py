@@ -232,7 +232,7 @@ def _cpu_seconds_tree(root: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _start_litellm(binary: str, config: Path, port: int, workers: int) -> subprocess.Popen:
+def _start_litellm(binary: str, config: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
     import time
 
     import requests
@@ -241,7 +241,7 @@ def _start_litellm(binary: str, config: Path, port: int, workers: int) -> subpro
            "LITELLM_MODE": "PRODUCTION"}
     proc = subprocess.Popen([binary, "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
                              "--num_workers", str(workers)], cwd=config.parent, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
@@ -250,13 +250,20 @@ def _start_litellm(binary: str, config: Path, port: int, workers: int) -> subpro
         except requests.RequestException:
             pass
         if proc.poll() is not None:
-            raise SystemExit("litellm exited before it answered")
+            raise SystemExit("litellm exited before it answered:\n" + log.read_text(errors="replace")[-2000:])
         time.sleep(1)
     raise SystemExit("litellm did not answer within 180 s")
 
 
-def _check(url: str, key: str, guards: list[str], text: str) -> None:
+def _check(url: str, key: str, guards: list[str], text: str, scan: bool = False) -> None:
     import requests
+
+    if scan:  # every guard's models load on its first call in each worker: not inside a measured round
+        for _ in range(8):
+            response = requests.post(f"{url}/api/v1/guards/scan", timeout=120, headers={"Authorization": f"Bearer {key}"},
+                                     json={"text": text, "guards": ALL_GUARDS})
+            if response.status_code != 200:
+                raise SystemExit(f"/scan answered {response.status_code}: {response.text[:300]}")
 
     for guard in guards:
         body = {"service_type": guard, "payload": {"text": text}}
@@ -271,7 +278,9 @@ def _check(url: str, key: str, guards: list[str], text: str) -> None:
 
 def _paired(current: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> dict[str, float]:
     """Median over rounds of current : baseline, each round's two runs measured back to back."""
-    pairs = list(zip(current, baseline, strict=True))
+    pairs = [(c, b) for c, b in zip(current, baseline, strict=True) if c["requests"] and b["requests"]]
+    if not pairs:  # nothing was answered in any round (e.g. models still loading)
+        return {}
     return {f"{figure}_ratio": round(statistics.median(c[figure] / b[figure] for c, b in pairs), 3)
             for figure in ("requests_per_s", "p50_ms", "p99_ms", "cpu_ms_per_request")}
 
@@ -339,13 +348,14 @@ def main() -> None:
         for name, (root, extra) in variants.items():
             port = free_port()
             servers[name] = (_start_gunicorn({**env, **extra}, port, args.workers, root), f"http://127.0.0.1:{port}")
-            _check(servers[name][1], key, guards, text)
+            _check(servers[name][1], key, guards, text, scan=args.scan)
         litellm: tuple[subprocess.Popen, str] | None = None
         litellm_endpoints = [("health", "/health/liveliness", None),
                              ("guarded", "/v1/chat/completions", _litellm_script(tmp, text, "sk-master-1234"))]
         if args.litellm:
             port = free_port()
-            litellm = (_start_litellm(args.litellm, args.litellm_config.resolve(), port, args.workers),
+            litellm = (_start_litellm(args.litellm, args.litellm_config.resolve(), port, args.workers,
+                                      tmp / "litellm.log"),
                        f"http://127.0.0.1:{port}")
             rounds["litellm"] = {e[0]: [] for e in litellm_endpoints}
         for number in range(1, args.rounds + 1):
@@ -392,7 +402,8 @@ def main() -> None:
         print(_row("litellm /health/liveliness", results["litellm"]["health"]))
         print(_row("litellm guarded chat completion", results["litellm"]["guarded"]))
         for guard in guards:  # same rounds: AIGuardian /process over LiteLLM's guarded request
-            pairs = list(zip(rounds["current"][f"process_{guard}"], parts["guarded"], strict=True))
+            pairs = [(c, g) for c, g in zip(rounds["current"][f"process_{guard}"], parts["guarded"], strict=True)
+                     if c["requests"] and g["requests"]]
             results[f"current_over_litellm_{guard}"] = {
                 "requests_per_s_ratio": round(statistics.median(c["requests_per_s"] / g["requests_per_s"]
                                                                 for c, g in pairs), 3),
