@@ -77,6 +77,17 @@ def _looks_like_jwt(token: str) -> bool:
     return token.count(".") == 2
 
 
+def api_key_presented(request: Request) -> str | None:
+    """The API key a request carries, as :class:`APIKeyAuthentication` will read it; None for
+    no key, a malformed header or a session token. Never raises (authentication judges)."""
+    raw = request.META.get(API_KEY_HEADER)
+    if raw is None:
+        raw = _bearer(request)
+        if not raw or _looks_like_jwt(raw):
+            return None
+    return raw.strip() or None
+
+
 class AuthUnavailable(exceptions.APIException):
     """Clerk's key set could not be fetched: a 503, not the caller's fault.
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from accounts import apikeys
 from accounts.apikeys import KeyRecord
 from accounts.models import APIKey, Membership, Tenant, User
+from aiguardian.readahead import NOT_READ, DecodedMemo, readahead_get
 
 logger = logging.getLogger(__name__)
 
@@ -50,17 +51,37 @@ def api_key_get(*, prefix: str, tenant_id: int | None = None) -> APIKey | None:
     return qs.first()
 
 
+def api_key_record_cache_name(prefix: str) -> str:
+    """The Redis key the cached record of ``prefix`` lives under (for a read ahead)."""
+    return cache.make_key(apikeys.cache_key(prefix))
+
+
+# Unpickled once per worker per distinct cached value: a revocation or any other write
+# deletes the Redis entry, so the next read gets other bytes (or none) and decodes afresh.
+_decoded = DecodedMemo(lambda raw: cache.client.decode(raw))
+
+
+def api_key_record_decode(raw: bytes) -> KeyRecord | str:
+    """A cached key record's bytes decoded (a :class:`KeyRecord`, or the "missing" marker)."""
+    return _decoded.get(raw)  # type: ignore[no-any-return]
+
+
 def api_key_record_get(*, prefix: str) -> KeyRecord | None:
     """The key record for ``prefix``: from the cache when warm, else one database query.
 
+    A value the request read ahead (``aiguardian.readahead``) stands for the cache read.
     A cache outage falls back to the database rather than failing authentication.
     """
     name = apikeys.cache_key(prefix)
-    try:
-        cached = cache.get(name)
-    except Exception:  # Redis down: authenticate from the database
-        logger.warning("api key cache unavailable; reading the database", exc_info=True)
-        cached, name = None, None
+    raw = readahead_get(api_key_record_cache_name(prefix))
+    if raw is not NOT_READ:
+        cached = _decoded.get(raw) if raw is not None else None
+    else:
+        try:
+            cached = cache.get(name)
+        except Exception:  # Redis down: authenticate from the database
+            logger.warning("api key cache unavailable; reading the database", exc_info=True)
+            cached, name = None, None
     if cached == _MISSING:
         return None
     if isinstance(cached, KeyRecord):

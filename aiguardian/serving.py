@@ -10,6 +10,7 @@ imports Django: gunicorn's master process loads it before any app.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -74,7 +75,8 @@ class JSONAccessLogger(glogging.Logger):
     """gunicorn's logger with access lines from :func:`access_line` (``access_log_format`` is unused)."""
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
-        if not self.access_log_enabled:
+        # The line is built only when it will be written (a level above INFO silences it).
+        if not self.access_log_enabled or not self.access_log.isEnabledFor(logging.INFO):
             return
         try:
             self.access_log.info(access_line(resp, environ, request_time))

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "aiguardian.metrics_middleware.BeforeMiddleware",
     "aiguardian.middleware.RequestIdMiddleware",
     "aiguardian.middleware.ChunkedBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "aiguardian.metrics_middleware.AfterMiddleware",
 ]
 
 ROOT_URLCONF = "aiguardian.urls"

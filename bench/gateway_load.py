@@ -5,7 +5,8 @@ Usage (from the repository root)::
     .venv/bin/python bench/gateway_load.py [--duration 8] [--rounds 5] [--connections 16] [--workers 3]
         [--guards tokenguard,securityguard] [--text-bytes 1024]
         [--database-url postgresql://postgres@127.0.0.1:5432/aig_gw_bench]
-        [--redis-url redis://127.0.0.1:6379/9] [--audit-inline] [--baseline-root DIR] [--json OUT]
+        [--redis-url redis://127.0.0.1:6379/9] [--audit-inline] [--baseline-root DIR] [--scan]
+        [--litellm ~/.litellm-venv/bin/litellm] [--json OUT]
 
 It creates the database if needed, migrates it, creates a tenant on an unthrottled
 "bench" plan with an API key, starts gunicorn (the project's deploy/gunicorn.conf.py),
@@ -22,6 +23,12 @@ Extra gateways, alternated in the same rounds: ``--audit-inline`` writes the aud
 inside the request (``GUARD_AUDIT_ASYNC=false``); ``--baseline-root DIR`` runs another
 checkout of the project (``git archive <rev> | tar -x -C DIR``) against the same
 database, with its own cache key prefix, for a before/after comparison in one run.
+``--scan`` adds ``/scan`` of all six guards on the same text to every gateway's rounds.
+``--litellm BINARY`` starts the LiteLLM proxy (``../shared/peers/litellm/config.yaml``: a
+mock model and the ``litellm_content_filter`` guardrail; installed in its own virtualenv,
+never a project dependency) with as many workers, and measures its ``/health/liveliness``
+and a guarded chat completion with the same text in the same rounds (CPU: the proxy's
+whole process tree), printing AIGuardian /process : LiteLLM paired per round.
 Every /process request really runs: API-key auth, plan rate limit and monthly quota
 (Redis), config resolution, the tokenizer, usage metering and the audit.
 """
@@ -116,13 +123,14 @@ def _ms(value: str) -> float:
 
 
 def _wrk(url: str, *, master: int, duration: int, connections: int, threads: int,
-         script: str | None) -> dict[str, Any]:
+         script: str | None, tree: bool = False) -> dict[str, Any]:
     cmd = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", url]
     if script:
         cmd[1:1] = ["-s", script]
-    cpu_before = _cpu_seconds(master)
+    cpu_of = _cpu_seconds_tree if tree else _cpu_seconds
+    cpu_before = cpu_of(master)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    cpu = _cpu_seconds(master) - cpu_before
+    cpu = cpu_of(master) - cpu_before
     pct = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", out, re.MULTILINE))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     total = re.search(r"(\d+) requests in", out)
@@ -171,8 +179,91 @@ def _post_script(key: str, tmp: Path, guard: str, text: str) -> str:
     return str(path)
 
 
-def _check(url: str, key: str, guards: list[str], text: str) -> None:
+ALL_GUARDS = ["tokenguard", "trustguard", "contextguard", "biasguard", "securityguard", "healthguard"]
+
+
+def _scan_script(key: str, tmp: Path, text: str) -> str:
+    body = json.dumps({"text": text, "guards": ALL_GUARDS, "client_type": "api"})
+    path = tmp / "scan-all.lua"
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+    )
+    return str(path)
+
+
+def _litellm_script(tmp: Path, text: str, master_key: str) -> str:
+    body = json.dumps({"model": "fake", "messages": [{"role": "user", "content": text}]})
+    path = tmp / "litellm.lua"
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {master_key}"\n'
+    )
+    return str(path)
+
+
+def _cpu_seconds_tree(root: int) -> float:
+    """CPU time (user + system) of ``root`` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = int(fields[11]) + int(fields[12])
+    tree = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    total = sum(times.get(pid, 0) for pid in tree)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _start_litellm(binary: str, config: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+    import time
+
     import requests
+
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_LOG": "ERROR",
+           "LITELLM_MODE": "PRODUCTION"}
+    proc = subprocess.Popen([binary, "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
+                             "--num_workers", str(workers)], cwd=config.parent, env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/health/liveliness", timeout=2).status_code == 200:
+                return proc
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit("litellm exited before it answered:\n" + log.read_text(errors="replace")[-2000:])
+        time.sleep(1)
+    raise SystemExit("litellm did not answer within 180 s")
+
+
+def _check(url: str, key: str, guards: list[str], text: str, scan: bool = False) -> None:
+    import requests
+
+    if scan:  # every guard's models load on its first call in each worker: not inside a measured round
+        for _ in range(8):
+            response = requests.post(f"{url}/api/v1/guards/scan", timeout=120, headers={"Authorization": f"Bearer {key}"},
+                                     json={"text": text, "guards": ALL_GUARDS})
+            if response.status_code != 200:
+                raise SystemExit(f"/scan answered {response.status_code}: {response.text[:300]}")
 
     for guard in guards:
         body = {"service_type": guard, "payload": {"text": text}}
@@ -187,7 +278,9 @@ def _check(url: str, key: str, guards: list[str], text: str) -> None:
 
 def _paired(current: list[dict[str, Any]], baseline: list[dict[str, Any]]) -> dict[str, float]:
     """Median over rounds of current : baseline, each round's two runs measured back to back."""
-    pairs = list(zip(current, baseline, strict=True))
+    pairs = [(c, b) for c, b in zip(current, baseline, strict=True) if c["requests"] and b["requests"]]
+    if not pairs:  # nothing was answered in any round (e.g. models still loading)
+        return {}
     return {f"{figure}_ratio": round(statistics.median(c[figure] / b[figure] for c, b in pairs), 3)
             for figure in ("requests_per_s", "p50_ms", "p99_ms", "cpu_ms_per_request")}
 
@@ -213,6 +306,11 @@ def main() -> None:
                         help="prompt size in characters (default: the 181-character TEXT)")
     parser.add_argument("--audit-inline", action="store_true", help="also measure /process with inline audit writes")
     parser.add_argument("--baseline-root", type=Path, help="another checkout to compare with in the same rounds")
+    parser.add_argument("--scan", action="store_true", help="also measure /scan of all six guards on the text")
+    parser.add_argument("--litellm", metavar="BINARY",
+                        help="also measure the LiteLLM proxy (mock model + content-filter guardrail) in the same "
+                             "rounds: the litellm executable of a separate virtualenv")
+    parser.add_argument("--litellm-config", type=Path, default=ROOT.parent.parent / "shared/peers/litellm/config.yaml")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -231,6 +329,8 @@ def main() -> None:
     scripts = {guard: _post_script(key, tmp, guard, text) for guard in guards}
     endpoints = [("health", "/health/live", None)] + [
         (f"process_{guard}", "/api/v1/guards/process", scripts[guard]) for guard in guards]
+    if args.scan:
+        endpoints.append(("scan_all", "/api/v1/guards/scan", _scan_script(key, tmp, text)))
     # name -> (checkout, extra environment); each runs as its own gateway.
     variants: dict[str, tuple[Path, dict[str, str]]] = {"current": (ROOT, {})}
     if args.audit_inline:
@@ -248,18 +348,30 @@ def main() -> None:
         for name, (root, extra) in variants.items():
             port = free_port()
             servers[name] = (_start_gunicorn({**env, **extra}, port, args.workers, root), f"http://127.0.0.1:{port}")
-            _check(servers[name][1], key, guards, text)
+            _check(servers[name][1], key, guards, text, scan=args.scan)
+        litellm: tuple[subprocess.Popen, str] | None = None
+        litellm_endpoints = [("health", "/health/liveliness", None),
+                             ("guarded", "/v1/chat/completions", _litellm_script(tmp, text, "sk-master-1234"))]
+        if args.litellm:
+            port = free_port()
+            litellm = (_start_litellm(args.litellm, args.litellm_config.resolve(), port, args.workers,
+                                      tmp / "litellm.log"),
+                       f"http://127.0.0.1:{port}")
+            rounds["litellm"] = {e[0]: [] for e in litellm_endpoints}
         for number in range(1, args.rounds + 1):
             # A B, then B A: a gateway is not always measured first (or last) in a round.
-            for name in list(variants)[::1 if number % 2 else -1]:
-                proc, url = servers[name]
-                for endpoint, path, lua in endpoints:
-                    figures = _wrk(url + path, master=proc.pid, script=lua, **run)
+            order = list(variants) + (["litellm"] if litellm else [])
+            for name in order[::1 if number % 2 else -1]:
+                proc, url = servers[name] if name != "litellm" else litellm  # type: ignore[misc]
+                for endpoint, path, lua in (endpoints if name != "litellm" else litellm_endpoints):
+                    figures = _wrk(url + path, master=proc.pid, script=lua, tree=name == "litellm", **run)
                     rounds[name][endpoint].append(figures)
                     print(_row(f"{number} {name} {endpoint}", figures), flush=True)
     finally:
         for proc, _ in servers.values():
             _stop(proc)
+        if args.litellm and litellm is not None:
+            _stop(litellm[0])
         shutil.rmtree(tmp, ignore_errors=True)
 
     results: dict[str, Any] = {"setup": {"workers": args.workers, "connections": args.connections,
@@ -267,6 +379,8 @@ def main() -> None:
                                          "cpus": os.cpu_count(), "text_chars": len(text), "guards": guards}}
     print(f"\nmedians over {args.rounds} rounds")
     for name, parts in rounds.items():
+        if name == "litellm":
+            continue
         results[name] = {"health_live": _median(parts["health"]), "rounds": parts}
         print(_row(f"{name} /health/live", results[name]["health_live"]))
         for guard in guards:
@@ -275,11 +389,35 @@ def main() -> None:
             print(_row(f"{name} /process {guard}", results[name][f"process_{guard}"]))
             for ratio, value in results[name][f"ratios_{guard}"].items():
                 print(f"  {ratio:42} {value}")
+        if args.scan:
+            results[name]["scan_all"] = _median(parts["scan_all"])
+            results[name]["ratios_scan_all"] = _ratios(parts["health"], parts["scan_all"])
+            print(_row(f"{name} /scan all six guards", results[name]["scan_all"]))
+            for ratio, value in results[name]["ratios_scan_all"].items():
+                print(f"  {ratio:42} {value}")
+    if "litellm" in rounds:
+        parts = rounds["litellm"]
+        results["litellm"] = {"health": _median(parts["health"]), "guarded": _median(parts["guarded"]),
+                              "rounds": parts}
+        print(_row("litellm /health/liveliness", results["litellm"]["health"]))
+        print(_row("litellm guarded chat completion", results["litellm"]["guarded"]))
+        for guard in guards:  # same rounds: AIGuardian /process over LiteLLM's guarded request
+            pairs = [(c, g) for c, g in zip(rounds["current"][f"process_{guard}"], parts["guarded"], strict=True)
+                     if c["requests"] and g["requests"]]
+            results[f"current_over_litellm_{guard}"] = {
+                "requests_per_s_ratio": round(statistics.median(c["requests_per_s"] / g["requests_per_s"]
+                                                                for c, g in pairs), 3),
+                "cpu_ms_per_request_ratio": round(statistics.median(c["cpu_ms_per_request"] / g["cpu_ms_per_request"]
+                                                                    for c, g in pairs), 3)}
+            print(f"current /process {guard} : litellm guarded, paired within each round (medians)")
+            for ratio, value in results[f"current_over_litellm_{guard}"].items():
+                print(f"  {ratio:42} {value}")
     if "baseline" in rounds:
-        for guard in guards:
-            paired = _paired(rounds["current"][f"process_{guard}"], rounds["baseline"][f"process_{guard}"])
+        for guard in guards + (["scan_all"] if args.scan else []):
+            endpoint = guard if guard == "scan_all" else f"process_{guard}"
+            paired = _paired(rounds["current"][endpoint], rounds["baseline"][endpoint])
             results[f"current_over_baseline_{guard}"] = paired
-            print(f"current : baseline /process {guard}, paired within each round (medians)")
+            print(f"current : baseline {endpoint}, paired within each round (medians)")
             for ratio, value in paired.items():
                 print(f"  {ratio:42} {value}")
     if args.json:

@@ -26,16 +26,21 @@ class LimitedJSONParser(CheckedJSONParser):
         return settings.GUARD_MAX_REQUEST_BYTES
 
 
+def size_check(request: Request) -> None:
+    """413 on a declared ``Content-Length`` above the limit (before a byte of the body is read)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.GUARD_MAX_REQUEST_BYTES:
+        raise too_large()
+
+
 class SizeLimitedMixin:
     """APIView mixin: 413 on a declared ``Content-Length`` above the limit, before auth or parsing."""
 
     parser_classes = [LimitedJSONParser]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.GUARD_MAX_REQUEST_BYTES:
-            raise too_large()
+        size_check(request)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]

@@ -12,13 +12,15 @@ from rest_framework.views import APIView
 
 from accounts.authentication import APIKeyAuthentication
 from aiguardian.openapi import BODY_ERRORS, error_responses
+from aiguardian.readahead import readahead_reset, readahead_set
 from billing.throttling import MonthlyQuotaThrottle, PlanRateThrottle
 from guards import serializers as s
 from guards.analyzers.registry import GUARDS
 from guards.errors import UnknownGuardError
-from guards.limits import SizeLimitedMixin
+from guards.limits import SizeLimitedMixin, size_check
 from guards.openapi import ScanResponseSchema, process_request, process_response
 from guards.services.health import guard_health, guards_catalogue, guards_health
+from guards.services.prefetch import gateway_read_ahead, gateway_read_ahead_end, gateway_read_ahead_learn
 from guards.services.runner import Caller, RunOptions, guard_process, result_item, session_access_check
 from guards.services.scan import guards_scan
 from guards.stores import session_memory_delete, session_memory_get
@@ -57,6 +59,29 @@ class MeteredGuardView(SizeLimitedMixin, GuardAPIView):
     """Views that run guards: size limit first, then auth, plan rate limit and monthly quota."""
 
     throttle_classes = [PlanRateThrottle, MonthlyQuotaThrottle]
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self._read_ahead = None
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:  # whatever happened, even an exception DRF does not handle
+            read, self._read_ahead = self._read_ahead, None
+            if read is not None:
+                try:
+                    gateway_read_ahead_end(read[0])  # reads the request's read-ahead: before the reset
+                finally:
+                    readahead_reset(read[1])
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # One Redis round trip for the key record, the plan window, the month unit and the
+        # config (guards/services/prefetch.py), after the size check and before authentication.
+        size_check(request)
+        read = gateway_read_ahead(request)
+        if read is not None:
+            self._read_ahead = (read, readahead_set(read.values))
+        super().initial(request, *args, **kwargs)
+        if read is not None:
+            gateway_read_ahead_learn(read, request.auth)
 
     @staticmethod
     def options_of(data: dict[str, Any]) -> RunOptions:

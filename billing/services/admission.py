@@ -20,13 +20,14 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 
+from aiguardian.readahead import NOT_READ, readahead_get, readahead_pop
 from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from billing.services.keys import limits_key, month_key, now, rate_key
 from billing.services.plans import PlanLimits, limits_decode, limits_from_db, limits_load, plan_limits_get
 from billing.services.usage import month_total_from_db, month_total_reseed, usage_month_total
 
 RATE_WINDOW_SECONDS = 60
-_RATE_KEY_TTL = 2 * RATE_WINDOW_SECONDS
+RATE_KEY_TTL = 2 * RATE_WINDOW_SECONDS
 _DEGRADED_MEMO_SECONDS = 5.0
 
 # KEYS: rate window, month total, plan limits. ARGV: the window key's TTL.
@@ -58,8 +59,19 @@ def admission_script(client: Any) -> Any:
     return script
 
 
+def admission_keys(*, tenant_id: int, clock: float) -> tuple[str, str, str]:
+    """The Redis keys one admission touches at ``clock``: rate window, month total, plan limits."""
+    window = int(clock // RATE_WINDOW_SECONDS)
+    return rate_key(tenant_id, window), month_key(tenant_id, now()), limits_key(tenant_id)
+
+
 def usage_window_hit(*, tenant_id: int) -> UsageWindow:
-    """Count a request in the tenant's minute window; return it with the limits and the month total."""
+    """Count a request in the tenant's minute window; return it with the limits and the month total.
+
+    When the request already counted itself in the window ahead of time (the gateway's
+    one-round-trip read, ``aiguardian.readahead``), that count and the month total and
+    limits read with it are used instead of another round trip.
+    """
     clock = time.time()
     window = int(clock // RATE_WINDOW_SECONDS)
     resets_in = max(1, int(RATE_WINDOW_SECONDS - clock % RATE_WINDOW_SECONDS) + 1)
@@ -68,10 +80,20 @@ def usage_window_hit(*, tenant_id: int) -> UsageWindow:
         return UsageWindow(plan_limits_get(tenant_id=tenant_id), _rate_count_cache(rate_key(tenant_id, window)),
                            usage_month_total(tenant_id=tenant_id), resets_in)
     today = now()
+    counted = readahead_pop(rate_key(tenant_id, window))  # a window that rolled over meanwhile: count again
+    if counted is not NOT_READ and counted is not None:
+        month, raw_limits = readahead_get(month_key(tenant_id, today)), readahead_get(limits_key(tenant_id))
+        if month is not NOT_READ and raw_limits is not NOT_READ:
+            try:
+                limits = limits_decode(raw_limits) if raw_limits is not None else limits_load(tenant_id)
+                total = int(month) if month is not None else month_total_reseed(client, tenant_id, today)
+            except REDIS_ERRORS:
+                return _window_without_redis(tenant_id, window, resets_in)
+            return UsageWindow(limits, int(counted), total, resets_in)
     try:
         count, month, raw_limits = admission_script(client)(
             keys=[rate_key(tenant_id, window), month_key(tenant_id, today), limits_key(tenant_id)],
-            args=[_RATE_KEY_TTL], client=client,
+            args=[RATE_KEY_TTL], client=client,
         )
         limits = limits_decode(raw_limits) if raw_limits is not None else limits_load(tenant_id)
         total = int(month) if month is not None else month_total_reseed(client, tenant_id, today)
@@ -82,11 +104,11 @@ def usage_window_hit(*, tenant_id: int) -> UsageWindow:
 
 def _rate_count_cache(key: str) -> int:
     """The window count through the Django cache API (the local-memory cache has no scripts)."""
-    cache.add(key, 0, timeout=_RATE_KEY_TTL)
+    cache.add(key, 0, timeout=RATE_KEY_TTL)
     try:
         return int(cache.incr(key))
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=_RATE_KEY_TTL)
+        cache.add(key, 1, timeout=RATE_KEY_TTL)
         return 1
 
 

@@ -29,13 +29,14 @@ from django.db import transaction
 from django.db.models import F, Sum
 from redis.exceptions import ResponseError
 
+from aiguardian.readahead import NOT_READ, readahead_pop
 from aiguardian.redis_outage import REDIS_ERRORS, redis_client
 from billing.models import UsageRecord
 from billing.services.keys import month_key, now, pending_key, prefix
 
 logger = logging.getLogger(__name__)
 
-_MONTH_KEY_TTL = 40 * 86400
+MONTH_KEY_TTL = 40 * 86400
 
 
 def usage_units_add(*, counts: Mapping[tuple[int, str, date], int]) -> None:
@@ -60,11 +61,18 @@ def _usage_add(*, tenant_id: int, guard: str, day: date, units: int) -> None:
             UsageRecord.objects.filter(pk=record.pk).update(units=F("units") + units)
 
 
+def month_reservation_name(key: str) -> str:
+    """The read-ahead entry saying one unit was already counted in month counter ``key``."""
+    return f"{key}#reserved"
+
+
 def usage_quota_count(*, tenant_id: int, units: int = 1) -> None:
     """Count ``units`` toward the tenant's month total on the fast path (one Redis round trip).
 
     Not the billing record (that is the audit row's unit). A Redis failure skips the
     count: the total is re-seeded from ``UsageRecord`` when Redis comes back empty.
+    A unit the request reserved ahead (``guards/services/prefetch.py``) is taken first and
+    costs no round trip.
     """
     today = now()
     client = redis_client()
@@ -72,13 +80,30 @@ def usage_quota_count(*, tenant_id: int, units: int = 1) -> None:
         cache.delete(month_key(tenant_id, today))  # re-read from the database next time
         return
     key = month_key(tenant_id, today)
+    if readahead_pop(month_reservation_name(key)) is not NOT_READ:
+        units -= 1
+        if not units:
+            return
     pipe = client.pipeline(transaction=False)
     pipe.incrby(key, units)
-    pipe.expire(key, _MONTH_KEY_TTL)
+    pipe.expire(key, MONTH_KEY_TTL)
     try:
         pipe.execute()
     except REDIS_ERRORS:
         logger.debug("month counter of tenant %s not counted: redis unavailable", tenant_id)
+
+
+def usage_quota_release(*, key: str) -> None:
+    """Give back a unit reserved ahead in month counter ``key`` that no answered call used."""
+    if readahead_pop(month_reservation_name(key)) is NOT_READ:
+        return
+    client = redis_client()
+    if client is None:
+        return
+    try:
+        client.decrby(key, 1)
+    except REDIS_ERRORS:  # the counter over-counts by one until it is re-seeded: stricter, not looser
+        logger.debug("reserved unit in %s not released: redis unavailable", key)
 
 
 def month_total_from_db(tenant_id: int, when: datetime) -> int:
@@ -108,7 +133,7 @@ def usage_month_total(*, tenant_id: int) -> int:
 def month_total_reseed(client: Any, tenant_id: int, when: datetime) -> int:
     """Redis lost the month counter (restart, eviction): the stored units are the floor."""
     key = month_key(tenant_id, when)
-    client.set(key, month_total_from_db(tenant_id, when), ex=_MONTH_KEY_TTL, nx=True)
+    client.set(key, month_total_from_db(tenant_id, when), ex=MONTH_KEY_TTL, nx=True)
     return int(client.get(key) or 0)
 
 

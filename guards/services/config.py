@@ -23,6 +23,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
 
+from aiguardian.readahead import NOT_READ, DecodedMemo, readahead_get
 from aiguardian.redis_outage import REDIS_ERRORS
 from guards.analyzers.registry import GUARD_NAMES, GUARDS
 from guards.analyzers.schema import SettingsError
@@ -116,12 +117,35 @@ def config_cache_invalidate(*, tenant_ids: list[int] | set[int]) -> None:
         transaction.on_commit(bump)
 
 
+def config_cache_names(*, tenant_id: int) -> tuple[str, str]:
+    """The Redis keys of the tenant's config version and cached configs (for a read ahead)."""
+    return cache.make_key(_version_key(tenant_id)), cache.make_key(_configs_key(tenant_id))
+
+
+# Unpickled once per worker per distinct cached value (a save bumps the version, and the
+# configs are re-cached under it: other bytes). Callers must not mutate what they get.
+_decoded = DecodedMemo(lambda raw: cache.client.decode(raw), max_entries=512)
+
+
+def _read_ahead(tenant_id: int) -> tuple[Any, Any] | None:
+    """(version, entry) when the request read both ahead, else None."""
+    version_name, configs_name = config_cache_names(tenant_id=tenant_id)
+    raw_version, raw_entry = readahead_get(version_name), readahead_get(configs_name)
+    if raw_version is NOT_READ or raw_entry is NOT_READ:
+        return None
+    return (_decoded.get(raw_version) if raw_version is not None else None,
+            _decoded.get(raw_entry) if raw_entry is not None else None)
+
+
 def tenant_guards_resolve(*, tenant_id: int) -> dict[str, ResolvedGuard]:
     """All configured guards of a tenant, from the cache or one query."""
     version_key, configs_key = _version_key(tenant_id), _configs_key(tenant_id)
     try:
-        cached = cache.get_many([version_key, configs_key])  # one round trip
-        version, entry = cached.get(version_key), cached.get(configs_key)
+        ahead = _read_ahead(tenant_id)
+        if ahead is None:
+            cached = cache.get_many([version_key, configs_key])  # one round trip
+            ahead = cached.get(version_key), cached.get(configs_key)
+        version, entry = ahead
         if version is not None and entry is not None and entry[0] == version:
             return entry[1]
         # The version is read before the rows: configs cached from rows older than a save

@@ -73,18 +73,26 @@ def test_each_successful_call_is_metered(api_client, shout, tenant) -> None:
     assert list(UsageRecord.objects.filter(tenant=tenant).values_list("guard", "units")) == [("shoutguard", 1)]
 
 
-def test_a_warm_process_request_makes_four_redis_round_trips(api_client, monkeypatch) -> None:
-    # Auth (key record), admission (rate window + month total + plan limits, one script),
-    # config (version + configs, one MGET) and metering (one pipeline); the last-used gate
-    # is remembered in process. Each extra round trip costs every request on the hot path.
+def test_a_warm_process_request_makes_one_redis_round_trip(api_client, monkeypatch) -> None:
+    # One script reads the key record, counts the request in the rate window and its unit in
+    # the month counter, reads the month total, the plan limits and the config version +
+    # configs (guards/services/prefetch.py); the answered call takes the reserved unit. The
+    # last-used gate is remembered in process. Each extra round trip costs every request.
     body = _body("tokenguard", "Count the tokens of this sentence, please.")
     for _ in range(2):
         assert _post(api_client, body).status_code == 200
     with counting_round_trips(monkeypatch) as trips:
         for _ in range(3):
             assert _post(api_client, body).status_code == 200
-    assert trips.count == 3 * 4, trips.calls
-    assert trips.calls[:4] == ["GET", "EVALSHA", "MGET", "PIPELINE[INCRBY,EXPIRE]"]
+    assert trips.calls == ["EVALSHA"] * 3
+
+
+def test_a_keys_first_request_in_a_worker_is_counted_after_authentication(api_client, monkeypatch) -> None:
+    # Not authenticated here yet: the window is not counted ahead (the old four round trips).
+    body = _body("tokenguard", "Count the tokens of this sentence, please.")
+    with counting_round_trips(monkeypatch) as trips:
+        assert _post(api_client, body).status_code == 200
+    assert trips.calls[0] == "GET" and "EVALSHA" in trips.calls
 
 
 def test_it_refuses_a_request_without_a_key(client) -> None:

@@ -124,6 +124,37 @@ def test_a_poisoned_entry_costs_only_itself(tenant, spool, dead) -> None:
 
 
 @pytest.mark.django_db
+def test_a_batch_is_one_insert_that_skips_the_entries_already_stored(tenant, dead) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = [_entry(tenant.pk, n) for n in range(3)]
+    audit_store(first[:1], dead_letter=dead)  # a replay overlapping what another writer stored
+    with CaptureQueriesContext(connection) as queries:
+        result = audit_store([*first, _entry(tenant.pk, 9)], dead_letter=dead)
+    assert (result.stored, result.duplicates, result.units) == (3, 1, 3)
+    audit_sql = [q["sql"] for q in queries.captured_queries if "guards_guardrequest" in q["sql"]]
+    assert len(audit_sql) == 1 and audit_sql[0].startswith("INSERT") and "ON CONFLICT" in audit_sql[0]
+    assert GuardRequest.objects.filter(tenant=tenant).count() == 4 and _units(tenant) == 4
+
+
+@pytest.mark.django_db
+def test_every_column_survives_the_batch_insert(tenant, dead) -> None:
+    findings = [{"type": "secret", "fingerprint": "ab12", "start": 3, "end": 9, "score": 0.75}]
+    entry = _entry(tenant.pk, 5, key_id=2**40, key_prefix="p" * 12, backend="inprocess", service_used="tokenguard",
+                   decision="flag", score=0.5, error_code="", client_type="api", text_length=70_000,
+                   text_sha256="f" * 64, raw_text="x\x00y", mode="monitor", enforced=False, config_version=7,
+                   verdict="flag", failure_policy="fail_open", degraded=True, findings=findings)
+    assert audit_store([entry], dead_letter=dead).stored == 1
+    row = GuardRequest.objects.get(request_id="r5")
+    assert (row.key_id, row.key_prefix, row.score, row.text_length, row.raw_text) == (2**40, "p" * 12, 0.5, 70_000,
+                                                                                         "x\ufffdy")
+    assert (row.mode, row.enforced, row.config_version, row.degraded, row.findings) == ("monitor", False, 7, True,
+                                                                                        findings)
+    assert str(row.entry_id).replace("-", "") == entry.entry_id and row.created_at == entry.created_at
+
+
+@pytest.mark.django_db
 def test_a_database_that_cannot_be_reached_consumes_nothing(tenant, dead, monkeypatch) -> None:
     from django.db import OperationalError
     from django.db.models.query import QuerySet
@@ -131,7 +162,10 @@ def test_a_database_that_cannot_be_reached_consumes_nothing(tenant, dead, monkey
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
+    from django.db.backends.utils import CursorWrapper
+
     monkeypatch.setattr(QuerySet, "bulk_create", refuse)
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)  # the PostgreSQL path inserts with one statement
     with pytest.raises(DatabaseUnavailable):
         audit_store([_entry(tenant.pk, 1)], dead_letter=dead)
 

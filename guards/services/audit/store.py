@@ -14,6 +14,7 @@ itself: it goes to the dead-letter callback. A database that cannot be reached r
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
@@ -22,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
 
-from django.db import DatabaseError, DataError, IntegrityError, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from billing.services import usage_units_add
@@ -88,6 +89,61 @@ def _row(entry: AuditEntry) -> GuardRequest:
     return GuardRequest(**values)
 
 
+# Every column but the serial id, in table order, with the PostgreSQL array type its
+# values travel in (one array parameter per column, see ``_insert_new``).
+_ARRAY_TYPES = {
+    "UUIDField": "uuid[]", "CharField": "text[]", "TextField": "text[]", "ForeignKey": "int8[]",
+    "BigIntegerField": "int8[]", "PositiveIntegerField": "int8[]", "IntegerField": "int8[]",
+    "FloatField": "float8[]", "BooleanField": "bool[]", "DateTimeField": "timestamptz[]",
+    "JSONField": "text[]::jsonb[]",
+}
+_COLUMNS = [f for f in GuardRequest._meta.concrete_fields if not f.primary_key]
+
+
+def _column_values(entries: Sequence[AuditEntry], f: models.Field) -> list[object]:  # type: ignore[type-arg]
+    """One column of the batch, as its array parameter holds it."""
+    values = [getattr(e, f.attname) if hasattr(e, f.attname) else f.get_default() for e in entries]
+    if f.name == "entry_id":
+        return [uuid.UUID(v) for v in values]
+    if f.name == "created_at":
+        return [v if v is not None else timezone.now() for v in values]
+    if f.name in _TEXT_LIMITS:
+        return [_clean_text(v, _TEXT_LIMITS[f.name]) if isinstance(v, str) else v for v in values]
+    if f.get_internal_type() == "JSONField":
+        return [None if v is None else json.dumps(v) for v in values]
+    return values
+
+
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _COLUMNS)
+    arrays = ", ".join(f"%s::{_ARRAY_TYPES[f.get_internal_type()]}" for f in _COLUMNS)
+    table, key = quote(GuardRequest._meta.db_table), quote("entry_id")
+    # Names and types come from the model, every value is a parameter.
+    return (f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+            f"ON CONFLICT ({key}) DO NOTHING RETURNING {key}")
+
+
+def _insert_new(entries: Sequence[AuditEntry]) -> set[uuid.UUID]:
+    """INSERT the batch in one statement, skipping entry ids already stored; the ids inserted.
+
+    PostgreSQL's ``INSERT ... SELECT * FROM unnest(<one array per column>) ON CONFLICT
+    (entry_id) DO NOTHING RETURNING entry_id``: one statement where a SELECT of the known
+    ids and an ORM ``bulk_create`` (a model instance per row) took two; a replay racing
+    another writer skips the rows it lost instead of failing the batch. The text of the
+    statement is the same for every batch size and its values travel as bound parameters
+    (a server-side binding cursor), so the driver neither re-parses a statement of
+    ``rows x columns`` placeholders nor quotes every value into it on each batch.
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    params = [_column_values(entries, f) for f in _COLUMNS]
+    connection.ensure_connection()
+    with connection._prepare_cursor(ServerBindingCursor(connection.connection)) as cursor:
+        cursor.execute(_insert_sql(), params)
+        return {uuid.UUID(str(r[0])) for r in cursor.fetchall()}
+
+
 def _usage_day(entry: AuditEntry) -> date:
     """The UTC day the call was made (not the day it was stored: a replay may come days later)."""
     created = entry.created_at or timezone.now()
@@ -98,9 +154,13 @@ def _store(entries: Sequence[AuditEntry]) -> StoreResult:
     """One transaction: the new entries' rows and their usage units."""
     by_id = {uuid.UUID(e.entry_id): e for e in entries}  # ValueError for a mangled id: bad data
     with transaction.atomic():
-        known = set(GuardRequest.objects.filter(entry_id__in=list(by_id)).values_list("entry_id", flat=True))
-        fresh = [e for key, e in by_id.items() if key not in known]
-        GuardRequest.objects.bulk_create([_row(e) for e in fresh])
+        if connection.vendor == "postgresql":
+            inserted = _insert_new(list(by_id.values()))
+            fresh = [e for key, e in by_id.items() if key in inserted]
+        else:  # the embedded SQLite: select the known ids, insert the others
+            known = set(GuardRequest.objects.filter(entry_id__in=list(by_id)).values_list("entry_id", flat=True))
+            fresh = [e for key, e in by_id.items() if key not in known]
+            GuardRequest.objects.bulk_create([_row(e) for e in fresh])
         units = Counter((e.tenant_id, e.guard, _usage_day(e)) for e in fresh
                         if is_billable(outcome=e.outcome, client_type=e.client_type))
         usage_units_add(counts=units)
