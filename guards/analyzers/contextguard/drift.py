@@ -19,7 +19,13 @@ import numpy as np
 
 from guards.analyzers.contextguard import lexical
 from guards.analyzers.contextguard.calibrators import BOUNDARY, calibrator_for
-from guards.analyzers.contextguard.features import DriftModel, lexical_features, semantic_features
+from guards.analyzers.contextguard.features import (
+    SAME_ROLE_FEATURES,
+    DriftModel,
+    lexical_features,
+    same_role_features,
+    semantic_features,
+)
 from guards.analyzers.contextguard.state import SessionState, Turn
 
 
@@ -92,13 +98,17 @@ def assess(
     same_role = history[-1].role == role
     semantic_model, lexical_model = model.pair(same_role=same_role)
     sims = turn_similarities(text, vec, state)
+    turns = history
     if same_role:
         history = thread_view(history, sims, recipe.recent)
     counterpart = history[-1]
     tiny = len(lexical.words(text)) < recipe.min_words
     signals: dict[str, float] = {}
     if vec is not None and not tiny and history[-1].vec is not None:
-        x = semantic_features(text, vec, history, state.summary, recipe)
+        if semantic_model.features == SAME_ROLE_FEATURES:
+            x = same_role_features(text, vec, history, turns, state.summary, recipe)
+        else:
+            x = semantic_features(text, vec, history, state.summary, recipe)
         raw = semantic_model.probability(x)
         method = "embedding"
         signals = {"previous_turn": x[0], "recent_max": x[2], "summary": x[4]}
