@@ -8,7 +8,7 @@ by ``contextguard_data.monologues``), with and without embeddings, and collects 
 model's own score (``drift_calibration.raw_score``) of every labelled turn under the view
 that scored it: ``embedding`` / ``lexical`` after a turn of the other role,
 ``embedding_same_role`` / ``lexical_same_role`` after one of the same role. The
-``embedding_same_role`` scores are cross-fitted: the same-role semantic model is refitted
+``embedding_same_role`` scores are cross-fitted: the same-role flag model is refitted
 on four fifths of the train dialogues (``train_contextguard_drift.fit_same_role``, folds
 by dialogue) and scores the fifth it did not see, so its map and flag cut are not
 chosen on scores the model was fitted to (its flags sit at the very top, where
@@ -86,7 +86,6 @@ def cross_fitted_same_role(dialogues: list[list[tuple[str, int]]], folds: int = 
     """Same-role embedding scores of every train one-side turn from a model that did not see its dialogue."""
     shipped = load_model()
     c = float(shipped.meta.get("same_role_C", 1.0))
-    min_precision = float(shipped.meta["same_role_min_precision"])
     sides, groups = solo_sides(dialogues)
     vectors = get_embedder().embed([t[: shipped.recipe.embed_chars] for d in sides for t, _ in d], batch_size=64)
     rows = replay(sides, vectors, shipped.recipe, one_role=True)
@@ -98,9 +97,8 @@ def cross_fitted_same_role(dialogues: list[list[tuple[str, int]]], folds: int = 
     dialogue_of: list[int] = []
     for k in range(folds):
         fitted = fit_same_role([r for r, g in zip(x, row_groups, strict=True) if g % folds != k],
-                               [v for v, g in zip(y, row_groups, strict=True) if g % folds != k],
-                               c, min_precision)
-        guard = ContextGuard(dataclasses.replace(shipped, semantic_same_role=fitted))
+                               [v for v, g in zip(y, row_groups, strict=True) if g % folds != k], c)
+        guard = ContextGuard(dataclasses.replace(shipped, flag_same_role=fitted))
         guard.warm_up()
         held = [(side, g) for side, g in zip(sides, groups, strict=True) if g % folds == k]
         out = run(guard, [side for side, _ in held], defaults, one_role=True)

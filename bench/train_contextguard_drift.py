@@ -7,24 +7,26 @@ vectors, trimmed texts, the EMA summary) and feature functions, fits one logisti
 model on the embedding features and one on the lexical features, picks each model's
 F1-best threshold on train and folds it into the intercept (so 0.5 is the decision
 point), then writes ``guards/analyzers/contextguard/data/drift_model.json``.
-For a follow-up after a turn of its own role (a client that sends only user turns) a
-semantic model of its own is fitted on each speaker's side of each train dialogue alone
-(labels derived by ``contextguard_data.monologues``), over ``SAME_ROLE_FEATURES``: the
-semantic features read against the closest recent turn (``drift.thread_view``) plus the
-speaker's own previous turn, the session centroid, word coverage of the whole session and
-cues of continuing or moving on. Its grouped 5-fold cross-validation on train (folds by
-dialogue) is printed; ``train_contextguard_calibration.py`` calibrates it on those
-out-of-fold scores. The lexical same-role model keeps the lexical weights. Both same-role
-decision points (topic boundaries) sit where train precision on that view reaches
-``--same-role-precision``: a speaker's next turn is often unlike their last without a
-new topic. ``--same-role-only`` refits only the same-role part and keeps the committed
-alternating models (a re-run reproduces them to ~1e-7, not byte for byte).
+For a follow-up after a turn of its own role (a client that sends only user turns) the
+topic boundary uses the same weights, read against the closest recent turn
+(``drift.thread_view``), with the decision point moved to where train precision on each
+speaker's side alone (labels derived by ``contextguard_data.monologues``) reaches
+``--same-role-precision`` (0.65; both same-role intercepts). Whether such a follow-up is
+flagged is scored by a model of its own (``flag_semantic``), fitted on those one-side
+rows over ``SAME_ROLE_FEATURES``: the semantic features against the closest recent turn
+plus the speaker's own previous turn, the session centroid and coherence, word coverage
+of the whole session and cues of continuing or moving on. Its grouped 5-fold
+cross-validation on train (folds by dialogue) is printed;
+``train_contextguard_calibration.py`` calibrates it on those out-of-fold scores.
+``--flag-model-only`` refits only that flag model and keeps every committed model and
+intercept (a full re-run reproduces them to ~1e-7 on this machine, not byte for byte).
 The dev split is never read here: ``bench/contextguard_quality.py`` reports on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -130,10 +132,10 @@ def solo_sides(dialogues: list[list[tuple[str, int]]]) -> tuple[list[list[tuple[
     return sides, groups
 
 
-def fit_same_role(x: list[list[float]], y: list[int], c: float, min_precision: float) -> LogisticModel:
-    """The same-role semantic model: fitted on one-side rows, decision point at ``min_precision``."""
+def fit_same_role(x: list[list[float]], y: list[int], c: float) -> LogisticModel:
+    """The same-role flag model over ``SAME_ROLE_FEATURES`` rows (its score is calibrated afterwards)."""
     model, _ = fit(x, y, SAME_ROLE_FEATURES, c)
-    return shifted(model, x, y, min_precision)
+    return model
 
 
 def cross_validate(x: list[list[float]], y: list[int], groups: list[int], c: float, folds: int = 5) -> dict:
@@ -162,18 +164,18 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
     parser.add_argument("--same-role-precision", type=float, default=0.65,
                         help="train precision the same-role models' threshold must reach")
-    parser.add_argument("--same-role-only", action="store_true",
-                        help="refit only the same-role models; keep the alternating ones of --out")
+    parser.add_argument("--flag-model-only", action="store_true",
+                        help="refit only the same-role flag model; keep the other models of --out as they are")
     args = parser.parse_args()
 
     recipe = Recipe()
     train_path, _ = split_paths(args.data_dir)
     dialogues = load_dialogues(train_path)
-    if args.same_role_only:
-        kept = json.loads(args.out.read_text())
+    kept = json.loads(args.out.read_text()) if args.flag_model_only else None
+    if kept is not None:
         semantic = LogisticModel.from_dict(kept["semantic"], SEMANTIC_FEATURES)
         lexical_model = LogisticModel.from_dict(kept["lexical"], LEXICAL_FEATURES)
-        meta = {k: v for k, v in kept["meta"].items() if not k.startswith("same_role")}
+        meta = {k: v for k, v in kept["meta"].items() if k not in ("same_role_C", "same_role_cross_validation")}
     else:
         texts = [t[: recipe.embed_chars] for d in dialogues for t, _ in d]
         print(f"embedding {len(texts)} turns ...", file=sys.stderr)
@@ -196,10 +198,16 @@ def main() -> None:
     solo_rows = replay(solo, solo_vectors, recipe, one_role=True)
     row_groups = semantic_groups(solo, groups, solo_rows)
     cv = cross_validate(*solo_rows["semantic"], row_groups, args.c)
-    same_semantic = fit_same_role(*solo_rows["semantic"], args.c, args.same_role_precision)
+    flag_model = fit_same_role(*solo_rows["semantic"], args.c)
+    thread_rows = [r[: len(SEMANTIC_FEATURES)] for r in solo_rows["semantic"][0]]  # as the boundary reads them
+    same_semantic = shifted(semantic, thread_rows, solo_rows["semantic"][1], args.same_role_precision)
     same_lexical = shifted(lexical_model, *solo_rows["lexical"], args.same_role_precision)
+    if kept is not None:  # the committed boundaries, exactly
+        same_semantic = dataclasses.replace(semantic, intercept=float(kept["same_role"]["semantic_intercept"]))
+        same_lexical = dataclasses.replace(lexical_model, intercept=float(kept["same_role"]["lexical_intercept"]))
     same_models = {"semantic": same_semantic, "lexical": same_lexical}
-    solo_pred = [same_models[kind].probability(solo_rows[kind][0][i]) >= 0.5 for kind, i in solo_rows["route"]]
+    solo_pred = [same_models[kind].probability(solo_rows[kind][0][i][: len(same_models[kind].features)]) >= 0.5
+                 for kind, i in solo_rows["route"]]
     same_role = prf(solo_pred, solo_rows["gold"])
 
     meta.update({"same_role_turns": len(solo_rows["gold"]), "same_role_shifts": sum(solo_rows["gold"]),
@@ -209,13 +217,14 @@ def main() -> None:
     out = {"recipe": {"recent": recipe.recent, "summary_decay": recipe.summary_decay,
                       "min_words": recipe.min_words, "embed_chars": recipe.embed_chars},
            "semantic": semantic.to_dict(), "lexical": lexical_model.to_dict(),
-           "same_role": {"semantic": same_semantic.to_dict(), "lexical_intercept": same_lexical.intercept},
+           "same_role": {"semantic_intercept": same_semantic.intercept, "lexical_intercept": same_lexical.intercept,
+                         "flag_semantic": flag_model.to_dict()},
            "meta": meta}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1) + "\n")
-    print(f"same-role semantic: {len(solo_rows['semantic'][0])} rows; out-of-fold AUC {cv['auc']:.3f}, "
+    print(f"same-role flag model: {len(solo_rows['semantic'][0])} rows; out-of-fold AUC {cv['auc']:.3f}, "
           f"recall at precision 0.80 {cv['recall_at_precision_0.80']:.3f}")
-    print(f"same-role (one speaker's side): train P {same_role['precision']:.3f} R {same_role['recall']:.3f} "
+    print(f"same-role topic boundary (one speaker's side): train P {same_role['precision']:.3f} R {same_role['recall']:.3f} "
           f"F1 {same_role['f1']:.3f} FPR {same_role['fpr']:.3f}")
     print(f"wrote {args.out}")
 

@@ -20,7 +20,6 @@ import numpy as np
 from guards.analyzers.contextguard import lexical
 from guards.analyzers.contextguard.calibrators import BOUNDARY, calibrator_for
 from guards.analyzers.contextguard.features import (
-    SAME_ROLE_FEATURES,
     DriftModel,
     lexical_features,
     same_role_features,
@@ -105,16 +104,18 @@ def assess(
     tiny = len(lexical.words(text)) < recipe.min_words
     signals: dict[str, float] = {}
     if vec is not None and not tiny and history[-1].vec is not None:
-        if semantic_model.features == SAME_ROLE_FEATURES:
+        if same_role and model.flag_same_role is not None:
             x = same_role_features(text, vec, history, turns, state.summary, recipe)
+            boundary_raw = semantic_model.probability(x[: len(semantic_model.features)])
+            raw = model.flag_same_role.probability(x)
         else:
             x = semantic_features(text, vec, history, state.summary, recipe)
-        raw = semantic_model.probability(x)
+            raw = boundary_raw = semantic_model.probability(x)
         method = "embedding"
         signals = {"previous_turn": x[0], "recent_max": x[2], "summary": x[4]}
     else:
         x = lexical_features(text, history, recipe)
-        raw = lexical_model.probability(x)
+        raw = boundary_raw = lexical_model.probability(x)
         method = "lexical"
         signals = {"previous_turn": x[1], "recent_coverage": x[2]}
 
@@ -124,7 +125,7 @@ def assess(
     score = calibrator(raw)
     cut = flag_at if flag_at > 0 else calibrator.flag_at
     flagged = score >= cut
-    detected = raw >= boundary or flagged
+    detected = boundary_raw >= boundary or flagged
     if detected:
         resumed = closest_turn.topic if resume_at is not None and sims[best] >= resume_at else None
         topic = resumed if resumed is not None and resumed != state.topic_start else index
@@ -141,5 +142,6 @@ def assess(
         similarities=sims,
         signals={k: round(v, 4) for k, v in signals.items()},
         flagged=flagged,
-        calibration={"map": name, "raw_score": round(raw, 4), "flag_at": round(cut, 4)},
+        calibration={"map": name, "raw_score": round(raw, 4), "flag_at": round(cut, 4),
+                     "boundary_score": round(boundary_raw, 4)},
     )

@@ -41,7 +41,7 @@ SAME_ROLE_FEATURES = (
     "cos_own_prev", "cos_session_centroid", "cos_recent_centroid", "own_prev_minus_mean",
     "coverage_session", "prev_covered", "leans_back", "opens_with_reaction", "announces_new_subject",
     "asks_about_you", "ends_with_question", "second_person_rate", "first_person_rate", "fresh_question",
-    "after_own_question",
+    "after_own_question", "session_coherence", "coherence_gap",
 )
 
 
@@ -111,6 +111,9 @@ def same_role_features(
     own_prev = turns[-1].vec
     cos_own_prev = float(cur @ own_prev.astype(np.float32)) if own_prev is not None else base[0]
     centroid = stored.mean(axis=0)
+    # How alike the session's own consecutive turns are: a work thread runs at 0.5, chit-chat
+    # at 0.2; a message far below its session's usual likeness has left it.
+    coherence = float(np.mean(np.sum(stored[1:] * stored[:-1], axis=1))) if len(stored) > 1 else cos_own_prev
     recent_centroid = stored[-3:].mean(axis=0)
     mine = lexical.content_words(text)
     prev_words = lexical.content_words(turns[-1].text)
@@ -136,6 +139,8 @@ def same_role_features(
         i_rate,
         1.0 if question and not reaction and coverage_session == 0.0 else 0.0,
         1.0 if "?" in turns[-1].text and not question else 0.0,
+        coherence,
+        coherence - base[2],
     ]
 
 
@@ -170,9 +175,11 @@ class DriftModel:
     A client that stores only its user turns sends follow-up after follow-up; a user's
     next question is less like their last one than a reply is like the message it
     answers, so read with the same threshold, ordinary follow-ups would be new topics.
-    The same-role semantic model has its own weights over :data:`SAME_ROLE_FEATURES`
-    (fitted on one speaker's side of each TIAGE train dialogue); the same-role lexical
-    model has the lexical weights with a higher decision point.
+    The same-role pair has the same weights and a higher decision point: the topic
+    boundary in memory. Whether such a follow-up is *flagged* is scored by ``flag_same_role``,
+    a model of its own over :data:`SAME_ROLE_FEATURES` fitted on one speaker's side of each
+    TIAGE train dialogue: it ranks the clearest shifts better (what a flag needs), while the
+    boundary and the window plan built on it keep the behaviour they had.
     """
 
     recipe: Recipe
@@ -181,6 +188,7 @@ class DriftModel:
     meta: dict
     semantic_same_role: LogisticModel | None = None
     lexical_same_role: LogisticModel | None = None
+    flag_same_role: LogisticModel | None = None
 
     def pair(self, *, same_role: bool) -> tuple[LogisticModel, LogisticModel]:
         """(semantic, lexical) for a message after a turn of the other role, or of its own role."""
@@ -192,14 +200,16 @@ class DriftModel:
     def from_dict(cls, data: dict) -> DriftModel:
         semantic = LogisticModel.from_dict(data["semantic"], SEMANTIC_FEATURES)
         lexical_model = LogisticModel.from_dict(data["lexical"], LEXICAL_FEATURES)
-        # See bench/train_contextguard_drift.py: own weights for the semantic model; the
-        # lexical one keeps its weights with another decision point.
+        # Same weights, another decision point; the flag model has its own (see
+        # bench/train_contextguard_drift.py).
         same = data.get("same_role")
         if not same:
             return cls(Recipe(**data["recipe"]), semantic, lexical_model, data.get("meta", {}))
-        same_semantic = LogisticModel.from_dict(same["semantic"], SAME_ROLE_FEATURES)
-        return cls(Recipe(**data["recipe"]), semantic, lexical_model, data.get("meta", {}), same_semantic,
-                   dataclasses.replace(lexical_model, intercept=float(same["lexical_intercept"])))
+        flag = same.get("flag_semantic")
+        return cls(Recipe(**data["recipe"]), semantic, lexical_model, data.get("meta", {}),
+                   dataclasses.replace(semantic, intercept=float(same["semantic_intercept"])),
+                   dataclasses.replace(lexical_model, intercept=float(same["lexical_intercept"])),
+                   LogisticModel.from_dict(flag, SAME_ROLE_FEATURES) if flag else None)
 
 
 @lru_cache(maxsize=1)
