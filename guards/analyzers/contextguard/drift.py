@@ -5,6 +5,9 @@ message; its own decision point marks a topic boundary in memory. The reported s
 that model score calibrated for the view it came from (:mod:`.calibrators`): the share of
 TIAGE train turns scored alike that did start a new topic; a message is flagged where the
 calibrated score reaches the view's flag cut (train precision >= 0.80) or the tenant's.
+A follow-up after a turn of its own role (clients that send only user turns) is scored for
+the flag by the same-role flag model (``DriftModel.flag_same_role``) and bounded in memory
+by the same-role boundary model; ``drift_calibration.boundary_score`` is the latter.
 Beside it come the similarity of the message to every stored turn (the closest one is
 reported, the window planner uses all of them) and where the current topic began.
 """
