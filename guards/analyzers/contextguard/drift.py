@@ -41,7 +41,7 @@ class DriftAssessment:
     similarities: dict[int, float] = field(default_factory=dict)  # turn index -> similarity
     signals: dict[str, float] = field(default_factory=dict)
     flagged: bool = False  # the calibrated score reached the flag cut
-    calibration: dict[str, Any] | None = None  # map, raw_score, flag_at
+    calibration: dict[str, Any] | None = None  # map, raw_score, flag_at, boundary_score
 
 
 def turn_similarities(text: str, vec: np.ndarray | None, state: SessionState) -> dict[int, float]:
