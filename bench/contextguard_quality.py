@@ -143,7 +143,7 @@ def main() -> None:
             **prf([1 - c >= peer_threshold for c in dev["cos_prev"]], dev["gold"])}
     # A client that sends only its user turns: each speaker's side alone, labels derived.
     solo = run(guard, monologues(load_dialogues(report_path)), defaults, one_role=True)
-    rows["user turns only: flag (calibrated cut)"] = prf(solo["flag"], solo["gold"])
+    rows["user turns only: flag (calibrated cut)"] = {**prf(solo["flag"], solo["gold"]), **latency(solo)}
     rows["user turns only: topic boundary"] = prf(solo["detected"], solo["gold"])
     rows["user turns only: all turns flagged"] = prf([True] * len(solo["gold"]), solo["gold"])
     rows["all turns flagged"] = prf([True] * len(dev["gold"]), dev["gold"])

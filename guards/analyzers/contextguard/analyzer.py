@@ -39,7 +39,7 @@ MAX_ANALYSED_CHARS = 4000
 
 class ContextGuard(Analyzer):
     name = "contextguard"
-    version = "1.2.0"
+    version = "1.3.0"
     description = "Per-session memory, drift of each message from the conversation, context-window advice."
     contract = CONTRACT
 

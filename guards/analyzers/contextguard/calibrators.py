@@ -7,7 +7,9 @@ probability (a dev turn scored 0.5-0.6 started a new topic 38 % of the time).
 from that score to the share of turns that did start a new topic, separately for each
 view (embedding or lexical model; a reply to the other role or a follow-up after a turn
 of the same role, as clients that store only user turns send), and the flag cut on the
-calibrated scale where train precision reaches 0.80. contextguard never blocks.
+calibrated scale where train precision reaches 0.80 (for ``embedding_same_role``: the top
+share of train turns whose flags stayed >= 0.80 right on held-out train dialogues).
+contextguard never blocks.
 """
 
 from __future__ import annotations

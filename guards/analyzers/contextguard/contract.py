@@ -45,9 +45,11 @@ RESULT = ResultSchema(
         "drift_detected": BOOLEAN,
         "drift_method": described(STRING, "How drift was measured (none for the first message)."),
         "drift_calibration": nullable(object_of(
-            "The drift model's own score (raw_score; 0.5 marks a topic boundary in memory), the map that "
-            "calibrated it and the flag cut applied (null: nothing to compare with).",
-            map=STRING, raw_score=NUMBER, flag_at=NUMBER)),
+            "The drift model's own score (raw_score), the map that calibrated it, the flag cut applied, and "
+            "the score of the topic-boundary model (boundary_score; 0.5 marks a topic boundary in memory: the "
+            "same model as raw_score except for a follow-up after a turn of the same role, which has a flag "
+            "model of its own) (null: nothing to compare with).",
+            map=STRING, raw_score=NUMBER, flag_at=NUMBER, boundary_score=NUMBER)),
         "closest_turn": nullable(object_of(index=INTEGER, similarity=NUMBER, role=STRING)),
         "topic_shift_point": described(INTEGER, "Index of the turn where the current topic began."),
         "similarity": {"type": "object", "additionalProperties": NUMBER},

@@ -5,6 +5,9 @@ message; its own decision point marks a topic boundary in memory. The reported s
 that model score calibrated for the view it came from (:mod:`.calibrators`): the share of
 TIAGE train turns scored alike that did start a new topic; a message is flagged where the
 calibrated score reaches the view's flag cut (train precision >= 0.80) or the tenant's.
+A follow-up after a turn of its own role (clients that send only user turns) is scored for
+the flag by the same-role flag model (``DriftModel.flag_same_role``) and bounded in memory
+by the same-role boundary model; ``drift_calibration.boundary_score`` is the latter.
 Beside it come the similarity of the message to every stored turn (the closest one is
 reported, the window planner uses all of them) and where the current topic began.
 """
@@ -19,7 +22,12 @@ import numpy as np
 
 from guards.analyzers.contextguard import lexical
 from guards.analyzers.contextguard.calibrators import BOUNDARY, calibrator_for
-from guards.analyzers.contextguard.features import DriftModel, lexical_features, semantic_features
+from guards.analyzers.contextguard.features import (
+    DriftModel,
+    lexical_features,
+    same_role_features,
+    semantic_features,
+)
 from guards.analyzers.contextguard.state import SessionState, Turn
 
 
@@ -33,7 +41,7 @@ class DriftAssessment:
     similarities: dict[int, float] = field(default_factory=dict)  # turn index -> similarity
     signals: dict[str, float] = field(default_factory=dict)
     flagged: bool = False  # the calibrated score reached the flag cut
-    calibration: dict[str, Any] | None = None  # map, raw_score, flag_at
+    calibration: dict[str, Any] | None = None  # map, raw_score, flag_at, boundary_score
 
 
 def turn_similarities(text: str, vec: np.ndarray | None, state: SessionState) -> dict[int, float]:
@@ -92,19 +100,25 @@ def assess(
     same_role = history[-1].role == role
     semantic_model, lexical_model = model.pair(same_role=same_role)
     sims = turn_similarities(text, vec, state)
+    turns = history
     if same_role:
         history = thread_view(history, sims, recipe.recent)
     counterpart = history[-1]
     tiny = len(lexical.words(text)) < recipe.min_words
     signals: dict[str, float] = {}
     if vec is not None and not tiny and history[-1].vec is not None:
-        x = semantic_features(text, vec, history, state.summary, recipe)
-        raw = semantic_model.probability(x)
+        if same_role and model.flag_same_role is not None:
+            x = same_role_features(text, vec, history, turns, state.summary, recipe)
+            boundary_raw = semantic_model.probability(x[: len(semantic_model.features)])
+            raw = model.flag_same_role.probability(x)
+        else:
+            x = semantic_features(text, vec, history, state.summary, recipe)
+            raw = boundary_raw = semantic_model.probability(x)
         method = "embedding"
         signals = {"previous_turn": x[0], "recent_max": x[2], "summary": x[4]}
     else:
         x = lexical_features(text, history, recipe)
-        raw = lexical_model.probability(x)
+        raw = boundary_raw = lexical_model.probability(x)
         method = "lexical"
         signals = {"previous_turn": x[1], "recent_coverage": x[2]}
 
@@ -114,7 +128,7 @@ def assess(
     score = calibrator(raw)
     cut = flag_at if flag_at > 0 else calibrator.flag_at
     flagged = score >= cut
-    detected = raw >= boundary or flagged
+    detected = boundary_raw >= boundary or flagged
     if detected:
         resumed = closest_turn.topic if resume_at is not None and sims[best] >= resume_at else None
         topic = resumed if resumed is not None and resumed != state.topic_start else index
@@ -131,5 +145,6 @@ def assess(
         similarities=sims,
         signals={k: round(v, 4) for k, v in signals.items()},
         flagged=flagged,
-        calibration={"map": name, "raw_score": round(raw, 4), "flag_at": round(cut, 4)},
+        calibration={"map": name, "raw_score": round(raw, 4), "flag_at": round(cut, 4),
+                     "boundary_score": round(boundary_raw, 4)},
     )

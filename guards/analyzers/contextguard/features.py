@@ -33,6 +33,16 @@ LEXICAL_FEATURES = (
 SEMANTIC_FEATURES = (
     "cos_prev", "cos_prev2", "cos_recent_max", "cos_recent_mean", "cos_summary", *LEXICAL_FEATURES,
 )
+# A follow-up after a turn of its own role (clients that send only user turns): the
+# semantic features read against the thread it follows up (``drift.thread_view``), plus
+# how it sits in the whole session and the speaker's own cues of continuing or moving on.
+SAME_ROLE_FEATURES = (
+    *SEMANTIC_FEATURES,
+    "cos_own_prev", "cos_session_centroid", "cos_recent_centroid", "own_prev_minus_mean",
+    "coverage_session", "prev_covered", "leans_back", "opens_with_reaction", "announces_new_subject",
+    "asks_about_you", "ends_with_question", "second_person_rate", "first_person_rate", "fresh_question",
+    "after_own_question", "session_coherence", "coherence_gap",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,53 @@ def semantic_features(
             *lexical_features(text, history, recipe)]
 
 
+def same_role_features(
+    text: str, vec: np.ndarray, thread: Sequence[Turn], turns: Sequence[Turn], summary: np.ndarray | None,
+    recipe: Recipe,
+) -> list[float]:
+    """:func:`semantic_features` against ``thread`` (the turns as :func:`drift.thread_view` orders
+    them) and the same-role extras against ``turns`` in session order; the thread's last turn needs a vector.
+    """
+    base = semantic_features(text, vec, thread, summary, recipe)
+    cur = vec.astype(np.float32)
+    stored = np.stack([t.vec for t in turns if t.vec is not None]).astype(np.float32)
+    sims = stored @ cur
+    own_prev = turns[-1].vec
+    cos_own_prev = float(cur @ own_prev.astype(np.float32)) if own_prev is not None else base[0]
+    centroid = stored.mean(axis=0)
+    # How alike the session's own consecutive turns are: a work thread runs at 0.5, chit-chat
+    # at 0.2; a message far below its session's usual likeness has left it.
+    coherence = float(np.mean(np.sum(stored[1:] * stored[:-1], axis=1))) if len(stored) > 1 else cos_own_prev
+    recent_centroid = stored[-3:].mean(axis=0)
+    mine = lexical.content_words(text)
+    prev_words = lexical.content_words(turns[-1].text)
+    session_words = frozenset().union(*(lexical.content_words(t.text) for t in turns))
+    question = "?" in text
+    you_rate, i_rate = lexical.person_rates(text)
+    reaction = lexical.opens_with_reaction(text)
+    coverage_session = lexical.coverage(mine, session_words)
+    return [
+        *base,
+        cos_own_prev,
+        float(cur @ centroid / max(float(np.linalg.norm(centroid)), 1e-9)),
+        float(cur @ recent_centroid / max(float(np.linalg.norm(recent_centroid)), 1e-9)),
+        cos_own_prev - float(sims.mean()),
+        coverage_session,
+        lexical.coverage(prev_words, mine),
+        1.0 if lexical.leans_back(text) else 0.0,
+        1.0 if reaction else 0.0,
+        1.0 if lexical.announces_new_subject(text) else 0.0,
+        1.0 if lexical.asks_about_you(text) else 0.0,
+        1.0 if question and text.rstrip().endswith("?") else 0.0,
+        you_rate,
+        i_rate,
+        1.0 if question and not reaction and coverage_session == 0.0 else 0.0,
+        1.0 if "?" in turns[-1].text and not question else 0.0,
+        coherence,
+        coherence - base[2],
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class LogisticModel:
     features: tuple[str, ...]
@@ -118,7 +175,11 @@ class DriftModel:
     A client that stores only its user turns sends follow-up after follow-up; a user's
     next question is less like their last one than a reply is like the message it
     answers, so read with the same threshold, ordinary follow-ups would be new topics.
-    The same-role pair has the same weights and a higher decision point.
+    The same-role pair has the same weights and a higher decision point: the topic
+    boundary in memory. Whether such a follow-up is *flagged* is scored by ``flag_same_role``,
+    a model of its own over :data:`SAME_ROLE_FEATURES` fitted on one speaker's side of each
+    TIAGE train dialogue: it ranks the clearest shifts better (what a flag needs), while the
+    boundary and the window plan built on it keep the behaviour they had.
     """
 
     recipe: Recipe
@@ -127,6 +188,7 @@ class DriftModel:
     meta: dict
     semantic_same_role: LogisticModel | None = None
     lexical_same_role: LogisticModel | None = None
+    flag_same_role: LogisticModel | None = None
 
     def pair(self, *, same_role: bool) -> tuple[LogisticModel, LogisticModel]:
         """(semantic, lexical) for a message after a turn of the other role, or of its own role."""
@@ -138,11 +200,16 @@ class DriftModel:
     def from_dict(cls, data: dict) -> DriftModel:
         semantic = LogisticModel.from_dict(data["semantic"], SEMANTIC_FEATURES)
         lexical_model = LogisticModel.from_dict(data["lexical"], LEXICAL_FEATURES)
-        # Same weights, another decision point (see bench/train_contextguard_drift.py).
+        # Same weights, another decision point; the flag model has its own (see
+        # bench/train_contextguard_drift.py).
         same = data.get("same_role")
+        if not same:
+            return cls(Recipe(**data["recipe"]), semantic, lexical_model, data.get("meta", {}))
+        flag = same.get("flag_semantic")
         return cls(Recipe(**data["recipe"]), semantic, lexical_model, data.get("meta", {}),
-                   dataclasses.replace(semantic, intercept=float(same["semantic_intercept"])) if same else None,
-                   dataclasses.replace(lexical_model, intercept=float(same["lexical_intercept"])) if same else None)
+                   dataclasses.replace(semantic, intercept=float(same["semantic_intercept"])),
+                   dataclasses.replace(lexical_model, intercept=float(same["lexical_intercept"])),
+                   LogisticModel.from_dict(flag, SAME_ROLE_FEATURES) if flag else None)
 
 
 @lru_cache(maxsize=1)

@@ -74,3 +74,52 @@ def estimate_tokens(text: str) -> int:
     pieces = _PIECE.findall(text)
     # Only ASCII words reach 9 characters as one piece; everything else counts 1.
     return len(pieces) + sum((len(p) - 1) // 8 for p in pieces if len(p) > 8)
+
+
+# Cues of a same-speaker follow-up (a client that sends only its user turns; the other
+# side's reply is unseen). Continuation: the message leans on what came before — a
+# pronoun or demonstrative in its first words, or an opening reaction. Shift: an announced
+# change of subject, or a question put to the other side about themselves.
+_ANAPHORA = re.compile(r"^\W*(?:[\w']+\W+){0,3}?(?:it|that|this|they|them|those|these|there|he|she|him|her|same)\b",
+                       re.IGNORECASE)
+_CONTINUATION = re.compile(
+    r"^\W*(?:yes|yeah|yep|no|nope|nah|also|and|but|so|too|oh|well|lol|haha|me too|i agree|same|cool|nice|"
+    r"wow|sure|true|right|really|exactly|great|thanks|thank you|that's|that is|sounds|i see|ok|okay)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_CHANGE = re.compile(
+    r"\b(?:by the way|anyway|anyways|speaking of|on another note|(?:change|changing) the subject|"
+    r"different note|other than that|tell me about|enough about)\b",
+    re.IGNORECASE,
+)
+_ASKS_ABOUT_YOU = re.compile(
+    r"\b(?:do you|are you|have you|did you|what do you|what is your|what's your|what are your|how about you|"
+    r"what about you|where do you|how old|any hobbies|for a living|favorite|favourite)\b",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|my|me|mine|i've|i'd)\b", re.IGNORECASE)
+
+
+def leans_back(text: str) -> bool:
+    """A pronoun or demonstrative among the first words ("is it open late?", "what about that one")."""
+    return _ANAPHORA.search(text) is not None
+
+
+def opens_with_reaction(text: str) -> bool:
+    """Starts like a reaction to what was just said ("yes", "oh", "also", "that's ...")."""
+    return _CONTINUATION.search(text) is not None
+
+
+def announces_new_subject(text: str) -> bool:
+    return _SUBJECT_CHANGE.search(text) is not None
+
+
+def asks_about_you(text: str) -> bool:
+    return _ASKS_ABOUT_YOU.search(text) is not None
+
+
+def person_rates(text: str) -> tuple[float, float]:
+    """Shares of second-person and first-person words."""
+    n = max(1, len(words(text)))
+    return len(_SECOND_PERSON.findall(text)) / n, len(_FIRST_PERSON.findall(text)) / n

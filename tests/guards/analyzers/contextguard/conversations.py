@@ -58,5 +58,32 @@ TRIP_DIALOGUE_WITH_DIGRESSION = [
 ]
 
 
+# More user-only sessions (issue 10): follow-ups on one subject, each sent as `user`.
+LAPTOP_BATTERY = [
+    "My laptop battery drains in two hours, even when idle.",
+    "I checked and the browser uses most of the power.",
+    "Would switching to a lighter browser help with battery life?",
+    "Does the screen brightness matter much for that?",
+    "And would a new battery fix it or is it the software?",
+]
+MARATHON = [
+    "I want to run my first marathon next year.",
+    "How many kilometres a week should I run to start?",
+    "Should I buy special running shoes for that?",
+    "Is it okay to run on the days my legs are sore?",
+]
+# A garden thread, then the user changes the subject outright (last turn).
+GARDEN = [
+    "I started a vegetable garden in my backyard this spring.",
+    "My tomatoes keep getting yellow leaves, is that too much water?",
+    "Should I prune the lower tomato leaves too?",
+]
+GARDEN_SUBJECT_CHANGES = [
+    "By the way, what do you do for a living?",
+    "Anyway, enough about plants. Do you have any pets?",
+    "Changing the subject: what is your favorite movie?",
+]
+
+
 def role(i: int) -> str:
     return "user" if i % 2 == 0 else "assistant"

@@ -15,6 +15,10 @@ from .conversations import (
     CONFIG_BUG,
     CONFIG_THEN_HIKING,
     DIGRESSION_AT,
+    GARDEN,
+    GARDEN_SUBJECT_CHANGES,
+    LAPTOP_BATTERY,
+    MARATHON,
     PASTA,
     SHIFT_AT,
     TRIP_DIALOGUE_WITH_DIGRESSION,
@@ -85,12 +89,33 @@ def send_as_user(guard, cfg, turns):
     return [guard.analyze({"text": t, "role": "user"}, cfg, context) for t in turns]
 
 
-@pytest.mark.parametrize("turns", [TRIP_QUESTIONS, CONFIG_BUG[0::2], PASTA],
-                         ids=["trip", "config-bug-user-side", "pasta-all-as-user"])
+@pytest.mark.parametrize("turns", [TRIP_QUESTIONS, CONFIG_BUG[0::2], PASTA, LAPTOP_BATTERY, MARATHON, GARDEN],
+                         ids=["trip", "config-bug-user-side", "pasta-all-as-user", "laptop", "marathon", "garden"])
 def test_on_topic_follow_ups_sent_as_user_turns_only_are_allowed(guard, cfg, turns):
     results = send_as_user(guard, cfg, turns)
     assert [r.decision for r in results] == ["allow"] * len(turns)
     assert results[-1].data["topic_shift_point"] == 0
+    # Scored by the same-role flag model, each under its fitted cut.
+    for r in results[1:]:
+        assert r.data["drift_calibration"]["map"] == "embedding_same_role"
+        assert r.score < r.data["drift_calibration"]["flag_at"]
+
+
+@pytest.mark.parametrize("change", GARDEN_SUBJECT_CHANGES, ids=["by-the-way", "anyway", "changing-the-subject"])
+def test_an_explicit_change_of_subject_sent_as_user_turns_only_is_flagged(guard, cfg, change):
+    # Issue 10: the shared weights scored these 0.66-0.75 calibrated, under their 0.816 cut,
+    # so a user-only session was (almost) never flagged; the same-role flag model ranks an
+    # announced new subject with a question to the other side at the top.
+    results = send_as_user(guard, cfg, [*GARDEN, change])
+    assert [r.decision for r in results] == ["allow"] * len(GARDEN) + ["flag"]
+    last = results[-1]
+    assert last.data["drift_detected"] is True and last.data["topic_shift_point"] == len(GARDEN)
+    assert last.findings[0].type == "topic_shift" and last.findings[0].severity == "medium"
+    calibration = last.data["drift_calibration"]
+    assert calibration["map"] == "embedding_same_role"
+    assert last.score >= calibration["flag_at"]
+    # The topic boundary is still read by the boundary model (its own score).
+    assert calibration["boundary_score"] != calibration["raw_score"]
 
 
 def test_a_new_subject_sent_as_user_turns_only_is_still_a_new_topic(guard, cfg):

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from guards.analyzers.base import AnalyzerContext
@@ -43,8 +44,18 @@ def test_the_committed_file_has_a_map_for_every_view():
 @pytest.mark.parametrize("view", VIEWS)
 def test_shipped_cuts_follow_the_documented_rule(view):
     cal = SHIPPED[view]
+    meta = json.loads(CALIBRATION_PATH.read_text())["meta"]["train"][view]
     assert cal.block_at > 1.0  # contextguard never blocks
-    assert cal.flag_at >= 0.80  # flag only where train precision >= 0.80, never under 0.80 itself
+    if view == "embedding_same_role":
+        # A share of the top-scored turns, the largest whose flags stayed >= 0.80 right on
+        # held-out train dialogues (nested CV); the flags' own train precision is >= 0.80 too.
+        table = {row["share"]: row["held_out_precision"] for row in meta["nested_cv"]}
+        assert meta["flag_share"] > 0 and table[meta["flag_share"]] >= 0.80
+        assert all(p < 0.80 for share, p in table.items() if share > meta["flag_share"])
+        assert meta["train_flag_precision"] >= 0.80 and meta["train_flag_support"] >= 20
+        assert 0.5 < cal.flag_at < 1.0
+    else:
+        assert cal.flag_at >= 0.80  # flag only where train precision >= 0.80, never under 0.80 itself
     raws = [i / 50 for i in range(51)]
     calibrated = [cal(r) for r in raws]
     assert calibrated == sorted(calibrated) and calibrated[0] < calibrated[-1]
@@ -103,3 +114,48 @@ def test_the_fit_script_puts_the_flag_cut_where_train_precision_reaches_080():
     assert train.flag_cut(calibrated, labels) == 0.95
     # Nothing of at least 0.80 backed by 20 turns: the view never flags.
     assert train.flag_cut([0.5] * 100 + [0.9] * 10, [0] * 100 + [1] * 10) > 1.0
+
+
+def test_a_top_share_cut_never_takes_more_than_its_share():
+    import train_contextguard_calibration as train
+
+    scores = [i / 100 for i in range(100)]
+    assert train.top_share_cut(scores, 0.05) == 0.95  # 0.95..0.99: five turns
+    # Ties are all in or all out: ten turns at 0.9 cannot be cut at five, the next value up is.
+    tied = [0.1] * 80 + [0.9] * 10 + [0.95] * 3 + [0.97] * 7
+    assert train.top_share_cut(tied, 0.15) == 0.95
+    assert train.top_share_cut(tied, 0.20) == 0.9
+    assert train.top_share_cut(tied, 0.001) > 1.0  # less than one turn: never flags
+
+
+def test_the_centred_map_rises_between_isotonic_steps():
+    import train_contextguard_calibration as train
+
+    rng = np.random.RandomState(0)
+    raw = rng.uniform(0, 1, 4000)
+    labels = (rng.uniform(0, 1, 4000) < raw).astype(int)  # P(shift) = raw
+    cal = train.fit_centered(raw, labels)
+    values = [cal(x) for x in np.linspace(0.05, 0.95, 200)]
+    assert values == sorted(values)
+    assert len(set(np.round(values, 6))) > 150  # no wide plateaus: a cut can fall between any two
+    assert cal(0.2) == pytest.approx(0.2, abs=0.06) and cal(0.8) == pytest.approx(0.8, abs=0.06)
+    assert max(cal.ys) <= train.CEILING
+
+
+def test_nested_share_picks_the_largest_share_that_holds_080_out_of_sample():
+    import train_contextguard_calibration as train
+
+    # 400 dialogues of 10 turns; the top 3 % of scores are shifts 95 % of the time, the
+    # next 5 % only half of the time: the top 4 % are ~0.84 right, the top 5 % ~0.77.
+    rng = np.random.RandomState(1)
+    n = 4000
+    raw = rng.uniform(0, 0.9, n)
+    labels = (rng.uniform(0, 1, n) < 0.3).astype(int)
+    top = rng.choice(n, size=int(0.08 * n), replace=False)
+    raw[top[:120]] = rng.uniform(0.96, 1.0, 120)
+    labels[top[:120]] = (rng.uniform(0, 1, 120) < 0.95).astype(int)
+    raw[top[120:]] = rng.uniform(0.9, 0.96, len(top) - 120)
+    labels[top[120:]] = (rng.uniform(0, 1, len(top) - 120) < 0.5).astype(int)
+    share, table = train.nested_share(raw.tolist(), labels.tolist(), [i // 10 for i in range(n)], draws=2)
+    assert share == 0.04
+    assert [row["share"] for row in table] == list(train.SHARES)

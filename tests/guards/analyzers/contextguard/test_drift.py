@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guards.analyzers.contextguard.drift import assess, turn_similarities
-from guards.analyzers.contextguard.features import SEMANTIC_FEATURES, load_model, semantic_features
+from guards.analyzers.contextguard.drift import assess, thread_view, turn_similarities
+from guards.analyzers.contextguard.features import (
+    SAME_ROLE_FEATURES,
+    SEMANTIC_FEATURES,
+    load_model,
+    same_role_features,
+    semantic_features,
+)
 from guards.analyzers.contextguard.state import SessionState, Turn
 
 
@@ -31,6 +37,38 @@ def session(texts_and_vecs) -> SessionState:
 def test_the_shipped_model_matches_the_feature_recipe(model):
     assert model.semantic.features == SEMANTIC_FEATURES
     assert model.meta["turns"] > 1000
+    # User-only sessions: the boundary keeps the shared weights; the flag model has its own.
+    assert model.semantic_same_role.features == SEMANTIC_FEATURES
+    assert np.array_equal(model.semantic_same_role.coef, model.semantic.coef)
+    assert model.flag_same_role.features == SAME_ROLE_FEATURES
+    assert model.meta["same_role_cross_validation"]["auc"] > 0.70  # out of fold, train
+
+
+def test_same_role_features_read_the_own_previous_turn_and_the_session_beside_the_thread(model):
+    # Turn 0 on axis 0, turns 1-2 on axis 1; the message is on axis 0: its thread is turn 0,
+    # its own previous turn (turn 2) is unlike it, and the session's turns are half alike.
+    state = session([("a", axis(0)), ("b", axis(1)), ("c", axis(1))])
+    sims = turn_similarities("d", axis(0), state)
+    thread = thread_view(state.turns, sims, model.recipe.recent)
+    assert thread[-1].index == 0
+    feats = dict(zip(SAME_ROLE_FEATURES, same_role_features("d", axis(0), thread, state.turns, state.summary,
+                                                            model.recipe), strict=True))
+    assert feats["cos_prev"] == pytest.approx(1.0)  # the thread it follows up
+    assert feats["cos_own_prev"] == pytest.approx(0.0)  # what the speaker said last
+    assert feats["session_coherence"] == pytest.approx(0.5)  # 0 then 1 between consecutive turns
+    assert feats["coherence_gap"] == pytest.approx(0.5 - feats["cos_recent_max"])
+
+
+def test_a_same_role_follow_up_is_flagged_by_the_flag_model_and_bounded_by_the_boundary_model(model):
+    state = session([("my garden tomatoes have yellow leaves", axis(0)),
+                     ("should i prune the lower tomato leaves", axis(0))])
+    close = assess("how often should i water the tomatoes?", axis(0), state, model, index=2, role="user")
+    far = assess("by the way, what do you do for a living?", axis(7), state, model, index=2, role="user")
+    for result in (close, far):
+        assert result.calibration["map"] == "embedding_same_role"
+    assert far.calibration["raw_score"] > close.calibration["raw_score"]
+    assert far.calibration["boundary_score"] > close.calibration["boundary_score"]
+    assert not close.detected and not close.flagged
 
 
 def test_the_first_message_has_nothing_to_drift_from(model):

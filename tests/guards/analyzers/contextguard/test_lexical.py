@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guards.analyzers.contextguard import lexical
 
 
@@ -21,6 +23,21 @@ def test_overlap_measures_shared_subject_matter():
 def test_topic_cues_are_recognised():
     assert lexical.has_topic_cue("By the way, what is your favorite movie?")
     assert not lexical.has_topic_cue("I boiled it for three minutes.")
+
+
+def test_same_speaker_cues_tell_continuing_from_moving_on():
+    assert lexical.leans_back("Is it open late on Sundays?")
+    assert lexical.leans_back("And what about that one?")
+    assert not lexical.leans_back("Can you recommend a hiking trail near Denver?")
+    assert lexical.opens_with_reaction("Oh nice, I did not know that.")
+    assert not lexical.opens_with_reaction("Tell me about your job.")
+    assert lexical.announces_new_subject("Anyway, enough about plants.")
+    assert lexical.announces_new_subject("Changing the subject: what is your favorite movie?")
+    assert not lexical.announces_new_subject("The subject of my thesis is plants.")
+    assert lexical.asks_about_you("What do you do for a living?")
+    assert not lexical.asks_about_you("How long should I boil the pasta?")
+    you, me = lexical.person_rates("I think you would like my garden")
+    assert you == pytest.approx(1 / 7) and me == pytest.approx(2 / 7)
 
 
 def test_the_token_estimate_grows_with_the_text_and_counts_cjk_per_character():
