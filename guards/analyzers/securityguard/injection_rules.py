@@ -113,6 +113,8 @@ _CONCAT_RE = re.compile(r"\b[a-z_]\w{0,15}(?:\s*\+\s*[a-z_]\w{0,15})+")
 
 def split_payload(view: View) -> View | None:
     """Resolve ``a = "..."; b = "..."; a + b`` into the string it builds (payload splitting)."""
+    if "=" not in view.text or "+" not in view.text:
+        return None  # no assignment or no concatenation: nothing is built
     values = {m.group(1): m.group(3) for m in _VAR_ASSIGN_RE.finditer(view.text)}
     if len(values) < 2:
         return None

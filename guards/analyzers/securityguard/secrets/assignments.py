@@ -69,11 +69,27 @@ def _keyword_value_ok(value: str, *, quoted: bool) -> bool:
     return sum(c.isalnum() for c in v) >= 3 or len(v) >= 8
 
 
+# Every match of _SECRET_KEY_RE starts with one of these, in some case.
+_SECRET_KEY_HEADS = ("pass", "pw", "secret", "api", "auth", "access", "private", "client", "credential", "token")
+
+
+def _first_secret_word(text: str) -> int:
+    """Where the first match of _SECRET_KEY_RE can start: at the first of its words in ASCII text
+    (the scan can skip the text before it; lookbehinds still see that text). In other text
+    the case-insensitive pattern also matches look-alike letters (the long s, the Kelvin
+    sign) that lower-casing keeps apart, so the scan starts at 0."""
+    if not text.isascii():
+        return 0
+    lower = text.lower()
+    found = [i for i in map(lower.find, _SECRET_KEY_HEADS) if i >= 0]
+    return min(found) if found else len(text)
+
+
 def _assignments(text: str) -> Iterator[re.Match[str]]:
     """Matches of the assignment shapes, tried only where a secret word occurs (not at every word)."""
     tried: set[int] = set()
     done = 0  # end of the last assignment: a secret word inside its value is not a new key
-    for hit in _SECRET_KEY_RE.finditer(text):
+    for hit in _SECRET_KEY_RE.finditer(text, _first_secret_word(text)):
         if hit.start() < done:
             continue
         start = hit.start()
