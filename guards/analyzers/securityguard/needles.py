@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Rough frequency order of characters in prose, commonest first: a pair made of later
 # characters is rarer, so it is the better pair to index a fragment by. Only the speed of
@@ -27,6 +28,13 @@ def _rarity(piece: str) -> int:
 def pairs(text: str) -> set[str]:
     """Every two-character substring of ``text``."""
     return set(map(operator.add, text, text[1:]))
+
+
+@lru_cache(maxsize=4)
+def shared_pairs(text: str) -> set[str]:
+    """:func:`pairs`, built once for the detectors that read the same lowered text (the secrets
+    scanner and the injection rules both do). Callers must not change the set."""
+    return pairs(text)
 
 
 class Needles:

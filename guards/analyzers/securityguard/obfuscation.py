@@ -134,8 +134,17 @@ def spaced_view(folded: View) -> View | None:
     return View("spaced_letters", "".join(chars), tuple(index))
 
 
+def _may_name_rot13(text: str) -> bool:
+    """False when _ROT13_HINT_RE cannot match: ASCII text whose lowered form holds none of its words
+    (case-insensitive matching of other text also folds look-alike letters, so it is searched)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "rot" in low or "caesar" in low or "cipher" in low
+
+
 def rot13_view(folded: View, *, force: bool = False) -> View | None:
-    if not force and not _ROT13_HINT_RE.search(folded.text):
+    if not force and (not _may_name_rot13(folded.text) or not _ROT13_HINT_RE.search(folded.text)):
         return None
     return View("rot13", codecs.encode(folded.text, "rot13"), folded.index)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from guards.analyzers.base import Finding
 from guards.analyzers.calibration import Calibrator, load_calibrators
 from guards.analyzers.securityguard.common import CATEGORY_SECRET, redact
-from guards.analyzers.securityguard.needles import Needles, pairs
+from guards.analyzers.securityguard.needles import Needles, shared_pairs
 from guards.analyzers.securityguard.secrets.assignments import keyword_assignments
 from guards.analyzers.securityguard.secrets.checks import (
     crc32_base62_ok,
@@ -182,7 +182,7 @@ def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
     """Secrets in ``text``; ``entropy`` (comprehensive scans) also reports weaker random-looking tokens."""
     taken, claimed = _Spans(), _Spans()
     lower = text.lower()
-    lower_pairs = pairs(lower)  # shared by the provider hints and the provider names
+    lower_pairs = shared_pairs(lower)  # for the provider hints, the provider names and the injection rules
     hits = _provider_hits(text, taken, claimed, lower, lower_pairs)
     anchored = AnchoredIndex(ANCHORED, lower, lower_pairs)
     for candidate in (*keyword_assignments(text, anchored), *random_tokens(text, anchored, thorough=entropy)):

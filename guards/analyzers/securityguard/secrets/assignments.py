@@ -73,23 +73,39 @@ def _keyword_value_ok(value: str, *, quoted: bool) -> bool:
 _SECRET_KEY_HEADS = ("pass", "pw", "secret", "api", "auth", "access", "private", "client", "credential", "token")
 
 
-def _first_secret_word(text: str) -> int:
-    """Where the first match of _SECRET_KEY_RE can start: at the first of its words in ASCII text
-    (the scan can skip the text before it; lookbehinds still see that text). In other text
-    the case-insensitive pattern also matches look-alike letters (the long s, the Kelvin
-    sign) that lower-casing keeps apart, so the scan starts at 0."""
+def _secret_key_words(text: str) -> Iterator[re.Match[str]]:
+    """``_SECRET_KEY_RE.finditer(text)``, tried only where one of its words starts.
+
+    In ASCII text every match starts where the lowered text holds one of _SECRET_KEY_HEADS,
+    so trying the pattern at those places, in order and past the end of the last match, finds
+    what the scan of every position did (lookbehinds see the whole text either way). In other
+    text the case-insensitive pattern also matches look-alike letters (the long s, the Kelvin
+    sign) that lower-casing keeps apart, so the whole text is scanned."""
     if not text.isascii():
-        return 0
+        yield from _SECRET_KEY_RE.finditer(text)
+        return
     lower = text.lower()
-    found = [i for i in map(lower.find, _SECRET_KEY_HEADS) if i >= 0]
-    return min(found) if found else len(text)
+    starts: set[int] = set()
+    for head in _SECRET_KEY_HEADS:
+        i = lower.find(head)
+        while i >= 0:
+            starts.add(i)
+            i = lower.find(head, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue
+        m = _SECRET_KEY_RE.match(text, i)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 def _assignments(text: str) -> Iterator[re.Match[str]]:
     """Matches of the assignment shapes, tried only where a secret word occurs (not at every word)."""
     tried: set[int] = set()
     done = 0  # end of the last assignment: a secret word inside its value is not a new key
-    for hit in _SECRET_KEY_RE.finditer(text, _first_secret_word(text)):
+    for hit in _secret_key_words(text):
         if hit.start() < done:
             continue
         start = hit.start()

@@ -17,9 +17,17 @@ import pytest
 from guards.analyzers.securityguard import features, mention, pii
 from guards.analyzers.securityguard.injection_rules import split_payload
 from guards.analyzers.securityguard.needles import Needles, pairs
-from guards.analyzers.securityguard.obfuscation import _LEET, _LEET_CHARS, _LEET_TOKEN_RE, View, leet_view
+from guards.analyzers.securityguard.obfuscation import (
+    _LEET,
+    _LEET_CHARS,
+    _LEET_TOKEN_RE,
+    _ROT13_HINT_RE,
+    View,
+    _may_name_rot13,
+    leet_view,
+)
 from guards.analyzers.securityguard.secrets import _EXACT_HINT_RULES, _LOWER_HINT_RULES
-from guards.analyzers.securityguard.secrets.assignments import _SECRET_KEY_RE, _first_secret_word
+from guards.analyzers.securityguard.secrets.assignments import _SECRET_KEY_RE, _secret_key_words
 
 
 def _texts(alphabet: list[str], n: int, seed: int, longest: int = 40) -> list[str]:
@@ -70,15 +78,13 @@ def test_leet_view_rewrites_the_tokens_the_callback_did() -> None:
         assert leet_view(View("folded", text)) == _leet_reference(View("folded", text))
 
 
-def test_secret_key_scan_starts_where_the_first_match_can() -> None:
+def test_secret_key_words_are_tried_where_the_pattern_can_match() -> None:
     pieces = ["pass", "Pass", "PASS", "pw", "pwd", "secret", "api", "key", "auth", "token", "_", "-", ".",
               "access", "private", "client", "credential", "x", "a", "1", " ", "="]
     for text in _texts(pieces, 5_000, seed=4, longest=10):
-        pos = _first_secret_word(text)
-        assert [m.span() for m in _SECRET_KEY_RE.finditer(text, pos)] == [m.span() for m in _SECRET_KEY_RE.finditer(text)]
-    # case-insensitive matching folds the long s onto "s": such text is scanned from the start
-    assert _SECRET_KEY_RE.search("my \u017fecret=abc") is not None
-    assert _first_secret_word("my \u017fecret=abc") == 0
+        assert [m.span() for m in _secret_key_words(text)] == [m.span() for m in _SECRET_KEY_RE.finditer(text)]
+    # case-insensitive matching folds the long s onto "s": such text is scanned whole
+    assert [m.group() for m in _secret_key_words("my \u017fecret=abc")] == ["\u017fecret"]
 
 
 def test_pii_patterns_start_no_earlier_than_the_scans_do() -> None:
@@ -163,3 +169,9 @@ def test_featurize_gives_the_features_the_model_was_trained_on() -> None:
         got, want = features.featurize(text), _featurize_reference(text)
         assert got[0].dtype == want[0].dtype and got[1].dtype == want[1].dtype
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_rot13_is_looked_for_whenever_its_pattern_could_match() -> None:
+    for text in _texts([*"rotROT13 -_", "caesar", "CIPHER", "\u212a", "x"], 5_000, seed=8, longest=12):
+        if _ROT13_HINT_RE.search(text):
+            assert _may_name_rot13(text)
