@@ -138,10 +138,12 @@ def match_rules(views: list[View]) -> list[RuleHit]:
     """Every rule hit in every view, de-duplicated per (rule, original span)."""
     hits: list[RuleHit] = []
     seen: set[tuple[str, int, int]] = set()
-    for view in views:
-        present = _HINTS.present(view.text, shared_pairs(view.text))
+    for i, view in enumerate(views):
+        # the folded view's pairs are the ones the secrets scanner built for the lowered text
+        present = _HINTS.present(view.text, shared_pairs(view.text)) if i == 0 else None
         for rule in RULES:
-            if rule.hints and present.isdisjoint(rule.hints):
+            if rule.hints and (present.isdisjoint(rule.hints) if present is not None
+                               else not any(h in view.text for h in rule.hints)):
                 continue
             for m in rule.pattern.finditer(view.text):
                 start, end = view.to_original(m.start(), m.end())

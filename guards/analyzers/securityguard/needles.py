@@ -12,6 +12,7 @@ looked up in full.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -23,6 +24,19 @@ _COMMON = " etaoinsrhldcumfpgwybvk,.xjqz\n"
 
 def _rarity(piece: str) -> int:
     return sum(_COMMON.index(c) if c in _COMMON else len(_COMMON) + 1 for c in piece)
+
+
+# The only characters outside ASCII that case-insensitive matching takes for an ASCII letter
+# (dotted and dotless i, long s, Kelvin sign); the first is also the only character whose
+# lower case is longer than one character. A test checks every code point.
+CASE_LOOKALIKES = "\u0130\u0131\u017f\u212a"
+_LOOKALIKE_RE = re.compile(f"[{CASE_LOOKALIKES}]")
+
+
+def ascii_case_safe(text: str) -> bool:
+    """Whether a case-insensitive ASCII pattern matches ``text`` exactly where its lower-case
+    words occur in ``text.lower()`` (offsets kept): true unless a look-alike letter is present."""
+    return text.isascii() or _LOOKALIKE_RE.search(text) is None
 
 
 def pairs(text: str) -> set[str]:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from guards.analyzers.securityguard.needles import ascii_case_safe
 from guards.analyzers.securityguard.unicode_text import CONFUSABLES, HIDDEN_RE, fold_char
 
 _HIDDEN_RE = HIDDEN_RE
@@ -135,9 +136,9 @@ def spaced_view(folded: View) -> View | None:
 
 
 def _may_name_rot13(text: str) -> bool:
-    """False when _ROT13_HINT_RE cannot match: ASCII text whose lowered form holds none of its words
-    (case-insensitive matching of other text also folds look-alike letters, so it is searched)."""
-    if not text.isascii():
+    """False when _ROT13_HINT_RE cannot match: text whose lowered form holds none of its words
+    (unless it holds a letter that case-insensitive matching takes for an ASCII one)."""
+    if not ascii_case_safe(text):
         return True
     low = text.lower()
     return "rot" in low or "caesar" in low or "cipher" in low

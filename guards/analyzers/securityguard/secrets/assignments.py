@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from guards.analyzers.securityguard.needles import ascii_case_safe
 from guards.analyzers.securityguard.secrets.context import (
     AnchoredIndex,
     Candidate,
@@ -76,12 +77,12 @@ _SECRET_KEY_HEADS = ("pass", "pw", "secret", "api", "auth", "access", "private",
 def _secret_key_words(text: str) -> Iterator[re.Match[str]]:
     """``_SECRET_KEY_RE.finditer(text)``, tried only where one of its words starts.
 
-    In ASCII text every match starts where the lowered text holds one of _SECRET_KEY_HEADS,
-    so trying the pattern at those places, in order and past the end of the last match, finds
-    what the scan of every position did (lookbehinds see the whole text either way). In other
-    text the case-insensitive pattern also matches look-alike letters (the long s, the Kelvin
-    sign) that lower-casing keeps apart, so the whole text is scanned."""
-    if not text.isascii():
+    Every match starts where the lowered text holds one of _SECRET_KEY_HEADS, so trying the
+    pattern at those places, in order and past the end of the last match, finds what the scan
+    of every position did (lookbehinds see the whole text either way). Text holding a letter
+    that case-insensitive matching takes for an ASCII one (the long s, the Kelvin sign) while
+    lower-casing keeps it apart is scanned whole."""
+    if not ascii_case_safe(text):
         yield from _SECRET_KEY_RE.finditer(text)
         return
     lower = text.lower()

@@ -16,7 +16,7 @@ import pytest
 
 from guards.analyzers.securityguard import features, mention, pii
 from guards.analyzers.securityguard.injection_rules import split_payload
-from guards.analyzers.securityguard.needles import Needles, pairs
+from guards.analyzers.securityguard.needles import CASE_LOOKALIKES, Needles, ascii_case_safe, pairs
 from guards.analyzers.securityguard.obfuscation import (
     _LEET,
     _LEET_CHARS,
@@ -175,3 +175,16 @@ def test_rot13_is_looked_for_whenever_its_pattern_could_match() -> None:
     for text in _texts([*"rotROT13 -_", "caesar", "CIPHER", "\u212a", "x"], 5_000, seed=8, longest=12):
         if _ROT13_HINT_RE.search(text):
             assert _may_name_rot13(text)
+
+
+def test_case_lookalikes_are_every_letter_that_ignorecase_takes_for_ascii() -> None:
+    ascii_letter = re.compile(r"(?i)[a-z]")
+    found = {chr(c) for c in range(0x80, 0x110000) if ascii_letter.match(chr(c))}
+    assert found == set(CASE_LOOKALIKES)
+    longer = {chr(c) for c in range(0x110000) if len(chr(c).lower()) != 1}
+    assert longer <= set(CASE_LOOKALIKES)
+    assert not ascii_case_safe("\u212aey") and ascii_case_safe("caf\u00e9 \u201ckey\u201d")
+    # the secret-key shortcut holds on text with other non-ASCII letters too
+    for text in _texts(["pass", "PASS", "\u00e9", "\u00c9", "\u03a3", "token", "x", " ", "\u201c"], 3_000, seed=9,
+                       longest=10):
+        assert [m.span() for m in _secret_key_words(text)] == [m.span() for m in _SECRET_KEY_RE.finditer(text)]
