@@ -39,7 +39,7 @@ def _texts(alphabet: list[str], n: int, seed: int, longest: int = 40) -> list[st
 def test_needles_answer_exactly_what_one_in_test_per_fragment_does(by: str) -> None:
     needles = ["a", "ab", "ba", "abc", "cab", "a_b", "b-", "AB", "Ab", "xyz", "_", "aa", "aaa", "bcb", ""]
     finder = Needles(needles, by=by)
-    for text in _texts([*"abcAB_-xyz "], 20_000, seed=1):
+    for text in _texts([*"abcAB_-xyz \x00\u00e9\u4e00", "\U0001f600"], 20_000, seed=1):
         expected = {n for n in needles if n in text}
         assert finder.present(text) == expected
         if by == "pairs":
