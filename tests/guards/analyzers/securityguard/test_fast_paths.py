@@ -188,3 +188,12 @@ def test_case_lookalikes_are_every_letter_that_ignorecase_takes_for_ascii() -> N
     for text in _texts(["pass", "PASS", "\u00e9", "\u00c9", "\u03a3", "token", "x", " ", "\u201c"], 3_000, seed=9,
                        longest=10):
         assert [m.span() for m in _secret_key_words(text)] == [m.span() for m in _SECRET_KEY_RE.finditer(text)]
+
+
+def test_url_pattern_needs_a_colon_or_www() -> None:
+    from guards.analyzers.securityguard.urls import _URL_RE
+
+    assert not [c for c in map(chr, range(0x80, 0x110000)) if re.match("(?i)w", c)]
+    for text in _texts(["www", "WwW", ".", "http", "/", "data", "x", " ", "\u0131"], 5_000, seed=10, longest=8):
+        if ":" not in text and "www." not in text.lower():
+            assert _URL_RE.search(text) is None
