@@ -81,12 +81,15 @@ def _block(buckets: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
     if buckets.size == 0:
         return buckets, np.zeros(0, dtype=np.float32)
     # np.unique(buckets, return_counts=True), without its general-purpose wrapping
-    ordered = np.sort(buckets)
+    ordered = np.sort(buckets.astype(np.uint32))  # buckets are below 2**18: a narrower, faster sort
     first = np.empty(ordered.size, dtype=bool)
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    idx = ordered[first]
-    counts = np.diff(np.flatnonzero(first), append=ordered.size)
+    idx = ordered[first].astype(np.int64)
+    starts = np.flatnonzero(first)
+    counts = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = ordered.size - starts[-1]
     val = np.log1p(counts.astype(np.float32))
     val *= weight / float(np.linalg.norm(val))
     return idx, val
