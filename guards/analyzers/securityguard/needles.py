@@ -54,8 +54,10 @@ def pairs(text: str) -> np.ndarray:
 @lru_cache(maxsize=4)
 def shared_pairs(text: str) -> np.ndarray:
     """:func:`pairs`, built once for the detectors that read the same lowered text (the secrets
-    scanner and the injection rules both do). Callers must not change the table."""
-    return pairs(text)
+    scanner and the injection rules both do); read-only, as callers share it."""
+    table = pairs(text)
+    table.setflags(write=False)
+    return table
 
 
 class Needles:
