@@ -71,8 +71,9 @@ def mentioned_spans(folded: str) -> list[tuple[int, int]]:
     spans = quoted_spans(folded)
     if not spans:
         return []
-    frame = _outside(folded, spans)
-    if _ACT_ON_RE.search(folded) or not _DISCUSSION_RE.search(frame):
+    # Both tests must pass; the frame test runs first, as it often fails (or stops at an early
+    # cue) where the order test would scan the whole text to find nothing.
+    if not _DISCUSSION_RE.search(_outside(folded, spans)) or _ACT_ON_RE.search(folded):
         return []
     return spans
 
