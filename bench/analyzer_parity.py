@@ -10,6 +10,10 @@ Measurement only: nothing here is trained or shipped.
     .venv/bin/python bench/analyzer_parity.py /work/shared/data --root /tmp/old --out /tmp/old.jsonl
     .venv/bin/python bench/analyzer_parity.py /work/shared/data --root . --out /tmp/new.jsonl
     .venv/bin/python bench/analyzer_parity.py --compare /tmp/old.jsonl /tmp/new.jsonl
+
+``--guards securityguard --wide`` runs securityguard instead on every row of the injection,
+benign-prompt and secrets sets, PII texts and 1 KB slices of prose and of the project's code,
+at both scan levels, both directions and both content types (for speed refactors of that guard).
 """
 
 from __future__ import annotations
@@ -59,7 +63,40 @@ def _texts(data: Path, per_set: int, rng: random.Random) -> tuple[list[str], lis
     return texts, grounded
 
 
-def run(data: Path, root: Path, out: Path, per_set: int) -> int:
+def _securityguard_wide(data: Path) -> list[dict[str, Any]]:
+    """Every row of the sets securityguard is measured on, in several payload shapes."""
+    def jsonl(name: str) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in (data / name).open(encoding="utf-8")]
+
+    def column(name: str, col: str) -> list[str]:
+        with (data / name).open(newline="", encoding="utf-8") as fh:
+            return [row[col] for row in csv.DictReader(fh)]
+
+    injection = column("prompt_injection/deepset_prompt_injections_train.csv", "text")
+    injection += column("prompt_injection/jackhhao_jailbreak_dataset_train_balanced.csv", "prompt")
+    injection += [r["text"] for name in ("notinject_dev.jsonl", "wildguard_benign_dev.jsonl")
+                  for r in jsonl("prompt_injection/" + name)]
+    benign = [r["instruction"] + ("\n" + r["input"] if r.get("input") else "")
+              for name in ("alpaca_style_instructions_dev.jsonl", "gsm8k_questions_dev.jsonl")
+              for r in jsonl("benign_prompts/" + name)]
+    benign += [r["output"] for r in jsonl("benign_prompts/alpaca_style_instructions_dev.jsonl")]
+    secrets = [r["text"] for name in ("detect_secrets_plugin_tests.jsonl", "trufflehog_detector_cases.jsonl")
+               for r in jsonl("secrets/" + name)]
+    pii = [r["full_text"] for r in json.loads((data / "pii/presidio_synth_dev.json").read_text(encoding="utf-8"))]
+    prose = " ".join(injection[:600])
+    root = Path(__file__).resolve().parents[1]
+    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("accounts", "billing", "aiguardian")
+                     for p in sorted((root / folder).rglob("*.py")))
+    slices = [pool[i:i + 1024] for pool in (prose, code) for i in range(0, min(len(pool), 1024 * 300), 1024)]
+    payloads = [{"text": t} for t in injection + benign + secrets + pii + slices]
+    payloads += [{"text": t, "scan_level": "comprehensive"} for t in injection[:600] + secrets + pii + slices]
+    payloads += [{"text": t, "direction": "output"} for t in injection[:600] + benign[:500]]
+    payloads += [{"text": t, "content_type": "code"} for t in secrets + pii + slices]
+    return payloads
+
+
+def run(data: Path, root: Path, out: Path, per_set: int, guards: tuple[str, ...] = GUARDS,
+        wide: bool = False) -> int:
     sys.path.insert(0, str(root.resolve()))
     from guards.analyzers.base import AnalyzerContext
     from guards.analyzers.contextguard.memory import LocalSessionMemory
@@ -68,11 +105,13 @@ def run(data: Path, root: Path, out: Path, per_set: int) -> int:
     texts, grounded = _texts(data, per_set, random.Random(1))
     count = 0
     with out.open("w", encoding="utf-8") as fh:
-        for guard in GUARDS:
+        for guard in guards:
             analyzer = get_analyzer(guard)
             settings = analyzer.settings_schema.defaults()
             memory = LocalSessionMemory()
-            if guard == "trustguard":
+            if wide and guard == "securityguard":
+                payloads = _securityguard_wide(data)
+            elif guard == "trustguard":
                 payloads = grounded
             elif guard == "tokenguard":
                 payloads = [{"text": t, "optimize": True} for t in texts]
@@ -114,6 +153,9 @@ def main() -> None:
                         help="folder holding the guards package to run")
     parser.add_argument("--out", type=Path, help="JSON lines written here")
     parser.add_argument("--per-set", type=int, default=150, help="texts taken from each data set")
+    parser.add_argument("--guards", default=",".join(GUARDS), help="comma-separated guards to run")
+    parser.add_argument("--wide", action="store_true",
+                        help="securityguard on every row of its data sets, in several payload shapes")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"))
     args = parser.parse_args()
     if args.compare:
@@ -123,7 +165,8 @@ def main() -> None:
         sys.exit(1 if any(row["different"] for row in figures.values()) else 0)
     if not args.data_dir or not args.out:
         parser.error("data_dir and --out are needed to run the analyzers")
-    print(run(args.data_dir, args.root, args.out, args.per_set), "results written to", args.out)
+    guards = tuple(g for g in args.guards.split(",") if g)
+    print(run(args.data_dir, args.root, args.out, args.per_set, guards, args.wide), "results written to", args.out)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 1.0
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
-_SPACE_RE = re.compile(r"\s+")
 _MASK = np.uint64(DIM - 1)
 _MUL = np.uint64(0x100000001B3)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
@@ -33,10 +32,17 @@ def _clip(text: str) -> str:
 
 
 def _finalise(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(31))
-    h = h * _MIX
-    h = h ^ (h >> np.uint64(29))
-    return (h & _MASK).astype(np.int64)
+    """Mix and mask ``h`` in place (it is a scratch array), as bucket indices."""
+    h ^= h >> np.uint64(31)
+    h *= _MIX
+    h ^= h >> np.uint64(29)
+    h &= _MASK
+    return h.view(np.int64)  # masked below 2**18: the same numbers as int64
+
+
+# Each n-gram hash starts from n * 0x9E3779B97F4A7C15; its first step multiplies that by
+# _MUL, done here once (mod 2**64, as the array arithmetic wraps) instead of on a full array.
+_CHAR_STARTS = {n: np.uint64((n * 0x9E3779B97F4A7C15 * 0x100000001B3) % (1 << 64)) for n in CHAR_NGRAMS}
 
 
 def _char_buckets(text: str) -> np.ndarray:
@@ -46,9 +52,11 @@ def _char_buckets(text: str) -> np.ndarray:
         for n in CHAR_NGRAMS:
             if codes.size < n:
                 continue
-            h = np.full(codes.size - n + 1, np.uint64(n) * np.uint64(0x9E3779B97F4A7C15))
-            for k in range(n):
-                h = (h * _MUL) ^ codes[k : codes.size - n + 1 + k]
+            m = codes.size - n + 1
+            h = codes[:m] ^ _CHAR_STARTS[n]
+            for k in range(1, n):
+                h *= _MUL
+                h ^= codes[k : m + k]
             out.append(_finalise(h))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
@@ -57,12 +65,14 @@ def _word_buckets(text: str) -> np.ndarray:
     words = _WORD_RE.findall(text)
     if not words:
         return np.zeros(0, dtype=np.int64)
-    ids = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
+    ids = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     with np.errstate(over="ignore"):
-        uni = ids * np.uint64(0xD6E8FEB86659FD93) + np.uint64(1)
+        uni = ids * np.uint64(0xD6E8FEB86659FD93)
+        uni += np.uint64(1)
         parts = [_finalise(uni)]
         if ids.size > 1:
-            bi = (ids[:-1] * _MUL) ^ (ids[1:] + np.uint64(0x632BE59BD9B4E019))
+            bi = ids[:-1] * _MUL
+            bi ^= ids[1:] + np.uint64(0x632BE59BD9B4E019)
             parts.append(_finalise(bi))
     return np.concatenate(parts)
 
@@ -70,7 +80,16 @@ def _word_buckets(text: str) -> np.ndarray:
 def _block(buckets: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
     if buckets.size == 0:
         return buckets, np.zeros(0, dtype=np.float32)
-    idx, counts = np.unique(buckets, return_counts=True)
+    # np.unique(buckets, return_counts=True), without its general-purpose wrapping
+    ordered = np.sort(buckets.astype(np.uint32))  # buckets are below 2**18: a narrower, faster sort
+    first = np.empty(ordered.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    idx = ordered[first].astype(np.int64)
+    starts = np.flatnonzero(first)
+    counts = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = ordered.size - starts[-1]
     val = np.log1p(counts.astype(np.float32))
     val *= weight / float(np.linalg.norm(val))
     return idx, val
@@ -78,7 +97,7 @@ def _block(buckets: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray]:
 
 def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Sparse feature vector of ``text`` as (indices, values); indices may repeat across blocks."""
-    norm = _SPACE_RE.sub(" ", _clip(text).lower()).strip()
+    norm = " ".join(_clip(text).lower().split())  # whitespace runs as one space, none at the ends
     ci, cv = _block(_char_buckets(f" {norm} "), CHAR_WEIGHT)
     wi, wv = _block(_word_buckets(norm), WORD_WEIGHT)
     return np.concatenate([ci, wi]), np.concatenate([cv, wv])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from guards.analyzers.securityguard.needles import Needles, shared_pairs
 from guards.analyzers.securityguard.obfuscation import View
 
 
@@ -107,12 +108,18 @@ RULES: tuple[Rule, ...] = (
          _r(r"\b(?:combine|concatenate|join|merge|put\s+together)\s+(?:\w+\s+){0,5}(?:strings?|parts?|pieces|variables|words|letters|halves|segments)\b.{0,120}\b(?:follow|execute|answer|respond|do|obey|perform|act\s+on|instruction)"), ("combine", "concatenate", "join", "merge", "put together")),
 )
 
+# Every rule's hints, looked up together: a rule runs when one of its own hints is present,
+# exactly as with one ``hint in text`` test each.
+_HINTS = Needles(h for rule in RULES for h in rule.hints)
+
 _VAR_ASSIGN_RE = re.compile(r"\b([a-z_]\w{0,15})\s*=\s*([\"'])(.{1,200}?)\2")
 _CONCAT_RE = re.compile(r"\b[a-z_]\w{0,15}(?:\s*\+\s*[a-z_]\w{0,15})+")
 
 
 def split_payload(view: View) -> View | None:
     """Resolve ``a = "..."; b = "..."; a + b`` into the string it builds (payload splitting)."""
+    if "=" not in view.text or "+" not in view.text:
+        return None  # no assignment or no concatenation: nothing is built
     values = {m.group(1): m.group(3) for m in _VAR_ASSIGN_RE.finditer(view.text)}
     if len(values) < 2:
         return None
@@ -131,9 +138,12 @@ def match_rules(views: list[View]) -> list[RuleHit]:
     """Every rule hit in every view, de-duplicated per (rule, original span)."""
     hits: list[RuleHit] = []
     seen: set[tuple[str, int, int]] = set()
-    for view in views:
+    for i, view in enumerate(views):
+        # the folded view's pairs are the ones the secrets scanner built for the lowered text
+        present = _HINTS.present(view.text, shared_pairs(view.text)) if i == 0 else None
         for rule in RULES:
-            if rule.hints and not any(h in view.text for h in rule.hints):
+            if rule.hints and (present.isdisjoint(rule.hints) if present is not None
+                               else not any(h in view.text for h in rule.hints)):
                 continue
             for m in rule.pattern.finditer(view.text):
                 start, end = view.to_original(m.start(), m.end())

@@ -27,6 +27,7 @@ _QUOTED_RES = (
     re.compile(r"(?<!\w)'([^'\n]{3,600})'(?!\w)"),
     re.compile(r"`([^`\n]{3,600})`"),
 )
+_QUOTED_RES_MARKS = tuple(zip(_QUOTED_RES, ('"', "\u201c", "\u201e", "\u00ab", "\u2018", "'", "`"), strict=True))
 # "what does ignore previous instructions mean" without quotation marks.
 _WHAT_MEANS_RE = re.compile(
     r"\bwhat\s+(?:does|do|did|is\s+meant\s+by)\s+(?:the\s+(?:phrase|term|word|words|expression|sentence|line|command|prompt)\s+)?"
@@ -57,9 +58,11 @@ _ACT_ON_RE = re.compile(
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans (including the quotation marks) of every quoted passage of ``text``."""
     spans = []
-    for pattern in _QUOTED_RES:
-        spans.extend(m.span() for m in pattern.finditer(text))
-    spans.extend(m.span(1) for m in _WHAT_MEANS_RE.finditer(text))
+    for pattern, mark in _QUOTED_RES_MARKS:
+        if mark in text:  # each pattern opens with its quotation mark: without one it cannot match
+            spans.extend(m.span() for m in pattern.finditer(text))
+    if "what" in text:
+        spans.extend(m.span(1) for m in _WHAT_MEANS_RE.finditer(text))
     return sorted(spans)
 
 
@@ -68,8 +71,9 @@ def mentioned_spans(folded: str) -> list[tuple[int, int]]:
     spans = quoted_spans(folded)
     if not spans:
         return []
-    frame = _outside(folded, spans)
-    if _ACT_ON_RE.search(folded) or not _DISCUSSION_RE.search(frame):
+    # Both tests must pass; the frame test runs first, as it often fails (or stops at an early
+    # cue) where the order test would scan the whole text to find nothing.
+    if not _DISCUSSION_RE.search(_outside(folded, spans)) or _ACT_ON_RE.search(folded):
         return []
     return spans
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from guards.analyzers.securityguard.needles import ascii_case_safe
 from guards.analyzers.securityguard.unicode_text import CONFUSABLES, HIDDEN_RE, fold_char
 
 _HIDDEN_RE = HIDDEN_RE
@@ -28,6 +29,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # of digits or "!") rescanned the rest of it: quadratic.
 _LEET_TOKEN_RE = re.compile(r"(?<![a-z0-9@$!|+])[a-z0-9@$!|+]*[a-z][a-z0-9@$!|+]*")
 _LEET_CHARS = frozenset("0134578@$!|+9")
+# A whole run of token characters holding at least one leet character.
+_LEET_RUN_RE = re.compile(r"(?<![a-z0-9@$!|+])[a-z0-9@$!|+]*[0134578@$!|+9][a-z0-9@$!|+]*")
 _SPACED_RE = re.compile(r"(?<![\w])(?:[a-z][ .\-_*/]{1,2}){3,}[a-z](?![\w])")
 _B64_RE = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
 _HEX_RE = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){12,}(?![0-9A-Fa-f])")
@@ -80,20 +83,24 @@ def folded_view(text: str) -> View:
 def leet_view(folded: View) -> View | None:
     """Leetspeak digits and symbols read as letters, inside words that mix both."""
     text = folded.text
-    if not any(c in _LEET_CHARS for c in text):
+    if _LEET_CHARS.isdisjoint(text):
         return None
-    changed = False
-
-    def sub(m: re.Match[str]) -> str:
-        nonlocal changed
+    # A token (a whole run of token characters holding a letter) is rewritten when it also
+    # holds a leet character and two letters. Only runs holding a leet character can be, so
+    # only those are visited: the runs _LEET_RUN_RE matches, whole (same start as a token,
+    # greedy to the run's end), instead of a callback on every word of the text.
+    parts: list[str] = []
+    pos = 0
+    for m in _LEET_RUN_RE.finditer(text):
         tok = m.group()
-        if any(c in _LEET_CHARS for c in tok) and sum(c.isalpha() for c in tok) >= 2:
-            changed = True
-            return tok.translate(_LEET)
-        return tok
-
-    out = _LEET_TOKEN_RE.sub(sub, text)
-    return View("leetspeak", out, folded.index) if changed else None
+        if sum(c.isalpha() for c in tok) >= 2:
+            parts.append(text[pos:m.start()])
+            parts.append(tok.translate(_LEET))
+            pos = m.end()
+    if not parts:
+        return None
+    parts.append(text[pos:])
+    return View("leetspeak", "".join(parts), folded.index)
 
 
 def spaced_view(folded: View) -> View | None:
@@ -128,8 +135,17 @@ def spaced_view(folded: View) -> View | None:
     return View("spaced_letters", "".join(chars), tuple(index))
 
 
+def _may_name_rot13(text: str) -> bool:
+    """False when _ROT13_HINT_RE cannot match: text whose lowered form holds none of its words
+    (unless it holds a letter that case-insensitive matching takes for an ASCII one)."""
+    if not ascii_case_safe(text):
+        return True
+    low = text.lower()
+    return "rot" in low or "caesar" in low or "cipher" in low
+
+
 def rot13_view(folded: View, *, force: bool = False) -> View | None:
-    if not force and not _ROT13_HINT_RE.search(folded.text):
+    if not force and (not _may_name_rot13(folded.text) or not _ROT13_HINT_RE.search(folded.text)):
         return None
     return View("rot13", codecs.encode(folded.text, "rot13"), folded.index)
 

@@ -48,6 +48,7 @@ _PHONE_CONTEXT_RE = re.compile(
     r"dial|number|messages?|answering|landline|hotline|telefon|handy|tél[ée]phone|portable)\b",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")  # the same digits as the patterns' \d (Unicode decimals)
 _DATE_RE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$")
 _CARD_CONTEXT_RE = re.compile(r"\b(?:card|cc|visa|mastercard|amex|credit|debit|karte|carte)\b", re.IGNORECASE)
 
@@ -111,10 +112,18 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
                 evidence=redact(text[start:end]), message=f"{LABELS[kind]} found", detail=detail,
             ))
 
-    for m in _EMAIL_RE.finditer(text):
-        add("EMAIL", m.start(), m.end(), "medium", 0.95)
+    # Every pattern below but the IPv6 one needs a digit, and an email an "@": where the first
+    # digit is, no match can start much before it (two letters of an IBAN, the "+" or "(" of
+    # a phone number), so the scans start there; lookbehinds still see the text before it.
+    if "@" in text:
+        for m in _EMAIL_RE.finditer(text):
+            add("EMAIL", m.start(), m.end(), "medium", 0.95)
 
-    for m in _IBAN_RE.finditer(text):
+    digit = _DIGIT_RE.search(text)
+    first = digit.start() if digit is not None else len(text)
+    near = max(0, first - 2)
+
+    for m in _IBAN_RE.finditer(text, near):
         run = m.group()
         # The pattern may swallow a following short word ("... to"); retry at each space.
         for cut in [len(run), *sorted((i for i, c in enumerate(run) if c == " "), reverse=True)]:
@@ -124,7 +133,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
                     add("IBAN", m.start(), m.start() + cut, "high", 0.98, {"country": compact[:2]})
                 break
 
-    for m in _CARD_RE.finditer(text):
+    for m in _CARD_RE.finditer(text, first):
         digits = re.sub(r"\D", "", m.group())
         if not 12 <= len(digits) <= 19 or len(set(digits)) < 2 or taken.overlaps(m.start(), m.end()):
             continue
@@ -133,7 +142,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
             add("CREDIT_CARD", m.start(), m.end(), "high", 0.98 if context else 0.85,
                 {"length": len(digits), "context": context})
 
-    for m in _SSN_RE.finditer(text):
+    for m in _SSN_RE.finditer(text, first):
         area, group, serial = m.group(1), m.group(3), m.group(4)
         if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
             continue
@@ -141,12 +150,12 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
             continue
         if not taken.overlaps(m.start(), m.end()):
             add("US_SSN", m.start(), m.end(), "high", 0.9)
-    for m in _SSN_PLAIN_RE.finditer(text):
+    for m in _SSN_PLAIN_RE.finditer(text, first):
         if _SSN_CONTEXT_RE.search(text[max(0, m.start() - 40) : m.start()]) and not taken.overlaps(m.start(), m.end()):
             add("US_SSN", m.start(), m.end(), "high", 0.8, {"context": True})
 
-    for regex in (_IPV4_RE, _IPV6_RE):
-        for m in regex.finditer(text):
+    for regex, pos in ((_IPV4_RE, first), (_IPV6_RE, 0 if text.count(":") >= 2 else len(text))):
+        for m in regex.finditer(text, pos):
             candidate = m.group()
             if regex is _IPV6_RE and (candidate.count(":") < 2 or sum(c.isalnum() for c in candidate) < 3):
                 continue
@@ -160,7 +169,7 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
             add("IP_ADDRESS", m.start(), m.end(), "low" if scope == "public" else "info",
                 0.9 if scope == "public" else 0.5, {"version": addr.version, "scope": scope})
 
-    for m in _PHONE_RE.finditer(text):
+    for m in _PHONE_RE.finditer(text, near):
         start, end = m.start(), m.end()
         raw = m.group()
         while raw and raw[-1] in ")(":  # an unbalanced bracket belongs to the prose, not the number

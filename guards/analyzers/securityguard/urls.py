@@ -183,6 +183,10 @@ def detect_urls(text: str, *, blocked_domains: list[str] | None = None) -> list[
     out: list[Finding] = []
     blocked = blocked_domains or []
     calibrator = get_calibrator(CALIBRATOR)
+    if ":" not in text and "www." not in text.lower():
+        # every URL form the pattern knows holds a ":" or "www." (no letter outside ASCII
+        # matches "w" case-insensitively), so ordinary prose without either has none
+        return out
     for m in _URL_RE.finditer(text):
         url = m.group().rstrip(_TRAILING)
         start, end = m.start(), m.start() + len(url)

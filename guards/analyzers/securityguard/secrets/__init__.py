@@ -25,6 +25,7 @@ from pathlib import Path
 from guards.analyzers.base import Finding
 from guards.analyzers.calibration import Calibrator, load_calibrators
 from guards.analyzers.securityguard.common import CATEGORY_SECRET, redact
+from guards.analyzers.securityguard.needles import Needles, shared_pairs
 from guards.analyzers.securityguard.secrets.assignments import keyword_assignments
 from guards.analyzers.securityguard.secrets.checks import (
     crc32_base62_ok,
@@ -129,16 +130,21 @@ class _Spans:
         self.ends.insert(i, end)
 
 
-def _provider_hits(text: str, taken: _Spans, claimed: _Spans) -> list[_Hit]:
+# The hints as one lookup each (lower-case ones on the lowered text, the others on the text):
+# the same rules run as with one ``hint in text`` test per hint, at a fraction of the cost.
+_LOWER_HINT_RULES = dict(LOWER_HINTS)
+_EXACT_HINT_RULES = dict(EXACT_HINTS)
+_LOWER_NEEDLES = Needles(_LOWER_HINT_RULES)
+_EXACT_NEEDLES = Needles(_EXACT_HINT_RULES, by="chars")
+
+
+def _provider_hits(text: str, taken: _Spans, claimed: _Spans, lower: str, lower_pairs: set[str]) -> list[_Hit]:
     hits: list[_Hit] = []
-    lower = text.lower()
     active = set(UNHINTED)
-    for hint, indices in LOWER_HINTS:
-        if hint in lower:
-            active.update(indices)
-    for hint, indices in EXACT_HINTS:
-        if hint in text:
-            active.update(indices)
+    for hint in _LOWER_NEEDLES.present(lower, lower_pairs):
+        active.update(_LOWER_HINT_RULES[hint])
+    for hint in _EXACT_NEEDLES.present(text):
+        active.update(_EXACT_HINT_RULES[hint])
     memo: dict[str, list[int]] = {}
     for index in sorted(active):  # rule order decides overlaps
         rule = RULES[index]
@@ -175,8 +181,10 @@ def _generic_hit(c: Candidate) -> _Hit:
 def detect_secrets(text: str, *, entropy: bool = False) -> list[Finding]:
     """Secrets in ``text``; ``entropy`` (comprehensive scans) also reports weaker random-looking tokens."""
     taken, claimed = _Spans(), _Spans()
-    hits = _provider_hits(text, taken, claimed)
-    anchored = AnchoredIndex(ANCHORED, text.lower())
+    lower = text.lower()
+    lower_pairs = shared_pairs(lower)  # for the provider hints, the provider names and the injection rules
+    hits = _provider_hits(text, taken, claimed, lower, lower_pairs)
+    anchored = AnchoredIndex(ANCHORED, lower, lower_pairs)
     for candidate in (*keyword_assignments(text, anchored), *random_tokens(text, anchored, thorough=entropy)):
         if taken.overlaps(candidate.start, candidate.end) or claimed.overlaps(candidate.start, candidate.end):
             continue

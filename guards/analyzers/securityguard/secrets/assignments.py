@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from guards.analyzers.securityguard.needles import ascii_case_safe
 from guards.analyzers.securityguard.secrets.context import (
     AnchoredIndex,
     Candidate,
@@ -69,11 +70,43 @@ def _keyword_value_ok(value: str, *, quoted: bool) -> bool:
     return sum(c.isalnum() for c in v) >= 3 or len(v) >= 8
 
 
+# Every match of _SECRET_KEY_RE starts with one of these, in some case.
+_SECRET_KEY_HEADS = ("pass", "pw", "secret", "api", "auth", "access", "private", "client", "credential", "token")
+
+
+def _secret_key_words(text: str) -> Iterator[re.Match[str]]:
+    """``_SECRET_KEY_RE.finditer(text)``, tried only where one of its words starts.
+
+    Every match starts where the lowered text holds one of _SECRET_KEY_HEADS, so trying the
+    pattern at those places, in order and past the end of the last match, finds what the scan
+    of every position did (lookbehinds see the whole text either way). Text holding a letter
+    that case-insensitive matching takes for an ASCII one (the long s, the Kelvin sign) while
+    lower-casing keeps it apart is scanned whole."""
+    if not ascii_case_safe(text):
+        yield from _SECRET_KEY_RE.finditer(text)
+        return
+    lower = text.lower()
+    starts: set[int] = set()
+    for head in _SECRET_KEY_HEADS:
+        i = lower.find(head)
+        while i >= 0:
+            starts.add(i)
+            i = lower.find(head, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue
+        m = _SECRET_KEY_RE.match(text, i)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 def _assignments(text: str) -> Iterator[re.Match[str]]:
     """Matches of the assignment shapes, tried only where a secret word occurs (not at every word)."""
     tried: set[int] = set()
     done = 0  # end of the last assignment: a secret word inside its value is not a new key
-    for hit in _SECRET_KEY_RE.finditer(text):
+    for hit in _secret_key_words(text):
         if hit.start() < done:
             continue
         start = hit.start()

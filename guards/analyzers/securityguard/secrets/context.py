@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from guards.analyzers.securityguard.needles import Needles
 from guards.analyzers.securityguard.secrets.checks import b64decode_loose, is_placeholder
 from guards.analyzers.securityguard.secrets.randomness import edited, shape
 from guards.analyzers.securityguard.secrets.rules import Anchored
@@ -83,9 +84,9 @@ def key_strength(ctx: str, *, default: float = 0.0) -> float:
 class AnchoredIndex:
     """The anchored rules whose provider names occur in this text, looked up per value."""
 
-    def __init__(self, rules: tuple[Anchored, ...], lowered: str) -> None:
-        by_word = _anchor_words(rules)
-        present = {w for w in by_word if w in lowered}
+    def __init__(self, rules: tuple[Anchored, ...], lowered: str, lowered_pairs: set[str] | None = None) -> None:
+        by_word, needles = _anchor_words_of(rules)
+        present = needles.present(lowered, lowered_pairs)  # == {w for w in by_word if w in lowered}
         candidates = sorted({i for w in present for i in by_word[w]})
         self.rules = [rules[i] for i in candidates
                       if any(all(w in present for w in name) for name in rules[i].keywords)]
@@ -104,14 +105,28 @@ class AnchoredIndex:
         return None
 
 
+_LAST_RULES: list[tuple[tuple[Anchored, ...], tuple[dict[str, tuple[int, ...]], Needles]]] = []
+
+
+def _anchor_words_of(rules: tuple[Anchored, ...]) -> tuple[dict[str, tuple[int, ...]], Needles]:
+    """:func:`_anchor_words`, looked up by identity first: hashing the rule table for the cache
+    hashed every rule in it, on every call."""
+    last = _LAST_RULES[-1] if _LAST_RULES else None
+    if last is not None and last[0] is rules:
+        return last[1]
+    index = _anchor_words(rules)
+    _LAST_RULES[:] = [(rules, index)]
+    return index
+
+
 @lru_cache(maxsize=8)
-def _anchor_words(rules: tuple[Anchored, ...]) -> dict[str, tuple[int, ...]]:
-    """Each provider-name word -> the rules that name it."""
+def _anchor_words(rules: tuple[Anchored, ...]) -> tuple[dict[str, tuple[int, ...]], Needles]:
+    """Each provider-name word -> the rules that name it; and the words, for finding those in a text."""
     out: dict[str, tuple[int, ...]] = {}
     for i, rule in enumerate(rules):
         for word in {w for name in rule.keywords for w in name}:
             out[word] = (*out.get(word, ()), i)
-    return out
+    return out, Needles(out)
 
 
 def _named(name: str, words: list[str], lowered: str) -> bool:
