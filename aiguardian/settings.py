@@ -226,6 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["aiguardian.input_rules.CheckedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "aiguardian.negotiation.JSONContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "aiguardian.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
