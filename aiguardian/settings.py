@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "aiguardian.middleware.CommonMiddleware",  # Django's, health probes exempt from the host check
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "aiguardian.middleware.MessageMiddleware",  # Django's, the storage built on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aiguardian.metrics_middleware.AfterMiddleware",
 ]
