@@ -9,9 +9,12 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware as DjangoMessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
+from django.utils.functional import SimpleLazyObject, empty
 
 from aiguardian.api import error_body
 from aiguardian.logging import request_id_var
@@ -84,3 +87,24 @@ class CommonMiddleware(DjangoCommonMiddleware):
         if request.path_info in PROBE_PATHS and request.method in ("GET", "HEAD"):
             return None
         return super().process_request(request)
+
+
+class MessageMiddleware(DjangoMessageMiddleware):
+    """Django's message middleware with the storage built when a request first uses it.
+
+    Django builds a cookie storage and a session storage (a signer included) for every
+    request and asks it to store on the way out; the API's requests never use messages, so
+    that was the largest single middleware cost of a guarded request. Here the storage is a
+    lazy object: ``messages.add_message``, ``get_messages`` and the template context
+    processor build the same storage from the same request on first use, and a request that
+    never touched it stores nothing, which is what Django's ``update`` does for an unused one.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        request._messages = SimpleLazyObject(lambda: default_storage(request))  # type: ignore[attr-defined]
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "aiguardian.middleware.CommonMiddleware",  # Django's, health probes exempt from the host check
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "aiguardian.middleware.MessageMiddleware",  # Django's, the storage built on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aiguardian.metrics_middleware.AfterMiddleware",
 ]
@@ -226,6 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["aiguardian.input_rules.CheckedJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "aiguardian.negotiation.JSONContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "aiguardian.api.exception_handler",
     "UNAUTHENTICATED_USER": None,

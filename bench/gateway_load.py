@@ -305,6 +305,9 @@ def main() -> None:
     parser.add_argument("--text-bytes", type=int, default=0,
                         help="prompt size in characters (default: the 181-character TEXT)")
     parser.add_argument("--audit-inline", action="store_true", help="also measure /process with inline audit writes")
+    parser.add_argument("--gthread", type=int, metavar="THREADS",
+                        help="also measure a gateway of gthread workers with this many threads each "
+                             "(GUNICORN_THREADS: keep-alive connections instead of one connection per request)")
     parser.add_argument("--baseline-root", type=Path, help="another checkout to compare with in the same rounds")
     parser.add_argument("--scan", action="store_true", help="also measure /scan of all six guards on the text")
     parser.add_argument("--litellm", metavar="BINARY",
@@ -335,6 +338,8 @@ def main() -> None:
     variants: dict[str, tuple[Path, dict[str, str]]] = {"current": (ROOT, {})}
     if args.audit_inline:
         variants["current_inline_audit"] = (ROOT, {"GUARD_AUDIT_ASYNC": "false"})
+    if args.gthread:
+        variants["current_gthread"] = (ROOT, {"GUNICORN_THREADS": str(args.gthread)})
     if args.baseline_root:
         # Its own key prefix: the two releases' cache entries must not meet.
         variants["baseline"] = (args.baseline_root.resolve(), {"CACHE_KEY_PREFIX": "aigbaseline"})

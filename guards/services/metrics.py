@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from aiguardian.metric_children import child
+
 BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 
 GUARD_REQUESTS = Counter(
@@ -45,8 +47,8 @@ AUDIT_SPOOL_BYTES = Gauge(
 
 
 def record_call(*, guard: str, backend: str, outcome: str, decision: str, seconds: float) -> None:
-    GUARD_REQUESTS.labels(guard=guard, backend=backend, outcome=outcome, decision=decision or "none").inc()
-    GUARD_LATENCY.labels(guard=guard, backend=backend).observe(seconds)
+    child(GUARD_REQUESTS, guard, backend, outcome, decision or "none").inc()  # label order as declared
+    child(GUARD_LATENCY, guard, backend).observe(seconds)
 
 
 def record_breaker(backend: str, state: str) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from typing import Any
 
 from guards.analyzers.base import Analyzer, PayloadError
 from guards.analyzers.registry import analyzer_class, get_analyzer
-from guards.analyzers.schema import SettingsError
+from guards.analyzers.schema import SettingsError, SettingsSchema
 from guards.errors import GuardAnalyzerError, GuardFailure, GuardTimeout, GuardUnavailable, InvalidPayload
 from guards.services.backends.types import GuardAnswer, GuardCall
 from guards.services.budget import (
@@ -44,6 +46,32 @@ def load_analyzer(guard: str) -> Analyzer:
         raise GuardUnavailable(f"The {guard} analyzer is not available on this server.") from None
 
 
+# Settings a schema validated, by the stored values' JSON: (schema, the validated settings).
+_EFFECTIVE: dict[tuple[int, str], tuple[SettingsSchema, dict[str, Any]]] = {}
+_EFFECTIVE_MAX = 1024
+
+
+def effective_settings(schema: SettingsSchema, values: dict[str, Any]) -> dict[str, Any]:
+    """``schema.effective(values)``, validated once per worker for the same stored values.
+
+    A tenant's settings change only when its config is saved, yet they were validated and
+    merged over the defaults on every call. The result is remembered by the values' JSON
+    (sorted keys) and handed out as a fresh dict with fresh lists and dicts, as
+    ``effective`` makes them, so an analyzer that changed its copy changes nothing else.
+    Invalid settings are not remembered: they raise ``SettingsError`` every time.
+    """
+    try:
+        key = (id(schema), json.dumps(values, sort_keys=True, separators=(",", ":")))
+    except (TypeError, ValueError):  # not JSON (never from a stored config): validate as before
+        return schema.effective(values)
+    hit = _EFFECTIVE.get(key)
+    if hit is None or hit[0] is not schema:
+        if len(_EFFECTIVE) >= _EFFECTIVE_MAX:
+            _EFFECTIVE.clear()
+        hit = _EFFECTIVE[key] = (schema, schema.effective(values))
+    return {name: list(v) if type(v) is list else dict(v) if type(v) is dict else v for name, v in hit[1].items()}
+
+
 def run_inprocess(call: GuardCall) -> GuardAnswer:
     """Analyse ``call.payload`` here, within the input budget and before the call's deadline.
 
@@ -54,7 +82,7 @@ def run_inprocess(call: GuardCall) -> GuardAnswer:
     """
     analyzer = load_analyzer(call.guard)
     try:
-        effective = analyzer.settings_schema.effective(analyzer_settings(call.settings))
+        effective = effective_settings(analyzer.settings_schema, analyzer_settings(call.settings))
     except SettingsError as exc:
         # Validated when saved; a schema change since then must not be silently ignored.
         logger.error("stored settings of %s no longer validate: %s", call.guard, sorted(exc.errors))
