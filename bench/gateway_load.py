@@ -166,17 +166,21 @@ def _text(size: int | None) -> str:
     return ((TEXT + " ") * (size // len(TEXT) + 1))[:size]
 
 
-def _post_script(key: str, tmp: Path, guard: str, text: str) -> str:
-    body = json.dumps({"service_type": guard, "payload": {"text": text, "content_type": "text"},
-                       "client_type": "api"})
-    path = tmp / f"process-{guard}.lua"
+def _wrk_post(path: Path, body: str, bearer: str) -> str:
+    """A wrk Lua script that POSTs ``body`` as JSON with a bearer token; returns its path."""
     path.write_text(
         'wrk.method = "POST"\n'
         f"wrk.body = {json.dumps(body)}\n"
         'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
+        f'wrk.headers["Authorization"] = "Bearer {bearer}"\n'
     )
     return str(path)
+
+
+def _post_script(key: str, tmp: Path, guard: str, text: str) -> str:
+    body = json.dumps({"service_type": guard, "payload": {"text": text, "content_type": "text"},
+                       "client_type": "api"})
+    return _wrk_post(tmp / f"process-{guard}.lua", body, key)
 
 
 ALL_GUARDS = ["tokenguard", "trustguard", "contextguard", "biasguard", "securityguard", "healthguard"]
@@ -184,26 +188,12 @@ ALL_GUARDS = ["tokenguard", "trustguard", "contextguard", "biasguard", "security
 
 def _scan_script(key: str, tmp: Path, text: str) -> str:
     body = json.dumps({"text": text, "guards": ALL_GUARDS, "client_type": "api"})
-    path = tmp / "scan-all.lua"
-    path.write_text(
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Bearer {key}"\n'
-    )
-    return str(path)
+    return _wrk_post(tmp / "scan-all.lua", body, key)
 
 
 def _litellm_script(tmp: Path, text: str, master_key: str) -> str:
     body = json.dumps({"model": "fake", "messages": [{"role": "user", "content": text}]})
-    path = tmp / "litellm.lua"
-    path.write_text(
-        'wrk.method = "POST"\n'
-        f"wrk.body = {json.dumps(body)}\n"
-        'wrk.headers["Content-Type"] = "application/json"\n'
-        f'wrk.headers["Authorization"] = "Bearer {master_key}"\n'
-    )
-    return str(path)
+    return _wrk_post(tmp / "litellm.lua", body, master_key)
 
 
 def _cpu_seconds_tree(root: int) -> float:
