@@ -28,8 +28,10 @@ LIMITS = {"GUARD_MAX_REQUEST_BYTES": "4096", "DATA_UPLOAD_MAX_MEMORY_SIZE": "819
 
 
 def _env(log: str = "/dev/null") -> dict[str, str]:
+    # Audit rows stored before each answer: an answered request's row still being written by the
+    # worker's audit thread when the next test's teardown truncates the tables deadlocks the two.
     return {"REDIS_URL": settings.REDIS_URL, "LOG_LEVEL": "warning", "GUNICORN_ACCESS_LOG": log,
-            "DJANGO_SETTINGS_MODULE": "aiguardian.settings", **LIMITS,
+            "DJANGO_SETTINGS_MODULE": "aiguardian.settings", "GUARD_AUDIT_ASYNC": "false", **LIMITS,
             **processes.test_database_env(connection.settings_dict)}
 
 

@@ -35,7 +35,8 @@ BODY = b'{"service_type": "tokenguard", "payload": {"text": "one byte at a time"
 def gateway(django_db_setup, django_db_blocker) -> Iterator[ProxiedGateway]:  # type: ignore[no-untyped-def]
     if not nginx_installed():
         pytest.skip("nginx is not installed (apt-get install -y nginx; scripts/test.sh does it in CI)")
-    server = ProxiedGateway({"REDIS_URL": settings.REDIS_URL, "LOG_LEVEL": "warning",
+    # GUARD_AUDIT_ASYNC=false: no audit row is still being written when a test's teardown truncates.
+    server = ProxiedGateway({"REDIS_URL": settings.REDIS_URL, "LOG_LEVEL": "warning", "GUARD_AUDIT_ASYNC": "false",
                              "GUNICORN_ACCESS_LOG": "/dev/null", "DJANGO_SETTINGS_MODULE": "aiguardian.settings",
                              **processes.test_database_env(connection.settings_dict)}, workers=2).start()
     try:
