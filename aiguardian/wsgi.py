@@ -1,13 +1,16 @@
 """WSGI entry point used by gunicorn (``aiguardian.wsgi:application``).
 
 With ``GUARDS_WARM_UP`` (on in production) each worker loads the in-process guards'
-models before it takes traffic, so no customer request pays for loading them.
+models before it takes traffic, so no customer request pays for loading them; what is
+loaded then is frozen out of the garbage collector's full passes (``serving.freeze_startup_heap``).
 """
 
 import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
+
+from aiguardian.serving import freeze_startup_heap
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiguardian.settings")
 
@@ -30,3 +33,4 @@ def _warm_up() -> None:
 
 
 _warm_up()
+freeze_startup_heap()
