@@ -44,15 +44,32 @@ PROBE_TIMEOUT = 0.5
 OUTAGES = Counter("aiguardian_redis_outages_total", "Times a worker found Redis unreachable and failed fast.")
 
 
+# (the CACHES["default"] dict it was made for, the client): a guard request asks three times,
+# and django-redis' lookup through the per-thread cache handler cost ~240 opcodes each time.
+_client_memo: tuple[Any, Any] | None = None
+
+
 def redis_client() -> Any | None:
-    """The raw Redis client behind the default cache, or None when the cache is not Redis."""
+    """The raw Redis client behind the default cache, or None when the cache is not Redis.
+
+    Remembered per process for the same ``CACHES["default"]`` (changed settings are a new
+    dict, so a test's override gets its own client). One client serves every thread: its
+    connection pool is django-redis' shared one, and redis-py clients are thread-safe.
+    """
+    global _client_memo
     from django.conf import settings
 
-    if "django_redis" not in settings.CACHES["default"]["BACKEND"]:
-        return None
-    from django_redis import get_redis_connection
+    config = settings.CACHES["default"]
+    memo = _client_memo
+    if memo is not None and memo[0] is config:
+        return memo[1]
+    client = None
+    if "django_redis" in config["BACKEND"]:
+        from django_redis import get_redis_connection
 
-    return get_redis_connection("default")
+        client = get_redis_connection("default")
+    _client_memo = (config, client)
+    return client
 
 
 def redis_ping(*, timeout: float) -> None:

@@ -132,3 +132,43 @@ def test_a_quota_refusal_counted_ahead_gives_its_unit_back(api_client, tenant, m
     response = api_client.post(URL, BODY, format="json")
     assert response.status_code == 429 and response.json()["error"]["code"] == "quota_exceeded"
     assert usage_month_total(tenant_id=tenant.pk) == used
+
+
+def test_a_flushed_script_is_loaded_again_and_the_request_still_counted(api_client, tenant, monkeypatch) -> None:
+    """Redis restarted or SCRIPT FLUSH: the script's own connection gets NOSCRIPT and recovers."""
+    _warm(api_client)
+    redis_client().script_flush()
+    before = _window_total(tenant.pk)
+    with counting_round_trips(monkeypatch) as trips:
+        assert api_client.post(URL, BODY, format="json").status_code == 200
+    assert trips.calls[:3] == ["EVALSHA", "EVALSHA", "SCRIPT"]  # NOSCRIPT; redis-py's call; its load
+    assert _window_total(tenant.pk) == before + 1
+    with counting_round_trips(monkeypatch) as trips:
+        assert api_client.post(URL, BODY, format="json").status_code == 200
+    assert trips.calls == ["EVALSHA"]
+
+
+def test_a_read_cut_short_leaves_no_answer_behind_for_the_next_request(api_client, api_key, monkeypatch) -> None:
+    """An interruption between sending the script and reading its answer (a deadline, a
+    signal) must not leave that answer on the connection: the next request would read the
+    cut request's key record and accept a key revoked in between."""
+    from guards.services import prefetch
+
+    _warm(api_client)
+    connection = prefetch._line.connection
+    assert connection is not None
+    real_read = type(connection).read_response
+
+    def interrupted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(type(connection), "read_response", real_read)
+        raise KeyboardInterrupt  # a BaseException, as a delivered deadline is
+
+    monkeypatch.setattr(type(connection), "read_response", interrupted)
+    try:
+        api_client.post(URL, BODY, format="json")
+    except KeyboardInterrupt:
+        pass
+    api_key_revoke(key=api_key.model)
+    for _ in range(2):
+        response = api_client.post(URL, BODY, format="json")
+        assert response.status_code == 401 and response.json()["error"]["code"] == "api_key_revoked"
