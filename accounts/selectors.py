@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from accounts import apikeys
 from accounts.apikeys import KeyRecord
 from accounts.models import APIKey, Membership, Tenant, User
-from aiguardian.readahead import NOT_READ, DecodedMemo, readahead_get
+from aiguardian.readahead import NOT_READ, DecodedMemo, cache_key_name, readahead_get
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def api_key_get(*, prefix: str, tenant_id: int | None = None) -> APIKey | None:
 
 def api_key_record_cache_name(prefix: str) -> str:
     """The Redis key the cached record of ``prefix`` lives under (for a read ahead)."""
-    return cache.make_key(apikeys.cache_key(prefix))
+    return cache_key_name(apikeys.cache_key(prefix))
 
 
 # Unpickled once per worker per distinct cached value: a revocation or any other write

@@ -76,3 +76,29 @@ class DecodedMemo:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+# Full Redis key names of the default cache, by key, for the CACHES["default"] they were made for.
+_names: tuple[Any, dict[str, str]] | None = None
+_NAMES_MAX = 10_000
+
+
+def cache_key_name(key: str) -> str:
+    """``cache.make_key(key)`` (the prefixed, versioned name in Redis), remembered per process.
+
+    The read-ahead names the same few keys on every request; through the per-thread cache
+    handler each name cost ~100 opcodes. Changed cache settings start a fresh memo.
+    """
+    global _names
+    from django.conf import settings
+
+    config = settings.CACHES["default"]
+    memo = _names
+    if memo is None or memo[0] is not config or len(memo[1]) >= _NAMES_MAX:
+        memo = _names = (config, {})
+    name = memo[1].get(key)
+    if name is None:
+        from django.core.cache import cache
+
+        name = memo[1][key] = cache.make_key(key)
+    return name

@@ -23,7 +23,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
 
-from aiguardian.readahead import NOT_READ, DecodedMemo, readahead_get
+from aiguardian.readahead import NOT_READ, DecodedMemo, cache_key_name, readahead_get
 from aiguardian.redis_outage import REDIS_ERRORS
 from guards.analyzers.registry import GUARD_NAMES, GUARDS
 from guards.analyzers.schema import SettingsError
@@ -119,7 +119,7 @@ def config_cache_invalidate(*, tenant_ids: list[int] | set[int]) -> None:
 
 def config_cache_names(*, tenant_id: int) -> tuple[str, str]:
     """The Redis keys of the tenant's config version and cached configs (for a read ahead)."""
-    return cache.make_key(_version_key(tenant_id)), cache.make_key(_configs_key(tenant_id))
+    return cache_key_name(_version_key(tenant_id)), cache_key_name(_configs_key(tenant_id))
 
 
 # Unpickled once per worker per distinct cached value (a save bumps the version, and the
