@@ -32,15 +32,15 @@ LABELS = {
 }
 
 _EMAIL_RE = re.compile(r"(?<![\w.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w\-])")
-_CARD_RE = re.compile(r"(?<![\d\-.])\d(?:[ \-]?\d){11,18}(?![\d\-]|\.\d)")
+_CARD_RE = re.compile(r"\d(?<![\d\-.]\d)(?:[ \-]?\d){11,18}(?![\d\-]|\.\d)")
 _IBAN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
-_SSN_RE = re.compile(r"(?<![\d\-])(\d{3})([\- ])(\d{2})\2(\d{4})(?![\d\-])")
-_SSN_PLAIN_RE = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
+_SSN_RE = re.compile(r"(\d(?<![\d\-]\d)\d\d)([\- ])(\d{2})\2(\d{4})(?![\d\-])")
+_SSN_PLAIN_RE = re.compile(r"\d(?<![\d\-]\d)\d{8}(?![\d\-])")
 _SSN_CONTEXT_RE = re.compile(r"\b(?:ssn|social\s+security|sozialversicherungs|tax\s+id|tin)\b", re.IGNORECASE)
-_IPV4_RE = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)")
+_IPV4_RE = re.compile(r"\d(?<![\d.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\d]|\.\d)")
 _IPV6_RE = re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![0-9A-Fa-f:])")
 _PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d[\d\s.\-()]{4,18}\d"
+    r"(?=[+(\d])(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d[\d\s.\-()]{4,18}\d"
     r"(?:\s?(?:x|ext\.?|#)\s?\d{1,5})?(?![\w])"
 )
 _PHONE_CONTEXT_RE = re.compile(
@@ -49,6 +49,10 @@ _PHONE_CONTEXT_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RE = re.compile(r"\d")  # the same digits as the patterns' \d (Unicode decimals)
+# The digit-led patterns above open with the digit and test what precedes it afterwards
+# ("\d(?<![\d.]\d)" rather than "(?<![\d.])\d": the same matches), so the regex engine
+# can skip ahead to the next digit instead of trying the lookbehind at every character:
+# 3-4x faster on prose. The phone pattern's lookahead does the same for its first characters.
 _DATE_RE = re.compile(r"^\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}$")
 _CARD_CONTEXT_RE = re.compile(r"\b(?:card|cc|visa|mastercard|amex|credit|debit|karte|carte)\b", re.IGNORECASE)
 

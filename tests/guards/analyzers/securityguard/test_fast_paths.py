@@ -197,3 +197,26 @@ def test_url_pattern_needs_a_colon_or_www() -> None:
     for text in _texts(["www", "WwW", ".", "http", "/", "data", "x", " ", "\u0131"], 5_000, seed=10, longest=8):
         if ":" not in text and "www." not in text.lower():
             assert _URL_RE.search(text) is None
+
+
+# The lookbehind-first forms the PII patterns were written in; the shipped ones open with the
+# digit (or a lookahead) so the regex engine can skip to the next candidate character.
+_PII_REFERENCE = {
+    "_CARD_RE": r"(?<![\d\-.])\d(?:[ \-]?\d){11,18}(?![\d\-]|\.\d)",
+    "_SSN_RE": r"(?<![\d\-])(\d{3})([\- ])(\d{2})\2(\d{4})(?![\d\-])",
+    "_SSN_PLAIN_RE": r"(?<![\d\-])\d{9}(?![\d\-])",
+    "_IPV4_RE": r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)",
+    "_PHONE_RE": (r"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d[\d\s.\-()]{4,18}\d"
+                  r"(?:\s?(?:x|ext\.?|#)\s?\d{1,5})?(?![\w])"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PII_REFERENCE))
+def test_digit_led_pii_patterns_match_what_their_lookbehind_first_forms_match(name: str) -> None:
+    shipped, reference = getattr(pii, name), re.compile(_PII_REFERENCE[name])
+    alphabet = list("0123456789") * 3 + list(".-  ()+#x:a_") + ["٣", "\n"]
+    rng = random.Random(7)
+    for text in _texts(alphabet, 20_000, seed=11, longest=48):
+        pos = rng.randrange(len(text) + 1)
+        assert ([(m.span(), m.groups()) for m in shipped.finditer(text, pos)]
+                == [(m.span(), m.groups()) for m in reference.finditer(text, pos)]), (name, text, pos)
