@@ -222,6 +222,15 @@ def _cpu_seconds_tree(root: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _peer_config() -> Path:
+    """``shared/peers/litellm/config.yaml`` in the nearest folder above the checkout that has it."""
+    for folder in ROOT.parents:
+        candidate = folder / "shared" / "peers" / "litellm" / "config.yaml"
+        if candidate.is_file():
+            return candidate
+    return ROOT.parent / "shared" / "peers" / "litellm" / "config.yaml"
+
+
 def _start_litellm(binary: str, config: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
     import time
 
@@ -303,7 +312,9 @@ def main() -> None:
     parser.add_argument("--litellm", metavar="BINARY",
                         help="also measure the LiteLLM proxy (mock model + content-filter guardrail) in the same "
                              "rounds: the litellm executable of a separate virtualenv")
-    parser.add_argument("--litellm-config", type=Path, default=ROOT.parent.parent / "shared/peers/litellm/config.yaml")
+    parser.add_argument("--litellm-config", type=Path, default=_peer_config(),
+                        help="the peer's config (default: shared/peers/litellm/config.yaml beside the checkout "
+                             "or one of its parents)")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
