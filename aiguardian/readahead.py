@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Final
 
+from django.conf import settings
+
 #: What :func:`readahead_get` answers for a name that was not read ahead.
 NOT_READ: Final = object()
 
@@ -90,8 +92,6 @@ def cache_key_name(key: str) -> str:
     handler each name cost ~100 opcodes. Changed cache settings start a fresh memo.
     """
     global _names
-    from django.conf import settings
-
     config = settings.CACHES["default"]
     memo = _names
     if memo is None or memo[0] is not config or len(memo[1]) >= _NAMES_MAX:

@@ -24,6 +24,7 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django_redis.exceptions import ConnectionInterrupted
 from prometheus_client import Counter
 from redis import ConnectionPool
@@ -57,8 +58,6 @@ def redis_client() -> Any | None:
     connection pool is django-redis' shared one, and redis-py clients are thread-safe.
     """
     global _client_memo
-    from django.conf import settings
-
     config = settings.CACHES["default"]
     memo = _client_memo
     if memo is not None and memo[0] is config:
