@@ -325,7 +325,7 @@ def main() -> None:
     _ensure_database(args.database_url)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aiguardian.settings", "DATABASE_URL": args.database_url,
            "REDIS_URL": args.redis_url, "LOG_LEVEL": "warning", "GUNICORN_ACCESS_LOG": "/dev/null",
-           "DEBUG": "false"}
+           "DEBUG": "false", "GUARDS_WARM_UP": "true"}  # as in production: models loaded, then frozen, at boot
     key = _prepare(env)
     tmp = Path(tempfile.mkdtemp(prefix="aig-bench-"))
     guards = [g.strip() for g in args.guards.split(",") if g.strip()]
