@@ -189,6 +189,41 @@ def test_the_writer_stores_a_burst_in_one_batch_with_its_units(tenant, spool, mo
 
 
 @transactional
+def test_the_writer_stores_its_own_segment_from_the_entries_it_spooled(tenant, spool, monkeypatch) -> None:
+    """No reading back and parsing of what this process just wrote (the file is for replays)."""
+    def unread(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the writer read its own segment back")
+
+    monkeypatch.setattr(writer_module, "read_lines", unread)
+    writer = AuditWriter(spool)
+    entries = [_entry(tenant.pk, n, score=n / 10, findings=[{"type": "t", "start": n}]) for n in range(12)]
+    for entry in entries:
+        writer.submit(entry)
+    writer.stop()
+    rows = {r.request_id: r for r in GuardRequest.objects.all()}
+    assert len(rows) == 12 and _units(tenant) == 12
+    assert rows["r7"].score == 0.7 and rows["r7"].findings == [{"type": "t", "start": 7}]
+
+
+@transactional
+def test_a_segment_past_the_memory_cap_is_read_from_its_file(tenant, spool, monkeypatch) -> None:
+    from guards.services.audit import spool as spool_module
+
+    monkeypatch.setattr(spool_module, "MEMORY_ITEMS_MAX", 3)
+    reads: list[int] = []
+    real_read = writer_module.read_lines
+    monkeypatch.setattr(writer_module, "read_lines",
+                        lambda segment, batch: (reads.append(1), real_read(segment, batch))[1])
+    writer = AuditWriter(spool)
+    writer.ensure_thread = lambda: None  # drained by hand
+    for n in range(5):
+        writer.submit(_entry(tenant.pk, n))
+    assert writer.spool.current.items is None  # forgotten past the cap: the file is what is kept
+    writer.drain()
+    assert reads and GuardRequest.objects.count() == 5 and _units(tenant) == 5
+
+
+@transactional
 def test_while_the_database_is_down_the_spool_keeps_everything(tenant, spool, monkeypatch) -> None:
     real = writer_module.audit_store
     down = {"on": True}
@@ -270,7 +305,7 @@ def test_inline_mode_spools_when_the_database_is_down(tenant, own_writer, monkey
 def test_a_call_nothing_can_record_is_refused_not_answered(tenant, own_writer, settings, monkeypatch) -> None:
     settings.GUARD_AUDIT_ASYNC = True
 
-    def disk_full(self, line):
+    def disk_full(self, line, item=None):
         raise OSError(28, "No space left on device")
 
     def refuse(entries, dead_letter):
@@ -300,3 +335,56 @@ def test_prune_deletes_rows_past_retention_in_batches(tenant, settings) -> None:
     call_command("prune_guard_requests", "--batch-size", "2", stdout=out)
     assert out.getvalue().strip() == "pruned 5 guard requests older than 30 days"
     assert list(GuardRequest.objects.values_list("request_id", flat=True)) == ["r99"]
+
+
+@pytest.mark.django_db
+def test_rows_sent_as_one_json_text_equal_rows_sent_as_arrays(tenant, dead) -> None:
+    """The batch INSERT sends its rows as JSON; entries retried alone go as arrays: same rows."""
+    from dataclasses import replace
+
+    from guards.services.audit import store
+
+    findings = [{"type": "pii", "fingerprint": "9f", "start": 0, "end": 4, "score": 0.25, "detail": {"k": [1, None]}}]
+    varied = [
+        _entry(tenant.pk, 1),
+        _entry(tenant.pk, 2, key_id=7, key_prefix="aig_x", backend="svc", service_used="tokenguard", decision="block",
+               score=0.999, client_type="sdk", text_length=12, text_sha256="a" * 64, raw_text='quote " \\ é 漢 🙂',
+               mode="enforce", enforced=True, config_version=3, verdict="block", failure_policy="fail_closed",
+               findings=findings),
+        _entry(tenant.pk, 3, raw_text="nul\x00 and lone \ud800", error_code="e" * 100, score=None, enforced=None),
+        _entry(tenant.pk, 4, created_at=timezone.now() - timedelta(days=40), degraded=True),
+    ]
+    as_json = store._store(varied)
+    as_arrays = store._store([replace(e, entry_id=os.urandom(16).hex(), request_id=e.request_id + "-a")
+                              for e in varied], batch=False)
+    assert as_json.stored == as_arrays.stored == 4 and as_json.units == as_arrays.units == 4
+
+    def columns(row: GuardRequest) -> dict:
+        return {f.attname: getattr(row, f.attname) for f in GuardRequest._meta.concrete_fields
+                if f.attname not in {"id", "entry_id", "request_id"}}
+
+    rows = {r.request_id: r for r in GuardRequest.objects.filter(tenant=tenant)}
+    for n in range(1, 5):
+        assert columns(rows[f"r{n}"]) == columns(rows[f"r{n}-a"]), n
+    assert rows["r3"].raw_text == "nul\ufffd and lone \ufffd" and rows["r3"].error_code == "e" * 64
+
+
+@pytest.mark.django_db
+def test_a_batch_json_cannot_hold_is_stored_as_arrays(tenant, dead) -> None:
+    import math
+
+    result = audit_store([_entry(tenant.pk, 1, score=float("nan")), _entry(tenant.pk, 2, score=0.5)],
+                         dead_letter=dead)
+    assert (result.stored, result.dead) == (2, 0)
+    assert math.isnan(GuardRequest.objects.get(request_id="r1").score)
+
+
+@pytest.mark.django_db
+def test_the_batch_insert_sends_its_rows_as_one_parameter(tenant, dead) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        audit_store([_entry(tenant.pk, n) for n in range(20)], dead_letter=dead)
+    (insert,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT INTO \"guards_guardrequest")]
+    assert "json_populate_recordset" in insert

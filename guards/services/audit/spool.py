@@ -33,6 +33,12 @@ _TMP_SUFFIX = ".tmp"
 _STALE_TMP_SECONDS = 60.0
 
 
+# A segment keeps the objects its lines were written from, up to this many: its writer then
+# stores them without reading and parsing the file back. Beyond it (a long database outage)
+# the file alone is kept and read, so memory stays bounded whatever the backlog.
+MEMORY_ITEMS_MAX = 5_000
+
+
 @dataclass(slots=True, eq=False)
 class Segment:
     """One spool file this process holds open and locked."""
@@ -41,6 +47,9 @@ class Segment:
     fd: int
     size: int = 0
     lines: int = 0
+    # What each line was written from, in order: a segment this process opened; None for one
+    # claimed from disk (a replay reads the file).
+    items: list[object] | None = None
 
 
 class Spool:
@@ -56,8 +65,12 @@ class Spool:
 
     # --- request thread -------------------------------------------------------------
 
-    def append(self, line: bytes) -> None:
-        """Append one newline-terminated line durably enough to survive this process. Raises OSError."""
+    def append(self, line: bytes, item: object = None) -> None:
+        """Append one newline-terminated line durably enough to survive this process. Raises OSError.
+
+        ``item`` (what the line was written from) is kept with the segment for its writer;
+        None forgets the segment's items, so the writer reads the file.
+        """
         with self.lock:
             segment = self._current()
             try:
@@ -71,6 +84,12 @@ class Spool:
                 raise
             segment.size += len(line)
             segment.lines += 1
+            items = segment.items
+            if items is not None:
+                if item is None or len(items) >= MEMORY_ITEMS_MAX:
+                    segment.items = None
+                else:
+                    items.append(item)
 
     def _current(self) -> Segment:
         if self.pid != os.getpid():  # forked: the parent's segment is not ours
@@ -92,7 +111,7 @@ class Spool:
         except OSError:
             os.close(fd)
             raise
-        return Segment(path, fd)
+        return Segment(path, fd, items=[])
 
     # --- writer -----------------------------------------------------------------------
 

@@ -46,9 +46,22 @@ def _keep_dead(spool: Spool, line: bytes, why: str) -> None:
 
 
 def store_segment(spool: Spool, segment: Segment) -> StoreResult:
-    """Store every line of ``segment`` (dead letters kept aside); raises DatabaseUnavailable."""
+    """Store every line of ``segment`` (dead letters kept aside); raises DatabaseUnavailable.
+
+    A segment this process wrote holds the entries its lines came from: they are stored as
+    they are (the file is not read back and parsed); a replayed one is read from disk.
+    """
     total = StoreResult()
     refused = functools.partial(dead_letter, spool)
+    items = segment.items
+    if items is not None and len(items) == segment.lines:
+        for start in range(0, len(items), BATCH_SIZE):
+            result = audit_store(items[start:start + BATCH_SIZE], dead_letter=refused)  # type: ignore[arg-type]
+            total.stored += result.stored
+            total.duplicates += result.duplicates
+            total.dead += result.dead
+            total.units += result.units
+        return total
     for lines in read_lines(segment, BATCH_SIZE):
         entries: list[AuditEntry] = []
         for line in lines:
@@ -103,7 +116,7 @@ class AuditWriter:
 
     def submit(self, entry: AuditEntry) -> None:
         """Spool the entry (raises OSError when the disk refuses) and wake the writer."""
-        self.spool.append(entry.to_line())
+        self.spool.append(entry.to_line(), entry)
         self.ensure_thread()
         self.wake.set()
 
