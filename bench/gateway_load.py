@@ -426,8 +426,39 @@ def main() -> None:
             print(f"current : baseline {endpoint}, paired within each round (medians)")
             for ratio, value in paired.items():
                 print(f"  {ratio:42} {value}")
+    results["targets"] = _targets(results)
+    if results["targets"]:
+        print("\nissue 16's targets, this run")
+        for row in results["targets"]:
+            print(f"  {row['target']:58} {row['measured']:32} {'met' if row['met'] else 'NOT met'}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+# Issue 16: /process on a 1 KB prompt against the same gateway's /health/live (req/s ratio,
+# at most this much worker CPU per request), and securityguard against LiteLLM's guarded call.
+TARGETS = {"tokenguard": (0.35, 1.1), "securityguard": (0.25, 1.8)}
+LITELLM_TARGET = ("securityguard", 4.0, 1 / 3)
+
+
+def _targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The targets this run measured, each with its figures (medians over the rounds) and met or not."""
+    rows: list[dict[str, Any]] = []
+    current = results.get("current", {})
+    for guard, (min_ratio, max_cpu) in TARGETS.items():
+        if f"process_{guard}" not in current:
+            continue
+        ratio = current[f"ratios_{guard}"]["process_rps_over_health_rps"]
+        cpu = current[f"process_{guard}"]["cpu_ms_per_request"]
+        rows.append({"target": f"{guard} >= {min_ratio} of /health/live req/s, <= {max_cpu} ms CPU",
+                     "measured": f"{ratio:.3f}, {cpu:.2f} ms", "met": ratio >= min_ratio and cpu <= max_cpu})
+    guard, min_rps, max_cpu_ratio = LITELLM_TARGET
+    versus = results.get(f"current_over_litellm_{guard}")
+    if versus:
+        rps, cpu = versus["requests_per_s_ratio"], versus["cpu_ms_per_request_ratio"]
+        rows.append({"target": f"{guard} >= {min_rps:g}x LiteLLM's req/s at <= {max_cpu_ratio:.2f}x its CPU",
+                     "measured": f"{rps:.2f}x, {cpu:.3f}x", "met": rps >= min_rps and cpu <= max_cpu_ratio})
+    return rows
 
 
 if __name__ == "__main__":
