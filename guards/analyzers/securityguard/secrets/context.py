@@ -21,6 +21,9 @@ _SECRET_WORDS = frozenset({
     "secret", "secrets", "token", "tokens", "password", "passwd", "pass", "pwd", "passphrase", "apikey", "key", "keys",
     "auth", "authorization", "credential", "credentials", "bearer", "signature", "sig", "sid", "private", "access",
     "accesskey", "secretkey", "apitoken", "authtoken", "pat", "session", "cookie", "login", "jwt", "sas",
+    # a value handed to an API client (new HubSpotAPI("<uuid>"), api: <token>); api_url, api_version
+    # and the like end in a word that names something else and stay out
+    "api",
 })
 _SECRET_SUFFIXES = ("key", "token", "secret", "pass", "pwd", "password")
 _NOT_SECRET_WORDS = frozenset({

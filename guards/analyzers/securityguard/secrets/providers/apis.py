@@ -36,6 +36,18 @@ RULES = (
              bounded=False),
     prefixed("HONEYBADGER_TOKEN", "Honeybadger personal auth token", "saas", r"hbp_[A-Za-z0-9]{36}", "hbp_",
              severity="high"),
+    # Foursquare Places API (v3) keys: fsq3 + 44 base64; Riot Games keys: RGAPI- + a UUID
+    prefixed("FOURSQUARE_KEY", "Foursquare Places API key", "saas", r"fsq3[A-Za-z0-9+/]{40,48}={0,2}", "fsq3"),
+    prefixed("RIOT_API_KEY", "Riot Games API key", "saas", rf"RGAPI-{_UUID}", "RGAPI-"),
+    # Infobip API keys: 32 hex, "-", a UUID
+    prefixed("INFOBIP_API_KEY", "Infobip API key", "communication", rf"[a-f0-9]{{32}}-{_UUID}", "-", severity="high"),
+    # blockchain node endpoints carry the project key in the URL path
+    prefixed("INFURA_KEY", "Infura project key in an endpoint URL", "saas",
+             r"\.infura\.io/(?:v3|ws/v3)/([a-f0-9]{32})(?![A-Za-z0-9])", "infura.io", group=1, bounded=False),
+    prefixed("ALCHEMY_KEY", "Alchemy API key in an endpoint URL", "saas",
+             r"\.g\.alchemy\.com/v2/([A-Za-z0-9_\-]{32})(?![A-Za-z0-9_\-])", "alchemy.com", group=1, bounded=False),
+    prefixed("QUICKNODE_TOKEN", "QuickNode endpoint token", "saas",
+             r"\.quiknode\.pro/([a-f0-9]{40})(?![A-Za-z0-9])", "quiknode.pro", group=1, bounded=False),
 )
 
 ANCHORED = (
@@ -98,4 +110,13 @@ ANCHORED = (
     anchored("PIPEDRIVE_TOKEN", "Pipedrive API token", "saas", "pipedrive", r"[a-f0-9]{40}"),
     anchored("ZULIP_KEY", "Zulip API key", "communication", "zulip", r"[A-Za-z0-9]{32}"),
     anchored("KLAVIYO_KEY", "Klaviyo private API key", "saas", "klaviyo", r"pk_[a-f0-9]{34}"),
+    anchored("NGROK_TOKEN", "ngrok authtoken or API key", "saas", "ngrok", r"[0-9A-Za-z]{27}_[0-9A-Za-z]{20,25}"),
+    anchored("OANDA_TOKEN", "OANDA API access token", "payments", "oanda", r"[a-f0-9]{32}-[a-f0-9]{32}",
+             severity="critical"),
+    anchored("JOTFORM_KEY", "Jotform API key", "saas", "jotform", r"[a-f0-9]{32}"),
+    anchored("TMDB_KEY", "TMDB API key", "saas", "tmdb themoviedb", r"[a-f0-9]{32}"),
+    anchored("GIPHY_KEY", "GIPHY API key", "saas", "giphy", r"[A-Za-z0-9]{32}"),
+    anchored("PANDADOC_KEY", "PandaDoc API key", "saas", "pandadoc", r"[a-f0-9]{40}"),
+    anchored("GEOAPIFY_KEY", "Geoapify API key", "saas", "geoapify", r"[a-f0-9]{32}"),
+    anchored("OPENCAGE_KEY", "OpenCage API key", "saas", "opencage", r"[a-f0-9]{32}"),
 )

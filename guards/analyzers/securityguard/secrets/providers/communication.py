@@ -92,6 +92,11 @@ RULES = (
     prefixed("GOOGLE_CHAT_WEBHOOK", "Google Chat webhook URL", "communication",
              r"https://chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_\-]{6,20}/messages\?key=[A-Za-z0-9_\-]{20,60}"
              r"&token=([A-Za-z0-9_\-]{40,50}(?:%3D|=)?)", "chat.googleapis.com", group=1, severity="high", bounded=False),
+    # OneSignal REST API keys (2024): os_v2_app_ / os_v2_org_ + base32; Courier auth tokens pk_prod_ + 28
+    prefixed("ONESIGNAL_API_KEY", "OneSignal REST API key", "communication", r"os_v2_(?:app|org)_[a-z0-9]{50,120}",
+             "os_v2_app_", "os_v2_org_"),
+    prefixed("COURIER_TOKEN", "Courier auth token", "communication", r"pk_prod_[A-Z0-9]{28}", "pk_prod_",
+             severity="high"),
     prefixed("WEBEX_TOKEN", "Webex access token", "communication",
              rf"[A-Za-z0-9]{{64}}_[A-Za-z0-9]{{4}}_{_UUID}", "-", severity="high"),
 )
@@ -109,4 +114,10 @@ ANCHORED = (
     anchored("ZOOM_SECRET", "Zoom client secret", "communication", "zoom", r"[A-Za-z0-9]{32}"),
     anchored("SLACK_SIGNING_SECRET", "Slack signing secret", "communication", "slack", r"[a-f0-9]{32}",
              words="secret"),
+    anchored("ONESIGNAL_API_KEY", "OneSignal REST API key (legacy)", "communication", "onesignal", r"[A-Za-z0-9]{48}"),
+    anchored("MAILTRAP_TOKEN", "Mailtrap API token", "communication", "mailtrap", r"[a-f0-9]{32}"),
+    anchored("CUSTOMERIO_KEY", "Customer.io API key", "communication", "customerio customer_io", r"[a-f0-9]{20,32}"),
+    anchored("MASTODON_TOKEN", "Mastodon access token", "communication", "mastodon", r"[A-Za-z0-9_\-]{43}"),
+    anchored("SINCH_TOKEN", "Sinch API token", "communication", "sinch", r"[a-f0-9]{32}"),
+    anchored("NOVU_API_KEY", "Novu API key", "communication", "novu", r"[a-f0-9]{32}"),
 )

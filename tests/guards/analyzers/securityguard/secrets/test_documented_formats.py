@@ -179,3 +179,156 @@ def test_it_finds_the_later_documented_formats(kind, secret, line):
                                             ("PIPEDRIVE_TOKEN", "pipedrive api_token: {}")])
 def test_named_hex_tokens(kind, line):
     test_a_provider_name_types_a_bare_value_of_its_documented_shape(kind, line, f.rand(f.HEX, 40))
+
+
+# --- second breadth round: commonly leaked providers not covered before, each from its documented format ---
+
+UPPER36 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _uuid() -> str:
+    return f"{f.rand(f.HEX, 8)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 4)}-{f.rand(f.HEX, 12)}"
+
+
+def _azure_key(head: int, signature: str, tail: int, padding: str) -> str:
+    return f.rand(B64, head) + signature + f.rand(B64, tail) + padding
+
+
+def _tinybird() -> str:
+    claims = {"u": _uuid(), "id": _uuid(), "host": "gcp-europe-west3"}
+    return "p." + f.b64url(json.dumps(claims).encode()) + "." + f.rand(f.B64URL, 43)
+
+
+def _qstash() -> str:
+    return _b64(json.dumps({"UserID": _uuid(), "Password": f.rand(f.HEX, 32)}).encode())
+
+
+BREADTH = [
+    ("AZURE_COSMOSDB_KEY", _azure_key(76, "ACDb", 6, "=="), "COSMOS_KEY={}"),
+    ("AZURE_BATCH_KEY", _azure_key(76, "+ABa", 6, "=="), "batch_account_key: {}"),
+    ("AZURE_REDIS_KEY", _azure_key(33, "AzCa", 6, "="), "redis_password: {}"),
+    ("AZURE_IOT_KEY", _azure_key(33, "AIoT", 6, "="), "iot_hub_key: {}"),
+    ("AZURE_CONNECTION_STRING", _azure_key(33, "+ARm", 6, "="), "relay key {}"),
+    ("AZURE_AI_SERVICES_KEY", f.rand(f.B62, 52) + "JQQJ99" + f.rand(f.B62, 26), 'speech_key = "{}"'),
+    ("YANDEX_OAUTH_TOKEN", "y0_" + f.rand(f.B64URL, 55), "Authorization: OAuth {}"),
+    ("AKAMAI_EDGEGRID_TOKEN", f"akab-{f.rand(f.LOWER36, 26)}-{f.rand(f.LOWER36, 6)}", "access_token = {}"),
+    ("DIGITALOCEAN_SPACES_KEY", "DO00" + f.rand(UPPER36, 16), "SPACES_ACCESS_KEY_ID={}"),
+    ("EXOSCALE_API_KEY", "EXO" + f.rand(f.HEX, 24), "EXOSCALE_API_KEY={}"),
+    ("VERCEL_TOKEN", "vcp_" + f.rand(f.B62, 56), "VERCEL_TOKEN={}"),
+    ("E2B_API_KEY", "e2b_" + f.rand(f.HEX, 40), "E2B_API_KEY={}"),
+    ("APIFY_TOKEN", "apify_api_" + f.rand(f.B62, 36), "APIFY_TOKEN={}"),
+    ("JINA_API_KEY", "jina_" + f.rand(f.B64URL, 60), "Authorization: Bearer {}"),
+    ("ANYSCALE_API_KEY", "esecret_" + f.rand(f.B62, 26), "ANYSCALE_API_KEY={}"),
+    ("BROWSERBASE_API_KEY", "bb_live_" + f.rand(f.B64URL, 27), "BROWSERBASE_API_KEY={}"),
+    ("DEEPL_AUTH_KEY", _uuid() + ":fx", "DEEPL_AUTH_KEY={}"),
+    ("XENDIT_SECRET_KEY", "xnd_development_" + f.rand(f.B62, 60), "XENDIT_SECRET_KEY={}"),
+    ("MIDTRANS_SERVER_KEY", "SB-Mid-server-" + f.rand(f.B64URL, 24), "serverKey: '{}'"),
+    ("MERCADOPAGO_ACCESS_TOKEN",
+     f"APP_USR-{f.rand('0123456789', 16)}-{f.rand('0123456789', 6)}-{f.rand(f.HEX, 32)}-{f.rand('0123456789', 9)}",
+     "MP_ACCESS_TOKEN={}"),
+    ("ONESIGNAL_API_KEY", "os_v2_app_" + f.rand("abcdefghijklmnopqrstuvwxyz234567", 113), "Authorization: Key {}"),
+    ("COURIER_TOKEN", "pk_prod_" + f.rand(UPPER36, 28), "COURIER_AUTH_TOKEN={}"),
+    ("CIRCLECI_TOKEN", f"CCIPRJ_{f.rand(f.B62, 22)}_{f.rand(f.HEX, 40)}", "CIRCLE_TOKEN={}"),
+    ("TEAMCITY_TOKEN", f"eyJ0eXAiOiAiVENWMiJ9.{f.rand(f.B64URL, 36)}.{f.rand(f.B64URL, 48)}",
+     "Authorization: Bearer {}"),
+    ("DEPENDENCY_TRACK_KEY", "odt_" + f.rand(f.B62, 32), "X-Api-Key: {}"),
+    ("MONGODB_ATLAS_SECRET", "mdb_sa_sk_" + f.rand(f.B64URL, 40), "MONGODB_ATLAS_CLIENT_SECRET={}"),
+    ("CLICKHOUSE_SECRET", "4b1d" + f.rand(f.B62, 38), "CLICKHOUSE_KEY_SECRET={}"),
+    ("XATA_API_KEY", "xau_" + f.rand(f.B62, 40), "XATA_API_KEY={}"),
+    ("TINYBIRD_TOKEN", _tinybird(), "TB_TOKEN={}"),
+    ("UPSTASH_QSTASH_TOKEN", _qstash(), "QSTASH_TOKEN={}"),
+    ("AIVEN_PASSWORD", "AVNS_" + f.rand(f.B64URL, 20), "password: {}"),
+    ("APPWRITE_API_KEY", "standard_" + f.rand(f.HEX, 256), "APPWRITE_API_KEY={}"),
+    ("AXIOM_TOKEN", "xaat-" + _uuid(), "AXIOM_TOKEN={}"),
+    ("CORALOGIX_KEY", "cxtp_" + f.rand(f.B62, 30), "CORALOGIX_PRIVATE_KEY={}"),
+    ("ONFIDO_TOKEN", f"api_sandbox.{f.rand(f.B64URL, 11)}.{f.rand(f.B64URL, 32)}", "ONFIDO_API_TOKEN={}"),
+    ("ZUPLO_KEY", f"zpka_{f.rand(f.HEX, 32)}_{f.rand(f.HEX, 8)}", "Authorization: Bearer {}"),
+    ("SAMSARA_TOKEN", "samsara_api_" + f.rand(f.B62, 30), "SAMSARA_API_TOKEN={}"),
+    ("STATSIG_SECRET", "secret-" + f.rand(f.B62, 43), "STATSIG_SERVER_SECRET={}"),
+    ("FLAGSMITH_SERVER_KEY", "ser." + "aB3" + f.rand(f.B62, 19), "FLAGSMITH_ENVIRONMENT_KEY={}"),
+    ("ROOTLY_KEY", "rootly_" + f.rand(f.HEX, 64), "ROOTLY_API_TOKEN={}"),
+    ("PANGEA_TOKEN", "pts_" + f.rand(f.LOWER36, 32), "PANGEA_TOKEN={}"),
+    ("CALCOM_KEY", "cal_live_" + f.rand(f.HEX, 32), "CAL_API_KEY={}"),
+    ("POSTMAN_API_KEY", "PMAT-" + f.rand(UPPER36, 26), "collection access key {}"),
+    ("INFISICAL_TOKEN", f"st.{f.rand(f.HEX, 24)}.{f.rand(f.HEX, 32)}.{f.rand(f.HEX, 32)}", "INFISICAL_TOKEN={}"),
+    ("IMAGEKIT_PRIVATE_KEY", "private_" + f.rand(B64, 27) + "=", "privateKey: '{}'"),
+    ("FOURSQUARE_KEY", "fsq3" + f.rand(B64, 44), "FOURSQUARE_API_KEY={}"),
+    ("RIOT_API_KEY", "RGAPI-" + _uuid(), "X-Riot-Token: {}"),
+    ("INFOBIP_API_KEY", f.rand(f.HEX, 32) + "-" + _uuid(), "Authorization: App {}"),
+]
+
+BREADTH_URLS = [
+    ("INFURA_KEY", (k1 := f.rand(f.HEX, 32)), f"https://mainnet.infura.io/v3/{k1}"),
+    ("ALCHEMY_KEY", (k2 := f.rand(f.B64URL, 32)), f"https://eth-mainnet.g.alchemy.com/v2/{k2}"),
+    ("QUICKNODE_TOKEN", (k3 := f.rand(f.HEX, 40)), f"https://old-red-lake.quiknode.pro/{k3}/"),
+]
+
+BREADTH_NAMED = [
+    ("EXOSCALE_API_SECRET", "EXOSCALE_API_SECRET={}", f.rand(f.B64URL, 43)),
+    ("AKAMAI_CLIENT_SECRET", "akamai client_secret = {}", f.rand(B64, 43) + "="),
+    ("BACKBLAZE_KEY", "BACKBLAZE_APPLICATION_KEY={}", "K005" + f.rand(B64, 27)),
+    ("VOYAGE_API_KEY", "VOYAGE_API_KEY={}", "pa-" + f.rand(f.B64URL, 43)),
+    ("CHARGEBEE_KEY", "CHARGEBEE_API_KEY={}", "live_" + f.rand(f.B62, 32)),
+    ("LOGZIO_TOKEN", "LOGZIO_TOKEN={}", f.rand("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 32)),
+    ("OANDA_TOKEN", "OANDA_API_TOKEN={}", f.rand(f.HEX, 32) + "-" + f.rand(f.HEX, 32)),
+    ("NGROK_TOKEN", "ngrok config add-authtoken {}", "2" + f.rand(f.B62, 26) + "_" + f.rand(f.B62, 21)),
+    ("GITEA_TOKEN", "GITEA_TOKEN={}", f.rand(f.HEX, 40)),
+]
+
+
+@pytest.mark.parametrize(("kind", "secret", "line"), BREADTH, ids=[c[0] + "-" + c[1][:6] for c in BREADTH])
+def test_it_finds_each_newly_documented_format(kind, secret, line):
+    test_it_finds_each_documented_format(kind, secret, line)
+
+
+@pytest.mark.parametrize(("kind", "secret", "text"), BREADTH_URLS, ids=[c[0] for c in BREADTH_URLS])
+def test_the_key_in_a_node_endpoint_url_is_reported(kind, secret, text):
+    test_the_credential_part_of_a_secret_url_is_reported(kind, secret, text)
+
+
+@pytest.mark.parametrize(("kind", "line", "value"), BREADTH_NAMED, ids=[n[0] for n in BREADTH_NAMED])
+def test_a_newly_named_provider_types_a_value_of_its_documented_shape(kind, line, value):
+    test_a_provider_name_types_a_bare_value_of_its_documented_shape(kind, line, value)
+
+
+@pytest.mark.parametrize("near", [
+    "e2b_" + f.rand(f.HEX, 39),  # exact formats one character short
+    "apify_api_" + f.rand(f.B62, 35),
+])
+def test_an_exact_format_one_character_off_is_a_near_miss(near):
+    assert detect_secrets(f"token: {near}") == []
+
+
+@pytest.mark.parametrize("public", [
+    "pk-lf-" + _uuid(),  # Langfuse project key
+    "xnd_public_development_" + f.rand(f.B62, 60),  # Xendit card tokenisation key
+    "SB-Mid-client-" + f.rand(f.B64URL, 16),  # Midtrans client key
+    "APP_USR-" + _uuid(),  # Mercado Pago public key
+    "public_" + f.rand(B64, 27) + "=",  # ImageKit public key
+    "mdb_sa_id_" + f.rand(f.HEX, 24),  # MongoDB Atlas client id
+])
+def test_documented_public_keys_and_ids_are_not_reported(public):
+    assert detect_secrets(f"config: {public}") == []
+
+
+def test_structure_checks_of_the_new_formats():
+    # Tinybird: p. + base64url JSON naming its user; random base64url after p.eyJ is not one
+    assert [x for x in detect_secrets("TB_TOKEN=p.eyJ" + f.rand(f.B64URL, 60) + "." + f.rand(f.B64URL, 43))
+            if x.type == "TINYBIRD_TOKEN"] == []
+    # ClickHouse secrets are base62: a hex digest opening with the same four characters is not one
+    assert [x for x in detect_secrets("4b1d" + f.rand(f.HEX, 38)) if x.type == "CLICKHOUSE_SECRET"] == []
+    # Flagsmith's ser. + 22 must be a random body, not an attribute name of the same length
+    assert detect_secrets("data = ser.serializeAllTheRecords") == []
+    # the EdgeGrid API host shares the tokens' head but is not a credential
+    host = f"akab-{f.rand(f.LOWER36, 26)}-{f.rand(f.LOWER36, 8)}.luna.akamaiapis.net"
+    assert [x for x in detect_secrets(f"host = {host}") if x.type == "AKAMAI_EDGEGRID_TOKEN"] == []
+    # an Azure signature at another place in the key is not that service's key
+    shifted = f.rand(B64, 70) + "ACDb" + f.rand(B64, 12) + "=="
+    assert [x for x in detect_secrets(f"key: {shifted}") if x.type == "AZURE_COSMOSDB_KEY"] == []
+
+
+def test_a_value_handed_to_an_api_client_is_a_secret_assignment():
+    value = _uuid()
+    (found,) = detect_secrets(f'const client = new AcmeAPI("{value}");')
+    assert (found.type, found.start) == ("GENERIC_SECRET", len('const client = new AcmeAPI("'))
+    assert detect_secrets(f'API_URL = "https://api.acme.dev/v1/{f.rand(f.LOWER36, 8)}"') == []
