@@ -65,6 +65,8 @@ RULES = (
     # Langfuse public keys (pk-lf-<uuid>) identify a project; only the sk-lf- key is secret
     prefixed("LANGFUSE_PUBLIC_KEY", "Langfuse public key", "ai", rf"pk-lf-{_UUID}", "pk-lf-", severity="info",
              report=False),
+    # Helicone gateway keys: sk-helicone- (regional sk-helicone-eu-) + dash-separated groups
+    prefixed("HELICONE_API_KEY", "Helicone API key", "ai", r"sk-helicone-[a-z0-9\-]{20,80}", "sk-helicone-"),
 )
 
 ANCHORED = (

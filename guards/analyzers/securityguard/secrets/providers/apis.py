@@ -48,6 +48,8 @@ RULES = (
              r"\.g\.alchemy\.com/v2/([A-Za-z0-9_\-]{32})(?![A-Za-z0-9_\-])", "alchemy.com", group=1, bounded=False),
     prefixed("QUICKNODE_TOKEN", "QuickNode endpoint token", "saas",
              r"\.quiknode\.pro/([a-f0-9]{40})(?![A-Za-z0-9])", "quiknode.pro", group=1, bounded=False),
+    # Covalent (GoldRush) API keys: cqt_ + base32
+    prefixed("COVALENT_KEY", "Covalent (GoldRush) API key", "saas", r"cqt_[A-Za-z0-9]{26,32}", "cqt_"),
 )
 
 ANCHORED = (
@@ -119,4 +121,11 @@ ANCHORED = (
     anchored("PANDADOC_KEY", "PandaDoc API key", "saas", "pandadoc", r"[a-f0-9]{40}"),
     anchored("GEOAPIFY_KEY", "Geoapify API key", "saas", "geoapify", r"[a-f0-9]{32}"),
     anchored("OPENCAGE_KEY", "OpenCage API key", "saas", "opencage", r"[a-f0-9]{32}"),
+    anchored("RECAPTCHA_SECRET", "reCAPTCHA secret key", "saas", "recaptcha captcha", r"6L[A-Za-z0-9_\-]{38}",
+             words="secret"),
+    anchored("HCAPTCHA_SECRET", "hCaptcha secret key", "saas", "hcaptcha", r"0x[a-fA-F0-9]{40}", words="secret"),
+    anchored("CODA_TOKEN", "Coda API token", "saas", "coda", _UUID),
+    anchored("PEXELS_KEY", "Pexels API key", "saas", "pexels", r"[A-Za-z0-9]{56}"),
+    anchored("OPENSEA_KEY", "OpenSea API key", "saas", "opensea", r"[a-f0-9]{32}"),
+    anchored("PINATA_KEY", "Pinata API key or secret", "saas", "pinata", r"[a-f0-9]{20}|[a-f0-9]{64}"),
 )

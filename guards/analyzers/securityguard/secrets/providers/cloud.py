@@ -111,6 +111,9 @@ RULES = (
     # Vercel (2025): vcp_ personal, vci_ integration, vca_ / vcr_ app access / refresh, vck_ API keys
     prefixed("VERCEL_TOKEN", "Vercel token or API key", "cloud", r"vc[pikar]_[A-Za-z0-9]{24,80}", "vcp_", "vci_",
              "vca_", "vcr_", "vck_"),
+    # Volcengine (ByteDance cloud) access key ids: AKLT + base64url
+    prefixed("VOLCENGINE_ACCESS_KEY", "Volcengine access key ID", "cloud", r"AKLT[A-Za-z0-9_\-]{40,60}", "AKLT",
+             severity="high"),
 )
 
 ANCHORED = (
@@ -148,4 +151,6 @@ ANCHORED = (
     anchored("HUAWEI_SECRET", "Huawei Cloud secret access key", "cloud", "huawei huaweicloud", r"[A-Za-z0-9]{40}",
              severity="critical"),
     anchored("RAILWAY_TOKEN", "Railway API token", "cloud", "railway", _UUID),
+    anchored("OVH_SECRET", "OVHcloud application secret", "cloud", "ovh ovhcloud", r"[A-Za-z0-9]{32}",
+             severity="critical"),
 )

@@ -99,6 +99,8 @@ RULES = (
              severity="high"),
     prefixed("WEBEX_TOKEN", "Webex access token", "communication",
              rf"[A-Za-z0-9]{{64}}_[A-Za-z0-9]{{4}}_{_UUID}", "-", severity="high"),
+    # SMTP2GO API keys: api- + 32 upper-case hex
+    prefixed("SMTP2GO_API_KEY", "SMTP2GO API key", "communication", r"api-[A-F0-9]{32}", "api-", severity="high"),
 )
 
 ANCHORED = (
@@ -120,4 +122,8 @@ ANCHORED = (
     anchored("MASTODON_TOKEN", "Mastodon access token", "communication", "mastodon", r"[A-Za-z0-9_\-]{43}"),
     anchored("SINCH_TOKEN", "Sinch API token", "communication", "sinch", r"[a-f0-9]{32}"),
     anchored("NOVU_API_KEY", "Novu API key", "communication", "novu", r"[a-f0-9]{32}"),
+    anchored("LINE_TOKEN", "LINE channel access token or Notify token", "communication",
+             "linebot linenotify channel_access_token", r"[A-Za-z0-9+/=]{40,180}"),
+    anchored("ELASTICEMAIL_KEY", "Elastic Email API key", "communication", "elasticemail elastic_email",
+             r"[A-F0-9]{96}"),
 )

@@ -39,6 +39,11 @@ RULES = (
     prefixed("APPWRITE_API_KEY", "Appwrite API key", "saas", r"standard_[a-f0-9]{256}", "standard_"),
     prefixed("AXIOM_TOKEN", "Axiom API or personal token", "saas", rf"xa[ap]t-{_UUID}", "xaat-", "xapt-"),
     prefixed("CORALOGIX_KEY", "Coralogix send-your-data API key", "saas", r"cxtp_[A-Za-z0-9]{30}", "cxtp_"),
+    # CockroachDB Cloud service-account API keys: CCDB1_ + id + "_" + secret
+    prefixed("COCKROACHDB_KEY", "CockroachDB Cloud API key", "saas", r"CCDB1_[A-Za-z0-9_]{40,80}", "CCDB1_"),
+    # UptimeRobot API keys: u (account), ur (read-only), m (monitor) + digits + "-" + 24 hex
+    prefixed("UPTIMEROBOT_KEY", "UptimeRobot API key", "saas", r"(?:ur|u|m)\d{5,9}-[a-f0-9]{24}", "-",
+             severity="high"),
 )
 
 ANCHORED = (
@@ -50,4 +55,6 @@ ANCHORED = (
     anchored("RAYGUN_KEY", "Raygun API key", "saas", "raygun", r"[A-Za-z0-9]{20,24}"),
     anchored("AIRBRAKE_KEY", "Airbrake project key", "saas", "airbrake", r"[a-f0-9]{32}"),
     anchored("UPSTASH_TOKEN", "Upstash REST token", "saas", "upstash", r"[A-Za-z0-9_\-=]{40,100}"),
+    anchored("CRONITOR_KEY", "Cronitor API key", "saas", "cronitor", r"[a-f0-9]{32}"),
+    anchored("FAUNA_SECRET", "Fauna secret", "saas", "fauna faunadb", r"fn[A-Za-z0-9_\-]{38}", severity="critical"),
 )

@@ -84,6 +84,12 @@ RULES = (
     prefixed("MERCADOPAGO_PUBLIC_KEY", "Mercado Pago public key", "payments",
              r"(?:APP_USR|TEST)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "APP_USR-", "TEST-",
              severity="info", report=False),
+    # Checkout.com keys before 2021: sk_ / sk_test_ + a UUID (pk_ ones are public)
+    prefixed("CHECKOUT_SECRET_KEY", "Checkout.com secret key", "payments",
+             r"sk_(?:test_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "sk_"),
+    prefixed("CHECKOUT_PUBLIC_KEY", "Checkout.com public key", "payments",
+             r"pk_(?:test_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "pk_", severity="info",
+             report=False),
 )
 
 ANCHORED = (
@@ -104,4 +110,9 @@ ANCHORED = (
     anchored("AUTHORIZE_NET_KEY", "Authorize.Net transaction key", "payments", "authorizenet authnet",
              r"[A-Za-z0-9]{16}", severity="critical"),
     anchored("RECURLY_KEY", "Recurly API key", "payments", "recurly", r"[a-f0-9]{32}", severity="critical"),
+    anchored("BITFINEX_KEY", "Bitfinex API key or secret", "payments", "bitfinex", r"[A-Za-z0-9]{43}",
+             severity="critical"),
+    anchored("BIGCOMMERCE_TOKEN", "BigCommerce API token", "payments", "bigcommerce", r"[a-z0-9]{27,40}"),
+    anchored("WISE_TOKEN", "Wise (TransferWise) API token", "payments", "transferwise",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", severity="critical"),
 )

@@ -66,4 +66,5 @@ ANCHORED = (
     anchored("HEX_API_KEY", "Hex.pm API key", "package_registry", "hexpm", r"[a-f0-9]{32}"),
     anchored("CHOCOLATEY_KEY", "Chocolatey API key", "package_registry", "chocolatey choco",
              r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    anchored("PACKAGECLOUD_TOKEN", "packagecloud API token", "package_registry", "packagecloud", r"[a-f0-9]{48}"),
 )

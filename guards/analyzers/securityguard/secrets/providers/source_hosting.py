@@ -67,6 +67,9 @@ RULES = (
     prefixed("YOUTRACK_TOKEN", "YouTrack / JetBrains Hub permanent token", "source_hosting",
              r"perm:[A-Za-z0-9+/]{2,80}={0,2}\.[A-Za-z0-9+/]{2,40}={0,2}\.[A-Za-z0-9]{30}", "perm:"),
     prefixed("SONARQUBE_TOKEN", "SonarQube token", "source_hosting", r"sq[pua]_[a-f0-9]{40}", "sqp_", "squ_", "sqa_"),
+    # Chromatic project tokens: chpt_ + hex
+    prefixed("CHROMATIC_TOKEN", "Chromatic project token", "source_hosting", r"chpt_[a-f0-9]{14,40}", "chpt_",
+             severity="high"),
 )
 
 ANCHORED = (

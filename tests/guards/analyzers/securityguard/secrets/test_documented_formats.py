@@ -255,6 +255,14 @@ BREADTH = [
     ("FOURSQUARE_KEY", "fsq3" + f.rand(B64, 44), "FOURSQUARE_API_KEY={}"),
     ("RIOT_API_KEY", "RGAPI-" + _uuid(), "X-Riot-Token: {}"),
     ("INFOBIP_API_KEY", f.rand(f.HEX, 32) + "-" + _uuid(), "Authorization: App {}"),
+    ("HELICONE_API_KEY", "sk-helicone-" + "-".join(f.rand(f.LOWER36, 7) for _ in range(4)), "Helicone-Auth: Bearer {}"),
+    ("VOLCENGINE_ACCESS_KEY", "AKLT" + f.rand(f.B64URL, 44), "VOLC_ACCESSKEY={}"),
+    ("CHECKOUT_SECRET_KEY", "sk_test_" + _uuid(), "CKO_SECRET_KEY={}"),
+    ("SMTP2GO_API_KEY", "api-" + f.rand("0123456789ABCDEF", 32), '"api_key": "{}"'),
+    ("COCKROACHDB_KEY", f"CCDB1_{f.rand(f.B62, 22)}_{f.rand(f.B62, 40)}", "COCKROACH_API_KEY={}"),
+    ("UPTIMEROBOT_KEY", f"u{f.rand('0123456789', 7)}-{f.rand(f.HEX, 24)}", "api_key={}"),
+    ("CHROMATIC_TOKEN", "chpt_" + f.rand(f.HEX, 14), "CHROMATIC_PROJECT_TOKEN={}"),
+    ("COVALENT_KEY", "cqt_" + f.rand(f.B62, 28), "COVALENT_API_KEY={}"),
 ]
 
 BREADTH_URLS = [
@@ -273,6 +281,15 @@ BREADTH_NAMED = [
     ("OANDA_TOKEN", "OANDA_API_TOKEN={}", f.rand(f.HEX, 32) + "-" + f.rand(f.HEX, 32)),
     ("NGROK_TOKEN", "ngrok config add-authtoken {}", "2" + f.rand(f.B62, 26) + "_" + f.rand(f.B62, 21)),
     ("GITEA_TOKEN", "GITEA_TOKEN={}", f.rand(f.HEX, 40)),
+    ("OVH_SECRET", "OVH_APPLICATION_SECRET={}", f.rand(f.B62, 32)),
+    ("BITFINEX_KEY", "BITFINEX_API_SECRET={}", f.rand(f.B62, 43)),
+    ("WISE_TOKEN", "transferwise token: {}", _uuid()),
+    ("LINE_TOKEN", "LINE_CHANNEL_ACCESS_TOKEN={}", f.rand(B64, 171) + "="),
+    ("CRONITOR_KEY", "CRONITOR_API_KEY={}", f.rand(f.HEX, 32)),
+    ("FAUNA_SECRET", "FAUNA_SECRET={}", "fnA" + f.rand(f.B64URL, 37)),
+    ("PACKAGECLOUD_TOKEN", "PACKAGECLOUD_TOKEN={}", f.rand(f.HEX, 48)),
+    ("HCAPTCHA_SECRET", "HCAPTCHA_SECRET={}", "0x" + f.rand(f.HEX, 40)),
+    ("RECAPTCHA_SECRET", "RECAPTCHA_SECRET_KEY={}", "6L" + f.rand(f.B64URL, 38)),
 ]
 
 
@@ -306,6 +323,7 @@ def test_an_exact_format_one_character_off_is_a_near_miss(near):
     "APP_USR-" + _uuid(),  # Mercado Pago public key
     "public_" + f.rand(B64, 27) + "=",  # ImageKit public key
     "mdb_sa_id_" + f.rand(f.HEX, 24),  # MongoDB Atlas client id
+    "pk_test_" + _uuid(),  # Checkout.com public key (legacy format)
 ])
 def test_documented_public_keys_and_ids_are_not_reported(public):
     assert detect_secrets(f"config: {public}") == []
@@ -332,3 +350,5 @@ def test_a_value_handed_to_an_api_client_is_a_secret_assignment():
     (found,) = detect_secrets(f'const client = new AcmeAPI("{value}");')
     assert (found.type, found.start) == ("GENERIC_SECRET", len('const client = new AcmeAPI("'))
     assert detect_secrets(f'API_URL = "https://api.acme.dev/v1/{f.rand(f.LOWER36, 8)}"') == []
+    # "api" further back names what follows it (an association id, a URL, a version), not a secret
+    assert detect_secrets(f'"AWS::AppSync::DomainNameApiAssociation": "{f.rand(f.HEX, 16)}",') == []
