@@ -39,8 +39,11 @@ RULES = (
     # Foursquare Places API (v3) keys: fsq3 + 44 base64; Riot Games keys: RGAPI- + a UUID
     prefixed("FOURSQUARE_KEY", "Foursquare Places API key", "saas", r"fsq3[A-Za-z0-9+/]{40,48}={0,2}", "fsq3"),
     prefixed("RIOT_API_KEY", "Riot Games API key", "saas", rf"RGAPI-{_UUID}", "RGAPI-"),
-    # Infobip API keys: 32 hex, "-", a UUID
-    prefixed("INFOBIP_API_KEY", "Infobip API key", "communication", rf"[a-f0-9]{{32}}-{_UUID}", "-", severity="high"),
+    # Infobip API keys: 32 hex, "-", a UUID. The only literal is "-", so the rule runs on most texts:
+    # the boundary is checked after the first character, which lets the regex engine skip to hex digits
+    prefixed("INFOBIP_API_KEY", "Infobip API key", "communication",
+             rf"[a-f0-9](?<![A-Za-z0-9_\-][a-f0-9])[a-f0-9]{{31}}-{_UUID}(?![A-Za-z0-9_\-])", "-", severity="high",
+             bounded=False),
     # blockchain node endpoints carry the project key in the URL path
     prefixed("INFURA_KEY", "Infura project key in an endpoint URL", "saas",
              r"\.infura\.io/(?:v3|ws/v3)/([a-f0-9]{32})(?![A-Za-z0-9])", "infura.io", group=1, bounded=False),

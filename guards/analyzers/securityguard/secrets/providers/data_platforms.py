@@ -42,8 +42,10 @@ RULES = (
     # CockroachDB Cloud service-account API keys: CCDB1_ + id + "_" + secret
     prefixed("COCKROACHDB_KEY", "CockroachDB Cloud API key", "saas", r"CCDB1_[A-Za-z0-9_]{40,80}", "CCDB1_"),
     # UptimeRobot API keys: u (account), ur (read-only), m (monitor) + digits + "-" + 24 hex
-    prefixed("UPTIMEROBOT_KEY", "UptimeRobot API key", "saas", r"(?:ur|u|m)\d{5,9}-[a-f0-9]{24}", "-",
-             severity="high"),
+    # (only "-" is literal: the boundary is checked after the first letter, so the engine skips to u or m)
+    prefixed("UPTIMEROBOT_KEY", "UptimeRobot API key", "saas",
+             r"[um](?<![A-Za-z0-9_\-][um])r?\d{5,9}-[a-f0-9]{24}(?![A-Za-z0-9_\-])", "-", severity="high",
+             bounded=False),
 )
 
 ANCHORED = (
