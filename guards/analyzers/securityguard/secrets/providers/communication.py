@@ -101,6 +101,22 @@ RULES = (
              rf"[A-Za-z0-9]{{64}}_[A-Za-z0-9]{{4}}_{_UUID}", "-", severity="high"),
     # SMTP2GO API keys: api- + 32 upper-case hex
     prefixed("SMTP2GO_API_KEY", "SMTP2GO API key", "communication", r"api-[A-F0-9]{32}", "api-", severity="high"),
+    # more secret webhook URLs: Make (Integromat), Feishu / Lark bots, DingTalk and WeCom group robots
+    prefixed("MAKE_WEBHOOK", "Make (Integromat) webhook URL", "communication",
+             r"https://hook\.(?:[a-z0-9]{2,10}\.)?(?:make|integromat)\.com/[a-z0-9]{32}", "hook.", severity="high",
+             bounded=False),
+    prefixed("FEISHU_WEBHOOK", "Feishu / Lark bot webhook URL", "communication",
+             r"https://open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/"
+             r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", "open-apis", group=1, severity="high",
+             bounded=False),
+    prefixed("DINGTALK_WEBHOOK", "DingTalk robot access token", "communication",
+             r"oapi\.dingtalk\.com/robot/send\?access_token=([a-f0-9]{64})", "dingtalk", group=1, severity="high",
+             bounded=False),
+    prefixed("WECOM_WEBHOOK", "WeCom (WeChat Work) robot webhook key", "communication",
+             r"qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+             r"[0-9a-f]{12})", "qyapi.weixin", group=1, severity="high", bounded=False),
+    # ntfy access tokens: tk_ + 29 lower-case base36
+    prefixed("NTFY_TOKEN", "ntfy access token", "communication", r"tk_[a-z0-9]{29}", "tk_", severity="high"),
 )
 
 ANCHORED = (
@@ -126,4 +142,6 @@ ANCHORED = (
              "linebot linenotify channel_access_token", r"[A-Za-z0-9+/=]{40,180}"),
     anchored("ELASTICEMAIL_KEY", "Elastic Email API key", "communication", "elasticemail elastic_email",
              r"[A-F0-9]{96}"),
+    anchored("BRAZE_KEY", "Braze REST API key", "communication", "braze",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
 )

@@ -115,4 +115,5 @@ ANCHORED = (
     anchored("BIGCOMMERCE_TOKEN", "BigCommerce API token", "payments", "bigcommerce", r"[a-z0-9]{27,40}"),
     anchored("WISE_TOKEN", "Wise (TransferWise) API token", "payments", "transferwise",
              r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", severity="critical"),
+    anchored("DWOLLA_KEY", "Dwolla API key or secret", "payments", "dwolla", r"[A-Za-z0-9]{50}", severity="critical"),
 )

@@ -153,6 +153,9 @@ RULES = (
              bounded=False, severity="info", report=False),
     prefixed("CLOUDINARY_URL", "Cloudinary URL with API secret", "saas",
              r"cloudinary://\d{12,16}:[A-Za-z0-9_\-]{20,40}@[A-Za-z0-9_\-]+", "cloudinary://", group=0),
+    # Rancher API tokens: token-<5>:<54>; Portainer access tokens: ptr_ + base64
+    prefixed("RANCHER_TOKEN", "Rancher API token", "saas", r"token-[a-z0-9]{5}:[a-z0-9]{54}", "token-"),
+    prefixed("PORTAINER_TOKEN", "Portainer access token", "saas", r"ptr_[A-Za-z0-9+/]{40,50}={0,2}", "ptr_"),
 )
 
 ANCHORED = (
@@ -191,4 +194,7 @@ ANCHORED = (
     anchored("SMARTSHEET_TOKEN", "Smartsheet API token", "saas", "smartsheet", r"[A-Za-z0-9]{26}|[A-Za-z0-9]{37}"),
     anchored("COINMARKETCAP_KEY", "CoinMarketCap API key", "saas", "coinmarketcap cmc_pro", _UUID),
     anchored("CONTENTFUL_TOKEN", "Contentful delivery or management token", "saas", "contentful", r"[A-Za-z0-9_\-]{43}"),
+    # self-hosted media servers (commonly pasted with their config)
+    anchored("ARR_API_KEY", "Sonarr / Radarr / Lidarr / Prowlarr API key", "saas", "sonarr radarr lidarr prowlarr readarr",
+             r"[a-f0-9]{32}"),
 )

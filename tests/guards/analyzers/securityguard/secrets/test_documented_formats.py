@@ -263,12 +263,19 @@ BREADTH = [
     ("UPTIMEROBOT_KEY", f"u{f.rand('0123456789', 7)}-{f.rand(f.HEX, 24)}", "api_key={}"),
     ("CHROMATIC_TOKEN", "chpt_" + f.rand(f.HEX, 14), "CHROMATIC_PROJECT_TOKEN={}"),
     ("COVALENT_KEY", "cqt_" + f.rand(f.B62, 28), "COVALENT_API_KEY={}"),
+    ("NTFY_TOKEN", "tk_" + f.rand(f.LOWER36, 29), "Authorization: Bearer {}"),
+    ("RANCHER_TOKEN", f"token-{f.rand(f.LOWER36, 5)}:{f.rand(f.LOWER36, 54)}", "CATTLE_TOKEN={}"),
+    ("PORTAINER_TOKEN", "ptr_" + f.rand(B64, 43) + "=", "X-API-Key: {}"),
+    ("MAKE_WEBHOOK", "https://hook.eu1.make.com/" + f.rand(f.LOWER36, 32), "POST {}"),
 ]
 
 BREADTH_URLS = [
     ("INFURA_KEY", (k1 := f.rand(f.HEX, 32)), f"https://mainnet.infura.io/v3/{k1}"),
     ("ALCHEMY_KEY", (k2 := f.rand(f.B64URL, 32)), f"https://eth-mainnet.g.alchemy.com/v2/{k2}"),
     ("QUICKNODE_TOKEN", (k3 := f.rand(f.HEX, 40)), f"https://old-red-lake.quiknode.pro/{k3}/"),
+    ("FEISHU_WEBHOOK", (k4 := _uuid()), f"https://open.feishu.cn/open-apis/bot/v2/hook/{k4}"),
+    ("DINGTALK_WEBHOOK", (k5 := f.rand(f.HEX, 64)), f"https://oapi.dingtalk.com/robot/send?access_token={k5}"),
+    ("WECOM_WEBHOOK", (k6 := _uuid()), f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={k6}"),
 ]
 
 BREADTH_NAMED = [
@@ -290,6 +297,9 @@ BREADTH_NAMED = [
     ("PACKAGECLOUD_TOKEN", "PACKAGECLOUD_TOKEN={}", f.rand(f.HEX, 48)),
     ("HCAPTCHA_SECRET", "HCAPTCHA_SECRET={}", "0x" + f.rand(f.HEX, 40)),
     ("RECAPTCHA_SECRET", "RECAPTCHA_SECRET_KEY={}", "6L" + f.rand(f.B64URL, 38)),
+    ("BRAZE_KEY", "BRAZE_REST_API_KEY={}", _uuid()),
+    ("ARR_API_KEY", "RADARR_API_KEY={}", f.rand(f.HEX, 32)),
+    ("DWOLLA_KEY", "DWOLLA_SECRET={}", f.rand(f.B62, 50)),
 ]
 
 
