@@ -90,6 +90,9 @@ RULES = (
     prefixed("CHECKOUT_PUBLIC_KEY", "Checkout.com public key", "payments",
              r"pk_(?:test_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "pk_", severity="info",
              report=False),
+    # Asaas API keys: $aact_ (production $aact_prod_, sandbox $aact_hmlg_) + base64
+    prefixed("ASAAS_API_KEY", "Asaas API key", "payments", r"\$aact_(?:prod_|hmlg_)?[A-Za-z0-9+/=_\-]{60,200}", "$aact_",
+             bounded=False),
 )
 
 ANCHORED = (

@@ -51,6 +51,8 @@ RULES = (
     # OWASP Dependency-Track API keys: odt_ + 32 (v4.10+: odt_<8>_<32>)
     prefixed("DEPENDENCY_TRACK_KEY", "Dependency-Track API key", "package_registry", r"odt_(?:[A-Za-z0-9]{8}_)?[A-Za-z0-9]{32}",
              "odt_", severity="high"),
+    # Ionic Appflow personal access tokens: ion_ + 42
+    prefixed("IONIC_TOKEN", "Ionic personal access token", "package_registry", r"ion_[A-Za-z0-9]{42}", "ion_"),
 )
 
 ANCHORED = (

@@ -156,6 +156,14 @@ RULES = (
     # Rancher API tokens: token-<5>:<54>; Portainer access tokens: ptr_ + base64
     prefixed("RANCHER_TOKEN", "Rancher API token", "saas", r"token-[a-z0-9]{5}:[a-z0-9]{54}", "token-"),
     prefixed("PORTAINER_TOKEN", "Portainer access token", "saas", r"ptr_[A-Za-z0-9+/]{40,50}={0,2}", "ptr_"),
+    # DevCycle SDK keys: dvc_server_ is secret; client and mobile keys ship in apps
+    prefixed("DEVCYCLE_SERVER_KEY", "DevCycle server SDK key", "saas", r"dvc_server_[A-Za-z0-9_\-]{30,80}", "dvc_server_"),
+    prefixed("DEVCYCLE_CLIENT_KEY", "DevCycle client SDK key", "saas", r"dvc_(?:client|mobile)_[A-Za-z0-9_\-]{30,80}",
+             "dvc_client_", "dvc_mobile_", severity="info", report=False),
+    # WakaTime API keys (often in dotfiles): waka_ + a UUID; Unkey root keys: unkey_; Lichess tokens: lip_ + 20
+    prefixed("WAKATIME_KEY", "WakaTime API key", "saas", rf"waka_{_UUID}", "waka_"),
+    prefixed("UNKEY_ROOT_KEY", "Unkey root key", "saas", r"unkey_[A-Za-z0-9]{20,40}", "unkey_"),
+    prefixed("LICHESS_TOKEN", "Lichess personal API token", "saas", r"lip_[A-Za-z0-9]{20}", "lip_", severity="medium"),
 )
 
 ANCHORED = (

@@ -267,6 +267,12 @@ BREADTH = [
     ("RANCHER_TOKEN", f"token-{f.rand(f.LOWER36, 5)}:{f.rand(f.LOWER36, 54)}", "CATTLE_TOKEN={}"),
     ("PORTAINER_TOKEN", "ptr_" + f.rand(B64, 43) + "=", "X-API-Key: {}"),
     ("MAKE_WEBHOOK", "https://hook.eu1.make.com/" + f.rand(f.LOWER36, 32), "POST {}"),
+    ("ASAAS_API_KEY", "$aact_prod_" + f.rand(B64, 100) + "==", "access_token: '{}'"),
+    ("DEVCYCLE_SERVER_KEY", f"dvc_server_{_uuid()}_{f.rand(f.HEX, 7)}", "DEVCYCLE_SERVER_SDK_KEY={}"),
+    ("WAKATIME_KEY", "waka_" + _uuid(), "api_key = {}"),
+    ("UNKEY_ROOT_KEY", "unkey_" + f.rand(f.B62, 24), "UNKEY_ROOT_KEY={}"),
+    ("LICHESS_TOKEN", "lip_" + f.rand(f.B62, 20), "Authorization: Bearer {}"),
+    ("IONIC_TOKEN", "ion_" + f.rand(f.B62, 42), "IONIC_TOKEN={}"),
 ]
 
 BREADTH_URLS = [
@@ -334,6 +340,7 @@ def test_an_exact_format_one_character_off_is_a_near_miss(near):
     "public_" + f.rand(B64, 27) + "=",  # ImageKit public key
     "mdb_sa_id_" + f.rand(f.HEX, 24),  # MongoDB Atlas client id
     "pk_test_" + _uuid(),  # Checkout.com public key (legacy format)
+    f"dvc_client_{_uuid()}_{f.rand(f.HEX, 7)}",  # DevCycle client SDK key
 ])
 def test_documented_public_keys_and_ids_are_not_reported(public):
     assert detect_secrets(f"config: {public}") == []
