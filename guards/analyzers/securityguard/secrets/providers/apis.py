@@ -53,6 +53,10 @@ RULES = (
              r"\.quiknode\.pro/([a-f0-9]{40})(?![A-Za-z0-9])", "quiknode.pro", group=1, bounded=False),
     # Covalent (GoldRush) API keys: cqt_ + base32
     prefixed("COVALENT_KEY", "Covalent (GoldRush) API key", "saas", r"cqt_[A-Za-z0-9]{26,32}", "cqt_"),
+    # Roblox session cookie (.ROBLOSECURITY): a fixed warning, then the hex session
+    prefixed("ROBLOX_COOKIE", "Roblox session cookie (.ROBLOSECURITY)", "communication",
+             r"_\|WARNING:-DO-NOT-SHARE-THIS\.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-"
+             r"and-items\.\|_[A-F0-9]{100,1200}", "WARNING:-DO-NOT-SHARE-THIS", bounded=False, severity="high"),
 )
 
 ANCHORED = (
@@ -131,4 +135,12 @@ ANCHORED = (
     anchored("PEXELS_KEY", "Pexels API key", "saas", "pexels", r"[A-Za-z0-9]{56}"),
     anchored("OPENSEA_KEY", "OpenSea API key", "saas", "opensea", r"[a-f0-9]{32}"),
     anchored("PINATA_KEY", "Pinata API key or secret", "saas", "pinata", r"[a-f0-9]{20}|[a-f0-9]{64}"),
+    # a digit is required where the documented alphabet is alphanumeric: a name of the same length is no key
+    anchored("REDDIT_SECRET", "Reddit client secret", "communication", "reddit", r"(?=[^\d]*\d)[A-Za-z0-9_\-]{27,30}"),
+    anchored("LINKEDIN_SECRET", "LinkedIn client secret", "communication", "linkedin", r"(?=[^\d]*\d)[A-Za-z0-9]{16}"),
+    anchored("IMGUR_SECRET", "Imgur client secret", "saas", "imgur", r"[a-f0-9]{40}"),
+    anchored("EVENTBRITE_TOKEN", "Eventbrite private token", "saas", "eventbrite", r"(?=[^\d]*\d)[A-Z0-9]{20}"),
+    anchored("ETSY_KEY", "Etsy API keystring", "payments", "etsy", r"(?=[^\d]*\d)[a-z0-9]{24}"),
+    anchored("RINGCENTRAL_SECRET", "RingCentral client secret", "communication", "ringcentral",
+             r"(?=[^\d]*\d)[A-Za-z0-9_\-]{22}"),
 )

@@ -114,6 +114,14 @@ RULES = (
     # Volcengine (ByteDance cloud) access key ids: AKLT + base64url
     prefixed("VOLCENGINE_ACCESS_KEY", "Volcengine access key ID", "cloud", r"AKLT[A-Za-z0-9_\-]{40,60}", "AKLT",
              severity="high"),
+    # AWS AppSync API keys: da2- + 26 lower-case base36
+    prefixed("AWS_APPSYNC_KEY", "AWS AppSync API key", "cloud", r"da2-[a-z0-9]{26}", "da2-", severity="medium"),
+    # Login with Amazon (Selling Partner API): client secrets amzn1.oa2-cs.v1. + 64 hex; refresh and access
+    # tokens Atzr| / Atza| + base64url
+    prefixed("AMAZON_LWA_SECRET", "Login with Amazon client secret", "cloud", r"amzn1\.oa2-cs\.v1\.[a-f0-9]{64}",
+             "amzn1.oa2-cs.v1."),
+    prefixed("AMAZON_LWA_TOKEN", "Login with Amazon refresh or access token", "cloud",
+             r"Atz[ra]\|[A-Za-z0-9_\-+/=]{100,1000}", "Atzr|", "Atza|", bounded=False, severity="high"),
 )
 
 ANCHORED = (

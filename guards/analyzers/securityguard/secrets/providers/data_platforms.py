@@ -59,4 +59,6 @@ ANCHORED = (
     anchored("UPSTASH_TOKEN", "Upstash REST token", "saas", "upstash", r"[A-Za-z0-9_\-=]{40,100}"),
     anchored("CRONITOR_KEY", "Cronitor API key", "saas", "cronitor", r"[a-f0-9]{32}"),
     anchored("FAUNA_SECRET", "Fauna secret", "saas", "fauna faunadb", r"fn[A-Za-z0-9_\-]{38}", severity="critical"),
+    anchored("MEZMO_KEY", "Mezmo (LogDNA) ingestion key", "saas", "logdna mezmo", r"[a-f0-9]{32}"),
+    anchored("HONEYCOMB_KEY", "Honeycomb API key (legacy)", "saas", "honeycomb", r"[a-f0-9]{32}|[A-Za-z0-9]{22}"),
 )

@@ -93,6 +93,9 @@ RULES = (
     # Asaas API keys: $aact_ (production $aact_prod_, sandbox $aact_hmlg_) + base64
     prefixed("ASAAS_API_KEY", "Asaas API key", "payments", r"\$aact_(?:prod_|hmlg_)?[A-Za-z0-9+/=_\-]{60,200}", "$aact_",
              bounded=False),
+    # eBay application keys: the Cert ID (client secret) is PRD- / SBX- + 12 hex + four groups of 4 hex
+    prefixed("EBAY_CERT_ID", "eBay Cert ID (client secret)", "payments",
+             r"(?:PRD|SBX)-[a-f0-9]{12}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}", "PRD-", "SBX-"),
 )
 
 ANCHORED = (

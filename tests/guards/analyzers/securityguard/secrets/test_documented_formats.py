@@ -273,6 +273,12 @@ BREADTH = [
     ("UNKEY_ROOT_KEY", "unkey_" + f.rand(f.B62, 24), "UNKEY_ROOT_KEY={}"),
     ("LICHESS_TOKEN", "lip_" + f.rand(f.B62, 20), "Authorization: Bearer {}"),
     ("IONIC_TOKEN", "ion_" + f.rand(f.B62, 42), "IONIC_TOKEN={}"),
+    ("AWS_APPSYNC_KEY", "da2-" + f.rand(f.LOWER36, 26), '"aws_appsync_apiKey": "{}"'),
+    ("AMAZON_LWA_SECRET", "amzn1.oa2-cs.v1." + f.rand(f.HEX, 64), "LWA_CLIENT_SECRET={}"),
+    ("AMAZON_LWA_TOKEN", "Atzr|" + f.rand(f.B64URL, 300), "refresh_token={}"),
+    ("EBAY_CERT_ID", "PRD-" + f.rand(f.HEX, 12) + "".join("-" + f.rand(f.HEX, 4) for _ in range(4)), "EBAY_CERT_ID={}"),
+    ("ROBLOX_COOKIE", "_|WARNING:-DO-NOT-SHARE-THIS.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-"
+     "your-ROBUX-and-items.|_" + f.rand("0123456789ABCDEF", 400), ".ROBLOSECURITY={}"),
 ]
 
 BREADTH_URLS = [
@@ -306,6 +312,9 @@ BREADTH_NAMED = [
     ("BRAZE_KEY", "BRAZE_REST_API_KEY={}", _uuid()),
     ("ARR_API_KEY", "RADARR_API_KEY={}", f.rand(f.HEX, 32)),
     ("DWOLLA_KEY", "DWOLLA_SECRET={}", f.rand(f.B62, 50)),
+    ("REDDIT_SECRET", "REDDIT_CLIENT_SECRET={}", "a1" + f.rand(f.B64URL, 25)),
+    ("IMGUR_SECRET", "IMGUR_CLIENT_SECRET={}", f.rand(f.HEX, 40)),
+    ("MEZMO_KEY", "LOGDNA_INGESTION_KEY={}", f.rand(f.HEX, 32)),
 ]
 
 
@@ -360,6 +369,12 @@ def test_structure_checks_of_the_new_formats():
     # an Azure signature at another place in the key is not that service's key
     shifted = f.rand(B64, 70) + "ACDb" + f.rand(B64, 12) + "=="
     assert [x for x in detect_secrets(f"key: {shifted}") if x.type == "AZURE_COSMOSDB_KEY"] == []
+
+
+def test_a_provider_name_does_not_type_a_name_of_the_documented_length():
+    # the documented alphabet is alphanumeric, so a real key of that length holds a digit
+    name = "learn_python_the_hard_way_ok"  # 28 characters of the secret's alphabet, no digit
+    assert [x for x in detect_secrets(f"see the reddit thread {name}") if x.detail.get("detector") == "anchored"] == []
 
 
 def test_a_value_handed_to_an_api_client_is_a_secret_assignment():
