@@ -8,6 +8,8 @@ Replicate ``r8_`` + 37; Perplexity ``pplx-`` + 48; xAI ``xai-`` + 80; OpenRouter
 ``sk-or-v1-`` + 64 hex; LangSmith ``lsv2_pt_`` / ``lsv2_sk_``; NVIDIA ``nvapi-`` + 64;
 Tavily ``tvly-`` (``tvly-dev-``) + 32; Firecrawl ``fc-`` + 32 hex; ElevenLabs ``sk_`` + 48 hex;
 Cerebras ``csk-``; LlamaCloud ``llx-``; OpenAI web sessions ``sess-`` + 40; Together ``tgp_v1_`` + 43; Neptune tokens are base64 JSON naming ``api_address``.
+E2B ``e2b_``; Apify ``apify_api_``; Jina ``jina_``; Anyscale ``esecret_``; Browserbase ``bb_live_``; DeepL
+Free keys ``<uuid>:fx``; Helicone ``sk-helicone-``; Langfuse public keys ``pk-lf-`` are claimed.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ documented length and alphabet. The prefixed ones: AWS Bedrock API keys ``ABSK``
 Instagram user tokens ``IGQV``, Pinterest ``pina_``, Pushbullet ``o.`` + 32, Honeybadger
 personal tokens ``hbp_``, LocationIQ ``pk.`` + 32, Telnyx v2 keys ``KEY`` + 32 upper-case hex + ``_`` + 22, PubNub secret keys ``sec-c-`` + 48,
 MaxMind license keys ``<6>_<29>_mmk``, Tines webhook URLs ``<tenant>.tines.com/webhook/<32 hex>/<32 hex>``.
+Foursquare ``fsq3``; Riot ``RGAPI-``; Infobip ``<32 hex>-<uuid>``; Covalent ``cqt_``; project keys in
+Infura, Alchemy and QuickNode endpoint URLs; the Roblox session cookie.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ Azure's newer "identifiable" keys embed a service signature (``+ASt``, ``+ACR``,
 ``+ASb``, ``+AEh``, ``AzFu``, ``AzSe``) at a fixed place; Yandex Cloud API keys start
 ``AQVN``; Amazon MWS tokens ``amzn.mws.`` + UUID; Deno Deploy ``ddp_`` + 36; cloudflared
 tunnel tokens are base64 JSON naming ``a``, ``t`` and ``s``; Logic Apps trigger URLs carry ``sig=`` + 43. Linode, Vultr, Hetzner and Scaleway secret keys carry no prefix: their names type them.
+More identifiable Azure keys carry their signature at a fixed place (Cosmos DB ``ACDb``, Batch ``+ABa``,
+Redis ``AzCa``, IoT ``AIoT``, Relay ``+ARm``, AI services ``JQQJ99``); Yandex OAuth ``y0_``; Akamai EdgeGrid
+``akab-``; DigitalOcean Spaces ``DO00``; Exoscale ``EXO``; Vercel ``vcp_``/``vci_``/``vca_``/``vcr_``/``vck_``;
+Volcengine ``AKLT``; AppSync ``da2-``; Login with Amazon ``amzn1.oa2-cs.v1.`` and ``Atzr|``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ Mailgun ``key-<32 hex>``, Brevo ``xkeysib-<64 hex>-<16>``, Resend ``re_<8>_<24>`
 ``mlsn.<64 hex>``; Firebase legacy server keys ``AAAA<7>:APA91b<134>``; Webex tokens
 ``<64>_<4 org>_<uuid>``; Ably ``<app>.<key>:<43>``; Zapier, IFTTT and Google Chat
 webhook URLs (the URL itself, or its ``key``/``token`` part, is the credential).
+OneSignal ``os_v2_app_``; Courier ``pk_prod_``; SMTP2GO ``api-`` + 32 upper hex; ntfy ``tk_``; Make,
+Feishu/Lark, DingTalk and WeCom robot webhook URLs.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ webhook signing secrets ``whsec_``; Square access tokens ``EAAA`` + 60 or legacy
 ``live_pub_``); Mollie ``live_``/``test_`` + 30; Flutterwave ``FLWSECK-<32>-X`` (public
 ``FLWPUBK``); WooCommerce consumer keys / secrets ``ck_`` / ``cs_`` + 40 hex; Checkout.com sandbox keys
 ``sk_sbox_`` + 26 base32.
+Xendit ``xnd_development_``/``xnd_production_`` (public ``xnd_public_``); Midtrans ``Mid-server-`` (client
+``Mid-client-`` public); Mercado Pago ``APP_USR-<app>-<date>-<32 hex>-<user>``; Asaas ``$aact_``;
+Checkout.com ``sk_<uuid>`` (before 2021); eBay Cert IDs ``PRD-``/``SBX-``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ issued by pypi.org (``AgEIcHlwaS5vcmc`` decodes to its header); RubyGems
 ``rubygems_`` + 48 hex; NuGet ``oy2`` + 43 lower-case base32-like characters; Docker
 Hub personal / organisation tokens ``dckr_pat_`` / ``dckr_oat_``; JFrog API keys
 ``AKCp`` + 69 and reference tokens ``cmVmdGtu`` (base64 of ``reftkn:<version>:<expiry>:<random>``, checked); crates.io ``cio`` + 32.
+Dependency-Track ``odt_``; Ionic ``ion_``.
 """
 
 from __future__ import annotations

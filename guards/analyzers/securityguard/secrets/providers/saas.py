@@ -14,6 +14,10 @@ Zoho ``1000.<32 hex>.<32 hex>``; Fly.io ``FlyV1 fm2_...`` macaroons; Salesforce
 ``00D<org id>!<token>``; Defined Networking ``dnkey-``; ``cloudinary://<key>:<secret>@<cloud>``; Neon ``napi_``; Stytch ``secret-test-``/``secret-live-``; 42 Intra
 ``s-s4t2ud-`` + 64 hex; Adobe ``p8e-`` + 32; Ghost Admin ``<24 hex>:<64 hex>``; Bitwarden Secrets Manager
 ``0.<uuid>.<30>:<key>``; Honeycomb ``hcaik_``/``hcxik_``; Dropbox ``sl.`` + 130 or more; Harvest ``<account>.pt.<base64url>``.
+Onfido ``api_live.``/``api_sandbox.``; Zuplo ``zpka_``; Samsara ``samsara_api_``; Statsig ``secret-``;
+Flagsmith ``ser.``; Rootly ``rootly_``; Pangea ``pts_``; Cal.com ``cal_live_``; Postman ``PMAT-``; Infisical
+``st.``; ImageKit ``private_`` (``public_`` claimed); Rancher ``token-<5>:<54>``; Portainer ``ptr_``; DevCycle
+``dvc_server_``; WakaTime ``waka_``; Unkey ``unkey_``; Lichess ``lip_``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ one ``glpat-<payload>.<2-char version>.<9-char base36 CRC>``, nothing else. Atla
 passwords ``ATBB``; Data Center personal access tokens are base64 of ``<12-digit id>:<20 bytes>``
 (44 characters; Bitbucket Server's with ``BBDC-`` before them). YouTrack permanent tokens are ``perm:`` + base64 login + ``.`` + base64
 name + ``.`` + 30 random characters; Jenkins API tokens ``11`` + 32 hex.
+CircleCI project tokens ``CCIPRJ_``; TeamCity tokens open with base64 of ``{"typ": "TCV2"}``; Chromatic
+``chpt_``.
 """
 
 from __future__ import annotations
