@@ -392,3 +392,16 @@ def test_a_value_handed_to_an_api_client_is_a_secret_assignment():
     assert detect_secrets(f'API_URL = "https://api.acme.dev/v1/{_rand(f.LOWER36, 8)}"') == []
     # "api" further back names what follows it (an association id, a URL, a version), not a secret
     assert detect_secrets(f'"AWS::AppSync::DomainNameApiAssociation": "{_rand(f.HEX, 16)}",') == []
+
+
+@pytest.mark.parametrize("line", [
+    "API_KEY=secret-RTvetw0tESulEETldq8b8Vw2",
+    'token = "secret-JSTxp4gnstZrZNe58keOAXloPeKKO1O4IUAAoBEH"',
+    "API_KEY=TEST-GVaiOfyh7yGnkuWHzJJwUMzxH1dTthedFEuntx1ag883ItQU",
+    'token = "private_D5KByzkebewsNOrhihEJisovFwUov5Si"',
+    "API_KEY=private_IXpCh12RcMYgOugrH353RSoRFirbKfxC",
+])
+def test_an_ordinary_word_heading_a_value_does_not_make_it_a_providers_near_miss(line):
+    # Statsig keys start "secret-", ImageKit's "private_", Mercado Pago's test tokens "TEST-": a
+    # value of another shape after such a word is not theirs, and may be anybody's secret.
+    assert detect_secrets(line), line
