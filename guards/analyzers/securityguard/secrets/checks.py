@@ -71,6 +71,18 @@ def json_token_ok(*keys: str):
     return ok
 
 
+def dotted_json_ok(index: int, *keys: str):
+    """A validator: part ``index`` of a ``.``-separated token is base64url of a JSON object holding all
+    of ``keys`` (Tinybird's ``p.<{"u": ..., "id": ...}>.<signature>``)."""
+
+    def ok(token: str) -> bool:
+        parts = token.split(".")
+        obj = _b64url_json(parts[index]) if len(parts) > index else None
+        return obj is not None and all(k in obj for k in keys)
+
+    return ok
+
+
 def jwt_ok(token: str) -> bool:
     """Base64url parts whose header decodes to JSON naming ``alg`` and whose payload is base64url too
     (JSON for a JWS, ciphertext for a JWE); signed tokens carry a signature part."""

@@ -73,6 +73,10 @@ def key_strength(ctx: str, *, default: float = 0.0) -> float:
     """1.0 when the nearest key names a secret (``api_key=``), -1 when it names something that is
     not one (``sha256=``, ``client_id:``), ``default`` when it names neither."""
     words = identifier_words(ctx[-60:])
+    if words and words[-1] == "api":
+        # a value handed straight to an API client (new HubSpotAPI("<uuid>"), api: <token>); "api" further
+        # back names what follows it (ApiAssociation, api_url, api_version) and is no evidence
+        return 1.0
     for w in reversed(words[-6:]):
         if _is_secret_word(w):
             return 1.0

@@ -61,6 +61,21 @@ class Rule:
     applies: Validator | None = None
 
 
+# Heads that are ordinary words: a value opening with "secret-" or "TEST-" names no issuer, so a
+# value of another shape after one is not a "near miss" of the one provider whose documented
+# format happens to start that way (Statsig ``secret-``, Appwrite ``standard_``, Mercado Pago
+# ``TEST-``); it may be anybody's secret and is left to the generic checks.
+_ORDINARY_HEADS = frozenset({
+    "access", "admin", "api", "apikey", "app", "auth", "bearer", "client", "dev", "key", "live", "private",
+    "prod", "public", "secret", "session", "standard", "test", "token", "user",
+})
+
+
+def _issuer_prefix(hint: str) -> bool:
+    """Whether ``hint`` is a token head that names its issuer (``ghp_``, ``xoxb-``), not a bare word."""
+    return len(hint) >= 3 and hint.endswith(("_", "-", ".")) and hint[:-1].lower() not in _ORDINARY_HEADS
+
+
 def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, group: int = 0,
              validator: Validator | None = None, strict: bool = False, severity: str = "critical",
              live: bool = True, bounded: bool = True, flags: int = 0, report: bool = True,
@@ -68,9 +83,9 @@ def prefixed(type: str, label: str, family: str, pattern: str, *hints: str, grou
     """A rule for a self-identifying token; ``pattern`` is wrapped in token boundaries unless ``bounded=False``.
 
     ``prefixes`` names the token's head when no hint ends in a separator (``AIza``); by default
-    the hints that do (``ghp_``, ``xoxb-``) are the prefixes."""
+    the hints that do (``ghp_``, ``xoxb-``) are the prefixes, unless they are ordinary words."""
     regex = re.compile((_NB + pattern + _NA) if bounded else pattern, flags)
-    prefixes = prefixes or tuple(h for h in hints if len(h) >= 3 and h.endswith(("_", "-", ".")))
+    prefixes = prefixes or tuple(h for h in hints if _issuer_prefix(h))
     return Rule(type, label, family, regex, tuple(hints), group, validator, strict, severity, live, prefixes, report,
                 exact=exact, applies=applies)
 

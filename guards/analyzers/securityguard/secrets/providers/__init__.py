@@ -8,6 +8,7 @@ from guards.analyzers.securityguard.secrets.providers import (
     cloud,
     communication,
     connection,
+    data_platforms,
     keys,
     payments,
     registries,
@@ -16,7 +17,7 @@ from guards.analyzers.securityguard.secrets.providers import (
 )
 from guards.analyzers.securityguard.secrets.rules import Anchored, Rule
 
-_MODULES = (keys, cloud, source_hosting, payments, communication, ai, registries, saas, apis, connection)
+_MODULES = (keys, cloud, source_hosting, payments, communication, ai, registries, saas, data_platforms, apis, connection)
 
 RULES: tuple[Rule, ...] = tuple(rule for module in _MODULES for rule in module.RULES)
 ANCHORED: tuple[Anchored, ...] = tuple(rule for module in _MODULES for rule in getattr(module, "ANCHORED", ()))

@@ -8,6 +8,8 @@ Replicate ``r8_`` + 37; Perplexity ``pplx-`` + 48; xAI ``xai-`` + 80; OpenRouter
 ``sk-or-v1-`` + 64 hex; LangSmith ``lsv2_pt_`` / ``lsv2_sk_``; NVIDIA ``nvapi-`` + 64;
 Tavily ``tvly-`` (``tvly-dev-``) + 32; Firecrawl ``fc-`` + 32 hex; ElevenLabs ``sk_`` + 48 hex;
 Cerebras ``csk-``; LlamaCloud ``llx-``; OpenAI web sessions ``sess-`` + 40; Together ``tgp_v1_`` + 43; Neptune tokens are base64 JSON naming ``api_address``.
+E2B ``e2b_``; Apify ``apify_api_``; Jina ``jina_``; Anyscale ``esecret_``; Browserbase ``bb_live_``; DeepL
+Free keys ``<uuid>:fx``; Helicone ``sk-helicone-``; Langfuse public keys ``pk-lf-`` are claimed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from guards.analyzers.securityguard.secrets.checks import json_token_ok
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _U = r"[A-Za-z0-9_\-]"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 RULES = (
     prefixed("OPENAI_API_KEY", "OpenAI API key", "ai",
@@ -52,6 +55,20 @@ RULES = (
     prefixed("TOGETHER_API_KEY", "Together AI API key", "ai", r"tgp_v1_[A-Za-z0-9_\-]{43}", "tgp_v1_"),
     # ChatGPT web session tokens: sess- + 40 base62
     prefixed("OPENAI_SESSION_TOKEN", "OpenAI session token", "ai", r"sess-[A-Za-z0-9]{40}", "sess-", severity="high"),
+    # E2B sandboxes: e2b_ + 40 hex; Apify: apify_api_ + 36; Jina: jina_ + ~60; Anyscale endpoints: esecret_;
+    # Browserbase: bb_live_
+    prefixed("E2B_API_KEY", "E2B API key", "ai", r"e2b_[a-f0-9]{40}", "e2b_", exact=True),
+    prefixed("APIFY_TOKEN", "Apify API token", "ai", r"apify_api_[A-Za-z0-9]{36}", "apify_api_", exact=True),
+    prefixed("JINA_API_KEY", "Jina AI API key", "ai", r"jina_[A-Za-z0-9_\-]{50,70}", "jina_"),
+    prefixed("ANYSCALE_API_KEY", "Anyscale API key", "ai", r"esecret_[A-Za-z0-9]{20,40}", "esecret_"),
+    prefixed("BROWSERBASE_API_KEY", "Browserbase API key", "ai", r"bb_live_[A-Za-z0-9_\-]{20,40}", "bb_live_"),
+    # DeepL API Free keys are a UUID with ":fx" after it (Pro keys are the bare UUID)
+    prefixed("DEEPL_AUTH_KEY", "DeepL API key (Free)", "ai", rf"{_UUID}:fx", ":fx"),
+    # Langfuse public keys (pk-lf-<uuid>) identify a project; only the sk-lf- key is secret
+    prefixed("LANGFUSE_PUBLIC_KEY", "Langfuse public key", "ai", rf"pk-lf-{_UUID}", "pk-lf-", severity="info",
+             report=False),
+    # Helicone gateway keys: sk-helicone- (regional sk-helicone-eu-) + dash-separated groups
+    prefixed("HELICONE_API_KEY", "Helicone API key", "ai", r"sk-helicone-[a-z0-9\-]{20,80}", "sk-helicone-"),
 )
 
 ANCHORED = (
@@ -67,4 +84,11 @@ ANCHORED = (
     anchored("AZURE_OPENAI_KEY", "Azure OpenAI key", "ai", "openai azure_openai", r"[a-f0-9]{32}|[A-Za-z0-9]{84}"),
     anchored("PINECONE_API_KEY", "Pinecone API key (legacy)", "ai", "pinecone",
              r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    anchored("VOYAGE_API_KEY", "Voyage AI API key", "ai", "voyage voyageai", r"pa-[A-Za-z0-9_\-]{40,50}"),
+    anchored("STABILITY_API_KEY", "Stability AI API key", "ai", "stability dreamstudio", r"sk-[A-Za-z0-9]{48}"),
+    anchored("CLARIFAI_PAT", "Clarifai personal access token", "ai", "clarifai", r"[a-f0-9]{32}"),
+    anchored("SERPER_API_KEY", "Serper API key", "ai", "serper", r"[a-f0-9]{40}"),
+    anchored("AI21_API_KEY", "AI21 Labs API key", "ai", "ai_21 ai21labs", r"[A-Za-z0-9]{32}"),
+    anchored("MODAL_TOKEN_SECRET", "Modal token secret", "ai", "modal", r"as-[A-Za-z0-9]{22}"),
+    anchored("RUNPOD_API_KEY", "RunPod API key", "ai", "runpod", r"(?:rpa_)?[A-Z0-9]{32,50}"),
 )

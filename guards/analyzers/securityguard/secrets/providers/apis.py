@@ -7,6 +7,8 @@ documented length and alphabet. The prefixed ones: AWS Bedrock API keys ``ABSK``
 Instagram user tokens ``IGQV``, Pinterest ``pina_``, Pushbullet ``o.`` + 32, Honeybadger
 personal tokens ``hbp_``, LocationIQ ``pk.`` + 32, Telnyx v2 keys ``KEY`` + 32 upper-case hex + ``_`` + 22, PubNub secret keys ``sec-c-`` + 48,
 MaxMind license keys ``<6>_<29>_mmk``, Tines webhook URLs ``<tenant>.tines.com/webhook/<32 hex>/<32 hex>``.
+Foursquare ``fsq3``; Riot ``RGAPI-``; Infobip ``<32 hex>-<uuid>``; Covalent ``cqt_``; project keys in
+Infura, Alchemy and QuickNode endpoint URLs; the Roblox session cookie.
 """
 
 from __future__ import annotations
@@ -36,6 +38,27 @@ RULES = (
              bounded=False),
     prefixed("HONEYBADGER_TOKEN", "Honeybadger personal auth token", "saas", r"hbp_[A-Za-z0-9]{36}", "hbp_",
              severity="high"),
+    # Foursquare Places API (v3) keys: fsq3 + 44 base64; Riot Games keys: RGAPI- + a UUID
+    prefixed("FOURSQUARE_KEY", "Foursquare Places API key", "saas", r"fsq3[A-Za-z0-9+/]{40,48}={0,2}", "fsq3"),
+    prefixed("RIOT_API_KEY", "Riot Games API key", "saas", rf"RGAPI-{_UUID}", "RGAPI-"),
+    # Infobip API keys: 32 hex, "-", a UUID. The only literal is "-", so the rule runs on most texts:
+    # the boundary is checked after the first character, which lets the regex engine skip to hex digits
+    prefixed("INFOBIP_API_KEY", "Infobip API key", "communication",
+             rf"[a-f0-9](?<![A-Za-z0-9_\-][a-f0-9])[a-f0-9]{{31}}-{_UUID}(?![A-Za-z0-9_\-])", "-", severity="high",
+             bounded=False),
+    # blockchain node endpoints carry the project key in the URL path
+    prefixed("INFURA_KEY", "Infura project key in an endpoint URL", "saas",
+             r"\.infura\.io/(?:v3|ws/v3)/([a-f0-9]{32})(?![A-Za-z0-9])", "infura.io", group=1, bounded=False),
+    prefixed("ALCHEMY_KEY", "Alchemy API key in an endpoint URL", "saas",
+             r"\.g\.alchemy\.com/v2/([A-Za-z0-9_\-]{32})(?![A-Za-z0-9_\-])", "alchemy.com", group=1, bounded=False),
+    prefixed("QUICKNODE_TOKEN", "QuickNode endpoint token", "saas",
+             r"\.quiknode\.pro/([a-f0-9]{40})(?![A-Za-z0-9])", "quiknode.pro", group=1, bounded=False),
+    # Covalent (GoldRush) API keys: cqt_ + base32
+    prefixed("COVALENT_KEY", "Covalent (GoldRush) API key", "saas", r"cqt_[A-Za-z0-9]{26,32}", "cqt_"),
+    # Roblox session cookie (.ROBLOSECURITY): a fixed warning, then the hex session
+    prefixed("ROBLOX_COOKIE", "Roblox session cookie (.ROBLOSECURITY)", "communication",
+             r"_\|WARNING:-DO-NOT-SHARE-THIS\.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-"
+             r"and-items\.\|_[A-F0-9]{100,1200}", "WARNING:-DO-NOT-SHARE-THIS", bounded=False, severity="high"),
 )
 
 ANCHORED = (
@@ -98,4 +121,28 @@ ANCHORED = (
     anchored("PIPEDRIVE_TOKEN", "Pipedrive API token", "saas", "pipedrive", r"[a-f0-9]{40}"),
     anchored("ZULIP_KEY", "Zulip API key", "communication", "zulip", r"[A-Za-z0-9]{32}"),
     anchored("KLAVIYO_KEY", "Klaviyo private API key", "saas", "klaviyo", r"pk_[a-f0-9]{34}"),
+    anchored("NGROK_TOKEN", "ngrok authtoken or API key", "saas", "ngrok", r"[0-9A-Za-z]{27}_[0-9A-Za-z]{20,25}"),
+    anchored("OANDA_TOKEN", "OANDA API access token", "payments", "oanda", r"[a-f0-9]{32}-[a-f0-9]{32}",
+             severity="critical"),
+    anchored("JOTFORM_KEY", "Jotform API key", "saas", "jotform", r"[a-f0-9]{32}"),
+    anchored("TMDB_KEY", "TMDB API key", "saas", "tmdb themoviedb", r"[a-f0-9]{32}"),
+    anchored("GIPHY_KEY", "GIPHY API key", "saas", "giphy", r"[A-Za-z0-9]{32}"),
+    anchored("PANDADOC_KEY", "PandaDoc API key", "saas", "pandadoc", r"[a-f0-9]{40}"),
+    anchored("GEOAPIFY_KEY", "Geoapify API key", "saas", "geoapify", r"[a-f0-9]{32}"),
+    anchored("OPENCAGE_KEY", "OpenCage API key", "saas", "opencage", r"[a-f0-9]{32}"),
+    anchored("RECAPTCHA_SECRET", "reCAPTCHA secret key", "saas", "recaptcha captcha", r"6L[A-Za-z0-9_\-]{38}",
+             words="secret"),
+    anchored("HCAPTCHA_SECRET", "hCaptcha secret key", "saas", "hcaptcha", r"0x[a-fA-F0-9]{40}", words="secret"),
+    anchored("CODA_TOKEN", "Coda API token", "saas", "coda", _UUID),
+    anchored("PEXELS_KEY", "Pexels API key", "saas", "pexels", r"[A-Za-z0-9]{56}"),
+    anchored("OPENSEA_KEY", "OpenSea API key", "saas", "opensea", r"[a-f0-9]{32}"),
+    anchored("PINATA_KEY", "Pinata API key or secret", "saas", "pinata", r"[a-f0-9]{20}|[a-f0-9]{64}"),
+    # a digit is required where the documented alphabet is alphanumeric: a name of the same length is no key
+    anchored("REDDIT_SECRET", "Reddit client secret", "communication", "reddit", r"(?=[^\d]*\d)[A-Za-z0-9_\-]{27,30}"),
+    anchored("LINKEDIN_SECRET", "LinkedIn client secret", "communication", "linkedin", r"(?=[^\d]*\d)[A-Za-z0-9]{16}"),
+    anchored("IMGUR_SECRET", "Imgur client secret", "saas", "imgur", r"[a-f0-9]{40}"),
+    anchored("EVENTBRITE_TOKEN", "Eventbrite private token", "saas", "eventbrite", r"(?=[^\d]*\d)[A-Z0-9]{20}"),
+    anchored("ETSY_KEY", "Etsy API keystring", "payments", "etsy", r"(?=[^\d]*\d)[a-z0-9]{24}"),
+    anchored("RINGCENTRAL_SECRET", "RingCentral client secret", "communication", "ringcentral",
+             r"(?=[^\d]*\d)[A-Za-z0-9_\-]{22}"),
 )

@@ -8,6 +8,10 @@ Azure's newer "identifiable" keys embed a service signature (``+ASt``, ``+ACR``,
 ``+ASb``, ``+AEh``, ``AzFu``, ``AzSe``) at a fixed place; Yandex Cloud API keys start
 ``AQVN``; Amazon MWS tokens ``amzn.mws.`` + UUID; Deno Deploy ``ddp_`` + 36; cloudflared
 tunnel tokens are base64 JSON naming ``a``, ``t`` and ``s``; Logic Apps trigger URLs carry ``sig=`` + 43. Linode, Vultr, Hetzner and Scaleway secret keys carry no prefix: their names type them.
+More identifiable Azure keys carry their signature at a fixed place (Cosmos DB ``ACDb``, Batch ``+ABa``,
+Redis ``AzCa``, IoT ``AIoT``, Relay ``+ARm``, AI services ``JQQJ99``); Yandex OAuth ``y0_``; Akamai EdgeGrid
+``akab-``; DigitalOcean Spaces ``DO00``; Exoscale ``EXO``; Vercel ``vcp_``/``vci_``/``vca_``/``vcr_``/``vck_``;
+Volcengine ``AKLT``; AppSync ``da2-``; Login with Amazon ``amzn1.oa2-cs.v1.`` and ``Atzr|``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,13 @@ from guards.analyzers.securityguard.secrets.checks import azure_account_key_ok, 
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_B64 = "[A-Za-z0-9+/]"
+
+
+def _b64_key(head: int, signature: str, tail: int, padding: str) -> str:
+    """An Azure identifiable key: base64 with the service's signature after ``head`` characters."""
+    return rf"(?<![A-Za-z0-9+/]){_B64}{{{head}}}{signature}{_B64}{{{tail}}}{padding}(?![A-Za-z0-9+/=])"
+
 
 RULES = (
     prefixed("AWS_ACCESS_KEY", "AWS access key ID", "cloud", r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
@@ -39,8 +50,20 @@ RULES = (
              r"[A-Za-z0-9+/]{76}\+ASt[A-Za-z0-9+/]{6}==", "+ASt", bounded=False),
     prefixed("AZURE_CONNECTION_STRING", "Azure Service Bus / Event Hubs shared access key", "cloud",
              r"SharedAccessKey=([A-Za-z0-9+/]{42,43}=)", "SharedAccessKey=", group=1, bounded=False),
-    prefixed("AZURE_CONNECTION_STRING", "Azure Service Bus / Event Hubs shared access key", "cloud",
-             r"[A-Za-z0-9+/]{33}\+A(?:Sb|Eh)[A-Za-z0-9+/]{6}=", "+ASb", "+AEh", bounded=False),
+    prefixed("AZURE_CONNECTION_STRING", "Azure Service Bus / Event Hubs / Relay shared access key", "cloud",
+             r"[A-Za-z0-9+/]{33}\+A(?:Sb|Eh|Rm)[A-Za-z0-9+/]{6}=", "+ASb", "+AEh", "+ARm", bounded=False),
+    # more identifiable keys: the service's signature at a fixed place of the base64 key (64 bytes:
+    # 76 + signature + 6 + "=="; 32 bytes: 33 + signature + 6 + "="), AI services 84 base62 with JQQJ99 at 52
+    prefixed("AZURE_COSMOSDB_KEY", "Azure Cosmos DB account key", "cloud", _b64_key(76, "ACDb", 6, "=="), "ACDb",
+             bounded=False),
+    prefixed("AZURE_BATCH_KEY", "Azure Batch account key", "cloud", _b64_key(76, r"\+ABa", 6, "=="), "+ABa",
+             bounded=False),
+    prefixed("AZURE_REDIS_KEY", "Azure Cache for Redis access key", "cloud", _b64_key(33, "AzCa", 6, "="), "AzCa",
+             bounded=False),
+    prefixed("AZURE_IOT_KEY", "Azure IoT Hub / device shared access key", "cloud", _b64_key(33, "AIoT", 6, "="),
+             "AIoT", bounded=False),
+    prefixed("AZURE_AI_SERVICES_KEY", "Azure AI services (Cognitive Services / Azure OpenAI) key", "cloud",
+             r"[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9]{26}", "JQQJ99"),
     prefixed("AZURE_CONTAINER_REGISTRY_KEY", "Azure Container Registry access key", "cloud",
              r"[A-Za-z0-9+/]{42}\+ACR[A-Za-z0-9+/]{6}", "+ACR", bounded=False),
     prefixed("AZURE_FUNCTION_KEY", "Azure Functions key", "cloud", r"[A-Za-z0-9_\-]{44}AzFu[A-Za-z0-9_\-]{5}==",
@@ -78,6 +101,31 @@ RULES = (
              r"https://[a-z0-9\-.]{1,80}\.logic\.azure\.com(?::\d+)?/workflows/[0-9a-f]{32}/triggers/[^\s\"'<>]{1,300}?"
              r"[?&]sig=([A-Za-z0-9_\-]{43})", "logic.azure.com", group=1, severity="high", bounded=False),
     prefixed("YANDEX_API_KEY", "Yandex Cloud API key", "cloud", r"AQVN[A-Za-z0-9_\-]{35,38}", "AQVN"),
+    # Yandex OAuth tokens: y0_ (y1_, y2_, y3_) + 55 base64url
+    prefixed("YANDEX_OAUTH_TOKEN", "Yandex OAuth token", "cloud", r"y[0-3]_[A-Za-z0-9_\-]{55}", "y0_", "y1_", "y2_",
+             "y3_", severity="high"),
+    # Akamai EdgeGrid (.edgerc): client_token and access_token are akab-<random>-<random>; the API
+    # host has the same head but continues with .luna.akamaiapis.net and is not a credential
+    prefixed("AKAMAI_EDGEGRID_TOKEN", "Akamai EdgeGrid client or access token", "cloud",
+             r"akab-[a-z0-9]{16,32}-[a-z0-9]{6,16}(?!\.)", "akab-", severity="high"),
+    # DigitalOcean Spaces access keys: DO00 + 16; Exoscale API keys: EXO + 24 hex
+    prefixed("DIGITALOCEAN_SPACES_KEY", "DigitalOcean Spaces access key", "cloud", r"DO00[A-Z0-9]{16}", "DO00",
+             severity="high"),
+    prefixed("EXOSCALE_API_KEY", "Exoscale API key", "cloud", r"EXO[a-f0-9]{24}", "EXO", severity="high"),
+    # Vercel (2025): vcp_ personal, vci_ integration, vca_ / vcr_ app access / refresh, vck_ API keys
+    prefixed("VERCEL_TOKEN", "Vercel token or API key", "cloud", r"vc[pikar]_[A-Za-z0-9]{24,80}", "vcp_", "vci_",
+             "vca_", "vcr_", "vck_"),
+    # Volcengine (ByteDance cloud) access key ids: AKLT + base64url
+    prefixed("VOLCENGINE_ACCESS_KEY", "Volcengine access key ID", "cloud", r"AKLT[A-Za-z0-9_\-]{40,60}", "AKLT",
+             severity="high"),
+    # AWS AppSync API keys: da2- + 26 lower-case base36
+    prefixed("AWS_APPSYNC_KEY", "AWS AppSync API key", "cloud", r"da2-[a-z0-9]{26}", "da2-", severity="medium"),
+    # Login with Amazon (Selling Partner API): client secrets amzn1.oa2-cs.v1. + 64 hex; refresh and access
+    # tokens Atzr| / Atza| + base64url
+    prefixed("AMAZON_LWA_SECRET", "Login with Amazon client secret", "cloud", r"amzn1\.oa2-cs\.v1\.[a-f0-9]{64}",
+             "amzn1.oa2-cs.v1."),
+    prefixed("AMAZON_LWA_TOKEN", "Login with Amazon refresh or access token", "cloud",
+             r"Atz[ra]\|[A-Za-z0-9_\-+/=]{100,1000}", "Atzr|", "Atza|", bounded=False, severity="high"),
 )
 
 ANCHORED = (
@@ -103,4 +151,18 @@ ANCHORED = (
     anchored("VULTR_API_KEY", "Vultr API key", "cloud", "vultr", r"[A-Z0-9]{36}"),
     anchored("HETZNER_TOKEN", "Hetzner Cloud API token", "cloud", "hetzner hcloud", r"[A-Za-z0-9]{64}"),
     anchored("SCALEWAY_SECRET_KEY", "Scaleway secret key", "cloud", "scaleway scw", _UUID, severity="critical"),
+    anchored("EXOSCALE_API_SECRET", "Exoscale API secret", "cloud", "exoscale", r"[A-Za-z0-9_\-]{43}",
+             severity="critical"),
+    anchored("DIGITALOCEAN_SPACES_SECRET", "DigitalOcean Spaces secret key", "cloud", "spaces digitalocean",
+             r"[A-Za-z0-9+/]{43}", severity="critical", words="secret"),
+    anchored("AKAMAI_CLIENT_SECRET", "Akamai EdgeGrid client secret", "cloud", "akamai edgegrid edgerc",
+             r"[A-Za-z0-9+/]{43}=", severity="critical"),
+    anchored("BACKBLAZE_KEY", "Backblaze B2 application key", "cloud", "backblaze", r"K0[0-9]{2}[A-Za-z0-9+/]{27}",
+             severity="critical"),
+    anchored("WASABI_SECRET", "Wasabi secret key", "cloud", "wasabi", r"[A-Za-z0-9+/]{40}", severity="critical"),
+    anchored("HUAWEI_SECRET", "Huawei Cloud secret access key", "cloud", "huawei huaweicloud", r"[A-Za-z0-9]{40}",
+             severity="critical"),
+    anchored("RAILWAY_TOKEN", "Railway API token", "cloud", "railway", _UUID),
+    anchored("OVH_SECRET", "OVHcloud application secret", "cloud", "ovh ovhcloud", r"[A-Za-z0-9]{32}",
+             severity="critical"),
 )

@@ -10,6 +10,8 @@ Mailgun ``key-<32 hex>``, Brevo ``xkeysib-<64 hex>-<16>``, Resend ``re_<8>_<24>`
 ``mlsn.<64 hex>``; Firebase legacy server keys ``AAAA<7>:APA91b<134>``; Webex tokens
 ``<64>_<4 org>_<uuid>``; Ably ``<app>.<key>:<43>``; Zapier, IFTTT and Google Chat
 webhook URLs (the URL itself, or its ``key``/``token`` part, is the credential).
+OneSignal ``os_v2_app_``; Courier ``pk_prod_``; SMTP2GO ``api-`` + 32 upper hex; ntfy ``tk_``; Make,
+Feishu/Lark, DingTalk and WeCom robot webhook URLs.
 """
 
 from __future__ import annotations
@@ -92,8 +94,31 @@ RULES = (
     prefixed("GOOGLE_CHAT_WEBHOOK", "Google Chat webhook URL", "communication",
              r"https://chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_\-]{6,20}/messages\?key=[A-Za-z0-9_\-]{20,60}"
              r"&token=([A-Za-z0-9_\-]{40,50}(?:%3D|=)?)", "chat.googleapis.com", group=1, severity="high", bounded=False),
+    # OneSignal REST API keys (2024): os_v2_app_ / os_v2_org_ + base32; Courier auth tokens pk_prod_ + 28
+    prefixed("ONESIGNAL_API_KEY", "OneSignal REST API key", "communication", r"os_v2_(?:app|org)_[a-z0-9]{50,120}",
+             "os_v2_app_", "os_v2_org_"),
+    prefixed("COURIER_TOKEN", "Courier auth token", "communication", r"pk_prod_[A-Z0-9]{28}", "pk_prod_",
+             severity="high"),
     prefixed("WEBEX_TOKEN", "Webex access token", "communication",
              rf"[A-Za-z0-9]{{64}}_[A-Za-z0-9]{{4}}_{_UUID}", "-", severity="high"),
+    # SMTP2GO API keys: api- + 32 upper-case hex
+    prefixed("SMTP2GO_API_KEY", "SMTP2GO API key", "communication", r"api-[A-F0-9]{32}", "api-", severity="high"),
+    # more secret webhook URLs: Make (Integromat), Feishu / Lark bots, DingTalk and WeCom group robots
+    prefixed("MAKE_WEBHOOK", "Make (Integromat) webhook URL", "communication",
+             r"https://hook\.(?:[a-z0-9]{2,10}\.)?(?:make|integromat)\.com/[a-z0-9]{32}", "hook.", severity="high",
+             bounded=False),
+    prefixed("FEISHU_WEBHOOK", "Feishu / Lark bot webhook URL", "communication",
+             r"https://open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/"
+             r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", "open-apis", group=1, severity="high",
+             bounded=False),
+    prefixed("DINGTALK_WEBHOOK", "DingTalk robot access token", "communication",
+             r"oapi\.dingtalk\.com/robot/send\?access_token=([a-f0-9]{64})", "dingtalk", group=1, severity="high",
+             bounded=False),
+    prefixed("WECOM_WEBHOOK", "WeCom (WeChat Work) robot webhook key", "communication",
+             r"qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?key=([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"
+             r"[0-9a-f]{12})", "qyapi.weixin", group=1, severity="high", bounded=False),
+    # ntfy access tokens: tk_ + 29 lower-case base36
+    prefixed("NTFY_TOKEN", "ntfy access token", "communication", r"tk_[a-z0-9]{29}", "tk_", severity="high"),
 )
 
 ANCHORED = (
@@ -109,4 +134,16 @@ ANCHORED = (
     anchored("ZOOM_SECRET", "Zoom client secret", "communication", "zoom", r"[A-Za-z0-9]{32}"),
     anchored("SLACK_SIGNING_SECRET", "Slack signing secret", "communication", "slack", r"[a-f0-9]{32}",
              words="secret"),
+    anchored("ONESIGNAL_API_KEY", "OneSignal REST API key (legacy)", "communication", "onesignal", r"[A-Za-z0-9]{48}"),
+    anchored("MAILTRAP_TOKEN", "Mailtrap API token", "communication", "mailtrap", r"[a-f0-9]{32}"),
+    anchored("CUSTOMERIO_KEY", "Customer.io API key", "communication", "customerio customer_io", r"[a-f0-9]{20,32}"),
+    anchored("MASTODON_TOKEN", "Mastodon access token", "communication", "mastodon", r"[A-Za-z0-9_\-]{43}"),
+    anchored("SINCH_TOKEN", "Sinch API token", "communication", "sinch", r"[a-f0-9]{32}"),
+    anchored("NOVU_API_KEY", "Novu API key", "communication", "novu", r"[a-f0-9]{32}"),
+    anchored("LINE_TOKEN", "LINE channel access token or Notify token", "communication",
+             "linebot linenotify channel_access_token", r"[A-Za-z0-9+/=]{40,180}"),
+    anchored("ELASTICEMAIL_KEY", "Elastic Email API key", "communication", "elasticemail elastic_email",
+             r"[A-F0-9]{96}"),
+    anchored("BRAZE_KEY", "Braze REST API key", "communication", "braze",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
 )

@@ -10,6 +10,9 @@ webhook signing secrets ``whsec_``; Square access tokens ``EAAA`` + 60 or legacy
 ``live_pub_``); Mollie ``live_``/``test_`` + 30; Flutterwave ``FLWSECK-<32>-X`` (public
 ``FLWPUBK``); WooCommerce consumer keys / secrets ``ck_`` / ``cs_`` + 40 hex; Checkout.com sandbox keys
 ``sk_sbox_`` + 26 base32.
+Xendit ``xnd_development_``/``xnd_production_`` (public ``xnd_public_``); Midtrans ``Mid-server-`` (client
+``Mid-client-`` public); Mercado Pago ``APP_USR-<app>-<date>-<32 hex>-<user>``; Asaas ``$aact_``;
+Checkout.com ``sk_<uuid>`` (before 2021); eBay Cert IDs ``PRD-``/``SBX-``.
 """
 
 from __future__ import annotations
@@ -67,6 +70,35 @@ RULES = (
              severity="high"),
     prefixed("COINBASE_KEY", "Coinbase API key name", "payments",
              r"organizations/[0-9a-f\-]{36}/apiKeys/[0-9a-f\-]{36}", "/apiKeys/", severity="high", bounded=False),
+    # Xendit secret keys name their mode (xnd_development_ / xnd_production_); public keys
+    # (xnd_public_...) only tokenise cards and ship in apps
+    prefixed("XENDIT_SECRET_KEY", "Xendit secret API key", "payments", r"xnd_(?:development|production)_[A-Za-z0-9]{40,90}",
+             "xnd_development_", "xnd_production_"),
+    prefixed("XENDIT_PUBLIC_KEY", "Xendit public API key", "payments",
+             r"xnd_public_(?:development|production)_[A-Za-z0-9]{30,90}", "xnd_public_", severity="info", report=False),
+    # Midtrans server keys (Mid-server-, sandbox SB-Mid-server-); client keys are public
+    prefixed("MIDTRANS_SERVER_KEY", "Midtrans server key", "payments", r"(?:SB-)?Mid-server-[A-Za-z0-9_\-]{20,32}",
+             "Mid-server-"),
+    prefixed("MIDTRANS_CLIENT_KEY", "Midtrans client key", "payments", r"(?:SB-)?Mid-client-[A-Za-z0-9_\-]{12,32}",
+             "Mid-client-", severity="info", report=False),
+    # Mercado Pago access tokens: APP_USR- (TEST-) + app id + date + 32 hex + user id; public keys are a UUID
+    prefixed("MERCADOPAGO_ACCESS_TOKEN", "Mercado Pago access token", "payments",
+             r"(?:APP_USR|TEST)-\d{13,19}-\d{6}-[a-f0-9]{32}-\d{6,12}", "APP_USR-", "TEST-"),
+    prefixed("MERCADOPAGO_PUBLIC_KEY", "Mercado Pago public key", "payments",
+             r"(?:APP_USR|TEST)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "APP_USR-", "TEST-",
+             severity="info", report=False),
+    # Checkout.com keys before 2021: sk_ / sk_test_ + a UUID (pk_ ones are public)
+    prefixed("CHECKOUT_SECRET_KEY", "Checkout.com secret key", "payments",
+             r"sk_(?:test_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "sk_"),
+    prefixed("CHECKOUT_PUBLIC_KEY", "Checkout.com public key", "payments",
+             r"pk_(?:test_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "pk_", severity="info",
+             report=False),
+    # Asaas API keys: $aact_ (production $aact_prod_, sandbox $aact_hmlg_) + base64
+    prefixed("ASAAS_API_KEY", "Asaas API key", "payments", r"\$aact_(?:prod_|hmlg_)?[A-Za-z0-9+/=_\-]{60,200}", "$aact_",
+             bounded=False),
+    # eBay application keys: the Cert ID (client secret) is PRD- / SBX- + 12 hex + four groups of 4 hex
+    prefixed("EBAY_CERT_ID", "eBay Cert ID (client secret)", "payments",
+             r"(?:PRD|SBX)-[a-f0-9]{12}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}", "PRD-", "SBX-"),
 )
 
 ANCHORED = (
@@ -80,4 +112,17 @@ ANCHORED = (
     anchored("GOCARDLESS_TOKEN", "GoCardless access token", "payments", "gocardless",
              r"(?:live|sandbox)_[A-Za-z0-9_\-]{40}"),
     anchored("LOB_KEY", "Lob API key", "payments", "lob", r"(?:live|test)_[a-f0-9]{35}"),
+    anchored("CHARGEBEE_KEY", "Chargebee API key", "payments", "chargebee", r"(?:live|test)_[A-Za-z0-9]{26,40}",
+             severity="critical"),
+    anchored("RAZORPAY_SECRET", "Razorpay key secret", "payments", "razorpay rzp", r"[A-Za-z0-9]{24}",
+             severity="critical"),
+    anchored("AUTHORIZE_NET_KEY", "Authorize.Net transaction key", "payments", "authorizenet authnet",
+             r"[A-Za-z0-9]{16}", severity="critical"),
+    anchored("RECURLY_KEY", "Recurly API key", "payments", "recurly", r"[a-f0-9]{32}", severity="critical"),
+    anchored("BITFINEX_KEY", "Bitfinex API key or secret", "payments", "bitfinex", r"[A-Za-z0-9]{43}",
+             severity="critical"),
+    anchored("BIGCOMMERCE_TOKEN", "BigCommerce API token", "payments", "bigcommerce", r"[a-z0-9]{27,40}"),
+    anchored("WISE_TOKEN", "Wise (TransferWise) API token", "payments", "transferwise",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", severity="critical"),
+    anchored("DWOLLA_KEY", "Dwolla API key or secret", "payments", "dwolla", r"[A-Za-z0-9]{50}", severity="critical"),
 )

@@ -6,6 +6,7 @@ issued by pypi.org (``AgEIcHlwaS5vcmc`` decodes to its header); RubyGems
 ``rubygems_`` + 48 hex; NuGet ``oy2`` + 43 lower-case base32-like characters; Docker
 Hub personal / organisation tokens ``dckr_pat_`` / ``dckr_oat_``; JFrog API keys
 ``AKCp`` + 69 and reference tokens ``cmVmdGtu`` (base64 of ``reftkn:<version>:<expiry>:<random>``, checked); crates.io ``cio`` + 32.
+Dependency-Track ``odt_``; Ionic ``ion_``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ RULES = (
     prefixed("TERRAFORM_CLOUD_TOKEN", "Terraform Cloud / HCP API token", "package_registry",
              r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,70}", "atlasv1"),
     prefixed("PULUMI_TOKEN", "Pulumi access token", "package_registry", r"pul-[a-f0-9]{40}", "pul-"),
+    # OWASP Dependency-Track API keys: odt_ + 32 (v4.10+: odt_<8>_<32>)
+    prefixed("DEPENDENCY_TRACK_KEY", "Dependency-Track API key", "package_registry", r"odt_(?:[A-Za-z0-9]{8}_)?[A-Za-z0-9]{32}",
+             "odt_", severity="high"),
+    # Ionic Appflow personal access tokens: ion_ + 42
+    prefixed("IONIC_TOKEN", "Ionic personal access token", "package_registry", r"ion_[A-Za-z0-9]{42}", "ion_"),
 )
 
 ANCHORED = (
@@ -57,4 +63,11 @@ ANCHORED = (
              r"[A-Za-z0-9+/=]{20,64}"),
     anchored("ANACONDA_TOKEN", "Anaconda token", "package_registry", "anaconda conda", r"[a-z]{2}-[a-f0-9]{8}-[a-f0-9]{4}"
              r"-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"),
+    anchored("CLOUDSMITH_KEY", "Cloudsmith API key", "package_registry", "cloudsmith", r"[a-f0-9]{40}"),
+    anchored("GEMFURY_TOKEN", "Gemfury token", "package_registry", "gemfury fury", r"[A-Za-z0-9_\-]{20}"),
+    anchored("QUAY_TOKEN", "Quay.io robot or OAuth token", "package_registry", "quay", r"[A-Z0-9]{64}|[A-Za-z0-9]{40}"),
+    anchored("HEX_API_KEY", "Hex.pm API key", "package_registry", "hexpm", r"[a-f0-9]{32}"),
+    anchored("CHOCOLATEY_KEY", "Chocolatey API key", "package_registry", "chocolatey choco",
+             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    anchored("PACKAGECLOUD_TOKEN", "packagecloud API token", "package_registry", "packagecloud", r"[a-f0-9]{48}"),
 )

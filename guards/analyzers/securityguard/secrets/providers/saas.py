@@ -14,6 +14,10 @@ Zoho ``1000.<32 hex>.<32 hex>``; Fly.io ``FlyV1 fm2_...`` macaroons; Salesforce
 ``00D<org id>!<token>``; Defined Networking ``dnkey-``; ``cloudinary://<key>:<secret>@<cloud>``; Neon ``napi_``; Stytch ``secret-test-``/``secret-live-``; 42 Intra
 ``s-s4t2ud-`` + 64 hex; Adobe ``p8e-`` + 32; Ghost Admin ``<24 hex>:<64 hex>``; Bitwarden Secrets Manager
 ``0.<uuid>.<30>:<key>``; Honeycomb ``hcaik_``/``hcxik_``; Dropbox ``sl.`` + 130 or more; Harvest ``<account>.pt.<base64url>``.
+Onfido ``api_live.``/``api_sandbox.``; Zuplo ``zpka_``; Samsara ``samsara_api_``; Statsig ``secret-``;
+Flagsmith ``ser.``; Rootly ``rootly_``; Pangea ``pts_``; Cal.com ``cal_live_``; Postman ``PMAT-``; Infisical
+``st.``; ImageKit ``private_`` (``public_`` claimed); Rancher ``token-<5>:<54>``; Portainer ``ptr_``; DevCycle
+``dvc_server_``; WakaTime ``waka_``; Unkey ``unkey_``; Lichess ``lip_``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ from guards.analyzers.securityguard.secrets.checks import bech32_ok, json_token_
 from guards.analyzers.securityguard.secrets.rules import anchored, prefixed
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def _mixed_classes(value: str) -> bool:
+    """Digits, upper- and lower-case letters all present: a random body, not an attribute name."""
+    return any(c.isdigit() for c in value) and any(c.isupper() for c in value) and any(c.islower() for c in value)
+
 
 RULES = (
     prefixed("NEW_RELIC_KEY", "New Relic API key", "saas", r"NR(?:AK|II|AA|SP)-[A-Z0-9]{27}", "NRAK-", "NRII-",
@@ -120,8 +130,44 @@ RULES = (
     # Harvest personal access tokens: <account id>.pt.<base64url>
     prefixed("HARVEST_TOKEN", "Harvest personal access token", "saas", r"\d{5,10}\.pt\.[A-Za-z0-9_\-]{60,100}", ".pt."),
     prefixed("DROPBOX_TOKEN", "Dropbox access token", "saas", r"sl\.(?:u\.)?[A-Za-z0-9_\-]{130,1400}", "sl."),
+    # Onfido API tokens: api_live. / api_sandbox. (regional api_live_us.) + 11 + "." + 32
+    prefixed("ONFIDO_TOKEN", "Onfido API token", "saas",
+             r"api_(?:live|sandbox)(?:_(?:us|ca))?\.[A-Za-z0-9_\-]{11}\.[A-Za-z0-9_\-]{32}", "api_live", "api_sandbox"),
+    # Zuplo API keys: zpka_ + 32 hex + "_" + 8 hex
+    prefixed("ZUPLO_KEY", "Zuplo API key", "saas", r"zpka_[a-f0-9]{32}_[a-f0-9]{8}", "zpka_"),
+    prefixed("SAMSARA_TOKEN", "Samsara API token", "saas", r"samsara_api_[A-Za-z0-9]{30}", "samsara_api_"),
+    # Statsig server secret keys: secret- + 43 base62 (client keys, client-..., are public)
+    prefixed("STATSIG_SECRET", "Statsig server secret key", "saas", r"secret-[A-Za-z0-9]{43}", "secret-"),
+    # Flagsmith server-side environment keys: ser. + 22 base62 (a mixed-case random body, not a name)
+    prefixed("FLAGSMITH_SERVER_KEY", "Flagsmith server-side environment key", "saas", r"ser\.[A-Za-z0-9]{22}",
+             "ser.", validator=_mixed_classes, strict=True, severity="high"),
+    prefixed("ROOTLY_KEY", "Rootly API key", "saas", r"rootly_[a-f0-9]{64}", "rootly_"),
+    prefixed("PANGEA_TOKEN", "Pangea API token", "saas", r"pts_[a-z0-9]{32}", "pts_", severity="high"),
+    prefixed("CALCOM_KEY", "Cal.com API key", "saas", r"cal_(?:live|test)_[a-f0-9]{32}", "cal_live_", "cal_test_"),
+    # Postman collection access keys: PMAT- + 26 upper-case base32
+    prefixed("POSTMAN_API_KEY", "Postman collection access key", "saas", r"PMAT-[A-Z0-9]{26}", "PMAT-",
+             severity="high"),
+    # Infisical service tokens: st.<24 hex id>.<32 hex>.<32 hex>
+    prefixed("INFISICAL_TOKEN", "Infisical service token", "saas", r"st\.[a-f0-9]{24}\.[a-f0-9]{32}\.[a-f0-9]{32}",
+             "st."),
+    # ImageKit private keys: private_ + 27 base64 + "="; the public_ key ships in pages
+    prefixed("IMAGEKIT_PRIVATE_KEY", "ImageKit private key", "saas", r"private_[A-Za-z0-9+/]{27}=", "private_",
+             bounded=False),
+    prefixed("IMAGEKIT_PUBLIC_KEY", "ImageKit public key", "saas", r"public_[A-Za-z0-9+/]{27}=", "public_",
+             bounded=False, severity="info", report=False),
     prefixed("CLOUDINARY_URL", "Cloudinary URL with API secret", "saas",
              r"cloudinary://\d{12,16}:[A-Za-z0-9_\-]{20,40}@[A-Za-z0-9_\-]+", "cloudinary://", group=0),
+    # Rancher API tokens: token-<5>:<54>; Portainer access tokens: ptr_ + base64
+    prefixed("RANCHER_TOKEN", "Rancher API token", "saas", r"token-[a-z0-9]{5}:[a-z0-9]{54}", "token-"),
+    prefixed("PORTAINER_TOKEN", "Portainer access token", "saas", r"ptr_[A-Za-z0-9+/]{40,50}={0,2}", "ptr_"),
+    # DevCycle SDK keys: dvc_server_ is secret; client and mobile keys ship in apps
+    prefixed("DEVCYCLE_SERVER_KEY", "DevCycle server SDK key", "saas", r"dvc_server_[A-Za-z0-9_\-]{30,80}", "dvc_server_"),
+    prefixed("DEVCYCLE_CLIENT_KEY", "DevCycle client SDK key", "saas", r"dvc_(?:client|mobile)_[A-Za-z0-9_\-]{30,80}",
+             "dvc_client_", "dvc_mobile_", severity="info", report=False),
+    # WakaTime API keys (often in dotfiles): waka_ + a UUID; Unkey root keys: unkey_; Lichess tokens: lip_ + 20
+    prefixed("WAKATIME_KEY", "WakaTime API key", "saas", rf"waka_{_UUID}", "waka_"),
+    prefixed("UNKEY_ROOT_KEY", "Unkey root key", "saas", r"unkey_[A-Za-z0-9]{20,40}", "unkey_"),
+    prefixed("LICHESS_TOKEN", "Lichess personal API token", "saas", r"lip_[A-Za-z0-9]{20}", "lip_", severity="medium"),
 )
 
 ANCHORED = (
@@ -149,4 +195,18 @@ ANCHORED = (
     anchored("SUMOLOGIC_KEY", "Sumo Logic access key", "saas", "sumo sumologic", r"[A-Za-z0-9]{64}"),
     anchored("MATTERMOST_TOKEN", "Mattermost access token", "saas", "mattermost", r"[a-z0-9]{26}"),
     anchored("FRESHDESK_KEY", "Freshdesk API key", "saas", "freshdesk", r"[A-Za-z0-9]{20}"),
+    # identity providers
+    anchored("CROWDSTRIKE_SECRET", "CrowdStrike Falcon API client secret", "saas", "crowdstrike falcon",
+             r"[A-Za-z0-9]{40}", severity="critical", words="secret"),
+    anchored("ONELOGIN_SECRET", "OneLogin API client secret", "saas", "onelogin", r"[a-f0-9]{64}", severity="critical"),
+    anchored("JUMPCLOUD_KEY", "JumpCloud API key", "saas", "jumpcloud", r"[a-f0-9]{40}", severity="critical"),
+    # productivity and web
+    anchored("WEBFLOW_TOKEN", "Webflow API token", "saas", "webflow", r"[a-f0-9]{64}"),
+    anchored("BITLY_TOKEN", "Bitly access token", "saas", "bitly", r"[a-f0-9]{40}"),
+    anchored("SMARTSHEET_TOKEN", "Smartsheet API token", "saas", "smartsheet", r"[A-Za-z0-9]{26}|[A-Za-z0-9]{37}"),
+    anchored("COINMARKETCAP_KEY", "CoinMarketCap API key", "saas", "coinmarketcap cmc_pro", _UUID),
+    anchored("CONTENTFUL_TOKEN", "Contentful delivery or management token", "saas", "contentful", r"[A-Za-z0-9_\-]{43}"),
+    # self-hosted media servers (commonly pasted with their config)
+    anchored("ARR_API_KEY", "Sonarr / Radarr / Lidarr / Prowlarr API key", "saas", "sonarr radarr lidarr prowlarr readarr",
+             r"[a-f0-9]{32}"),
 )

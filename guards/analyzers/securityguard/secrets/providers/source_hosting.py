@@ -10,6 +10,8 @@ one ``glpat-<payload>.<2-char version>.<9-char base36 CRC>``, nothing else. Atla
 passwords ``ATBB``; Data Center personal access tokens are base64 of ``<12-digit id>:<20 bytes>``
 (44 characters; Bitbucket Server's with ``BBDC-`` before them). YouTrack permanent tokens are ``perm:`` + base64 login + ``.`` + base64
 name + ``.`` + 30 random characters; Jenkins API tokens ``11`` + 32 hex.
+CircleCI project tokens ``CCIPRJ_``; TeamCity tokens open with base64 of ``{"typ": "TCV2"}``; Chromatic
+``chpt_``.
 """
 
 from __future__ import annotations
@@ -55,8 +57,11 @@ RULES = (
              strict=True, prefixes=("BBDC-",), exact=True),
     prefixed("BITBUCKET_APP_PASSWORD", "Bitbucket app password", "source_hosting", r"ATBB[A-Za-z0-9_\-=]{28,40}",
              "ATBB"),
-    prefixed("CIRCLECI_TOKEN", "CircleCI personal API token", "source_hosting",
-             r"CCIPAT_[A-Za-z0-9_]{20,24}_[a-f0-9]{40}", "CCIPAT_"),
+    prefixed("CIRCLECI_TOKEN", "CircleCI personal or project API token", "source_hosting",
+             r"CCIP(?:AT|RJ)_[A-Za-z0-9_]{20,24}_[a-f0-9]{40}", "CCIPAT_", "CCIPRJ_"),
+    # TeamCity access tokens: base64url of {"typ": "TCV2"}, then two base64url parts (not a JWT: no JSON payload)
+    prefixed("TEAMCITY_TOKEN", "TeamCity access token", "source_hosting",
+             r"eyJ0eXAiOiAiVENWMiJ9\.[A-Za-z0-9_\-]{20,100}\.[A-Za-z0-9_\-]{20,100}", "eyJ0eXAiOiAiVENWMiJ9"),
     prefixed("BUILDKITE_TOKEN", "Buildkite API token", "source_hosting", r"bkua_[a-z0-9]{40}", "bkua_",
              exact=True),
     prefixed("SOURCEGRAPH_TOKEN", "Sourcegraph access token", "source_hosting",
@@ -64,9 +69,14 @@ RULES = (
     prefixed("YOUTRACK_TOKEN", "YouTrack / JetBrains Hub permanent token", "source_hosting",
              r"perm:[A-Za-z0-9+/]{2,80}={0,2}\.[A-Za-z0-9+/]{2,40}={0,2}\.[A-Za-z0-9]{30}", "perm:"),
     prefixed("SONARQUBE_TOKEN", "SonarQube token", "source_hosting", r"sq[pua]_[a-f0-9]{40}", "sqp_", "squ_", "sqa_"),
+    # Chromatic project tokens: chpt_ + hex
+    prefixed("CHROMATIC_TOKEN", "Chromatic project token", "source_hosting", r"chpt_[a-f0-9]{14,40}", "chpt_",
+             severity="high"),
 )
 
 ANCHORED = (
+    # before GitHub's: "git" + "token" (GITEA_TOKEN) would otherwise read as a legacy GitHub token
+    anchored("GITEA_TOKEN", "Gitea / Forgejo access token", "source_hosting", "gitea forgejo codeberg", r"[a-f0-9]{40}"),
     anchored("GITHUB_TOKEN", "GitHub token (legacy 40-hex format)", "source_hosting", "github gh_ git_token",
              r"[a-f0-9]{40}"),
     anchored("GITHUB_OAUTH_SECRET", "GitHub OAuth app client secret", "source_hosting", "github", r"[a-f0-9]{40}",
@@ -80,4 +90,10 @@ ANCHORED = (
     anchored("CODECOV_TOKEN", "Codecov upload token", "source_hosting", "codecov",
              r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
     anchored("TRAVIS_TOKEN", "Travis CI token", "source_hosting", "travis", r"[A-Za-z0-9_\-]{22}"),
+    anchored("SONAR_TOKEN", "SonarCloud / SonarQube token (legacy)", "source_hosting", "sonar sonarcloud sonarqube",
+             r"[a-f0-9]{40}"),
+    anchored("DRONE_TOKEN", "Drone CI token", "source_hosting", "drone", r"[A-Za-z0-9]{32}"),
+    anchored("COVERALLS_TOKEN", "Coveralls repository token", "source_hosting", "coveralls", r"[A-Za-z0-9]{32,40}"),
+    anchored("BITRISE_TOKEN", "Bitrise personal access token", "source_hosting", "bitrise", r"[A-Za-z0-9_\-]{80,90}"),
+    anchored("APPVEYOR_TOKEN", "AppVeyor API token", "source_hosting", "appveyor", r"(?:v2\.)?[A-Za-z0-9]{20}"),
 )
