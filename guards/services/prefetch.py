@@ -131,6 +131,8 @@ def _run_script(client: Any, keys: list[str], args: list[Any]) -> Any:
     line = _line
     connection = line.connection
     if connection is None or line.client is not client or line.pid != os.getpid():
+        if connection is not None and line.pid == os.getpid():
+            connection.disconnect()  # another Redis (changed settings): let go of the old one
         connection = line.connection = client.connection_pool.make_connection()
         line.client, line.pid = client, os.getpid()
     script = _script(client)
