@@ -16,7 +16,8 @@ def limits_key(tenant_id: int) -> str:
 
 
 def month_key(tenant_id: int, when: datetime) -> str:
-    return f"{prefix()}:month:{tenant_id}:{when:%Y%m}"
+    # The year and month as strftime's %Y%m writes them (for years 1000-9999), without strftime.
+    return f"{prefix()}:month:{tenant_id}:{when.year:04d}{when.month:02d}"
 
 
 def rate_key(tenant_id: int, window: int) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tiktoken
+from tiktoken.model import encoding_name_for_model as tiktoken_lookup
 
 ENDOFTEXT = "<|endoftext|>"
 FIM_PREFIX = "<|fim_prefix|>"
@@ -145,8 +146,6 @@ def encoding_name_for_model(model: str) -> tuple[str, str | None]:
     encoding of every current OpenAI model) with a note saying so. ``o200k_harmony``
     (gpt-oss) has o200k_base's ranks and pattern, so ordinary text counts the same.
     """
-    from tiktoken.model import encoding_name_for_model as tiktoken_lookup
-
     try:
         name = tiktoken_lookup(model)
     except KeyError:
