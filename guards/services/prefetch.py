@@ -136,6 +136,16 @@ def _run_script(client: Any, keys: list[str], args: list[Any]) -> Any:
         connection = line.connection = client.connection_pool.make_connection()
         line.client, line.pid = client, os.getpid()
     script = _script(client)
+    if connection._sock is not None:
+        # What the pool checks at checkout: a connection the server closed meanwhile (a Redis
+        # restart, an idle timeout, CLIENT KILL) reads as readable. Reconnect before sending
+        # rather than fail the request and mark Redis down.
+        try:
+            stale = connection.can_read()
+        except REDIS_ERRORS:
+            stale = True
+        if stale:
+            connection.disconnect()
     try:
         connection.send_packed_command([pack_command(("EVALSHA", script.sha, len(keys), *keys, *args))])
         return connection.read_response()

@@ -34,7 +34,8 @@ def _client(raw: str) -> APIClient:
 
 
 def _warm(client: APIClient) -> None:
-    for _ in range(2):
+    # 1: the key record is cached; 2: the worker learns the key; 3: the script reads ahead.
+    for _ in range(3):
         assert client.post(URL, BODY, format="json").status_code == 200
 
 
@@ -172,3 +173,23 @@ def test_a_read_cut_short_leaves_no_answer_behind_for_the_next_request(api_clien
     for _ in range(2):
         response = api_client.post(URL, BODY, format="json")
         assert response.status_code == 401 and response.json()["error"]["code"] == "api_key_revoked"
+
+
+def test_a_script_connection_the_server_closed_is_reopened_not_taken_for_an_outage(api_client, tenant,
+                                                                                   monkeypatch) -> None:
+    """Redis restarted or dropped idle clients: the next request reconnects, as a pooled command would."""
+    from guards.services import prefetch
+
+    _warm(api_client)
+    connection = prefetch._line.connection
+    assert connection is not None and connection._sock is not None
+    client = redis_client()
+    connection.send_command("CLIENT", "ID")
+    own_id = connection.read_response()
+    client.client_kill_filter(_id=own_id)
+    before = _window_total(tenant.pk)
+    with counting_round_trips(monkeypatch) as trips:
+        assert api_client.post(URL, BODY, format="json").status_code == 200
+    assert trips.calls == ["EVALSHA"]  # counted ahead on the reopened connection, nothing else
+    assert _window_total(tenant.pk) == before + 1
+    assert not client.connection_pool.outage.down
