@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from guards.analyzers.calibration import Calibrator
+# Training scripts import this module first: the repository root must be importable from here,
+# as it is from securityguard_datasets, when a script is run as `.venv/bin/python bench/<script>`.
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+from guards.analyzers.calibration import Calibrator  # noqa: E402
 
 BLOCK_PRECISION = 0.98
 FLAG_PRECISION = 0.80
