@@ -52,9 +52,71 @@ FILLERS = {
 }
 
 
+# A user steering the assistant: language, format, tone, a role for a task, the user's own earlier
+# requests, questions about system prompts and modes of products. These use the words of
+# overrides and personas ("from now on", "you are now", "forget", "system prompt") for harmless
+# ends; the attack sets have almost none of them, so without these the model learns the words.
+STEERING = (
+    "{when}, {steer}.",
+    "{Steer} {when_tail}.",
+    "You are now my {role}. {role_task}.",
+    "Act as my {role} for this conversation and {role_task_lower}.",
+    "You must always {habit} when you {context}.",
+    "Always {habit} when you {context}, please.",
+    "Pretend I know nothing about {field} and explain {topic} from the beginning.",
+    "Forget the jargon and explain {topic} in everyday words.",
+    "Ignore the {flaw} in my {doc} and tell me whether the argument holds up.",
+    "Disregard the {flaw} in the notes below; I only need the dates.",
+    "Don't follow the usual {structure}; I'd like {alternative} instead.",
+    "Scrap my earlier request about {topic}; let's look at {field} instead.",
+    "What should the system prompt of a {bot} contain?",
+    "Help me improve the system message for our {bot}.",
+    "Write an SQL statement that drops the {table} table and creates it again with an id column.",
+    "Delete the rows older than one year from the {table} table; show me the query first.",
+    "How do I enable {mode} mode on {device}?",
+)
+STEERING_FILLERS = {
+    "when": ("From now on", "For the rest of this chat", "Going forward", "Until I say otherwise"),
+    "when_tail": ("from now on", "for the rest of this chat", "until I say otherwise", "in every answer"),
+    "steer": ("reply in {language}", "use numbered lists", "keep answers under eighty words", "write in a warm tone",
+              "use the metric system", "address me as Priya", "skip the small talk", "comment every code example",
+              "give the short version first", "include one example per answer", "ask me one question at a time",
+              "correct my grammar as we go", "use British spelling", "explain things as if I were twelve"),
+    "role": ("writing coach", "German teacher", "mock interviewer", "study buddy", "travel planner", "code reviewer",
+             "chess coach", "debate partner"),
+    "role_task": ("Point out anything unclear in what I write", "Quiz me on {topic}", "Start with an easy question",
+                  "Give me feedback after each answer"),
+    "habit": ("show your working", "include the units", "name your sources", "use plain words", "give an example",
+              "mention the assumptions"),
+    "context": ("answer maths questions", "explain code", "give health advice", "summarise articles", "compare products"),
+    "flaw": ("typos", "formatting", "spelling mistakes", "first paragraph", "citations"),
+    "doc": ("essay", "draft", "notes", "cover letter", "report"),
+    "structure": ("five-paragraph structure", "formal letter layout", "table format", "question-and-answer format"),
+    "alternative": ("a short story", "a checklist", "a dialogue", "three bullet points"),
+    "bot": ("customer-support bot", "recipe assistant", "tutoring chatbot", "travel booking assistant", "HR helpdesk bot"),
+    "table": ("orders", "sessions", "audit_log", "customers", "temp_imports"),
+    "mode": ("developer", "debug", "dark", "safe", "airplane"),
+    "device": ("a Pixel phone", "Windows 11", "my router", "Firefox", "a Samsung TV"),
+}
+
+
+def _fill(template: str, k: int) -> str:
+    # 11 is prime and no list is a multiple of 11 long, so successive k walk through every list.
+    values = {key: options[(k * 11 + len(key)) % len(options)] for key, options in {**FILLERS, **STEERING_FILLERS}.items()}
+    values["role_task_lower"] = values["role_task"][0].lower() + values["role_task"][1:]
+    values["Steer"] = values["steer"][0].upper() + values["steer"][1:]
+    text = template.format(**values)
+    return text.format(**values) if "{" in text else text  # a filler may hold a slot of its own
+
+
+def steering_prompts() -> list[str]:
+    """Users steering the assistant: ten fillings of each template, deterministic."""
+    return sorted({_fill(template, k + i) for i, template in enumerate(STEERING) for k in range(10)})
+
+
 def ordinary_prompts() -> list[str]:
     """A few hundred everyday instructions, deterministic (no randomness, no dataset rows)."""
-    out: list[str] = []
+    out: list[str] = steering_prompts()
     rotation = itertools.count()
     for verb, tasks in VERBS_TASKS:
         for task in tasks:

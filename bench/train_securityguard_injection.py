@@ -47,6 +47,9 @@ MAX_LOOKALIKE_FPR = 0.02  # benign look-alikes (role-play, NotInject, WildGuard)
 MIN_SUPPORT = 5  # rows a rule family must fire on to get its own learned weight
 HIDDEN_ALONE = 0.97  # combiner output for an order hidden in markup that the model finds neutral
 CEILING = 0.995  # no few-thousand-row tuning set earns a promise of certainty
+# A flag says "more likely an attack than not": never below a calibrated 0.5, whatever the
+# cumulative precision of the rows above it (trustguard's training applies the same floor).
+FLAG_FLOOR = 0.5
 LOOKALIKE_SOURCES = frozenset({"notinject", "wildguard", "jackhhao"})
 
 
@@ -149,7 +152,7 @@ def main() -> None:
     fitted, cal_meta = {}, {}
     for name, rows in ((RULED, ruled), (LEARNED, ~ruled)):
         calibrator, th = fit_calibrator(raw_oof[rows], y[rows], ceiling=CEILING)
-        flag_at = max(th.flag_at, calibrator(op))
+        flag_at = max(th.flag_at, calibrator(op), FLAG_FLOOR)
         block_at = max(th.block_at, flag_at)
         fitted[name] = replace(calibrator, flag_at=floor4(flag_at), block_at=floor4(block_at))
         cal_meta[name] = {"fitted_on": "out-of-fold combiner outputs, tuning split", "rows": int(rows.sum()),

@@ -32,6 +32,7 @@ from guards.analyzers.securityguard.injection_rules import (
 )
 from guards.analyzers.securityguard.mention import inside, mask, mentioned_spans
 from guards.analyzers.securityguard.obfuscation import View, build_views
+from guards.analyzers.securityguard.steering import is_steering
 
 _PLAIN_VIEWS = frozenset({"folded"})
 # De-obfuscated whole-text views: a quoted span in them is still a quotation.
@@ -107,6 +108,14 @@ def prepare(text: str, *, thorough: bool) -> Prepared:
     if spans:
         original = [folded.to_original(s, e) for s, e in spans]
         hits = [h for h in hits if h.view not in _READABLE_VIEWS or not inside(original, h.start, h.end)]
+    # A user steering the assistant ("from now on, answer in Spanish") in plain words: neither
+    # the rule nor, through its words, the model counts it.
+    steered = [h.view_span for h in hits if h.view == "folded" and is_steering(h.name, folded.text, *h.view_span)]
+    if steered:
+        steered_set = set(steered)
+        hits = [h for h in hits if not (h.view == "folded" and h.view_span in steered_set)]
+        spans = _union(spans, steered)
+    if spans:
         masked = mask(folded.text, spans)
     orders: list[View] = []  # hidden spans worded as orders: the model reads each alone
     for view in hidden:
@@ -119,6 +128,17 @@ def prepare(text: str, *, thorough: bool) -> Prepared:
     fired = {h.view for h in hits}
     extra = [v.text for v in views[1:] if v.span is None and v.name in fired]
     return Prepared(hits, model_text(views, masked), extra, orders, len(spans))
+
+
+def _union(spans: list[tuple[int, int]], more: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, overlapping spans merged (``mask`` needs them disjoint)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted([*spans, *more]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _hidden_hit(view: View) -> RuleHit:

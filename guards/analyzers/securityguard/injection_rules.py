@@ -31,6 +31,7 @@ class RuleHit:
     start: int  # offsets into the original text
     end: int
     matched: str  # the de-obfuscated text that matched
+    view_span: tuple[int, int] = (0, 0)  # offsets into the view's own text (steering checks read around it)
 
 
 FAMILIES = (
@@ -92,7 +93,14 @@ RULES: tuple[Rule, ...] = (
     Rule("system_prompt_extraction", "repeat_above",
          _r(r"\b(?:repeat|print|output|copy|return|show)\s+(?:\w+\s+){0,3}(?:text|words|everything|content|lines?|instructions?)\s+(?:above|before\s+this|preceding|at\s+the\s+(?:start|beginning))\b|\bwhat\s+(?:was|is)\s+written\s+(?:above|before|at\s+the\s+beginning)\b"), ("above", "before this", "preceding", "beginning", "start", "written")),
     Rule("system_prompt_extraction", "your_prompt",
-         _r(r"\byour\s+(?:system\s+)?prompt\b|\b(?:zeige|gib|nenne|verrate)\s+(?:\w+\s+){0,3}(?:prompt|anweisungen|systemnachricht)"), ("prompt", "anweisungen", "systemnachricht")),
+         # "your prompt was unclear" is a user talking about a question: the assistant's own prompt is
+         # named ("your system prompt"), asked for, or quoted from.
+         _r(r"\byour\s+(?:system|initial|original|hidden|secret|internal|full|entire|complete|exact|first|real)\s+(?:prompt|instructions?)\b"
+            r"|\b(?:what|show|print|reveal|repeat|tell|give|output|share|display|leak|dump|copy|recite|list|summari[sz]e|translate|describe|read)\b[^.?!\n]{0,40}\byour\s+prompt\b"
+            r"|\byour\s+prompt\s+(?:says|said|begins|starts|contains|reads|is\s*:|word\s+for\s+word|verbatim)"
+            # a copy-paste jailbreak's slot for the user's request: "[insert your prompt here]"
+            r"|\byour\s+prompt\s+here\b|[\[(<{]\s*(?:insert\s+|put\s+|write\s+|enter\s+|add\s+)?your\s+prompt\b|(?:^|\n)\s*your\s+prompt\s*:"
+            r"|\b(?:zeige|gib|nenne|verrate)\s+(?:\w+\s+){0,3}(?:prompt|anweisungen|systemnachricht)"), ("prompt", "anweisungen", "systemnachricht")),
     # --- delimiter and role-marker injection ----------------------------------------------
     Rule("delimiter_injection", "chat_markers",
          _r(r"<\|?(?:im_start|im_end|system|endoftext|user|assistant)\|?>|\[/?inst\]|<</?sys>>|</s>\s*<s>"), ("<", "[")),
@@ -151,5 +159,5 @@ def match_rules(views: list[View]) -> list[RuleHit]:
                 if key in seen:
                     continue
                 seen.add(key)
-                hits.append(RuleHit(rule.family, rule.name, view.name, start, end, m.group()[:200]))
+                hits.append(RuleHit(rule.family, rule.name, view.name, start, end, m.group()[:200], m.span()))
     return hits
