@@ -20,6 +20,7 @@ QUOTED = "quoted"
 REPORTED = "reported"
 EXERCISE = "exercise"
 SCENE = "scene"
+QUESTIONED = "questioned"
 
 # How much of the claim's score survives in each frame. A negated claim ("it is a
 # myth that ...") argues against the stereotype; a quoted or reported one only
@@ -31,7 +32,10 @@ SCENE = "scene"
 # people named by their jobs, with no group word ("The mechanic looked down on the cashier
 # because she ..."), is discounted the same way: the pronoun says which of the two did
 # what, and a stereotype about a group needs the group.
-FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45, EXERCISE: 0.5, SCENE: 0.5}
+# A claim the writer asks to have checked ("Is it true that women are worse at maths?") is
+# put to the reader for correction: 0.3 keeps even a certain stereotype (0.995) under the
+# default flag threshold (0.3), so the question reaches the model that can answer it.
+FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45, EXERCISE: 0.5, SCENE: 0.5, QUESTIONED: 0.3}
 
 # Frames that reject what follows them, searched in the sentence before the span.
 # "I don't believe that ..." is the writer rejecting a claim now; "he didn't think /
@@ -99,6 +103,21 @@ _REPORTING = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+# A question that asks whether the claim after it holds. Only the explicit truth-seeking
+# forms: "Why are X so Y?" presupposes the stereotype, and "isn't it true that ...",
+# "don't you agree that ..." assert it, so neither is here.
+_QUESTIONING = re.compile(
+    r"""(?<!n't\s)(?<!not\s)\b(?:
+        is\s+(?:it|this|that)\s+(?:really\s+|actually\s+)?(?:true|a\s+fact|a\s+myth|correct|right|accurate)\s+that
+        |is\s+there\s+(?:any\s+|real\s+|scientific\s+)?(?:evidence|proof|research|data)\s+(?:that|for\s+the\s+(?:idea|claim)\s+that)
+        |(?:does|do|did)\s+(?:the\s+)?(?:research|science|studies|data|evidence)\s+(?:really\s+)?(?:show|say|suggest|support|prove)\s+that
+        |are\s+there\s+(?:any\s+)?studies\s+(?:showing|that\s+show|proving)\s+that
+        |how\s+true\s+is\s+it\s+that
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_QUESTION_END = re.compile(r"""\?[\s"'”\u2019)]*$""")
 
 # Paired quotation marks; straight double quotes pair left to right. ``quoted_ranges``
 # finds what this pattern does, from the table below (closing mark, fewest characters inside).
@@ -212,7 +231,16 @@ def frame_of(text: str, start: int, end: int, *, sentence_start: int = 0, senten
     report = _last(_REPORTING, text, cue_start, start)
     if report:
         return Frame(REPORTED, report)
+    question = _last(_QUESTIONING, text, cue_start, start) or _leading_question(inside)
+    if question and _QUESTION_END.search(text, start, sentence_end):
+        return Frame(QUESTIONED, question)
     return Frame(ASSERTED)
+
+
+def _leading_question(inside: str) -> str:
+    # The claim's span may open on the question itself ("Is it true that women are ...").
+    match = _QUESTIONING.match(inside)
+    return match.group() if match else ""
 
 
 def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> str:

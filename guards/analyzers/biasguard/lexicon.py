@@ -38,6 +38,35 @@ class Term:
     replace: bool
 
 
+# Forms that also name a thing: "close the blind", "the blind spot", "the Warsaw Ghetto". In
+# these senses the words say nothing about people, so no suggestion is made.
+_THING_SENSES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # (what may come just before the form, what may come just after it)
+    "the blind": (
+        re.compile(r"\b(?:close|closed|closing|open|opened|opening|pull|pulled|raise|raised|lower|lowered|draw|drew"
+                   r"|shut|adjust|fix|fixed|replace|replaced|roll|rolled|tilt|clean|install|installed|behind|through)\s*$",
+                   re.IGNORECASE),
+        re.compile(r"\s*(?:spot|spots|side|date|dates|corner|alley|cord|cords|slats?|rail|was\s+stuck|is\s+stuck"
+                   r"|is\s+broken|was\s+broken|won't|wouldn't|got\s+stuck)\b", re.IGNORECASE),
+    ),
+    "ghetto": (re.compile(r"\b(?:warsaw|venetian|venice|jewish|roman|krak[oó]w|lodz|łódź|vilna|theresienstadt|riga"
+                          r"|budapest)\s+$", re.IGNORECASE),
+               re.compile(r"\s+(?:uprising|of\s+(?:venice|rome|warsaw|lodz|łódź|krak[oó]w)|in\s+(?:venice|rome|warsaw))\b",
+                          re.IGNORECASE)),
+}
+
+
+def _thing_sense(text: str, form: str, start: int, end: int) -> bool:
+    """Whether the match names a thing (a window blind, a historical ghetto), not people."""
+    senses = _THING_SENSES.get(form)
+    if senses is None:
+        return False
+    before, after = senses
+    if form == "ghetto" and start > 0 and text[start].isupper() and not re.search(r"[.!?]\s*$", text[:start]):
+        return True  # capitalised mid-sentence: a proper name ("the Ghetto in Venice")
+    return bool(before.search(text[max(0, start - 30):start]) or after.match(text, end))
+
+
 def _key(value: str) -> str:
     return re.sub(r"\s+", " ", value.lower())
 
@@ -82,6 +111,8 @@ class Lexicon:
             term = self.terms[_key(match.group())]
             if term.category not in categories or _overlaps(match.start(), match.end(), taken):
                 continue
+            if _thing_sense(text, _key(match.group()), match.start(), match.end()):
+                continue
             findings.append(_term_finding(term, match))
         return findings
 
@@ -95,7 +126,7 @@ class Lexicon:
             frame = context.frame_of(text, start, end, sentence_start=_sentence_start(cuts, start),
                                      quotes=quotes)
             score = SEVERITY_SCORES[SLUR_SEVERITY]
-            if frame.kind != context.ASSERTED:
+            if frame.kind not in (context.ASSERTED, context.QUESTIONED):  # a slur in a question is still the writer's
                 score *= SLUR_MENTION_FACTOR
             out.append(Finding(
                 type="slur", category=term.category, severity=SLUR_SEVERITY, score=score,

@@ -49,6 +49,13 @@ _NOT_NAMES = {"I", "The", "A", "An", "Each", "Every", "Any", "If", "When", "Then
 _REPLACEMENTS = {"he": "they", "him": "them", "his": "their", "himself": "themselves",
                  "she": "they", "hers": "theirs", "herself": "themselves"}
 _SCOPE = re.compile(r"[.!?](?:\s|$)")
+# "He is a nurse and his wife ...": "a nurse" after a copula says what someone already named is;
+# it is not a generic person for a later pronoun to stand for.
+_PREDICATE = re.compile(
+    r"\b(?:is|was|am|are|were|be|been|being|became|become|becomes|remains|remained|works\s+as|worked\s+as"
+    r"|trained\s+as|serves\s+as|served\s+as)\s+(?:(?:also|now|still|already|just|only|really|not)\s+)?$|'s\s+$",
+    re.IGNORECASE,
+)
 
 
 def _scope_end(text: str, start: int) -> int:
@@ -81,6 +88,9 @@ def scan(text: str) -> list[Finding]:
     for antecedent in _ANTECEDENT.finditer(text):
         if _GENDERED_REFERENT.search(text, max(0, antecedent.start() - 12), antecedent.start()):
             continue  # "each male user": the gender is stated, not assumed
+        if re.match(r"an?\s", antecedent.group(), re.IGNORECASE) and _PREDICATE.search(
+                text, max(0, antecedent.start() - 24), antecedent.start()):
+            continue  # "she is a doctor": a predicate about someone named, not a generic person
         end = _scope_end(text, antecedent.end())
         for pronoun in _PRONOUN.finditer(text, antecedent.end(), end):
             between = text[antecedent.end():pronoun.start()]

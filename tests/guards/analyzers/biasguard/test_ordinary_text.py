@@ -121,3 +121,69 @@ def test_a_word_problem_about_nuts_is_not_offensive_unless_the_tenant_says_so(an
     # A tenant's own offensive threshold applies to every sentence, exercise or not.
     tenant = analyze(problem, settings={"offensive_threshold": 0.2})
     assert [f for f in tenant.findings if f.type == "offensive_language"]
+
+
+# Found by trying ordinary sentences as a user would (2026-12-02). Each was flagged before: a
+# medium lexicon term flagged on its own, in whatever sense ("close the blind": ableist, 0.55).
+@pytest.mark.parametrize("text", [
+    "Could you close the blind? The sun is in my eyes.",
+    "The blind spot of the mirror hides the cyclist.",
+    "The Warsaw Ghetto uprising began in April 1943.",
+    "The Ghetto in Venice gave its name to all later ghettos.",
+])
+def test_words_that_name_a_thing_get_no_finding(analyze, text):
+    result = analyze(text)
+    assert result.decision == "allow"
+    assert result.findings == [], [f.to_dict() for f in result.findings]
+
+
+@pytest.mark.parametrize("text", [
+    "Where can I find a handicapped parking space near the stadium?",
+    "My grandmother became senile in her nineties, how do I support her?",
+    "Schools for the deaf use sign language as the main language of teaching.",
+    "The committee discussed unskilled labor shortages in construction.",
+    "The ship was crippled by the storm and drifted for days.",
+])
+def test_outdated_wording_is_a_suggestion_not_a_flag(analyze, text):
+    result = analyze(text)
+    assert result.decision == "allow", [f.to_dict() for f in result.findings]
+    terms = [f for f in result.findings if f.detail.get("detector") == "lexicon"]
+    assert terms and all(f.severity == "low" and f.detail.get("alternative") for f in terms)
+
+
+@pytest.mark.parametrize("text", [
+    "That's so gay, no homo.",
+    "They called her an anchor baby at school.",
+])
+def test_pejoratives_about_people_still_flag(analyze, text):
+    assert analyze(text).decision in ("flag", "block")
+
+
+def test_a_claim_the_writer_asks_to_have_checked_is_not_flagged(analyze):
+    # Was flag 0.90 (generalisation, critical): the question invites the model to correct it.
+    result = analyze("Is it true that women are worse at maths? I keep hearing this at school.")
+    assert result.decision == "allow"
+    claim = next(f for f in result.findings if f.type == "generalisation")
+    assert claim.detail["context"] == "questioned" and claim.score < 0.3
+
+
+@pytest.mark.parametrize("text", [
+    "Isn't it true that women are worse at maths?",  # rhetorical: asserts it
+    "Women are worse at maths.",
+    "Why are women so bad at maths?",  # presupposes it
+])
+def test_asserted_or_presupposed_claims_are_still_caught(analyze, text):
+    assert analyze(text).decision in ("flag", "block")
+
+
+@pytest.mark.parametrize("text", [
+    "He is a nurse and his wife is an engineer.",
+    "My sister became a doctor and she loves her job.",
+])
+def test_a_role_said_of_someone_named_is_not_a_generic_antecedent(analyze, text):
+    assert not [f for f in analyze(text).findings if f.type == "default_pronoun"]
+
+
+def test_a_generic_role_with_a_default_pronoun_is_still_suggested(analyze):
+    found = [f for f in analyze("A nurse should always wash his hands.").findings if f.type == "default_pronoun"]
+    assert len(found) == 1 and found[0].severity == "low"
