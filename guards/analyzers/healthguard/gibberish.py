@@ -38,6 +38,8 @@ _URL_OR_TAG = regex.compile(r"(?:https?://|www\.)(?=\S)|[@#]\w+")
 _CODE = regex.compile(r"^[ \t]{0,3}(```|~~~)[^\n]*\n.*?(?:^[ \t]{0,3}\1|\Z)|`[^`\n]+`|</?[A-Za-z!][^<>\n]{0,200}>",
                       regex.M | regex.S)
 _VOWELS = set("aeiouy")
+# Laughter ("hahaha", "jajaja", "hehehe") is how people write, not keyboard mash.
+_LAUGHTER = regex.compile(r"(ha|he|hi|ho|ja|je|ka|xa|wa|ah|eh|lo|lol)\1+[a-z]?")
 UNIT_LETTERS = 4
 _CACHE_LIMIT = 200_000
 
@@ -178,6 +180,8 @@ def candidate_words(text: str) -> list[tuple[int, int, str]]:
         if any(c.isupper() for c in word[1:]) and not word.isupper():
             continue  # camelCase identifier
         folded = _ascii_fold(word)
+        if folded is not None and _LAUGHTER.fullmatch(folded):
+            continue
         if folded is None or len(folded) < 3:
             continue
         out.append((start, end, folded))

@@ -26,6 +26,16 @@ _SENTENCE = regex.compile(r"[^\n]*?\w[^\n]*?(?:(?<!\b\p{Lu})[.!?]+(?=\s|$)|(?=\n
 _SONG_SECTION = regex.compile(
     r"^[ \t]*[\[(]?(?:chorus|refrain|hook|verse|bridge|pre-chorus|outro|intro)(?:[ \t]*\d+)?[\])]?:?[ \t]*$",
     regex.I | regex.M)
+# People repeat interjections on purpose: "ha ha ha ha ha", "no no no no", "very very very",
+# "hahahahaha". A short run of one of these is how people write; a long one is still a loop.
+_INTERJECTIONS = frozenset(
+    "ha haha hah he hehe hee hi ho hoho lol lmao rofl xd la na nah blah bla yes yeah yep no nope go very so "
+    "really much more bye knock ah oh ooh uh um hmm mm yay woo wow rah boom bang beep tick tock choo zzz meow "
+    "woof quack tap clap bravo encore again please wait stop help ow ouch".split()
+)
+INTERJECTION_MAX_REPEATS = 12
+_LAUGH_UNITS = frozenset({"ha", "he", "hi", "ho", "ah", "eh", "ja", "ka", "xa", "wa", "lo"})
+LAUGH_MAX_REPEATS = 40
 # Units made of HTML entities, digits and punctuation only.
 _NOT_PROSE = regex.compile(r"(?:&#?\w+;|[\W\d_])+")
 
@@ -87,6 +97,9 @@ def find_loops(text: str, *, min_repeats: int = 3, min_word_repeats: int = 4) ->
             unit = text[tokens[start][0] : tokens[start + p - 1][1]]
             if _NOT_PROSE.fullmatch(unit):
                 continue  # "&#128514;" x 5 is an emoji someone liked, not a model stuck
+            if repeats * p < INTERJECTION_MAX_REPEATS and all(
+                    t in _INTERJECTIONS for _, _, t in tokens[start : start + p]):
+                continue  # "ha ha ha ha ha ha", "no no no no": how people write, not a model stuck
             covered[start:end_tok] = True
             loops.append(Loop(tokens[start][0], tokens[end_tok - 1][1], tokens[start][0],
                               tokens[start + p - 1][1], repeats, "token_loop"))
@@ -94,6 +107,8 @@ def find_loops(text: str, *, min_repeats: int = 3, min_word_repeats: int = 4) ->
         unit = m.group(1)
         if len(m.group()) < 16 or not any(c.isalpha() for c in unit) or _NOT_PROSE.fullmatch(unit):
             continue
+        if unit.casefold() in _LAUGH_UNITS and len(m.group()) // len(unit) < LAUGH_MAX_REPEATS:
+            continue  # "hahahahahahahaha"
         if any(lp.start <= m.start() and m.end() <= lp.end for lp in loops):
             continue
         loops.append(Loop(m.start(), m.end(), m.start(), m.start() + len(unit),

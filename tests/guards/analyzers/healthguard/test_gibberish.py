@@ -92,3 +92,13 @@ def test_letters_the_model_cannot_read_end_a_span():
                               "text").findings == []
     assert gibberish_findings("The line reads: gyf qwxzt ne vbnmk secgan, as the poet wrote.",
                               "text").findings
+
+
+@pytest.mark.parametrize("text", ["hahahahahahahahahahaha okay you win", "jajajajaja qué bueno, hehehehe"])
+def test_laughter_is_not_gibberish(text):
+    # "hahahahahahahahahahaha" was gibberish, block 1.0, before laughter was skipped.
+    assert gibberish_findings(text, "output_text").findings == []
+
+
+def test_keyboard_mash_next_to_laughter_is_still_gibberish():
+    assert gibberish_findings("haha asdkjh qwpeoi zxmcnv lkjasd", "output_text").findings

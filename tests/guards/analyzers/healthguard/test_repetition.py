@@ -71,3 +71,23 @@ def test_a_chorus_coming_back_in_labelled_lyrics_is_not_reported():
 def test_a_loop_inside_lyrics_is_still_a_loop():
     stuck = LYRICS + "Another bug bites the dust tonight\n" * 6
     assert "repetition_loop" in {f.type for f in repetition_findings(stuck, "output_text")[0]}
+
+
+# Found by trying ordinary answers by hand (2026-12-02): laughter was a loop (block 0.998).
+@pytest.mark.parametrize("text", [
+    "ha ha ha ha ha ha \u2014 that's the funniest thing I've heard all week!",
+    "No no no no, the meeting is on Tuesday, not Thursday.",
+    "It was very very very very cold last night.",
+    "hahahahahahahahahahaha okay you win",
+])
+def test_interjections_people_repeat_are_not_loops(text):
+    assert find_loops(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "the the the the the the the the the the",
+    "ha " * 30,  # long past how people laugh: a model stuck on a token
+    "Sure! Sure! Sure! Sure! Sure! Sure!",
+])
+def test_loops_of_ordinary_words_and_endless_laughter_are_still_loops(text):
+    assert find_loops(text)
