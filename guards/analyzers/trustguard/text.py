@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import snowballstemmer
@@ -102,13 +103,15 @@ class Token:
 
     @property
     def is_content(self) -> bool:
-        return self.lower not in _NON_CONTENT and not self.lower.isdigit()
+        # A figure is a number, not a word, also with its scale written on ("120k", "1.5m").
+        return self.lower not in _NON_CONTENT and not self.lower.isdigit() and not _SCALED_FIGURE_RE.fullmatch(self.lower)
 
     @property
     def is_capitalised(self) -> bool:
         return self.text[:1].isupper()
 
 
+_SCALED_FIGURE_RE = re.compile(r"\d[\d.,]*(?:k|m|mn|b|bn)")
 NEGATORS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot", "without"})
 
 
@@ -219,8 +222,42 @@ def numbers(text: str, offset: int = 0) -> list[tuple[str, Span]]:
 
 
 def number_values(text: str) -> set[str]:
-    """Every number value mentioned in ``text``, including "one"/"second" (kept out of claims only)."""
-    return {value for value, _span, _weak in _numbers(text)}
+    """Every number value mentioned in ``text``, including "one"/"second" (kept out of claims only).
+
+    A scaled figure also counts as written ("\u00a350m" holds 50000000 and 50): a claim that
+    reads the scale differently ("\u00a3 50 m" typed apart) is not a new figure.
+    """
+    out = set()
+    for value, span, _weak in _numbers(text):
+        out.add(value)
+        raw = _NUMBER_RE.match(span.text)
+        if raw is not None and raw.end() < len(span.text):
+            plain = raw.group().replace(",", "").lstrip("+")
+            out.add(plain.rstrip("0").rstrip(".") if "." in plain else plain)
+    return out
+
+
+# "$1.5 million", "1.5M", "120k" and "$1,500,000" are one figure. A word scale may follow a
+# space; a letter scale is written against the number ("5 m" is five metres), and "m"/"b"
+# alone only after a currency sign ("$5m").
+_SCALE_RE = re.compile(r"\s?(?P<word>thousand|million|billion|trillion)\b|(?P<space>\s?)(?P<letter>k|K|M|bn|Bn|BN|mn|B|m|b)(?![A-Za-z])")
+_SCALES = {"thousand": 3, "k": 3, "million": 6, "m": 6, "mn": 6, "billion": 9, "b": 9, "bn": 9, "trillion": 12}
+_CURRENCY_BEFORE_RE = re.compile(r"[$\u20ac\u00a3\u00a5]\s?$")
+
+
+def _scaled(text: str, match: re.Match[str], value: str) -> tuple[str, int]:
+    """``value`` times the scale written after it, and where the figure ends."""
+    scale = _SCALE_RE.match(text, match.end())
+    if scale is None:
+        return value, match.end()
+    word = (scale.group("word") or scale.group("letter")).lower()
+    letter = scale.group("letter")
+    money = bool(_CURRENCY_BEFORE_RE.search(text, 0, match.start()))
+    # "5 m" is five metres and "5m" may be too; after a currency sign both are millions ("\u00a3 50 m").
+    if letter and (scale.group("space") or letter in ("m", "b")) and not money:
+        return value, match.end()
+    scaled = (Decimal(value) * (Decimal(10) ** _SCALES[word])).normalize()
+    return f"{scaled:f}".rstrip("0").rstrip(".") if "." in f"{scaled:f}" else f"{scaled:f}", scale.end()
 
 
 @lru_cache(maxsize=4096)
@@ -231,10 +268,12 @@ def _numbers(text: str) -> tuple[tuple[str, Span, bool], ...]:
             value = match.group().replace(",", "").lstrip("+")
             if "." in value:
                 value = value.rstrip("0").rstrip(".")
-            out.append((value, Span(match.group(), match.start(), match.end()), False))
+            value, end = _scaled(text, match, value)
+            out.append((value, Span(text[match.start():end], match.start(), end), False))
+    digit_ends = {span.end for _value, span, _weak in out}
     for token in _tokens(text):
         value_int = NUMBER_WORDS.get(token.lower)
-        if value_int is not None:
+        if value_int is not None and token.end not in digit_ends:  # "million" of "1.5 million" is counted there
             span = Span(token.text, token.start, token.end)
             out.append((str(value_int), span, token.lower in _WEAK_NUMBER_WORDS))
     return tuple(out)

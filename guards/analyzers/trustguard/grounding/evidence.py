@@ -75,12 +75,19 @@ def _is_question(sentence: str) -> bool:
     return sentence.rstrip("\"'\u201d\u2019)] ").endswith("?")
 
 
+# A sign says the word: "$1.5 million" supports "1.5 million dollars", "40 %" supports "40 percent".
+_SIGN_WORDS = {"$": ("dollar",), "\u20ac": ("euro",), "\u00a3": ("pound",), "\u00a5": ("yen",), "%": ("percent",)}
+_SIGN_STEMS = {sign: frozenset(t.stem for word in words for t in tokens(word)) for sign, words in _SIGN_WORDS.items()}
+
+
 def _index_sentences(index: int, passage: str) -> list[EvidenceSentence]:
-    return [
-        EvidenceSentence(
-            index, sentence, frozenset(t.stem for t in tokens(sentence.text) if t.is_content or t.lower.isdigit())
-        )
-        for sentence in sentences(passage)
-    ]
+    out = []
+    for sentence in sentences(passage):
+        stems = frozenset(t.stem for t in tokens(sentence.text) if t.is_content or t.lower.isdigit())
+        for sign, sign_stems in _SIGN_STEMS.items():
+            if sign in sentence.text:
+                stems |= sign_stems
+        out.append(EvidenceSentence(index, sentence, stems))
+    return out
 
 

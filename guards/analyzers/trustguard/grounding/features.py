@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from guards.analyzers.trustguard.grounding.evidence import Evidence
 from guards.analyzers.trustguard.grounding.polarity import opposite_answers, polarity_conflict, substitution
-from guards.analyzers.trustguard.text import Span, names, numbers, tokens
+from guards.analyzers.trustguard.text import Span, names, negated, numbers, tokens
 
 LEXICAL_FEATURES = (
     "coverage",  # share of the claim's content stems found in the evidence
@@ -112,7 +112,9 @@ def claim_features(claim: Span, evidence: Evidence) -> tuple[dict[str, float], C
     # A question in the source asks, it does not deny ("Can they sue?" against "They can't sue").
     negates = best is not None and not best.span.text.rstrip().endswith("?") and (
         opposite_answers(claim.text, best.span.text)
-        or (len(stems) >= 2 and best_cov >= _SAME_STATEMENT and polarity_conflict(claim.text, best.span.text))
+        # One content word is enough when the claim denies it ("it does not have a garden").
+        or ((len(stems) >= 2 or negated(claim.text)) and best_cov >= _SAME_STATEMENT
+            and polarity_conflict(claim.text, best.span.text))
     )
     support = ClaimSupport(
         claim=claim,

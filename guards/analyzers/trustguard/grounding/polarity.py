@@ -63,7 +63,31 @@ def substitution(
         known = evidence.known_names | {t.lower for t in tokens(best.span.text) if t.is_capitalised}
         others = [n for n in names(best.span.text, offset, known=known)
                   if not {t.stem for t in tokens(n.text)} & (held | stems)]
-    return others[0] if len(others) == 1 else None
+    if len(others) == 1:
+        return others[0]
+    return _nearest_to_rest(others, rest, best) if missing_numbers and others else None
+
+
+_WINDOW_BEFORE, _WINDOW_AFTER = 6, 3  # words around a figure that say what it is the figure of
+_MIN_WINDOW_MATCH = 2
+
+
+def _nearest_to_rest(others: list[Span], rest: set[str], best: EvidenceSentence) -> Span | None:
+    """Of several figures of one kind in the sentence, the one whose own words are the claim's.
+
+    "The library opened in September 2022" against "Construction began in June 2021 and the
+    library opened to the public in September 2023": 2023 sits among "library opened ...
+    September", 2021 among "construction began ... June". Only a clear winner counts.
+    """
+    words = [t for t in tokens(best.span.text, best.span.start) if t.is_content]
+    scored = []
+    for figure in others:
+        before = [t for t in words if t.end <= figure.start][-_WINDOW_BEFORE:]
+        after = [t for t in words if t.start >= figure.end][:_WINDOW_AFTER]
+        scored.append((len({t.stem for t in before + after} & rest), figure))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    top, runner_up = scored[0][0], scored[1][0]
+    return scored[0][1] if top >= _MIN_WINDOW_MATCH and top > runner_up else None
 
 
 # Where a negation's scope ends: "Dragons don't exist, so no dragons nest in the hills"
@@ -71,8 +95,9 @@ def substitution(
 # A break starts at its punctuation or where a whitespace run begins (the lookbehind):
 # that is where the scan meets it first, and without the anchor each position of a long
 # whitespace run rescanned the rest of it (quadratic).
+# A comma before three digits is a thousands separator ("120,000 books"), not a break.
 _SCOPE_BREAK_RE = re.compile(
-    r"[,;:()\u2013\u2014]\s*"
+    r"(?:,(?!\d{3}\b)|[;:()\u2013\u2014])\s*"
     r"|(?<!\s)\s+(?:[,;:()\u2013\u2014]\s*|(?:but|so|because|while|whereas|although|though)\s+)",
     re.IGNORECASE,
 )
@@ -185,7 +210,9 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     evidence_scopes, holding = _indexed_scopes(evidence)
     claim_stems = {t.stem for t in tokens(claim)}
     for scope in _distinct(_scopes(claim))[:MAX_CLAUSES]:
-        if len(scope.stems) < _MIN_SCOPE_STEMS:
+        # A denial needs only the word it denies ("it does not have a garden"); an affirmative
+        # clause needs two, or any bare noun phrase would be compared.
+        if len(scope.stems) < (1 if scope.negated else _MIN_SCOPE_STEMS):
             continue
         best = _best_match(scope.stems, evidence_scopes, holding)
         if best is None:

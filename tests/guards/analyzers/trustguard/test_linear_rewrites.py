@@ -94,7 +94,7 @@ def _polarity_reference(claim: str, evidence: str) -> bool:
     evidence_scopes = polarity._scopes(evidence)
     claim_stems = {t.stem for t in tokens(claim)}
     for scope in polarity._scopes(claim):
-        if len(scope.stems) < 2:
+        if len(scope.stems) < (1 if scope.negated else 2):  # a denial needs only the word it denies
             continue
         shared, other = max(((len(scope.stems & e.stems), e) for e in evidence_scopes), key=lambda m: m[0],
                             default=(0, None))

@@ -7,6 +7,7 @@ import pytest
 from guards.analyzers.base import AnalyzerContext
 from guards.analyzers.trustguard import TrustGuard
 from guards.analyzers.trustguard.grounding import VECTOR_CACHE, calibrator
+from guards.analyzers.trustguard.text import number_values, numbers
 
 SOURCE = (
     "The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris. "
@@ -111,3 +112,45 @@ def test_the_risk_is_the_calibrated_probability_and_decisions_use_the_tuned_thre
     strict = run(guard, "The tower was designed by Gustave Eiffel in 1887 for the Olympic Games in Paris.",
                  flag_threshold=0.05, block_threshold=0.06)
     assert strict.decision == "block"
+
+
+# Tried by hand (2026-12-02) with a source and answers written for the check: the same figure in
+# another notation was "contradicted" (0.99), a changed year in a two-year sentence and a denial
+# of a one-word fact were missed.
+LIBRARY = (
+    "The city council approved a budget of $1.5 million for the new library on March 3, 2021. "
+    "Construction began in June 2021 and the library opened to the public in September 2023. "
+    "It holds about 120,000 books and has a rooftop garden."
+)
+
+
+@pytest.mark.parametrize("output", [
+    "The council approved $1,500,000 for the library.",  # was contradiction 0.99
+    "The budget was 1.5 million dollars.",  # was unsupported ("dollars") 0.71
+    "The library holds roughly 120k books.",  # was unsupported ("120k") 0.99
+    "The new library was funded with $1.5M approved by the city council in 2021.",
+])
+def test_one_figure_in_another_notation_is_supported(guard, output):
+    result = run(guard, output, sources=(LIBRARY,), prompt="Tell me about the library.")
+    assert result.decision == "allow", [f.message for f in result.findings]
+    assert not [f for f in result.findings if f.type in ("unsupported_claim", "contradiction")]
+
+
+def test_a_changed_year_among_two_years_of_the_sentence_is_a_contradiction(guard):
+    result = run(guard, "The library opened in September 2022.", sources=(LIBRARY,), prompt="When did it open?")
+    [finding] = [f for f in result.findings if f.type == "contradiction"]
+    assert "2023" in finding.message and "2022" in finding.message
+    assert finding.severity == "high" and result.decision == "flag"
+
+
+def test_denying_a_one_word_fact_is_a_contradiction(guard):
+    result = run(guard, "No, it does not have a garden.", sources=(LIBRARY,), prompt="Does it have a garden?")
+    assert [f.type for f in result.findings if f.category == "contradiction"] == ["contradiction"]
+    assert result.decision == "flag"
+
+
+def test_a_figure_and_its_scale_read_as_one_number():
+    assert [v for v, _ in numbers("a budget of $1.5 million")] == ["1500000"]
+    assert [v for v, _ in numbers("a bid of \u00a3 50 m")] == ["50000000"]
+    assert [v for v, _ in numbers("a wall 5 m tall")] == ["5"]  # metres, not millions
+    assert number_values("\u00a350m") == {"50000000", "50"}
