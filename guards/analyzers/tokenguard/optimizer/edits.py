@@ -117,12 +117,45 @@ def _duplicate_lines(text: str, protected: ProtectedIndex) -> list[Edit]:
     return edits
 
 
+# A full stop after these does not end a sentence: titles before a name (capitalised, so "210
+# ms." still ends one) and a single capital letter ("the U.S. Army", "J. K. Rowling").
+_TITLES = frozenset("Mr Mrs Ms Dr Prof St Sr Jr Gen Col Capt Lt Sgt Rev Hon Mt Ft vs cf viz approx".split())
+_LAST_WORD = regex.compile(r"(\p{L}+)\.$")
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``_SENTENCE`` matches, joined where a full stop did not end a sentence.
+
+    Splitting "The U.S. Army paid $3.5 m. in 2021." into "The U.S." / "Army paid $3.5 m." /
+    "in 2021." made "The U.S." a sentence that a later copy could lose, leaving "Army paid ...":
+    a stop after a title or a lone capital, or followed by a lower-case word, is not an end.
+    """
+    spans: list[tuple[int, int]] = []
+    joined = False
+    for m in _SENTENCE.finditer(text):
+        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        if joined and spans:
+            spans[-1] = (spans[-1][0], m.end())
+        else:
+            spans.append((start, m.end()))
+        joined = _continues(text, spans[-1][1])
+    return spans
+
+
+def _continues(text: str, end: int) -> bool:
+    if end >= len(text) or text[end - 1] != "." or text[end] == "\n":
+        return False
+    word = _LAST_WORD.search(text, max(0, end - 12), end)
+    if word is not None and (word.group(1) in _TITLES or (len(word.group(1)) == 1 and word.group(1).isupper())):
+        return True
+    rest = text[end:end + 40].lstrip(" \t")
+    return bool(rest) and rest[0].islower()
+
+
 def _duplicate_sentences(text: str, protected: ProtectedIndex) -> list[Edit]:
     seen: set[str] = set()
     edits = []
-    for m in _SENTENCE.finditer(text):
-        start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-        end = m.end()
+    for start, end in _sentence_spans(text):
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end

@@ -162,6 +162,20 @@ def test_repeated_prose_with_a_number_is_deduplicated_and_the_count_is_what_was_
         assert result.counts == {kind: removed}
 
 
+@pytest.mark.parametrize("text, expected", [
+    # Found by hand (2026-12-02): "The U.S." was a sentence of its own, so its second copy went and
+    # left "Army paid $3.5 m. in 2021." behind.
+    ("The U.S. Army paid $3.5 m. in 2021. Dr. Smith agreed. The U.S. Army paid $3.5 m. in 2021.",
+     "The U.S. Army paid $3.5 m. in 2021. Dr. Smith agreed."),
+    ("We met Dr. Jones at noon. Later we met Dr. Jones at noon. Later we met Dr. Jones at noon.",
+     "We met Dr. Jones at noon. Later we met Dr. Jones at noon."),
+    ("J. K. Rowling wrote it in 1997. Then J. K. Rowling wrote more.",
+     "J. K. Rowling wrote it in 1997. Then J. K. Rowling wrote more."),
+])
+def test_a_stop_after_an_abbreviation_does_not_end_a_sentence(text, expected):
+    assert optimize_text(text, count=count).text == expected
+
+
 def test_a_decimal_point_does_not_end_a_sentence():
     text = ("The first part costs 2.5 dollars per unit in bulk. "
             "The second part costs 1.5 dollars per unit in bulk.")
