@@ -46,6 +46,7 @@ def reload() -> None:
 
 
 _ORDER = ("allow", "flag", "block")
+_AT_MOST_FLAG = frozenset({"info", "low"})
 
 
 def decision_for(findings: list[Finding], *, flag_at: float, block_at: float) -> str:
@@ -54,11 +55,17 @@ def decision_for(findings: list[Finding], *, flag_at: float, block_at: float) ->
     A calibrated finding (``detail["calibrator"]``) is decided by the thresholds chosen
     for its type on the tuning data (block only where precision was >= 0.98 there);
     every other finding by the tenant's ``flag_at``/``block_at`` on its score.
+
+    A finding of low or info severity is at most a flag, however sure the detector is of
+    what it found: a Stripe test-mode key or a public project key is surely that, and
+    neither is a reason to stop the request.
     """
     worst = "allow"
     for f in findings:
         name = f.detail.get("calibrator")
         decision = get_calibrator(name).decide(f.score) if name else decide(f.score, flag_at=flag_at, block_at=block_at)
+        if decision == "block" and f.severity in _AT_MOST_FLAG:
+            decision = "flag"
         if _ORDER.index(decision) > _ORDER.index(worst):
             worst = decision
             if worst == "block":

@@ -110,3 +110,20 @@ def test_the_injection_threshold_setting_overrides_the_calibrated_flag_point():
     assert _run({"text": text})["injection"]["detected"]
     out = _run({"text": text}, injection_threshold=0.9)
     assert not out["injection"]["detected"] and out["decision"] == "allow"
+
+
+@pytest.mark.parametrize("text, finding_type", [
+    # Stripe's documented test key: a secret of that format, surely, but it moves no money.
+    ('stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"', "STRIPE_TEST_KEY"),
+    ("STRIPE_KEY=rk_test_9fK2LmQ7wXz4BvN8cR1tY6hJ3dP5", "STRIPE_TEST_KEY"),
+])
+def test_a_low_or_info_severity_secret_is_flagged_never_blocked(text, finding_type):
+    out = _run({"text": text})
+    [found] = [f for f in out["findings"] if f["type"] == finding_type]
+    assert found["severity"] in ("low", "info")
+    assert out["decision"] == "flag"  # was block 0.99 for the Stripe test key
+
+
+def test_a_live_secret_still_blocks():
+    out = _run({"text": 'stripe.api_key = "sk_live_51Hx9QvLkT2mZpR8wYcN4bFs7"'})
+    assert out["decision"] == "block"
