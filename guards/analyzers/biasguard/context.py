@@ -21,6 +21,7 @@ REPORTED = "reported"
 EXERCISE = "exercise"
 SCENE = "scene"
 QUESTIONED = "questioned"
+HISTORY = "history"
 
 # How much of the claim's score survives in each frame. A negated claim ("it is a
 # myth that ...") argues against the stereotype; a quoted or reported one only
@@ -35,7 +36,12 @@ QUESTIONED = "questioned"
 # A claim the writer asks to have checked ("Is it true that women are worse at maths?") is
 # put to the reader for correction: 0.3 keeps even a certain stereotype (0.995) under the
 # default flag threshold (0.3), so the question reaches the model that can answer it.
-FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45, EXERCISE: 0.5, SCENE: 0.5, QUESTIONED: 0.3}
+# A dated event done to a group ("Black Americans were denied the vote ... until 1965", "the
+# Jewish community of Venice was confined to the ghetto in 1516") is history about the group, not
+# a trait given to it: the same 0.3. Only passive actions with a date or period: "in 1930 Jews
+# were greedy" gives a trait (an adjective), and stays asserted.
+FACTORS = {ASSERTED: 1.0, NEGATED: 0.15, QUOTED: 0.35, REPORTED: 0.45, EXERCISE: 0.5, SCENE: 0.5, QUESTIONED: 0.3,
+           HISTORY: 0.3}
 
 # Frames that reject what follows them, searched in the sentence before the span.
 # "I don't believe that ..." is the writer rejecting a claim now; "he didn't think /
@@ -116,6 +122,21 @@ _QUESTIONING = re.compile(
         |how\s+true\s+is\s+it\s+that
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+_DONE_TO = re.compile(
+    r"""\b(?:was|were|had\s+been|have\s+been)\s+(?:\w+ly\s+)?(?:
+        denied|confined|sent|barred|banned|expelled|enslaved|persecuted|deported|excluded|forced|granted|given|
+        allowed|segregated|interned|murdered|killed|massacred|driven|evicted|exiled|imprisoned|arrested|
+        disenfranchised|emancipated|freed|liberated|admitted|recruited|resettled|displaced|targeted|oppressed|
+        discriminated|expropriated|dispossessed|forbidden|prohibited|required|ordered|registered|relocated|
+        stripped|robbed|attacked|lynched|hanged|shot|executed|rounded\s+up|sold|bought|brought|shipped|
+        transported|removed|restricted|limited|taxed)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DATED = re.compile(
+    r"\b(?:1[0-9]{3}|20[0-2][0-9])s?\b|\b(?:\d{1,2}(?:st|nd|rd|th)|[a-z]+teenth|[a-z]+tieth)[\s-]century\b"
+    r"|\b(?:during|after|before|until)\s+the\s+(?:\w+\s+){0,2}(?:war|revolution|occupation|regime|era|dynasty)\b",
+    re.IGNORECASE,
 )
 _QUESTION_END = re.compile(r"""\?[\s"'”\u2019)]*$""")
 
@@ -234,6 +255,10 @@ def frame_of(text: str, start: int, end: int, *, sentence_start: int = 0, senten
     question = _last(_QUESTIONING, text, cue_start, start) or _leading_question(inside)
     if question and _QUESTION_END.search(text, start, sentence_end):
         return Frame(QUESTIONED, question)
+    done_to = _DONE_TO.search(text, sentence_start, sentence_end)
+    dated = _DATED.search(text, sentence_start, sentence_end) if done_to else None
+    if done_to and dated:
+        return Frame(HISTORY, f"{done_to.group()} \u2026 {dated.group()}")
     return Frame(ASSERTED)
 
 

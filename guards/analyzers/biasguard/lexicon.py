@@ -126,7 +126,7 @@ class Lexicon:
             frame = context.frame_of(text, start, end, sentence_start=_sentence_start(cuts, start),
                                      quotes=quotes)
             score = SEVERITY_SCORES[SLUR_SEVERITY]
-            if frame.kind not in (context.ASSERTED, context.QUESTIONED):  # a slur in a question is still the writer's
+            if frame.kind not in (context.ASSERTED, context.QUESTIONED, context.HISTORY):  # still the writer's word
                 score *= SLUR_MENTION_FACTOR
             out.append(Finding(
                 type="slur", category=term.category, severity=SLUR_SEVERITY, score=score,

@@ -150,6 +150,8 @@ def frame_message(base: str, frame: frames.Frame) -> str:
         return f"{base}, but it is a character in a quantitative exercise; scored lower."
     if frame.kind == frames.SCENE:
         return f"{base}, but it is about two particular people named by their roles; scored lower."
+    if frame.kind == frames.HISTORY:
+        return f"{base}, but it reports a dated event done to the group (\u201c{frame.cue.strip()}\u201d); scored lower."
     if frame.kind == frames.QUESTIONED:
         return f"{base}, but the writer asks whether it is true (\u201c{frame.cue.strip()}\u201d); scored lower."
     if frame.kind == frames.REPORTED:

@@ -187,3 +187,22 @@ def test_a_role_said_of_someone_named_is_not_a_generic_antecedent(analyze, text)
 def test_a_generic_role_with_a_default_pronoun_is_still_suggested(analyze):
     found = [f for f in analyze("A nurse should always wash his hands.").findings if f.type == "default_pronoun"]
     assert len(found) == 1 and found[0].severity == "low"
+
+
+@pytest.mark.parametrize("text", [
+    "Black Americans were denied the vote in many southern states until 1965.",  # was flag 0.86
+    "The Jewish community in Venice was confined to the ghetto in 1516.",  # was flag 0.90
+    "During the war, Japanese Americans were sent to internment camps.",
+])
+def test_a_dated_event_done_to_a_group_is_history_not_a_stereotype(analyze, text):
+    result = analyze(text)
+    assert result.decision == "allow", [f.to_dict() for f in result.findings]
+    assert all(f.detail.get("context") in (None, "history") for f in result.findings if f.type == "stereotype")
+
+
+@pytest.mark.parametrize("text", [
+    "Mexicans were lazy in the 1800s and still are.",  # a trait, not something done to them
+    "Black people were always criminals, even in the 1950s.",
+])
+def test_a_trait_given_to_a_group_in_the_past_is_still_caught(analyze, text):
+    assert analyze(text).decision in ("flag", "block")
