@@ -102,6 +102,9 @@ def ip_scope(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return "public"
 
 
+_LINK_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+
+
 def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, content_type: str = "text") -> list[Finding]:
     """PII findings in ``text`` for the requested ``entities``."""
     out: list[Finding] = []
@@ -173,8 +176,12 @@ def detect_pii(text: str, *, entities: tuple[str, ...] | list[str] = ENTITIES, c
             add("IP_ADDRESS", m.start(), m.end(), "low" if scope == "public" else "info",
                 0.9 if scope == "public" else 0.5, {"version": addr.version, "scope": scope})
 
+    # Digits inside a link are its ids ("zoom.us/j/81234567890"), not a number to call.
+    links = [u.span() for u in _LINK_RE.finditer(text)] if "://" in text or "www." in text else []
     for m in _PHONE_RE.finditer(text, near):
         start, end = m.start(), m.end()
+        if links and any(s <= start < e for s, e in links):
+            continue
         raw = m.group()
         while raw and raw[-1] in ")(":  # an unbalanced bracket belongs to the prose, not the number
             raw, end = raw[:-1], end - 1

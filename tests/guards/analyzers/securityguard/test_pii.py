@@ -74,3 +74,10 @@ def test_taken_spans_answer_overlap_as_checking_each_span():
         start = rng.randrange(45)
         end = start + 1 + rng.randrange(5)
         assert taken.overlaps(start, end) == any(s < end and start < e for s, e in spans)
+
+
+def test_digits_inside_a_link_are_an_id_not_a_phone_number():
+    # Tried by hand (2026-12-02): the meeting id of a Zoom link, after "call", was a PHONE finding.
+    text = "Join the call at https://us02web.zoom.us/j/81234567890 at noon."
+    assert [f for f in detect_pii(text) if f.type == "PHONE"] == []
+    assert [f.type for f in detect_pii("Join the call at +1 415 555 0132 at noon.")] == ["PHONE"]
